@@ -1,0 +1,65 @@
+# ClearCourse: `make run` serves the app on http://127.0.0.1:8000; `make test` runs every check.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/clearcourse_test
+
+.PHONY: run serve test lint unit test-sqlite test-postgres e2e build install install-dev browser services bench clean
+
+$(BIN)/activate: requirements.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(BIN)/activate requirements-dev.txt
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/activate
+
+install-dev: $(VENV)/.dev-installed
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+build: frontend/node_modules/.package-lock.json
+	cd frontend && npm run build
+
+## The app: install, build the PWA, migrate the SQLite file under instance/, serve with the scheduler.
+run: install build
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/python -m backend.serve --host $(HOST) --port $(PORT)
+
+serve:
+	$(BIN)/python -m backend.serve --host $(HOST) --port $(PORT)
+
+## Everything CI runs: lint, unit + API + browser tests on SQLite, API tests again on PostgreSQL.
+test: install-dev build browser services lint test-sqlite test-postgres
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+test-sqlite: install-dev
+	$(BIN)/pytest -q -p no:cacheprovider
+
+test-postgres: install-dev services
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -p no:cacheprovider -m "not e2e" tests/api tests/reminders
+
+browser:
+	@command -v chromium >/dev/null || scripts/install-apt-packages chromium
+
+services:
+	scripts/ensure-services
+
+bench: install-dev build services
+	$(BIN)/python bench/api_cost.py
+	$(BIN)/python bench/frontend_weight.py
+	$(BIN)/python bench/push_fanout.py
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .ruff_cache

@@ -1,0 +1,127 @@
+"""ClearCourse backend: the app factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, jsonify, send_from_directory
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from backend import extensions
+from backend.config import Config, DevelopmentConfig
+from backend.errors import register_error_handlers
+from backend.extensions import db, limiter, migrate
+
+
+def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app. `config` is a Config class, a dict of overrides, or None (env)."""
+    instance_path = (
+        (config.get("INSTANCE_PATH") if isinstance(config, dict) else getattr(config, "INSTANCE_PATH", None))
+        or os.environ.get("INSTANCE_PATH")
+        or str(Path.cwd() / "instance")
+    )
+    app = Flask(__name__, instance_path=str(Path(instance_path).resolve()), static_folder=None)
+    _load_config(app, config)
+    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    register_frontend(app)
+    return app
+
+
+def _load_config(app: Flask, config: type[Config] | dict[str, Any] | None) -> None:
+    base: type[Config] = Config
+    if os.environ.get("CLEARCOURSE_ENV") == "development":
+        base = DevelopmentConfig
+    if isinstance(config, type):
+        base = config
+    app.config.from_object(base)
+    if isinstance(config, dict):
+        app.config.update(config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "clearcourse.db")
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def _normalise_db_url(url: str) -> str:
+    """Let plain postgres:// URLs use the psycopg 3 driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """WAL, a busy timeout and enforced foreign keys for every SQLite connection."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    timeout = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={timeout}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def register_extensions(app: Flask) -> None:
+    from backend import models  # noqa: F401  (registers the tables)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    extensions.api.init_app(app)
+    limiter.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from backend.api import register_api
+
+    register_api(extensions.api)
+
+    @app.get("/healthz")
+    @limiter.exempt
+    def healthz():
+        db.session.execute(db.text("SELECT 1"))
+        return jsonify(status="ok")
+
+
+def register_commands(app: Flask) -> None:
+    from backend.commands import register
+
+    register(app)
+
+
+def register_frontend(app: Flask) -> None:
+    """Serve the built PWA at / with an SPA fallback; /api stays JSON."""
+    dist = Path(app.config["FRONTEND_DIST"])
+
+    @app.get("/", defaults={"path": ""})
+    @app.get("/<path:path>")
+    @limiter.exempt
+    def frontend(path: str):
+        from flask import abort
+
+        if path.startswith("api/"):
+            abort(404)
+        if path and (dist / path).is_file():
+            response = send_from_directory(dist, path)
+            if path in {"sw.js", "index.html", "manifest.webmanifest", "registerSW.js"}:
+                response.headers["Cache-Control"] = "no-cache"
+            elif path.startswith("assets/"):
+                response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+            return response
+        if (dist / "index.html").is_file():
+            response = send_from_directory(dist, "index.html")
+            response.headers["Cache-Control"] = "no-cache"
+            return response
+        abort(404, description="The app has not been built yet (run `make build`).")

@@ -1,0 +1,10 @@
+"""REST API blueprints under /api/v1."""
+
+from flask_smorest import Api
+
+
+def register_api(api: Api) -> None:
+    from backend.api import accounts, courses
+
+    for blueprint in (accounts.blp, courses.blp):
+        api.register_blueprint(blueprint, url_prefix="/api/v1")

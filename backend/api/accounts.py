@@ -1,0 +1,136 @@
+"""Anonymous patients, linked devices, export and erasure."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from backend.api.schemas.accounts import (
+    DeviceCreatedSchema,
+    DeviceLabelSchema,
+    DeviceSchema,
+    LinkCodeSchema,
+    PatientCreatedSchema,
+    RedeemCodeSchema,
+)
+from backend.auth import SECURITY, auth_required, current_device, current_patient_id
+from backend.extensions import limiter
+from backend.services import accounts
+
+blp = Blueprint("accounts", __name__, description="Anonymous accounts, devices, export and erasure")
+
+
+def _account_limit() -> str:
+    return current_app.config["ACCOUNT_CREATE_LIMIT"]
+
+
+@blp.route("/patients")
+class Patients(MethodView):
+    decorators = [limiter.limit(_account_limit, methods=["POST"])]
+
+    @blp.arguments(DeviceLabelSchema, required=False)
+    @blp.response(201, PatientCreatedSchema)
+    def post(self, data: dict | None):
+        """Create an anonymous patient; the token is returned only this once."""
+        patient, device, token = accounts.create_patient((data or {}).get("label"))
+        return {"id": patient.id, "token": token, "device_id": device.id}
+
+
+@blp.route("/link-codes")
+class LinkCodes(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.response(201, LinkCodeSchema)
+    @auth_required
+    def post(self):
+        """Create a one-use code (valid 10 minutes) that links another device to this patient."""
+        code, link = accounts.create_link_code(
+            current_patient_id(), current_app.config["LINK_CODE_TTL_MINUTES"]
+        )
+        return {"code": code, "expires_at": link.expires_at}
+
+
+@blp.route("/devices")
+class Devices(MethodView):
+    decorators = [limiter.limit("10 per minute", methods=["POST"])]
+
+    @blp.arguments(RedeemCodeSchema)
+    @blp.response(201, DeviceCreatedSchema)
+    @blp.alt_response(404, description="The code is unknown, used or expired.")
+    def post(self, data: dict):
+        """Redeem a link code and receive a token for this new device."""
+        redeemed = accounts.redeem_link_code(data["code"], data.get("label"))
+        if redeemed is None:
+            abort(
+                404,
+                message="That code is unknown, already used or expired.",
+                errors={"json": {"code": ["Not valid."]}},
+            )
+        device, token = redeemed
+        return {"id": device.id, "patient_id": device.patient_id, "token": token}
+
+    @blp.doc(security=SECURITY)
+    @blp.response(200, DeviceSchema(many=True))
+    @auth_required
+    def get(self):
+        """List the devices linked to this patient."""
+        me = current_device().id
+        return [_device_out(d, me) for d in accounts.list_devices(current_patient_id())]
+
+
+def _device_out(device, current_id: str) -> dict:
+    return {
+        "id": device.id,
+        "label": device.label,
+        "created_at": device.created_at,
+        "last_seen_at": device.last_seen_at,
+        "current": device.id == current_id,
+    }
+
+
+@blp.route("/devices/<string:device_id>")
+class DeviceById(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.response(200, DeviceSchema)
+    @blp.alt_response(404, description="No such device for this patient.")
+    @auth_required
+    def get(self, device_id: str):
+        """One linked device."""
+        device = accounts.get_device(current_patient_id(), device_id)
+        if device is None:
+            abort(404, message="No such device.")
+        return _device_out(device, current_device().id)
+
+    @blp.doc(security=SECURITY)
+    @blp.response(204)
+    @blp.alt_response(404, description="No such device for this patient.")
+    @auth_required
+    def delete(self, device_id: str):
+        """Unlink a device; its token stops working at once."""
+        device = accounts.get_device(current_patient_id(), device_id)
+        if device is None:
+            abort(404, message="No such device.")
+        accounts.delete_device(device)
+
+
+@blp.route("/me/export")
+class Export(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.response(200, description="Everything stored about you, as JSON.")
+    @auth_required
+    def get(self):
+        """Export all of this patient's data."""
+        response = jsonify(accounts.export_patient(current_patient_id()))
+        response.headers["Content-Disposition"] = 'attachment; filename="clearcourse-export.json"'
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.response(204)
+    @auth_required
+    def delete(self):
+        """Erase this patient and everything that belongs to them."""
+        accounts.erase_patient(current_patient_id())

@@ -1,0 +1,176 @@
+"""Courses, the dose log, and the computed today/timeline views."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import ValidationError
+
+from backend.api.schemas.courses import (
+    CourseCreateSchema,
+    CourseFieldsSchema,
+    CourseSchema,
+    DateQuerySchema,
+    DateRangeQuerySchema,
+    DosePutSchema,
+    DoseSchema,
+    check_plan,
+)
+from backend.api.schemas.views import TimelineSchema, TodaySchema
+from backend.auth import SECURITY, auth_required, current_patient_id
+from backend.models import Course
+from backend.services import courses
+
+blp = Blueprint("courses", __name__, description="Courses, dose log, today and timeline")
+
+NOT_FOUND = "No such course."
+
+
+def _course_or_404(course_id: str) -> Course:
+    course = courses.get_course(current_patient_id(), course_id)
+    if course is None:
+        abort(404, message=NOT_FOUND)
+    return course
+
+
+def _dose_id_or_422(dose_id: str) -> str:
+    try:
+        return str(uuid.UUID(dose_id))
+    except ValueError:
+        abort(422, message="The dose id must be a UUID.", errors={"path": {"dose_id": ["Not a valid UUID."]}})
+
+
+@blp.route("/courses")
+class Courses(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(CourseCreateSchema)
+    @blp.response(201, CourseSchema)
+    @auth_required
+    def post(self, data: dict):
+        """Set up a course."""
+        return courses.create_course(current_patient_id(), data)
+
+    @blp.doc(security=SECURITY)
+    @blp.response(200, CourseSchema(many=True))
+    @auth_required
+    def get(self):
+        """This patient's courses, oldest first."""
+        return courses.list_courses(current_patient_id())
+
+
+@blp.route("/courses/<string:course_id>")
+class CourseById(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.response(200, CourseSchema)
+    @blp.alt_response(404, description=NOT_FOUND)
+    @auth_required
+    def get(self, course_id: str):
+        """One course."""
+        return _course_or_404(course_id)
+
+    @blp.doc(security=SECURITY)
+    @blp.arguments(CourseFieldsSchema(partial=True))
+    @blp.response(200, CourseSchema)
+    @blp.alt_response(404, description=NOT_FOUND)
+    @auth_required
+    def patch(self, changes: dict, course_id: str):
+        """Change any course field: weight, target, dose plan, time zone, last capsule (ended_on)…"""
+        course = _course_or_404(course_id)
+        plan = changes.get("dose_plan") or [
+            {"from_date": date.fromisoformat(s["from_date"])} for s in course.dose_plan
+        ]
+        try:
+            check_plan(
+                plan,
+                changes.get("start_date", course.start_date),
+                changes.get("ended_on", course.ended_on),
+            )
+        except ValidationError as err:
+            abort(422, message="Some fields are not valid.", errors={"json": err.messages})
+        return courses.update_course(course, changes)
+
+
+@blp.route("/courses/<string:course_id>/doses")
+class Doses(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(DateRangeQuerySchema, location="query")
+    @blp.response(200, DoseSchema(many=True))
+    @blp.alt_response(404, description=NOT_FOUND)
+    @auth_required
+    def get(self, query: dict, course_id: str):
+        """Logged doses, optionally between `from` and `to` (inclusive)."""
+        course = _course_or_404(course_id)
+        return courses.list_doses(course, query.get("from_"), query.get("to"))
+
+
+@blp.route("/courses/<string:course_id>/doses/<string:dose_id>")
+class DoseById(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(DosePutSchema)
+    @blp.response(200, DoseSchema, description="An identical replay: nothing changed.")
+    @blp.alt_response(201, schema=DoseSchema, description="Logged for the first time.")
+    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.alt_response(409, description="The id or the slot is already used by a different dose.")
+    @auth_required
+    def put(self, data: dict, course_id: str, dose_id: str):
+        """Log a dose as taken or skipped, idempotently under a client-made UUID."""
+        course = _course_or_404(course_id)
+        dose_id = _dose_id_or_422(dose_id)
+        try:
+            result = courses.put_dose(course, dose_id, data)
+        except courses.DoseRejected as err:
+            abort(422, message=err.reason, errors={"json": {err.field: [err.reason]}})
+        except courses.DoseConflict as err:
+            abort(
+                409, message=err.message, errors={"json": {"id": [err.message]}}, existing_id=err.existing_id
+            )
+        return result.dose, (201 if result.created else 200)
+
+    @blp.doc(security=SECURITY)
+    @blp.response(200, DoseSchema)
+    @blp.alt_response(404, description="No such dose.")
+    @auth_required
+    def get(self, course_id: str, dose_id: str):
+        """One logged dose."""
+        dose = courses.get_dose(_course_or_404(course_id), dose_id)
+        if dose is None:
+            abort(404, message="No such dose.")
+        return dose
+
+    @blp.doc(security=SECURITY)
+    @blp.response(204)
+    @blp.alt_response(404, description="No such dose.")
+    @auth_required
+    def delete(self, course_id: str, dose_id: str):
+        """Remove a logged dose (to correct it, delete then log again)."""
+        dose = courses.get_dose(_course_or_404(course_id), dose_id)
+        if dose is None:
+            abort(404, message="No such dose.")
+        courses.delete_dose(dose)
+
+
+@blp.route("/courses/<string:course_id>/today")
+class Today(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(DateQuerySchema, location="query")
+    @blp.response(200, TodaySchema)
+    @blp.alt_response(404, description=NOT_FOUND)
+    @auth_required
+    def get(self, query: dict, course_id: str):
+        """Where the patient is today: day, phase, today's capsules, progress, next milestones."""
+        return courses.today_view(_course_or_404(course_id), query.get("date"))
+
+
+@blp.route("/courses/<string:course_id>/timeline")
+class Timeline(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(DateQuerySchema, location="query")
+    @blp.response(200, TimelineSchema)
+    @blp.alt_response(404, description=NOT_FOUND)
+    @auth_required
+    def get(self, query: dict, course_id: str):
+        """The whole course: phases with what to expect, and dated milestones."""
+        return courses.timeline_view(_course_or_404(course_id), query.get("date"))

@@ -1,0 +1,68 @@
+"""Field types shared by the API schemas."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from marshmallow import ValidationError, fields
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+class StrictFloat(fields.Float):
+    """A JSON number only: strings and booleans are rejected, as are NaN and infinities."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValidationError("Must be a number.")
+        if not math.isfinite(value):
+            raise ValidationError("Must be a finite number.")
+        return float(value)
+
+
+class StrictInteger(fields.Integer):
+    """A JSON integer only (no strings, booleans or fractions)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise ValidationError("Must be an integer.")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class LocalTime(fields.String):
+    """A local wall-clock time written "HH:MM" (24-hour)."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> time:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        match = _HHMM.match(text)
+        if not match:
+            raise ValidationError("Use a 24-hour time written HH:MM, e.g. 08:00.")
+        return time(int(match.group(1)), int(match.group(2)))
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if isinstance(value, time):
+            return value.strftime("%H:%M")
+        return str(value)
+
+
+def validate_timezone(name: str) -> None:
+    """Accept only IANA zone names that this machine's tz database knows."""
+    if not name or name.strip() != name or name.lower() == "localtime":
+        raise ValidationError("Use an IANA time zone name such as Europe/Berlin.")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise ValidationError(f"Unknown time zone {name!r}; use an IANA name such as Europe/Berlin.") from exc
+
+
+class TimeZoneName(fields.String):
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate_timezone, **kwargs)

@@ -1,0 +1,146 @@
+"""Schemas for courses, dose plans and the dose log."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from backend.api.schemas.common import LocalTime, StrictFloat, StrictInteger, TimeZoneName
+
+PRODUCTS = ("standard", "food_independent")
+PROGRAMMES = ("us_ipledge", "eu_ppp", "none")
+DOSE_STATUSES = ("taken", "skipped")
+EARLIEST_DATE = date(2000, 1, 1)
+MAX_DAILY_MG = 300.0
+
+_mg = validate.Range(min=0, max=MAX_DAILY_MG, min_inclusive=False)
+_sane_date = validate.Range(min=EARLIEST_DATE, max=date(2100, 1, 1))
+
+
+class DoseSegmentSchema(Schema):
+    """From `from_date` on: a fixed mg/day or a repeating cycle, split over 1–2 daily doses."""
+
+    from_date = fields.Date(required=True, validate=_sane_date)
+    daily_mg = StrictFloat(load_default=None, allow_none=True, validate=_mg)
+    cycle_mg = fields.List(
+        StrictFloat(validate=_mg),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=2, max=14),
+        metadata={"example": [40, 80]},
+    )
+    doses_per_day = StrictInteger(required=True, validate=validate.OneOf([1, 2]))
+    dose_times = fields.List(
+        LocalTime(), required=True, validate=validate.Length(min=1, max=2), metadata={"example": ["08:00"]}
+    )
+
+    @validates_schema
+    def _check(self, data: dict, **kwargs) -> None:
+        has_daily = data.get("daily_mg") is not None
+        has_cycle = data.get("cycle_mg") is not None
+        if has_daily == has_cycle:
+            raise ValidationError("Give either daily_mg or cycle_mg (exactly one).", "daily_mg")
+        times = data.get("dose_times") or []
+        if len(times) != data.get("doses_per_day"):
+            raise ValidationError("Give one time per dose of the day.", "dose_times")
+        if sorted(set(times)) != times:
+            raise ValidationError("Times must be different and in order through the day.", "dose_times")
+
+
+def check_plan(plan: list[dict], start_date: date | None, ended_on: date | None = None) -> None:
+    """Cross-field rules for a whole course: ordered unique segments covering the start date."""
+    errors: dict[str, list[str]] = {}
+    dates = [segment["from_date"] for segment in plan]
+    if len(set(dates)) != len(dates):
+        errors["dose_plan"] = ["Two segments start on the same date."]
+    elif start_date is not None and dates and min(dates) > start_date:
+        errors["dose_plan"] = ["The first segment must start on or before start_date."]
+    if ended_on is not None and start_date is not None and ended_on < start_date:
+        errors["ended_on"] = ["The last capsule cannot come before start_date."]
+    if errors:
+        raise ValidationError(errors)
+
+
+class CourseFieldsSchema(Schema):
+    start_date = fields.Date(required=True, validate=_sane_date)
+    weight_kg = StrictFloat(required=True, validate=validate.Range(min=20, max=350))
+    target_mg_per_kg = StrictFloat(
+        load_default=120.0,
+        allow_none=True,
+        validate=validate.Range(min=10, max=400),
+        metadata={"description": "Cumulative target; null for a low-dose course without one."},
+    )
+    timezone = TimeZoneName(required=True, metadata={"example": "Europe/Berlin"})
+    product = fields.String(required=True, validate=validate.OneOf(PRODUCTS))
+    programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
+    pregnancy_prevention = fields.Boolean(required=True)
+    dose_plan = fields.List(
+        fields.Nested(DoseSegmentSchema), required=True, validate=validate.Length(min=1, max=60)
+    )
+    ended_on = fields.Date(load_default=None, allow_none=True, validate=_sane_date)
+
+
+class CourseCreateSchema(CourseFieldsSchema):
+    @validates_schema
+    def _check(self, data: dict, **kwargs) -> None:
+        check_plan(data.get("dose_plan") or [], data.get("start_date"), data.get("ended_on"))
+
+
+class CourseSchema(Schema):
+    id = fields.String()
+    start_date = fields.Date()
+    weight_kg = fields.Float()
+    target_mg_per_kg = fields.Float(allow_none=True)
+    timezone = fields.String()
+    product = fields.String()
+    programme = fields.String()
+    pregnancy_prevention = fields.Boolean()
+    dose_plan = fields.List(fields.Dict())
+    ended_on = fields.Date(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class DosePutSchema(Schema):
+    date = fields.Date(required=True, validate=_sane_date)
+    slot = StrictInteger(required=True, validate=validate.Range(min=1, max=2))
+    status = fields.String(required=True, validate=validate.OneOf(DOSE_STATUSES))
+    mg = StrictFloat(required=True, validate=validate.Range(min=0, max=MAX_DAILY_MG))
+    taken_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _check(self, data: dict, **kwargs) -> None:
+        if data.get("status") == "taken" and data.get("taken_at") is None:
+            raise ValidationError("Say when the dose was taken (ISO 8601 with an offset).", "taken_at")
+        if data.get("status") == "skipped" and data.get("taken_at") is not None:
+            raise ValidationError("A skipped dose has no taken_at.", "taken_at")
+
+
+class DoseSchema(Schema):
+    id = fields.String()
+    course_id = fields.String()
+    date = fields.Date()
+    slot = fields.Integer()
+    status = fields.String()
+    mg = fields.Float()
+    taken_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+class DateRangeQuerySchema(Schema):
+    from_ = fields.Date(data_key="from", load_default=None, validate=_sane_date)
+    to = fields.Date(load_default=None, validate=_sane_date)
+
+    @validates_schema
+    def _check(self, data: dict, **kwargs) -> None:
+        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
+            raise ValidationError("`from` must not be after `to`.", "from")
+
+
+class DateQuerySchema(Schema):
+    date = fields.Date(
+        load_default=None,
+        validate=_sane_date,
+        metadata={"description": "The patient's local date; defaults to today in the course's time zone."},
+    )

@@ -1,0 +1,78 @@
+"""Output schemas for the computed views: today and the timeline."""
+
+from marshmallow import Schema, fields
+
+
+class ContentItemSchema(Schema):
+    text = fields.String()
+    facts = fields.List(fields.String(), metadata={"description": "Ids in docs/clinical-sources.md"})
+
+
+class PhaseSchema(Schema):
+    key = fields.String()
+    title = fields.String()
+    summary = fields.String()
+    starts_on = fields.Date(allow_none=True)
+    ends_on = fields.Date(allow_none=True)
+    current = fields.Boolean()
+    expectations = fields.List(fields.Nested(ContentItemSchema))
+    tips = fields.List(fields.Nested(ContentItemSchema))
+    report_now = fields.List(fields.Nested(ContentItemSchema))
+
+
+class MilestoneSchema(Schema):
+    kind = fields.String()
+    date = fields.Date()
+    title = fields.String()
+    description = fields.String()
+    facts = fields.List(fields.String())
+    estimated = fields.Boolean()
+
+
+class TodayDoseSchema(Schema):
+    slot = fields.Integer()
+    time = fields.String(metadata={"example": "08:00"})
+    mg = fields.Float()
+    status = fields.String(metadata={"description": "pending | taken | skipped"})
+    dose_id = fields.String(allow_none=True)
+    taken_at = fields.AwareDateTime(allow_none=True)
+
+
+class MissingLogSchema(Schema):
+    date = fields.Date()
+    slot = fields.Integer()
+    mg = fields.Float()
+
+
+class TodaySchema(Schema):
+    course_id = fields.String()
+    date = fields.Date()
+    day_of_course = fields.Integer(allow_none=True)
+    week_of_course = fields.Integer(allow_none=True)
+    status = fields.String(metadata={"description": "not_started | active | finished"})
+    phase = fields.Nested(PhaseSchema)
+    doses = fields.List(fields.Nested(TodayDoseSchema))
+    with_food = fields.Boolean()
+    dose_guidance = fields.List(fields.Nested(ContentItemSchema))
+    cumulative_mg = fields.Float()
+    cumulative_mg_per_kg = fields.Float()
+    target_mg = fields.Float(allow_none=True)
+    target_mg_per_kg = fields.Float(allow_none=True)
+    target_percent = fields.Float(allow_none=True)
+    projected_last_dose_on = fields.Date(allow_none=True)
+    days_remaining = fields.Integer(allow_none=True)
+    missing_logs = fields.List(fields.Nested(MissingLogSchema))
+    missing_logs_count = fields.Integer()
+    next_milestones = fields.List(fields.Nested(MilestoneSchema))
+    disclaimer = fields.String()
+
+
+class TimelineSchema(Schema):
+    course_id = fields.String()
+    today = fields.Date()
+    current_phase = fields.String()
+    projected_last_dose_on = fields.Date(allow_none=True)
+    phases = fields.List(fields.Nested(PhaseSchema))
+    milestones = fields.List(fields.Nested(MilestoneSchema))
+    report_now = fields.List(fields.Nested(ContentItemSchema))
+    disclaimer = fields.String()

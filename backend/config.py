@@ -1,0 +1,91 @@
+"""Settings read from environment variables, with safe defaults.
+
+Every variable is listed in README.md ("Configuration").
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def as_bool(value: str | None, default: bool = False) -> bool:
+    """Read a boolean environment value ("1", "true", "yes", "on" are true)."""
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+class Config:
+    """Production-safe defaults; the embedded SQLite file lives under instance/."""
+
+    TESTING = False
+    ENV_NAME = _env("CLEARCOURSE_ENV", "production")
+    SECRET_KEY = _env("SECRET_KEY")
+    # None means "an SQLite file in the app's instance folder" (resolved in create_app).
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = int(_env("SQLITE_BUSY_TIMEOUT_MS", "5000"))
+    MAX_CONTENT_LENGTH = int(_env("MAX_BODY_BYTES", str(64 * 1024)))
+
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_DEFAULT = _env("RATELIMIT_DEFAULT", "300 per minute")
+    RATELIMIT_ENABLED = as_bool(_env("RATELIMIT_ENABLED"), True)
+    RATELIMIT_HEADERS_ENABLED = True
+    ACCOUNT_CREATE_LIMIT = _env("ACCOUNT_CREATE_LIMIT", "20 per hour")
+
+    FRONTEND_DIST = _env("FRONTEND_DIST", str(REPO_ROOT / "frontend" / "dist"))
+    LINK_CODE_TTL_MINUTES = int(_env("LINK_CODE_TTL_MINUTES", "10"))
+
+    # Reminders and push (see backend/reminders, backend/push).
+    SCHEDULER_ENABLED = as_bool(_env("SCHEDULER_ENABLED"), False)
+    SCHEDULER_TICK_SECONDS = int(_env("SCHEDULER_TICK_SECONDS", "20"))
+    VAPID_PRIVATE_KEY = _env("VAPID_PRIVATE_KEY")
+    VAPID_SUBJECT = _env("VAPID_SUBJECT")
+    PUSH_ALLOW_LOCAL_ENDPOINTS = as_bool(_env("PUSH_ALLOW_LOCAL_ENDPOINTS"), False)
+    PUSH_SERVICE_ALLOWLIST = [h for h in (_env("PUSH_SERVICE_ALLOWLIST", "") or "").split(",") if h]
+    PUSH_CA_BUNDLE = _env("PUSH_CA_BUNDLE")
+
+    API_TITLE = "ClearCourse API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    OPENAPI_SWAGGER_UI_URL = _env("OPENAPI_SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/")
+    API_SPEC_OPTIONS = {
+        "info": {
+            "description": (
+                "ClearCourse: an isotretinoin course companion. It records and reminds; it does "
+                "not replace your dermatologist."
+            )
+        },
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+    }
+
+
+class DevelopmentConfig(Config):
+    """Local development: loopback push endpoints allowed, scheduler on."""
+
+    ENV_NAME = "development"
+    PUSH_ALLOW_LOCAL_ENDPOINTS = as_bool(_env("PUSH_ALLOW_LOCAL_ENDPOINTS"), True)
+    SCHEDULER_ENABLED = as_bool(_env("SCHEDULER_ENABLED"), True)
+
+
+class TestConfig(Config):
+    """Used by the test suite; TEST_DATABASE_URL selects PostgreSQL."""
+
+    TESTING = True
+    ENV_NAME = "test"
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_ENABLED = False
+    PUSH_ALLOW_LOCAL_ENDPOINTS = True
+    SCHEDULER_ENABLED = False
+    VAPID_SUBJECT = "mailto:push-test@clearcourse.example.org"

@@ -1,0 +1,14 @@
+"""SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
+
+from backend.models.course import Course, DoseLog
+from backend.models.patient import DeviceToken, LinkCode, Patient
+from backend.models.reminders import (  # noqa: F401  (reminders, push subscriptions, appointments)
+    Appointment,
+    PushSubscription,
+    ReminderDelivery,
+    ReminderOccurrence,
+    ReminderRule,
+    ReminderSettings,
+)
+
+__all__ = ["Course", "DeviceToken", "DoseLog", "LinkCode", "Patient"]

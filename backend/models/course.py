@@ -1,0 +1,62 @@
+"""A patient's isotretinoin course and its dose log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.extensions import db
+from backend.models.types import UTCDateTime, new_id, utcnow
+
+
+class Course(db.Model):
+    """Course settings; the dose plan is a list of segments kept as JSON."""
+
+    __tablename__ = "courses"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    weight_kg: Mapped[float] = mapped_column(Float)
+    target_mg_per_kg: Mapped[float | None] = mapped_column(Float)
+    timezone: Mapped[str] = mapped_column(String(64))
+    product: Mapped[str] = mapped_column(String(32))
+    programme: Mapped[str] = mapped_column(String(32))
+    pregnancy_prevention: Mapped[bool] = mapped_column(Boolean, default=False)
+    dose_plan: Mapped[list] = mapped_column(JSON)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    doses: Mapped[list[DoseLog]] = relationship(
+        back_populates="course", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class DoseLog(db.Model):
+    """One dose slot marked taken or skipped; the id is made by the client."""
+
+    __tablename__ = "dose_logs"
+    __table_args__ = (UniqueConstraint("course_id", "date", "slot"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    course_id: Mapped[str] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    slot: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    mg: Mapped[float] = mapped_column(Float)
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    course: Mapped[Course] = relationship(back_populates="doses")

@@ -1,0 +1,81 @@
+"""Run the whole app from one command: gunicorn for the web, one reminder worker beside it.
+
+The scheduler runs in exactly one process (`flask reminders run`), never inside the gunicorn
+workers, so however many workers serve requests, each reminder is dispatched by one ticker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+    parser.add_argument("--workers", default=os.environ.get("WEB_CONCURRENCY", "2"))
+    parser.add_argument("--no-scheduler", action="store_true", help="serve the web app only")
+    args = parser.parse_args(argv)
+
+    web_env = {**os.environ, "SCHEDULER_ENABLED": "0"}
+    children: list[subprocess.Popen] = []
+    if not args.no_scheduler:
+        children.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "wsgi", "reminders", "run"], env=os.environ
+            )
+        )
+    children.append(
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"{args.host}:{args.port}",
+                "--workers",
+                str(args.workers),
+                "--access-logfile",
+                "-",
+                "wsgi:app",
+            ],
+            env=web_env,
+        )
+    )
+    print(f"ClearCourse is running on http://{args.host}:{args.port}  (Ctrl+C stops it)", flush=True)
+
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    exit_code = 0
+    while not stopping:
+        for child in children:
+            code = child.poll()
+            if code is not None:
+                exit_code = code
+                stopping = True
+        time.sleep(0.2)
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for child in children:
+        try:
+            child.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return exit_code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

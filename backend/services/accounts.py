@@ -1,0 +1,120 @@
+"""Anonymous accounts: creation, device linking, export and erasure."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from backend.auth import hash_secret, issue_device_token
+from backend.extensions import db
+from backend.models import Course, DeviceToken, DoseLog, LinkCode, Patient
+from backend.models.types import utcnow
+
+# Crockford-style alphabet: no I, L, O, U, 0 or 1 to misread.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 8
+
+
+def create_patient(label: str | None = None) -> tuple[Patient, DeviceToken, str]:
+    patient = Patient()
+    db.session.add(patient)
+    device, token = issue_device_token(patient, label)
+    db.session.commit()
+    return patient, device, token
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def create_link_code(patient_id: str, ttl_minutes: int) -> tuple[str, LinkCode]:
+    """A short, one-use code; only its hash is kept."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    now = utcnow()
+    db.session.execute(delete(LinkCode).where(LinkCode.expires_at < now))
+    link = LinkCode(
+        code_hash=hash_secret(raw), patient_id=patient_id, expires_at=now + timedelta(minutes=ttl_minutes)
+    )
+    db.session.add(link)
+    db.session.commit()
+    return f"{raw[:4]}-{raw[4:]}", link
+
+
+def redeem_link_code(code: str, label: str | None) -> tuple[DeviceToken, str] | None:
+    """Spend a code atomically and return a new device token, or None if it is unusable."""
+    now = utcnow()
+    code_hash = hash_secret(normalise_code(code))
+    spent = db.session.execute(
+        LinkCode.__table__.update()
+        .where(LinkCode.code_hash == code_hash, LinkCode.used_at.is_(None), LinkCode.expires_at >= now)
+        .values(used_at=now)
+        .returning(LinkCode.patient_id)
+    ).first()
+    if spent is None:
+        db.session.rollback()
+        return None
+    patient = db.session.get(Patient, spent.patient_id)
+    if patient is None:
+        db.session.rollback()
+        return None
+    device, token = issue_device_token(patient, label)
+    db.session.commit()
+    return device, token
+
+
+def list_devices(patient_id: str) -> list[DeviceToken]:
+    return list(
+        db.session.scalars(
+            select(DeviceToken).where(DeviceToken.patient_id == patient_id).order_by(DeviceToken.created_at)
+        )
+    )
+
+
+def get_device(patient_id: str, device_id: str) -> DeviceToken | None:
+    device = db.session.get(DeviceToken, device_id)
+    return device if device is not None and device.patient_id == patient_id else None
+
+
+def delete_device(device: DeviceToken) -> None:
+    db.session.delete(device)
+    db.session.commit()
+
+
+def export_patient(patient_id: str) -> dict[str, Any]:
+    """Everything stored about the patient, as plain JSON-ready data."""
+    from backend.api.schemas.accounts import DeviceSchema
+    from backend.api.schemas.courses import CourseSchema, DoseSchema
+
+    patient = db.session.get(Patient, patient_id)
+    courses = db.session.scalars(
+        select(Course).where(Course.patient_id == patient_id).order_by(Course.created_at)
+    ).all()
+    course_dump = []
+    for course in courses:
+        doses = db.session.scalars(
+            select(DoseLog).where(DoseLog.course_id == course.id).order_by(DoseLog.date, DoseLog.slot)
+        ).all()
+        course_dump.append({**CourseSchema().dump(course), "doses": DoseSchema(many=True).dump(doses)})
+    data: dict[str, Any] = {
+        "format": "clearcourse-export/1",
+        "exported_at": utcnow().isoformat(),
+        "patient": {"id": patient.id, "created_at": patient.created_at.isoformat()},
+        "devices": DeviceSchema(many=True, exclude=("current",)).dump(list_devices(patient_id)),
+        "courses": course_dump,
+    }
+    for section, exporter in EXPORT_SECTIONS.items():
+        data[section] = exporter(patient_id)
+    return data
+
+
+# Other aggregates (reminders, push subscriptions, appointments) add their sections here.
+EXPORT_SECTIONS: dict[str, Any] = {}
+
+
+def erase_patient(patient_id: str) -> None:
+    """Delete the patient; foreign keys cascade to every row that belongs to them."""
+    db.session.execute(delete(Patient).where(Patient.id == patient_id))
+    db.session.commit()

@@ -1,0 +1,217 @@
+"""Courses and the dose log: storage rules around the pure course domain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from backend.course.plan import parse_plan, plan_to_json, slots_for
+from backend.course.timeline import CourseInfo, LoggedDose, build_timeline, build_today
+from backend.extensions import db
+from backend.models import Course, DoseLog
+
+# A dose may be logged for the patient's "today" and, to cover time-zone edges, one day beyond.
+FUTURE_LOG_SLACK = timedelta(days=1)
+
+
+class DoseConflict(Exception):
+    """The id or the slot is already used by a different dose record."""
+
+    def __init__(self, message: str, existing_id: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.existing_id = existing_id
+
+
+class DoseRejected(ValueError):
+    """The dose does not fit the course (field name, reason)."""
+
+    def __init__(self, field: str, reason: str):
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+def local_today(course: Course, now: datetime | None = None) -> date:
+    """What "today" is for the patient, in the course's time zone (the one place that decides it)."""
+    moment = now or datetime.now(ZoneInfo("UTC"))
+    return moment.astimezone(ZoneInfo(course.timezone)).date()
+
+
+def _plan_json(segments: list[dict]) -> list[dict]:
+    """Store the validated plan in its canonical JSON form."""
+    raw = []
+    for segment in segments:
+        raw.append(
+            {
+                "from_date": segment["from_date"].isoformat(),
+                "daily_mg": segment.get("daily_mg"),
+                "cycle_mg": segment.get("cycle_mg"),
+                "doses_per_day": segment["doses_per_day"],
+                "dose_times": [
+                    t.strftime("%H:%M") if isinstance(t, time) else t for t in segment["dose_times"]
+                ],
+            }
+        )
+    return plan_to_json(parse_plan(raw))
+
+
+def create_course(patient_id: str, data: dict[str, Any]) -> Course:
+    fields = dict(data)
+    fields["dose_plan"] = _plan_json(fields["dose_plan"])
+    course = Course(patient_id=patient_id, **fields)
+    db.session.add(course)
+    db.session.commit()
+    return course
+
+
+def update_course(course: Course, changes: dict[str, Any]) -> Course:
+    for key, value in changes.items():
+        setattr(course, key, _plan_json(value) if key == "dose_plan" else value)
+    db.session.commit()
+    return course
+
+
+def list_courses(patient_id: str) -> list[Course]:
+    return list(
+        db.session.scalars(select(Course).where(Course.patient_id == patient_id).order_by(Course.start_date))
+    )
+
+
+def get_course(patient_id: str, course_id: str) -> Course | None:
+    course = db.session.get(Course, course_id)
+    return course if course is not None and course.patient_id == patient_id else None
+
+
+@dataclass(frozen=True)
+class DoseWrite:
+    created: bool
+    dose: DoseLog
+
+
+def _same_content(dose: DoseLog, data: dict[str, Any]) -> bool:
+    taken_at = data.get("taken_at")
+    return (
+        dose.date == data["date"]
+        and dose.slot == data["slot"]
+        and dose.status == data["status"]
+        and abs(dose.mg - data["mg"]) < 1e-9
+        and (dose.taken_at == taken_at if taken_at and dose.taken_at else dose.taken_at is taken_at is None)
+    )
+
+
+def _check_fits_course(course: Course, data: dict[str, Any]) -> None:
+    day: date = data["date"]
+    if day < course.start_date:
+        raise DoseRejected("date", "This date is before the course started.")
+    if course.ended_on is not None and day > course.ended_on:
+        raise DoseRejected("date", "This date is after the course's last capsule.")
+    if day > local_today(course) + FUTURE_LOG_SLACK:
+        raise DoseRejected("date", "A dose cannot be logged for a future day.")
+    slots = slots_for(parse_plan(course.dose_plan), day)
+    if data["slot"] > len(slots):
+        raise DoseRejected("slot", f"The plan has {len(slots)} dose(s) on this day.")
+
+
+def put_dose(course: Course, dose_id: str, data: dict[str, Any]) -> DoseWrite:
+    """Idempotent create: a replay returns the stored dose; a different body is a conflict."""
+    existing = db.session.get(DoseLog, dose_id)
+    if existing is not None:
+        if existing.course_id != course.id or not _same_content(existing, data):
+            raise DoseConflict("This dose id is already used with different content.", existing.id)
+        return DoseWrite(created=False, dose=existing)
+    _check_fits_course(course, data)
+    same_slot = db.session.scalars(
+        select(DoseLog).where(
+            DoseLog.course_id == course.id, DoseLog.date == data["date"], DoseLog.slot == data["slot"]
+        )
+    ).first()
+    if same_slot is not None:
+        raise DoseConflict("This dose slot is already logged; delete it first to change it.", same_slot.id)
+    dose = DoseLog(id=dose_id, course_id=course.id, **data)
+    db.session.add(dose)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return _resolve_race(course, dose_id, data)
+    after_dose_logged(course, dose)
+    return DoseWrite(created=True, dose=dose)
+
+
+def _resolve_race(course: Course, dose_id: str, data: dict[str, Any]) -> DoseWrite:
+    """Another request stored the same id or slot between our check and our insert."""
+    existing = db.session.get(DoseLog, dose_id)
+    if existing is not None and existing.course_id == course.id and _same_content(existing, data):
+        return DoseWrite(created=False, dose=existing)
+    other = db.session.scalars(
+        select(DoseLog).where(
+            DoseLog.course_id == course.id, DoseLog.date == data["date"], DoseLog.slot == data["slot"]
+        )
+    ).first()
+    raise DoseConflict(
+        "This dose was logged at the same moment by another request.", other.id if other else None
+    )
+
+
+def after_dose_logged(course: Course, dose: DoseLog) -> None:
+    """Hook for side effects of a logged dose (reminders cancel their follow-up)."""
+
+
+def list_doses(course: Course, start: date | None, end: date | None) -> list[DoseLog]:
+    query = select(DoseLog).where(DoseLog.course_id == course.id)
+    if start is not None:
+        query = query.where(DoseLog.date >= start)
+    if end is not None:
+        query = query.where(DoseLog.date <= end)
+    return list(db.session.scalars(query.order_by(DoseLog.date, DoseLog.slot)))
+
+
+def get_dose(course: Course, dose_id: str) -> DoseLog | None:
+    dose = db.session.get(DoseLog, dose_id)
+    return dose if dose is not None and dose.course_id == course.id else None
+
+
+def delete_dose(dose: DoseLog) -> None:
+    db.session.delete(dose)
+    db.session.commit()
+
+
+def course_info(course: Course) -> CourseInfo:
+    return CourseInfo(
+        start_date=course.start_date,
+        weight_kg=course.weight_kg,
+        target_mg_per_kg=course.target_mg_per_kg,
+        product=course.product,
+        programme=course.programme,
+        pregnancy_prevention=course.pregnancy_prevention,
+        plan=parse_plan(course.dose_plan),
+        ended_on=course.ended_on,
+    )
+
+
+def logged_doses(course_id: str) -> list[LoggedDose]:
+    """The dose log as plain tuples (no ORM objects: this is on the hot path of today/timeline)."""
+    rows = db.session.execute(
+        select(DoseLog.date, DoseLog.slot, DoseLog.status, DoseLog.mg, DoseLog.id, DoseLog.taken_at).where(
+            DoseLog.course_id == course_id
+        )
+    )
+    return [LoggedDose(date=r[0], slot=r[1], status=r[2], mg=r[3], id=r[4], taken_at=r[5]) for r in rows]
+
+
+def today_view(course: Course, day: date | None) -> dict[str, Any]:
+    day = day or local_today(course)
+    view = build_today(course_info(course), logged_doses(course.id), day)
+    return {"course_id": course.id, **view}
+
+
+def timeline_view(course: Course, day: date | None) -> dict[str, Any]:
+    day = day or local_today(course)
+    view = build_timeline(course_info(course), logged_doses(course.id), day)
+    return {"course_id": course.id, **view}
