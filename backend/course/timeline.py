@@ -1,0 +1,441 @@
+"""Course projection, phases and milestones (pure: no Flask, no database).
+
+The numbers are "what usually happens" arithmetic on the prescriber's plan and the patient's log
+(DOSE-3); nothing here recommends a dose (PRODUCT-1).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from backend.course.content import load_content, render_items
+from backend.course.plan import Segment, iter_plan_days, slots_for
+
+__all__ = [
+    "MAX_HORIZON_DAYS",
+    "PHASE_KEYS",
+    "THRESHOLDS",
+    "CourseInfo",
+    "LoggedDose",
+    "Projection",
+    "add_months",
+    "build_timeline",
+    "build_today",
+    "course_flags",
+    "project",
+]
+
+PHASE_KEYS = ("before_start", "first_weeks", "improving", "clearing", "final_stretch", "after")
+THRESHOLDS = (25, 50, 75, 100)
+MAX_HORIZON_DAYS = 3 * 366  # projection gives up after ~3 years
+MISSING_LIMIT = 14
+NEXT_MILESTONES = 3
+_EPS = 1e-6
+_ONE = timedelta(days=1)
+_KIND_ORDER = {
+    k: i
+    for i, k in enumerate(
+        (
+            "course_start",
+            "blood_test",
+            "pregnancy_test",
+            "monthly_visit",
+            "cumulative_25",
+            "cumulative_50",
+            "cumulative_75",
+            "cumulative_100",
+            "last_dose",
+            "final_pregnancy_test",
+            "contraception_end",
+            "blood_donation_ok",
+            "procedures_ok",
+        )
+    )
+}
+
+
+@dataclass(frozen=True)
+class CourseInfo:
+    """What the domain needs to know about a course (weight_kg is the current weight)."""
+
+    start_date: date
+    weight_kg: float
+    target_mg_per_kg: float | None
+    product: str  # "standard" | "food_independent"
+    programme: str  # "us_ipledge" | "eu_ppp" | "none"
+    pregnancy_prevention: bool
+    plan: tuple[Segment, ...]
+    ended_on: date | None = None  # actual last capsule day, once the patient has finished or stopped
+
+
+@dataclass(frozen=True)
+class LoggedDose:
+    """One logged dose slot."""
+
+    date: date
+    slot: int
+    status: str  # "taken" | "skipped"
+    mg: float
+    id: str | None = None
+    taken_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Cumulative dose so far and the dates it projects.
+
+    ``threshold_dates[p]`` is the day the cumulative dose reaches p % of the target: the logged day if it
+    already happened (``threshold_estimated[p]`` False), else the projected day, else None.
+    ``projected_last_dose_on`` is ``ended_on`` when set (``last_dose_estimated`` False), otherwise the day
+    the target is (or was) reached. ``missing`` lists past planned slots with no log, oldest first.
+    """
+
+    cumulative_mg: float
+    cumulative_mg_per_kg: float
+    target_mg: float | None
+    target_percent: float | None
+    projected_last_dose_on: date | None
+    last_dose_estimated: bool
+    threshold_dates: dict[int, date | None] = field(default_factory=dict)
+    threshold_estimated: dict[int, bool] = field(default_factory=dict)
+    missing: list[tuple[date, int]] = field(default_factory=list)
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus whole months, clamped to the month's end (Jan 31 + 1 month = Feb 28/29)."""
+    m = day.month - 1 + months
+    year, month = day.year + m // 12, m % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def course_flags(course: CourseInfo, target_mg: float | None = None) -> frozenset[str]:
+    """Flags that select content items (see content.FLAGS)."""
+    flags = {
+        "food_independent" if course.product == "food_independent" else "standard",
+        "pregnancy_prevention" if course.pregnancy_prevention else "no_pregnancy_prevention",
+        "has_target" if target_mg else "no_target",
+    }
+    if course.programme in ("us_ipledge", "eu_ppp"):
+        flags.add(course.programme)
+    else:
+        flags.add("programme_none")
+    return frozenset(flags)
+
+
+def _target_mg(course: CourseInfo) -> float | None:
+    if course.target_mg_per_kg and course.target_mg_per_kg > 0 and course.weight_kg > 0:
+        return course.target_mg_per_kg * course.weight_kg
+    return None
+
+
+def _project(
+    course: CourseInfo, logs: Iterable[LoggedDose], today: date
+) -> tuple[Projection, dict[tuple[date, int], LoggedDose]]:
+    """Projection plus the log index (date, slot) → log, logs after today ignored."""
+    by_slot: dict[tuple[date, int], LoggedDose] = {}
+    taken_by_day: dict[date, float] = {}
+    for log in logs:
+        if log.date > today:
+            continue
+        by_slot[(log.date, log.slot)] = log
+    for (day, _), log in by_slot.items():
+        if log.status == "taken":
+            taken_by_day[day] = taken_by_day.get(day, 0.0) + log.mg
+
+    target = _target_mg(course)
+    marks = [(p, target * p / 100) for p in THRESHOLDS] if target else []
+    dates: dict[int, date | None] = dict.fromkeys(THRESHOLDS)
+    estimated: dict[int, bool] = dict.fromkeys(THRESHOLDS, False)
+
+    # What has been logged taken, up to and including today.
+    cum = 0.0
+    k = 0
+    for day in sorted(taken_by_day):
+        cum += taken_by_day[day]
+        while k < len(marks) and cum >= marks[k][1] - _EPS:
+            dates[marks[k][0]] = day
+            k += 1
+    reached_on = dates[100] if target else None
+
+    ended = course.ended_on
+    last: date | None = ended if ended is not None else reached_on
+
+    # Past planned slots (start..yesterday, up to the last dose) with no log at all.
+    missing: list[tuple[date, int]] = []
+    end_missing = today - _ONE
+    if last is not None:
+        end_missing = min(end_missing, last)
+    for day, seg in iter_plan_days(course.plan, course.start_date, end_missing):
+        if seg is None or seg.mg_on(day) <= 0:
+            continue
+        for slot in range(1, seg.doses_per_day + 1):
+            if (day, slot) not in by_slot:
+                missing.append((day, slot))
+
+    # From today on, follow the plan until the target (or ended_on) is reached.
+    need_more = k < len(marks)
+    if course.plan and need_more and (ended is None or ended >= today):
+        first = max(today, course.start_date)
+        stop = ended if ended is not None else first + timedelta(days=MAX_HORIZON_DAYS)
+        final_seg = course.plan[-1]
+        running = cum
+        for day, seg in iter_plan_days(course.plan, first, stop):
+            if seg is None:
+                continue
+            mg = seg.mg_on(day)
+            if day == today and mg > 0:
+                each = mg / seg.doses_per_day
+                mg = sum(each for s in range(1, seg.doses_per_day + 1) if (day, s) not in by_slot)
+            if mg > 0:
+                running += mg
+                while k < len(marks) and running >= marks[k][1] - _EPS:
+                    dates[marks[k][0]] = day
+                    estimated[marks[k][0]] = True
+                    k += 1
+                if k == len(marks):
+                    if ended is None:
+                        last = day
+                    break
+            elif seg is final_seg and final_seg.average_mg <= 0:
+                break  # nothing more is planned: no projection
+
+    per_kg = cum / course.weight_kg if course.weight_kg > 0 else 0.0
+    projection = Projection(
+        cumulative_mg=cum,
+        cumulative_mg_per_kg=per_kg,
+        target_mg=target,
+        target_percent=cum / target * 100 if target else None,
+        projected_last_dose_on=last,
+        last_dose_estimated=ended is None,
+        threshold_dates=dates if target else dict.fromkeys(THRESHOLDS),
+        threshold_estimated=estimated,
+        missing=missing,
+    )
+    return projection, by_slot
+
+
+def project(course: CourseInfo, logs: Iterable[LoggedDose], today: date) -> Projection:
+    """Cumulative dose so far and the projected last dose / threshold dates (see module rules)."""
+    return _project(course, logs, today)[0]
+
+
+# ---------------------------------------------------------------- phases
+
+
+def _phase_ranges(course: CourseInfo, last: date | None) -> list[tuple[str, date | None, date | None, bool]]:
+    """(key, starts_on, ends_on, known) in order; squeezed-out phases are left out."""
+    s = course.start_date
+    raw = [
+        ("first_weeks", s, s + timedelta(days=55)),
+        ("improving", s + timedelta(days=56), s + timedelta(days=83)),
+    ]
+    out: list[tuple[str, date | None, date | None, bool]] = [("before_start", None, s - _ONE, True)]
+    if last is None:
+        out += [(k, a, b, True) for k, a, b in raw]
+        out.append(("clearing", s + timedelta(days=84), None, True))
+        out += [("final_stretch", None, None, False), ("after", None, None, False)]
+        return out
+    end = max(last, s)
+    fs_start = max(end - timedelta(days=27), s)
+    raw.append(("clearing", s + timedelta(days=84), fs_start - _ONE))
+    for key, a, b in raw:
+        b = min(b, fs_start - _ONE)
+        if a <= b:
+            out.append((key, a, b, True))
+    out += [("final_stretch", fs_start, end, True), ("after", end + _ONE, None, True)]
+    return out
+
+
+def _current_key(ranges: list[tuple[str, date | None, date | None, bool]], today: date) -> str:
+    for key, a, b, known in ranges:
+        if known and (a is None or a <= today) and (b is None or today <= b):
+            return key
+    return ranges[-1][0]  # unreachable: known ranges are contiguous and unbounded at both ends
+
+
+def _phases(course: CourseInfo, last: date | None, today: date, content: dict, flags: frozenset[str]):
+    ranges = _phase_ranges(course, last)
+    current = _current_key(ranges, today)
+    red = content["red_flags"]
+    phases = []
+    for key, a, b, _ in ranges:
+        c = content["phases"][key]
+        report = render_items(c.get("report_now", []), flags)
+        report += render_items((red[r] for r in c.get("red_flags", [])), flags)
+        phases.append(
+            {
+                "key": key,
+                "title": c["title"],
+                "summary": c["summary"],
+                "starts_on": a,
+                "ends_on": b,
+                "current": key == current,
+                "expectations": render_items(c.get("expectations", []), flags),
+                "tips": render_items(c.get("tips", []), flags),
+                "report_now": report,
+            }
+        )
+    return phases, current
+
+
+# ---------------------------------------------------------------- milestones
+
+
+def _milestone(entry: dict, kind: str, day: date, estimated: bool) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "date": day,
+        "title": entry["title"],
+        "description": entry["description"],
+        "facts": list(entry["facts"]),
+        "estimated": estimated,
+    }
+
+
+def _milestones(course: CourseInfo, proj: Projection, today: date, content: dict) -> list[dict[str, Any]]:
+    m = content["milestones"]
+    s = course.start_date
+    last = proj.projected_last_dose_on
+    est = proj.last_dose_estimated
+    horizon = add_months(last, 6) if last is not None else add_months(max(today, s), 6)
+    bound = min(last, horizon) if last is not None else horizon  # recurring items stop at the last dose
+    out = [_milestone(m["course_start"], "course_start", s, False)]
+
+    out.append(_milestone(m["blood_test"]["baseline"], "blood_test", s, False))
+    follow_up = add_months(s, 1)
+    if follow_up <= bound:
+        out.append(_milestone(m["blood_test"]["follow_up"], "blood_test", follow_up, False))
+
+    day = s + timedelta(days=30)
+    while day <= bound:
+        out.append(_milestone(m["monthly_visit"], "monthly_visit", day, False))
+        day += timedelta(days=30)
+
+    if course.pregnancy_prevention:
+        programme = course.programme if course.programme in ("us_ipledge", "eu_ppp") else "none"
+        entry = m["pregnancy_test"][programme]
+        n = 0
+        while True:
+            if programme == "us_ipledge":
+                day = s + timedelta(days=30 * n)
+            elif programme == "eu_ppp":
+                day = s + timedelta(days=28 * n)
+            else:
+                day = add_months(s, n)
+            if day > bound:
+                break
+            out.append(_milestone(entry, "pregnancy_test", day, False))
+            n += 1
+
+    if proj.target_mg:
+        for p in THRESHOLDS:
+            d = proj.threshold_dates.get(p)
+            if d is not None:
+                kind = f"cumulative_{p}"
+                out.append(_milestone(m[kind], kind, d, proj.threshold_estimated[p]))
+
+    if last is not None:
+        out.append(_milestone(m["last_dose"]["estimated" if est else "actual"], "last_dose", last, est))
+        month_after = add_months(last, 1)
+        if course.pregnancy_prevention:
+            out.append(_milestone(m["final_pregnancy_test"], "final_pregnancy_test", month_after, est))
+            out.append(_milestone(m["contraception_end"], "contraception_end", month_after, est))
+        out.append(_milestone(m["blood_donation_ok"], "blood_donation_ok", month_after, est))
+        out.append(_milestone(m["procedures_ok"], "procedures_ok", add_months(last, 6), est))
+
+    out = [x for x in out if x["date"] <= horizon]
+    out.sort(key=lambda x: (x["date"], _KIND_ORDER.get(x["kind"], 99)))
+    return out
+
+
+# ---------------------------------------------------------------- views
+
+
+def _status(course: CourseInfo, last: date | None, today: date) -> str:
+    if today < course.start_date:
+        return "not_started"
+    if last is not None and today > last:
+        return "finished"
+    return "active"
+
+
+def build_today(
+    course: CourseInfo, logs: Iterable[LoggedDose], today: date, locale: str = "en"
+) -> dict[str, Any]:
+    """Everything the Today screen shows (dates as ``date``, instants as aware ``datetime``)."""
+    content = load_content(locale)
+    proj, by_slot = _project(course, logs, today)
+    flags = course_flags(course, proj.target_mg)
+    last = proj.projected_last_dose_on
+    status = _status(course, last, today)
+    phases, current = _phases(course, last, today, content, flags)
+    milestones = _milestones(course, proj, today, content)
+
+    day_of_course = (today - course.start_date).days + 1 if today >= course.start_date else None
+    doses = []
+    if status == "active":
+        for ps in slots_for(course.plan, today):
+            log = by_slot.get((today, ps.slot))
+            doses.append(
+                {
+                    "slot": ps.slot,
+                    "time": ps.time.strftime("%H:%M"),
+                    "mg": log.mg if log is not None else ps.mg,
+                    "status": log.status if log is not None else "pending",
+                    "dose_id": log.id if log is not None else None,
+                    "taken_at": log.taken_at if log is not None else None,
+                }
+            )
+
+    missing_logs = []
+    for day, slot in reversed(proj.missing[-MISSING_LIMIT:]):
+        planned = {ps.slot: ps.mg for ps in slots_for(course.plan, day)}
+        missing_logs.append({"date": day, "slot": slot, "mg": planned.get(slot, 0.0)})
+
+    # Dose days left, today included (before the start: the whole course).
+    days_remaining = None if last is None else max((last - max(today, course.start_date)).days + 1, 0)
+
+    return {
+        "date": today,
+        "day_of_course": day_of_course,
+        "week_of_course": (day_of_course - 1) // 7 + 1 if day_of_course else None,
+        "status": status,
+        "phase": next(p for p in phases if p["key"] == current),
+        "doses": doses,
+        "with_food": "standard" in flags,
+        "dose_guidance": render_items(content["dose_guidance"], flags),
+        "cumulative_mg": round(proj.cumulative_mg, 1),
+        "cumulative_mg_per_kg": round(proj.cumulative_mg_per_kg, 1),
+        "target_mg": round(float(proj.target_mg), 1) if proj.target_mg else None,
+        "target_mg_per_kg": float(course.target_mg_per_kg) if proj.target_mg else None,
+        "target_percent": round(proj.target_percent, 1) if proj.target_percent is not None else None,
+        "projected_last_dose_on": last,
+        "days_remaining": days_remaining,
+        "missing_logs": missing_logs,
+        "missing_logs_count": len(proj.missing),
+        "next_milestones": [x for x in milestones if x["date"] >= today][:NEXT_MILESTONES],
+        "disclaimer": content["disclaimer"]["text"],
+    }
+
+
+def build_timeline(
+    course: CourseInfo, logs: Iterable[LoggedDose], today: date, locale: str = "en"
+) -> dict[str, Any]:
+    """Phases, milestones and red flags of the whole course."""
+    content = load_content(locale)
+    proj, _ = _project(course, logs, today)
+    flags = course_flags(course, proj.target_mg)
+    phases, current = _phases(course, proj.projected_last_dose_on, today, content, flags)
+    return {
+        "today": today,
+        "current_phase": current,
+        "projected_last_dose_on": proj.projected_last_dose_on,
+        "phases": phases,
+        "milestones": _milestones(course, proj, today, content),
+        "report_now": render_items(content["red_flags"].values(), flags),
+        "disclaimer": content["disclaimer"]["text"],
+    }

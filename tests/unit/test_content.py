@@ -1,0 +1,154 @@
+"""Content files: parse, carry facts documented in docs/clinical-sources.md, cover every phase and kind."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from backend.course.content import CONTENT_DIR, FLAGS, iter_items, load_content
+from backend.course.timeline import PHASE_KEYS
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ROOT / "docs" / "clinical-sources.md"
+FACTS_FILE = Path("/work/shared/clinical-facts.md")
+TEXT_FIELDS = ("text", "title", "summary", "description")
+MILESTONE_KINDS = (
+    "course_start",
+    "last_dose",
+    "cumulative_25",
+    "cumulative_50",
+    "cumulative_75",
+    "cumulative_100",
+    "final_pregnancy_test",
+    "contraception_end",
+    "blood_donation_ok",
+    "procedures_ok",
+    "pregnancy_test",
+    "monthly_visit",
+    "blood_test",
+)
+LOCALE_FILES = sorted(CONTENT_DIR.glob("*.json"))
+
+
+def documented_ids() -> set[str]:
+    ids = re.findall(r"^\|\s*([A-Z]+-\d+)\s*\|", SOURCES.read_text(encoding="utf-8"), flags=re.M)
+    return set(ids)
+
+
+def raw(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_sources_doc_lists_ids():
+    ids = documented_ids()
+    assert {"PRODUCT-1", "DOSE-3", "RED-1", "RED-10", "AFTER-7"} <= ids
+
+
+def test_en_exists_and_parses():
+    assert (CONTENT_DIR / "en.json").is_file()
+    data = raw(CONTENT_DIR / "en.json")
+    assert data["locale"] == "en"
+
+
+@pytest.mark.parametrize("path", LOCALE_FILES, ids=lambda p: p.name)
+def test_every_item_has_documented_facts_and_text(path):
+    ids = documented_ids()
+    items = list(iter_items(raw(path)))
+    assert len(items) > 50
+    for where, item in items:
+        facts = item.get("facts")
+        assert isinstance(facts, list) and facts, f"{where}: no facts"
+        for fact in facts:
+            assert fact in ids, f"{where}: {fact} is not in docs/clinical-sources.md"
+        for key in TEXT_FIELDS:
+            if key in item:
+                assert isinstance(item[key], str) and item[key].strip(), f"{where}.{key} is empty"
+        when = item.get("when")
+        if when is not None:
+            flags = [when] if isinstance(when, str) else when
+            assert flags and set(flags) <= FLAGS, f"{where}: unknown when {when}"
+
+
+def test_every_phase_key_exists_with_its_parts():
+    phases = load_content("en")["phases"]
+    assert set(phases) == set(PHASE_KEYS)
+    red = load_content("en")["red_flags"]
+    for key in PHASE_KEYS:
+        phase = phases[key]
+        assert phase["title"] and phase["summary"]
+        for part in ("expectations", "tips", "report_now", "red_flags"):
+            assert isinstance(phase[part], list), f"{key}.{part}"
+        assert phase["expectations"] and phase["tips"], key
+        assert set(phase["red_flags"]) <= set(red), key
+
+
+def test_red_flags_cover_red_1_to_10():
+    red = load_content("en")["red_flags"]
+    assert list(red) == [f"RED-{n}" for n in range(1, 11)]
+    for key, item in red.items():
+        assert key in item["facts"]
+    assert "crisis line" in red["RED-1"]["text"]
+    assert "emergency" in red["RED-7"]["text"]
+    assert red["RED-10"]["when"] == "pregnancy_prevention"
+
+
+def test_milestone_texts_exist_for_every_kind():
+    ms = load_content("en")["milestones"]
+    assert set(ms) == set(MILESTONE_KINDS)
+    assert set(ms["pregnancy_test"]) == {"us_ipledge", "eu_ppp", "none"}
+    assert set(ms["last_dose"]) == {"estimated", "actual"}
+    assert set(ms["blood_test"]) == {"baseline", "follow_up"}
+
+
+def test_disclaimer_says_it_does_not_replace_the_dermatologist():
+    disclaimer = load_content("en")["disclaimer"]
+    assert "does not replace your dermatologist" in disclaimer["text"]
+    assert disclaimer["facts"] == ["PRODUCT-1"]
+
+
+def test_pregnancy_items_are_marked_pregnancy_only():
+    content = load_content("en")
+    lists = [content["dose_guidance"], list(content["red_flags"].values())]
+    for phase in content["phases"].values():
+        lists += [phase["expectations"], phase["tips"], phase["report_now"]]
+    for items in lists:
+        for item in items:
+            if any(f.startswith("PREG-") or f == "RED-10" for f in item["facts"]):
+                when = item.get("when")
+                flags = [when] if isinstance(when, str) else (when or [])
+                assert "pregnancy_prevention" in flags, item["text"]
+
+
+def test_dose_guidance_covers_food_swallowing_and_missed_dose():
+    guidance = load_content("en")["dose_guidance"]
+    facts = {f for i in guidance for f in i["facts"]}
+    assert {"DOSE-5", "DOSE-7", "DOSE-8"} <= facts
+    missed = next(i for i in guidance if "DOSE-8" in i["facts"])
+    assert "Never take two doses" in missed["text"]
+
+
+def test_unknown_or_unsafe_locale_falls_back_to_english():
+    en = load_content("en")
+    assert load_content("xx") is en
+    assert load_content("../../etc/passwd") is en
+    assert load_content(None) is en
+    assert load_content("en-GB") is en
+
+
+@pytest.mark.skipif(not FACTS_FILE.is_file(), reason="shared clinical-facts.md not available")
+def test_texts_are_written_in_our_own_words():
+    """No 7-word run of clinical-facts.md appears verbatim in any content text."""
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9]+", text.lower())
+
+    source = words(FACTS_FILE.read_text(encoding="utf-8"))
+    n = 7
+    grams = {tuple(source[i : i + n]) for i in range(len(source) - n + 1)}
+    for path in LOCALE_FILES:
+        for where, item in iter_items(raw(path)):
+            for key in TEXT_FIELDS:
+                w = words(item.get(key, ""))
+                for i in range(len(w) - n + 1):
+                    assert tuple(w[i : i + n]) not in grams, f"{where}.{key}: {' '.join(w[i : i + n])}"
