@@ -16,6 +16,8 @@ from backend.config import Config, DevelopmentConfig
 from backend.errors import register_error_handlers
 from backend.extensions import db, limiter, migrate
 
+__version__ = "0.1.0"
+
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     """Build the Flask app. `config` is a Config class, a dict of overrides, or None (env)."""
@@ -87,6 +89,11 @@ def register_blueprints(app: Flask) -> None:
     from backend.api import register_api
 
     register_api(extensions.api)
+
+    @app.get("/api/v1/version")
+    def version():
+        """The API's version: a cheap call clients use to check they reach the server."""
+        return jsonify(api=app.config["API_VERSION"], version=__version__)
 
     @app.get("/healthz")
     @limiter.exempt

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import ValidationError
 
+from backend.api.cache import computed_view
 from backend.api.schemas.courses import (
     CourseCreateSchema,
     CourseFieldsSchema,
@@ -161,7 +162,9 @@ class Today(MethodView):
     @auth_required
     def get(self, query: dict, course_id: str):
         """Where the patient is today: day, phase, today's capsules, progress, next milestones."""
-        return courses.today_view(_course_or_404(course_id), query.get("date"))
+        course = _course_or_404(course_id)
+        day = query.get("date") or courses.local_today(course)
+        return computed_view("today", course, day, courses.today_view, TodaySchema())
 
 
 @blp.route("/courses/<string:course_id>/timeline")
@@ -173,4 +176,6 @@ class Timeline(MethodView):
     @auth_required
     def get(self, query: dict, course_id: str):
         """The whole course: phases with what to expect, and dated milestones."""
-        return courses.timeline_view(_course_or_404(course_id), query.get("date"))
+        course = _course_or_404(course_id)
+        day = query.get("date") or courses.local_today(course)
+        return computed_view("timeline", course, day, courses.timeline_view, TimelineSchema())

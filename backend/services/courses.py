@@ -14,6 +14,7 @@ from backend.course.plan import parse_plan, plan_to_json, slots_for
 from backend.course.timeline import CourseInfo, LoggedDose, build_timeline, build_today
 from backend.extensions import db
 from backend.models import Course, DoseLog
+from backend.models.types import utcnow
 
 # A dose may be logged for the patient's "today" and, to cover time-zone edges, one day beyond.
 FUTURE_LOG_SLACK = timedelta(days=1)
@@ -135,6 +136,7 @@ def put_dose(course: Course, dose_id: str, data: dict[str, Any]) -> DoseWrite:
         raise DoseConflict("This dose slot is already logged; delete it first to change it.", same_slot.id)
     dose = DoseLog(id=dose_id, course_id=course.id, **data)
     db.session.add(dose)
+    touch(course)
     try:
         db.session.commit()
     except IntegrityError:
@@ -163,6 +165,11 @@ def after_dose_logged(course: Course, dose: DoseLog) -> None:
     """Hook for side effects of a logged dose (reminders cancel their follow-up)."""
 
 
+def touch(course: Course) -> None:
+    """Mark the course changed: its computed views (and their ETags) depend on the dose log too."""
+    course.updated_at = utcnow()
+
+
 def list_doses(course: Course, start: date | None, end: date | None) -> list[DoseLog]:
     query = select(DoseLog).where(DoseLog.course_id == course.id)
     if start is not None:
@@ -178,6 +185,7 @@ def get_dose(course: Course, dose_id: str) -> DoseLog | None:
 
 
 def delete_dose(dose: DoseLog) -> None:
+    touch(dose.course)
     db.session.delete(dose)
     db.session.commit()
 
@@ -205,13 +213,11 @@ def logged_doses(course_id: str) -> list[LoggedDose]:
     return [LoggedDose(date=r[0], slot=r[1], status=r[2], mg=r[3], id=r[4], taken_at=r[5]) for r in rows]
 
 
-def today_view(course: Course, day: date | None) -> dict[str, Any]:
-    day = day or local_today(course)
+def today_view(course: Course, day: date) -> dict[str, Any]:
     view = build_today(course_info(course), logged_doses(course.id), day)
     return {"course_id": course.id, **view}
 
 
-def timeline_view(course: Course, day: date | None) -> dict[str, Any]:
-    day = day or local_today(course)
+def timeline_view(course: Course, day: date) -> dict[str, Any]:
     view = build_timeline(course_info(course), logged_doses(course.id), day)
     return {"course_id": course.id, **view}

@@ -1,0 +1,73 @@
+"""HTTP caching for computed course views (today, timeline).
+
+A view depends only on the course row, its dose log and the date asked for. Every dose write
+touches `Course.updated_at`, so (course id, updated_at, date) names one exact result: it is served
+from a small per-process cache and carries a strong ETag, and a client that already has it gets 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from flask import Response, current_app, request
+from marshmallow import Schema
+
+from backend.models import Course
+
+CACHE_SIZE = 2048
+
+
+class ViewCache:
+    """A thread-safe LRU of serialised JSON bodies."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> bytes | None:
+        with self._lock:
+            body = self._items.get(key)
+            if body is not None:
+                self._items.move_to_end(key)
+            return body
+
+    def put(self, key: tuple, body: bytes) -> None:
+        with self._lock:
+            self._items[key] = body
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+def _cache() -> ViewCache:
+    return current_app.extensions.setdefault("clearcourse.view_cache", ViewCache())
+
+
+def computed_view(
+    kind: str,
+    course: Course,
+    day: date,
+    build: Callable[[Course, date], dict[str, Any]],
+    schema: Schema,
+) -> Response:
+    """Serve `build(course, day)` dumped through `schema`, with ETag and per-process caching."""
+    key = (kind, course.id, course.updated_at.isoformat(), day.isoformat())
+    etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    if etag in request.if_none_match:
+        response = Response(status=304)
+    else:
+        body = _cache().get(key)
+        if body is None:
+            body = json.dumps(schema.dump(build(course, day)), separators=(",", ":")).encode()
+            _cache().put(key, body)
+        response = Response(body, mimetype="application/json")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
