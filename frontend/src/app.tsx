@@ -1,0 +1,105 @@
+import { useEffect, useRef } from 'preact/hooks';
+import { OfflineBanner, SyncProblemBanner, UpdateBanner } from './components/Banners';
+import { TabBar } from './components/TabBar';
+import { currentPath, navigate, routeOf, type RouteName } from './router';
+import { announcement, booted, course, noCourseOnServer, session } from './store';
+import { Onboarding } from './views/Onboarding';
+import { Settings } from './views/Settings';
+import { Sources } from './views/Sources';
+import { Timeline } from './views/Timeline';
+import { Today } from './views/Today';
+
+const TITLES: Record<RouteName, string> = {
+  today: 'Today',
+  timeline: 'Timeline',
+  settings: 'Settings',
+  onboarding: 'Set up your course',
+  sources: 'Sources',
+  'not-found': 'Page not found',
+};
+
+function NotFound() {
+  return (
+    <div class="view">
+      <h1 tabIndex={-1}>Page not found</h1>
+      <p>
+        <a href="/">Go to Today</a>
+      </p>
+    </div>
+  );
+}
+
+function View({ route }: { route: RouteName }) {
+  switch (route) {
+    case 'today':
+      return <Today />;
+    case 'timeline':
+      return <Timeline />;
+    case 'settings':
+      return <Settings />;
+    case 'onboarding':
+      return <Onboarding />;
+    case 'sources':
+      return <Sources />;
+    default:
+      return <NotFound />;
+  }
+}
+
+/** Where the patient must be: set-up first when there is no account or course yet. */
+function guard(route: RouteName): RouteName {
+  if (!booted.value) return route;
+  const needsSetup = !session.value || (!course.value && noCourseOnServer.value);
+  if (needsSetup && route !== 'onboarding' && route !== 'not-found') return 'onboarding';
+  if (!needsSetup && course.value && route === 'onboarding') return 'today';
+  return route;
+}
+
+export function App() {
+  const requested = routeOf(currentPath.value);
+  const route = guard(requested);
+  const firstRender = useRef(true);
+
+  useEffect(() => {
+    if (route !== requested) navigate(route === 'today' ? '/' : `/${route}`, { replace: true });
+  }, [route, requested]);
+
+  useEffect(() => {
+    document.title = `${TITLES[route]} · ClearCourse`;
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    if (!location.hash) document.querySelector<HTMLElement>('main h1')?.focus();
+    window.scrollTo(0, 0);
+  }, [route]);
+
+  if (!booted.value) return <p class="boot">Loading ClearCourse…</p>;
+
+  const showTabs = route !== 'onboarding' && Boolean(course.value);
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="app-header">
+        <span class="brand">
+          <img src="/icons/favicon-32.png" alt="" width={24} height={24} />
+          ClearCourse
+        </span>
+      </header>
+      <div class="banners">
+        <UpdateBanner />
+        <OfflineBanner />
+        <SyncProblemBanner />
+      </div>
+      <main id="main" tabIndex={-1} class={showTabs ? 'with-tabs' : undefined}>
+        <View route={route} />
+      </main>
+      {showTabs && <TabBar />}
+      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+        {announcement.value}
+      </div>
+    </>
+  );
+}

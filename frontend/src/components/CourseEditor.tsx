@@ -1,0 +1,210 @@
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import { addDays, formatDate, isValidTimeZone } from '../lib/dates';
+import { fieldErrorsFrom, focusSoon, messageFor } from '../lib/errors';
+import { describeSegment, segmentOn } from '../lib/plan';
+import { announce, courseToday, refreshTimeline, refreshToday, setCourse } from '../store';
+import type { Course } from '../types';
+import { DosePlanFields, draftFromSegment, segmentFrom, validatePlan, type PlanDraft } from './DosePlanFields';
+import { Choices, ErrorSummary, Field, TimeZoneField, type Errors } from './Form';
+
+async function save(current: Course, patch: Partial<Course>, message: string): Promise<void> {
+  const updated = await api.updateCourse(current.id, patch);
+  await setCourse(updated);
+  await Promise.all([refreshToday(), refreshTimeline()]).catch(() => undefined);
+  announce(message);
+}
+
+function toId(field: string): string | null {
+  if (field.startsWith('weight')) return 'edit-weight';
+  if (field.startsWith('target')) return 'edit-target';
+  if (field.startsWith('timezone')) return 'edit-timezone';
+  return null;
+}
+
+/** Weight, target, time zone and pregnancy-prevention reminders. */
+export function CourseDetailsForm({ current }: { current: Course }) {
+  const [weight, setWeight] = useState(String(current.weight_kg));
+  const [targetMode, setTargetMode] = useState<'target' | 'none'>(current.target_mg_per_kg === null ? 'none' : 'target');
+  const [target, setTarget] = useState(String(current.target_mg_per_kg ?? 120));
+  const [timezone, setTimezone] = useState(current.timezone);
+  const [prevention, setPrevention] = useState(current.pregnancy_prevention);
+  const [errors, setErrors] = useState<Errors>({});
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const found: Errors = {};
+    const kg = Number(weight);
+    if (!Number.isFinite(kg) || kg < 20 || kg > 350) found['edit-weight'] = 'Enter your weight in kilograms, for example 68.';
+    const t = Number(target);
+    if (targetMode === 'target' && (!Number.isFinite(t) || t < 10 || t > 400)) found['edit-target'] = 'Enter a target in mg/kg, for example 120.';
+    if (!isValidTimeZone(timezone)) found['edit-timezone'] = 'Choose a time zone from the list, for example Europe/London.';
+    setErrors(found);
+    if (Object.keys(found).length) return focusSoon('course-errors');
+    setBusy(true);
+    try {
+      await save(
+        current,
+        { weight_kg: kg, target_mg_per_kg: targetMode === 'target' ? t : null, timezone, pregnancy_prevention: prevention },
+        'Course details saved.',
+      );
+    } catch (error) {
+      setErrors(fieldErrorsFrom(error, toId));
+      focusSoon('course-errors');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="form" onSubmit={submit} noValidate>
+      <ErrorSummary errors={errors} id="course-errors" />
+      <Field
+        id="edit-weight"
+        label="Weight"
+        type="number"
+        inputMode="decimal"
+        step="any"
+        suffix="kg"
+        value={weight}
+        error={errors['edit-weight']}
+        onInput={(e) => setWeight((e.currentTarget as HTMLInputElement).value)}
+      />
+      <Choices
+        name="edit-target-mode"
+        legend="Cumulative target"
+        value={targetMode}
+        onChange={setTargetMode}
+        choices={[
+          { value: 'target', label: 'A target in mg per kg' },
+          { value: 'none', label: 'No target — low-dose course' },
+        ]}
+      />
+      {targetMode === 'target' && (
+        <Field
+          id="edit-target"
+          label="Target"
+          type="number"
+          inputMode="decimal"
+          step="any"
+          suffix="mg/kg"
+          value={target}
+          error={errors['edit-target']}
+          onInput={(e) => setTarget((e.currentTarget as HTMLInputElement).value)}
+        />
+      )}
+      <TimeZoneField id="edit-timezone" value={timezone} onInput={setTimezone} error={errors['edit-timezone']} />
+      <div class="choice choice-check">
+        <input id="edit-prevention" type="checkbox" checked={prevention} onChange={(e) => setPrevention((e.currentTarget as HTMLInputElement).checked)} />
+        <label for="edit-prevention">Pregnancy-prevention reminders</label>
+      </div>
+      <button type="submit" class="button button-primary" disabled={busy}>
+        {busy ? 'Saving…' : 'Save course details'}
+      </button>
+    </form>
+  );
+}
+
+/** A new dose plan segment from a chosen date; earlier segments are kept so the past stays correct. */
+export function DoseChangeForm({ current }: { current: Course }) {
+  const today = courseToday();
+  const active = segmentOn(current, today);
+  const [fromDate, setFromDate] = useState(today);
+  const [plan, setPlan] = useState<PlanDraft>(draftFromSegment(active));
+  const [errors, setErrors] = useState<Errors>({});
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const found: Errors = validatePlan(plan, 'change');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(fromDate) || fromDate < current.start_date) {
+      found['change-from'] = `Choose a date on or after ${formatDate(current.start_date)}.`;
+    }
+    const cleaned = Object.fromEntries(Object.entries(found).filter(([, v]) => v));
+    setErrors(cleaned);
+    if (Object.keys(cleaned).length) return focusSoon('change-errors');
+    setBusy(true);
+    try {
+      const kept = current.dose_plan
+        .filter((segment) => segment.from_date < fromDate)
+        .map(({ from_date, daily_mg, cycle_mg, doses_per_day, dose_times }) => ({ from_date, daily_mg, cycle_mg, doses_per_day, dose_times }));
+      await save(current, { dose_plan: [...kept, segmentFrom(plan, fromDate)] }, 'Dose plan updated.');
+    } catch (error) {
+      setErrors({ _server: messageFor(error) });
+      focusSoon('change-errors');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="form" onSubmit={submit} noValidate>
+      {active && <p>Now: {describeSegment(active)}.</p>}
+      <ErrorSummary errors={errors} id="change-errors" />
+      <Field
+        id="change-from"
+        label="New plan starts on"
+        type="date"
+        min={current.start_date}
+        max={addDays(today, 365)}
+        value={fromDate}
+        error={errors['change-from']}
+        onInput={(e) => setFromDate((e.currentTarget as HTMLInputElement).value)}
+      />
+      <DosePlanFields prefix="change" draft={plan} errors={errors} onChange={setPlan} />
+      <button type="submit" class="button button-primary" disabled={busy}>
+        {busy ? 'Saving…' : 'Save dose change'}
+      </button>
+    </form>
+  );
+}
+
+/** "I've taken my last capsule": sets ended_on to today, after a confirmation. */
+export function EndCourse({ current }: { current: Course }) {
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (current.ended_on) {
+    return (
+      <div>
+        <p>You logged your last capsule on {formatDate(current.ended_on)}.</p>
+        <button
+          type="button"
+          class="button button-secondary"
+          onClick={() => save(current, { ended_on: null }, 'Course reopened.').catch((e) => setError(messageFor(e)))}
+        >
+          I’m still taking capsules
+        </button>
+        {error && <p class="error" role="alert">{error}</p>}
+      </div>
+    );
+  }
+  return (
+    <div>
+      {!confirming ? (
+        <button type="button" class="button button-secondary" onClick={() => { setConfirming(true); focusSoon('end-confirm'); }}>
+          I’ve taken my last capsule
+        </button>
+      ) : (
+        <div class="confirm" id="end-confirm" tabIndex={-1} role="group" aria-labelledby="end-confirm-text">
+          <p id="end-confirm-text">Mark today, {formatDate(courseToday())}, as the last day of your course?</p>
+          <button
+            type="button"
+            class="button button-primary"
+            onClick={() =>
+              save(current, { ended_on: courseToday() }, 'Course marked as finished.')
+                .then(() => setConfirming(false))
+                .catch((e) => setError(messageFor(e)))
+            }
+          >
+            Yes, my course is finished
+          </button>
+          <button type="button" class="button button-quiet" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {error && <p class="error" role="alert">{error}</p>}
+    </div>
+  );
+}

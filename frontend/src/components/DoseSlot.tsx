@@ -1,0 +1,59 @@
+import { useState } from 'preact/hooks';
+import { formatClock } from '../lib/dates';
+import type { DoseView } from '../lib/doses';
+import { formatMg } from '../lib/format';
+
+interface Props {
+  dose: DoseView;
+  withFood: boolean;
+  onLog: (status: 'taken' | 'skipped') => Promise<void>;
+  onUndo: (doseId: string) => Promise<void>;
+}
+
+export function DoseSlot({ dose, withFood, onLog, onUndo }: Props) {
+  const [busy, setBusy] = useState(false);
+  const labelId = `dose-${dose.slot}-label`;
+  const run = async (action: () => Promise<void>) => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      await action();
+    } finally {
+      setBusy(false);
+    }
+  };
+  const suffix = ` — dose ${dose.slot} at ${dose.time}`;
+  return (
+    <li class={`dose dose-${dose.status}`} data-slot={dose.slot} data-status={dose.status} aria-labelledby={labelId}>
+      <div class="dose-info">
+        <p id={labelId} class="dose-title">
+          <time>{dose.time}</time> · {formatMg(dose.mg)}
+        </p>
+        {withFood && <p class="dose-note">Take with a meal</p>}
+      </div>
+      {dose.status === 'pending' ? (
+        <div class="dose-actions">
+          <button type="button" class="button" disabled={busy} onClick={() => run(() => onLog('taken'))}>
+            Taken<span class="visually-hidden">{suffix}</span>
+          </button>
+          <button type="button" class="button button-secondary" disabled={busy} onClick={() => run(() => onLog('skipped'))}>
+            Skipped<span class="visually-hidden">{suffix}</span>
+          </button>
+          {dose.syncing && <span class="badge badge-pending">Waiting to sync</span>}
+        </div>
+      ) : (
+        <div class="dose-actions">
+          <p class="dose-status">
+            {dose.status === 'taken' ? (dose.taken_at ? `Taken at ${formatClock(dose.taken_at)}` : 'Taken') : 'Skipped'}
+            {dose.syncing && <span class="badge badge-pending">Waiting to sync</span>}
+          </p>
+          {dose.dose_id && (
+            <button type="button" class="button button-quiet" disabled={busy} onClick={() => run(() => onUndo(dose.dose_id!))}>
+              Undo<span class="visually-hidden">{suffix}</span>
+            </button>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,142 @@
+import type { ComponentChildren, TargetedEvent } from 'preact';
+
+export type Errors = Record<string, string | undefined>;
+
+interface FieldProps {
+  id: string;
+  type?: 'text' | 'number' | 'date' | 'time';
+  value: string;
+  onInput: (event: TargetedEvent<HTMLInputElement, Event>) => void;
+  inputMode?: 'decimal' | 'numeric' | 'text';
+  min?: number | string;
+  max?: number | string;
+  step?: string;
+  maxLength?: number;
+  list?: string;
+  autocomplete?: string;
+  autocapitalize?: 'characters' | 'none' | 'off';
+  spellcheck?: boolean;
+  label: string;
+  hint?: ComponentChildren;
+  error?: string;
+  suffix?: string;
+}
+
+/** A labelled input with its hint and error wired up for screen readers. */
+export function Field({ id, label, hint, error, suffix, type = 'text', ...input }: FieldProps) {
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={error ? 'field field-invalid' : 'field'}>
+      <label for={id}>{label}</label>
+      {hint && (
+        <p id={`${id}-hint`} class="hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} class="error">
+          {error}
+        </p>
+      )}
+      <span class="input-row">
+        <input id={id} name={id} type={type} aria-invalid={error ? 'true' : undefined} aria-describedby={described} {...input} />
+        {suffix && <span class="suffix" aria-hidden="true">{suffix}</span>}
+      </span>
+    </div>
+  );
+}
+
+interface Choice<T extends string> {
+  value: T;
+  label: string;
+  hint?: string;
+}
+
+interface ChoicesProps<T extends string> {
+  name: string;
+  legend: string;
+  hint?: ComponentChildren;
+  error?: string;
+  choices: Choice<T>[];
+  value: T | null;
+  onChange: (value: T) => void;
+}
+
+/** A radio group in a fieldset with a legend. */
+export function Choices<T extends string>({ name, legend, hint, error, choices, value, onChange }: ChoicesProps<T>) {
+  return (
+    <fieldset class={error ? 'choices field-invalid' : 'choices'} aria-describedby={error ? `${name}-error` : hint ? `${name}-hint` : undefined}>
+      <legend>{legend}</legend>
+      {hint && (
+        <p id={`${name}-hint`} class="hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${name}-error`} class="error">
+          {error}
+        </p>
+      )}
+      {choices.map((choice) => (
+        <div class="choice" key={choice.value}>
+          <input
+            type="radio"
+            id={`${name}-${choice.value}`}
+            name={name}
+            value={choice.value}
+            checked={value === choice.value}
+            onChange={() => onChange(choice.value)}
+          />
+          <label for={`${name}-${choice.value}`}>
+            {choice.label}
+            {choice.hint && <span class="choice-hint">{choice.hint}</span>}
+          </label>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
+/** Lists the problems at the top of a form; it takes focus so the patient hears them at once. */
+export function ErrorSummary({ errors, id = 'error-summary' }: { errors: Errors; id?: string }) {
+  const entries = Object.entries(errors).filter(([, message]) => message);
+  if (!entries.length) return null;
+  return (
+    <div class="error-summary" id={id} tabIndex={-1} role="alert">
+      <h2>Please check {entries.length === 1 ? 'one answer' : `${entries.length} answers`}</h2>
+      <ul>
+        {entries.map(([field, message]) => (
+          <li key={field}>
+            {field.startsWith('_') ? message : <a href={`#${field}`}>{message}</a>}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function TimeZoneField({ id, value, onInput, error }: { id: string; value: string; onInput: (zone: string) => void; error?: string }) {
+  const zones = (Intl as unknown as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+  return (
+    <>
+      <Field
+        id={id}
+        label="Time zone"
+        hint="Detected from this device. Reminders and “today” follow it."
+        error={error}
+        value={value}
+        list={zones.length ? `${id}-options` : undefined}
+        autocomplete="off"
+        spellcheck={false}
+        onInput={(e) => onInput((e.currentTarget as HTMLInputElement).value)}
+      />
+      {zones.length > 0 && (
+        <datalist id={`${id}-options`}>
+          {zones.map((zone) => (
+            <option key={zone} value={zone} />
+          ))}
+        </datalist>
+      )}
+    </>
+  );
+}

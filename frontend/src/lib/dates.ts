@@ -1,0 +1,70 @@
+/** Local dates and times, always in the course's IANA time zone. */
+
+export function detectTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** YYYY-MM-DD for the given instant in the zone. */
+export function localDate(zone: string, at: Date = new Date()): string {
+  const safeZone = isValidTimeZone(zone) ? zone : undefined;
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: safeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+const pad = (n: number) => String(Math.trunc(Math.abs(n))).padStart(2, '0');
+
+/** ISO-8601 with the device's UTC offset, e.g. 2025-03-01T08:12:00+01:00. */
+export function isoWithOffset(at: Date = new Date()): string {
+  const offset = -at.getTimezoneOffset();
+  const sign = offset >= 0 ? '+' : '-';
+  return (
+    `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}` +
+    `T${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}` +
+    `${sign}${pad(offset / 60)}:${pad(offset % 60)}`
+  );
+}
+
+/** A wall-clock time on a date in the device's own zone, as ISO-8601 with offset. */
+export function instantOn(date: string, time: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const [hh, mm] = time.split(':').map(Number);
+  return isoWithOffset(new Date(y, m - 1, d, Number.isFinite(hh) ? hh : 12, mm || 0));
+}
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const shortDateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** "Mon, 3 Mar 2025" for a YYYY-MM-DD date (no zone shift). */
+export function formatDate(date: string | null | undefined): string {
+  if (!date) return '—';
+  return dateFormat.format(new Date(`${date}T00:00:00Z`));
+}
+
+export function formatShortDate(date: string): string {
+  return shortDateFormat.format(new Date(`${date}T00:00:00Z`));
+}
+
+export function formatClock(at: number | string | Date): string {
+  return clockFormat.format(new Date(at));
+}
+
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,143 @@
+/** The on-device store (IndexedDB), shared by the page and the service worker. */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Course, DoseWrite, Saved, Session, Timeline, Today } from '../types';
+
+export const DB_NAME = 'clearcourse';
+const DB_VERSION = 1;
+const TODAY_ENTRIES_KEPT = 21;
+
+export interface DoseMeta {
+  kind: 'dose';
+  courseId: string;
+  date: string;
+  slot: number;
+}
+
+export interface OutboxRecord {
+  seq?: number;
+  id: string;
+  method: 'PUT' | 'DELETE' | 'POST' | 'PATCH';
+  path: string;
+  body: DoseWrite | Record<string, unknown> | null;
+  meta: DoseMeta | null;
+  createdAt: number;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: number;
+}
+
+interface ClearCourseDB extends DBSchema {
+  kv: {
+    key: string;
+    value: unknown;
+  };
+  today: {
+    key: string;
+    value: Saved<Today> & { courseId: string };
+    indexes: { byCourse: string };
+  };
+  outbox: {
+    key: number;
+    value: OutboxRecord;
+    indexes: { byId: string };
+  };
+}
+
+export type Store = IDBPDatabase<ClearCourseDB>;
+
+let dbPromise: Promise<Store> | null = null;
+
+/** Opens (once per context) the database; closes on a version change so other tabs can upgrade. */
+export function getDb(): Promise<Store> {
+  if (!dbPromise) {
+    dbPromise = openDB<ClearCourseDB>(DB_NAME, DB_VERSION, {
+      upgrade(db) {
+        db.createObjectStore('kv');
+        db.createObjectStore('today').createIndex('byCourse', 'courseId');
+        db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true }).createIndex('byId', 'id', {
+          unique: true,
+        });
+      },
+      blocking() {
+        void dbPromise?.then((db) => db.close());
+        dbPromise = null;
+      },
+      terminated() {
+        dbPromise = null;
+      },
+    });
+  }
+  return dbPromise;
+}
+
+const todayKey = (courseId: string, date: string) => `${courseId}|${date}`;
+
+export async function getSession(): Promise<Session | null> {
+  return ((await (await getDb()).get('kv', 'session')) as Session | undefined) ?? null;
+}
+
+export async function putSession(session: Session): Promise<void> {
+  await (await getDb()).put('kv', session, 'session');
+}
+
+export async function getCourse(): Promise<Saved<Course> | null> {
+  return ((await (await getDb()).get('kv', 'course')) as Saved<Course> | undefined) ?? null;
+}
+
+export async function putCourse(course: Course): Promise<Saved<Course>> {
+  const saved = { data: course, savedAt: Date.now() };
+  await (await getDb()).put('kv', saved, 'course');
+  return saved;
+}
+
+export async function getTimeline(courseId: string): Promise<Saved<Timeline> | null> {
+  return ((await (await getDb()).get('kv', `timeline:${courseId}`)) as Saved<Timeline> | undefined) ?? null;
+}
+
+export async function putTimeline(courseId: string, timeline: Timeline): Promise<Saved<Timeline>> {
+  const saved = { data: timeline, savedAt: Date.now() };
+  await (await getDb()).put('kv', saved, `timeline:${courseId}`);
+  return saved;
+}
+
+/** The saved "today" for that date, or else the most recent one saved for the course. */
+export async function getToday(courseId: string, date: string): Promise<Saved<Today> | null> {
+  const db = await getDb();
+  const exact = await db.get('today', todayKey(courseId, date));
+  if (exact) return exact;
+  const all = await db.getAllFromIndex('today', 'byCourse', courseId);
+  all.sort((a, b) => (a.data.date < b.data.date ? 1 : -1));
+  return all[0] ?? null;
+}
+
+export async function putToday(courseId: string, today: Today, savedAt = Date.now()): Promise<Saved<Today>> {
+  const db = await getDb();
+  const entry = { data: today, savedAt, courseId };
+  const tx = db.transaction('today', 'readwrite');
+  await tx.store.put(entry, todayKey(courseId, today.date));
+  const keys = await tx.store.index('byCourse').getAllKeys(courseId);
+  const stale = keys.sort().slice(0, Math.max(0, keys.length - TODAY_ENTRIES_KEPT));
+  await Promise.all(stale.map((key) => tx.store.delete(key)));
+  await tx.done;
+  return entry;
+}
+
+/** Applies a dose change the server confirmed to the saved "today" views, keeping their savedAt. */
+export async function patchSavedToday(meta: DoseMeta, change: (today: Today) => Today): Promise<void> {
+  const db = await getDb();
+  const tx = db.transaction('today', 'readwrite');
+  let cursor = await tx.store.index('byCourse').openCursor(meta.courseId);
+  while (cursor) {
+    cursor.update({ ...cursor.value, data: change(cursor.value.data) });
+    cursor = await cursor.continue();
+  }
+  await tx.done;
+}
+
+/** Removes every trace of the account from this device. */
+export async function clearEverything(): Promise<void> {
+  const db = await getDb();
+  const tx = db.transaction(['kv', 'today', 'outbox'], 'readwrite');
+  await Promise.all([tx.objectStore('kv').clear(), tx.objectStore('today').clear(), tx.objectStore('outbox').clear()]);
+  await tx.done;
+}

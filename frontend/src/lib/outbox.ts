@@ -1,0 +1,156 @@
+/**
+ * The write outbox: every change is stored on the device first, then sent in order.
+ * Importable by the page and the service worker; a Web Lock keeps two contexts from sending at once.
+ */
+import { applyConfirmed, type NewRecord } from './doses';
+import { getDb, getSession, patchSavedToday, type DoseMeta, type OutboxRecord } from './db';
+import { ApiError, NetworkError, request } from './http';
+
+const LOCK_NAME = 'clearcourse-outbox';
+const CHANNEL_NAME = 'clearcourse-outbox';
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+export interface FlushReport {
+  sent: number;
+  conflicts: DoseMeta[];
+  rejected: { record: OutboxRecord; message: string }[];
+  stopped: 'offline' | 'unauthorized' | 'backoff' | null;
+  remaining: number;
+}
+
+export interface OutboxEvent {
+  type: 'outbox-changed';
+  report: FlushReport | null;
+}
+
+type Listener = (event: OutboxEvent) => void;
+const listeners = new Set<Listener>();
+const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL_NAME) : null;
+channel?.addEventListener('message', (event: MessageEvent<OutboxEvent>) => {
+  for (const listener of listeners) listener(event.data);
+});
+
+/** Calls back whenever another tab or the service worker changed the outbox. */
+export function onOutboxChange(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function announce(report: FlushReport | null): void {
+  const event: OutboxEvent = { type: 'outbox-changed', report };
+  channel?.postMessage(event);
+}
+
+export async function listOutbox(): Promise<OutboxRecord[]> {
+  return (await getDb()).getAll('outbox');
+}
+
+export async function enqueue(record: NewRecord): Promise<OutboxRecord> {
+  const full: OutboxRecord = {
+    ...record,
+    createdAt: Date.now(),
+    attempts: 0,
+    lastError: null,
+    nextAttemptAt: 0,
+  };
+  full.seq = await (await getDb()).add('outbox', full);
+  announce(null);
+  return full;
+}
+
+let localChain: Promise<unknown> = Promise.resolve();
+
+function withLock<T>(task: () => Promise<T>): Promise<T> {
+  const locks = (self.navigator as Navigator | undefined)?.locks;
+  if (locks?.request) return locks.request(LOCK_NAME, task) as Promise<T>;
+  const run = localChain.then(task, task);
+  localChain = run.catch(() => undefined);
+  return run;
+}
+
+async function firstRecord(): Promise<OutboxRecord | undefined> {
+  const cursor = await (await getDb()).transaction('outbox').store.openCursor();
+  return cursor?.value;
+}
+
+async function remove(record: OutboxRecord): Promise<void> {
+  await (await getDb()).delete('outbox', record.seq!);
+}
+
+async function retryLater(record: OutboxRecord, message: string): Promise<void> {
+  const attempts = record.attempts + 1;
+  const delay = Math.min(MAX_BACKOFF_MS, 2 ** attempts * 1000);
+  await (await getDb()).put('outbox', { ...record, attempts, lastError: message, nextAttemptAt: Date.now() + delay });
+}
+
+let confirmed = 0;
+
+/** How many writes this context has seen confirmed; a read that started before a change is stale. */
+export function confirmedWrites(): number {
+  return confirmed;
+}
+
+async function confirm(record: OutboxRecord): Promise<void> {
+  confirmed += 1;
+  await remove(record);
+  if (record.meta?.kind === 'dose') await patchSavedToday(record.meta, (today) => applyConfirmed(today, record));
+}
+
+function isTransient(error: unknown): boolean {
+  return error instanceof NetworkError || (error instanceof ApiError && (error.status >= 500 || error.status === 429 || error.status === 408));
+}
+
+async function drain(force: boolean): Promise<FlushReport> {
+  const report: FlushReport = { sent: 0, conflicts: [], rejected: [], stopped: null, remaining: 0 };
+  const session = await getSession();
+  for (let record = await firstRecord(); record && session; record = await firstRecord()) {
+    if (!force && record.nextAttemptAt > Date.now()) {
+      report.stopped = 'backoff';
+      break;
+    }
+    try {
+      await request(record.method, record.path, { token: session.token, body: record.body ?? undefined });
+      await confirm(record);
+      report.sent += 1;
+    } catch (error) {
+      if (isTransient(error)) {
+        await retryLater(record, (error as Error).message);
+        report.stopped = 'offline';
+        break;
+      }
+      if (!(error instanceof ApiError)) throw error;
+      if (error.status === 401) {
+        await (await getDb()).put('outbox', { ...record, lastError: error.message });
+        report.stopped = 'unauthorized';
+        break;
+      }
+      await remove(record);
+      if (error.status === 409) {
+        if (record.meta) report.conflicts.push(record.meta);
+      } else if (error.status === 404 && record.method === 'DELETE') {
+        report.sent += 1;
+      } else {
+        report.rejected.push({ record, message: error.message });
+      }
+    }
+  }
+  report.remaining = await (await getDb()).count('outbox');
+  return report;
+}
+
+/**
+ * Sends queued writes oldest first. 2xx and 409 (already logged) complete a record; a network error
+ * or 5xx keeps it with backoff and stops; 401 stops; any other 4xx drops it and reports why.
+ * `force` ignores the backoff (used on app start, `online`, visibility and right after a write).
+ */
+export async function flushOutbox({ force = true } = {}): Promise<FlushReport> {
+  const report = await withLock(() => drain(force));
+  if (report.sent || report.conflicts.length || report.rejected.length || report.stopped) announce(report);
+  return report;
+}
+
+/** When the oldest queued record may be retried, or null when the outbox is empty. */
+export async function nextRetryAt(): Promise<number | null> {
+  const record = await firstRecord();
+  return record ? record.nextAttemptAt : null;
+}

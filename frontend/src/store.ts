@@ -1,0 +1,229 @@
+/** App state as signals, loaded from IndexedDB first and refreshed from the network. */
+import { batch, computed, signal } from '@preact/signals';
+import { api } from './api';
+import * as db from './lib/db';
+import { instantOn, isoWithOffset, localDate } from './lib/dates';
+import { logDoseRecord, undoDoseRecord } from './lib/doses';
+import { ApiError, NetworkError } from './lib/http';
+import { requestBackgroundSync } from './pwa';
+import { confirmedWrites, enqueue, flushOutbox, listOutbox, nextRetryAt, onOutboxChange, type FlushReport } from './lib/outbox';
+import type { Course, DoseStatus, Saved, Session, Timeline, Today } from './types';
+
+export const session = signal<Session | null>(null);
+export const course = signal<Course | null>(null);
+export const today = signal<Saved<Today> | null>(null);
+export const timeline = signal<Saved<Timeline> | null>(null);
+export const outboxRecords = signal<db.OutboxRecord[]>([]);
+export const booted = signal(false);
+export const browserOnline = signal(navigator.onLine);
+export const networkDown = signal(false);
+export const syncProblem = signal<string | null>(null);
+export const announcement = signal('');
+export const noCourseOnServer = signal(false);
+
+export const offline = computed(() => !browserOnline.value || networkDown.value);
+export const pendingCount = computed(() => outboxRecords.value.length);
+
+/** Says something to screen readers through the app's polite live region. */
+export function announce(message: string): void {
+  announcement.value = '';
+  queueMicrotask(() => {
+    announcement.value = message;
+  });
+}
+
+export function courseToday(): string {
+  return localDate(course.value?.timezone ?? '');
+}
+
+function pickCourse(courses: Course[]): Course | null {
+  const sorted = [...courses].sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+  return sorted.find((c) => !c.ended_on) ?? sorted[0] ?? null;
+}
+
+async function online<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    const result = await call();
+    networkDown.value = false;
+    return result;
+  } catch (error) {
+    if (error instanceof NetworkError) networkDown.value = true;
+    throw error;
+  }
+}
+
+export async function refreshToday(): Promise<void> {
+  const current = course.value;
+  if (!current) return;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const before = confirmedWrites();
+    const fresh = await online(() => api.today(current.id, courseToday()));
+    if (before !== confirmedWrites()) continue;
+    today.value = await db.putToday(current.id, fresh);
+    return;
+  }
+}
+
+export async function refreshTimeline(): Promise<void> {
+  const current = course.value;
+  if (!current) return;
+  timeline.value = await db.putTimeline(current.id, await online(() => api.timeline(current.id, courseToday())));
+}
+
+export async function setCourse(next: Course): Promise<void> {
+  course.value = (await db.putCourse(next)).data;
+}
+
+/** Reloads the course list, today and the timeline; keeps what is saved when the network fails. */
+export async function refreshAll(): Promise<void> {
+  if (!session.value) return;
+  try {
+    const courses = await online(() => api.courses());
+    const current = pickCourse(courses);
+    noCourseOnServer.value = !current;
+    if (!current) {
+      course.value = null;
+      return;
+    }
+    if (current.id !== course.value?.id) {
+      today.value = await db.getToday(current.id, localDate(current.timezone));
+      timeline.value = await db.getTimeline(current.id);
+    }
+    await setCourse(current);
+    await Promise.all([refreshToday(), refreshTimeline()]);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) syncProblem.value = 'This device is no longer linked to an account.';
+    else if (!(error instanceof NetworkError)) throw error;
+  }
+}
+
+async function reloadOutbox(): Promise<void> {
+  outboxRecords.value = await listOutbox();
+}
+
+/** Re-reads the saved "today" and the outbox together, so a confirmed write never flickers back to pending. */
+async function reloadLocal(): Promise<void> {
+  const current = course.value;
+  const [savedToday, records] = await Promise.all([current ? db.getToday(current.id, courseToday()) : null, listOutbox()]);
+  batch(() => {
+    if (current) today.value = savedToday;
+    outboxRecords.value = records;
+  });
+}
+
+const STALE_AFTER_MS = 10 * 60_000;
+
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+function scheduleRetry(at: number | null): void {
+  clearTimeout(retryTimer);
+  if (at === null) return;
+  retryTimer = setTimeout(() => void sync({ force: false }), Math.max(1000, at - Date.now()));
+}
+
+function describe(report: FlushReport): void {
+  if (report.rejected.length) {
+    syncProblem.value = `${report.rejected.length} change(s) could not be saved: ${report.rejected[0].message}`;
+    announce(syncProblem.value);
+  } else if (report.stopped === 'unauthorized') {
+    syncProblem.value = 'Changes are waiting: this device is no longer linked to an account.';
+  } else if (report.sent && !report.remaining) {
+    syncProblem.value = null;
+    announce('All changes synced.');
+  }
+}
+
+/** Flushes the outbox and brings the screen up to date with what the server now holds. */
+export async function sync({ force = true } = {}): Promise<void> {
+  if (!session.value) return;
+  let report: FlushReport;
+  try {
+    report = await flushOutbox({ force });
+  } finally {
+    await reloadLocal();
+  }
+  networkDown.value = report.stopped === 'offline';
+  describe(report);
+  scheduleRetry(report.stopped === 'offline' || report.stopped === 'backoff' ? await nextRetryAt() : null);
+  if (report.sent || report.conflicts.length) {
+    if (report.conflicts.length) announce('That dose was already logged on another device; showing the saved entry.');
+    await refreshToday().catch(() => undefined);
+  }
+}
+
+/** Logs a slot as taken or skipped: stored on the device at once, then sent. */
+export async function logDose(date: string, slot: number, mg: number, status: Exclude<DoseStatus, 'pending'>, time: string | null): Promise<void> {
+  const current = course.value;
+  if (!current) return;
+  const isToday = date === courseToday();
+  const takenAt = status === 'taken' ? (isToday ? isoWithOffset() : instantOn(date, time ?? '12:00')) : null;
+  await enqueue(logDoseRecord(current.id, { date, slot, status, mg, taken_at: takenAt }));
+  await reloadOutbox();
+  announce(status === 'taken' ? `Dose ${slot} marked taken.` : `Dose ${slot} marked skipped.`);
+  void requestBackgroundSync();
+  void sync();
+}
+
+export async function undoDose(date: string, slot: number, doseId: string): Promise<void> {
+  const current = course.value;
+  if (!current) return;
+  await enqueue(undoDoseRecord(current.id, doseId, date, slot));
+  await reloadOutbox();
+  announce(`Dose ${slot} set back to not logged.`);
+  void requestBackgroundSync();
+  void sync();
+}
+
+/** Saves a fresh account and its first course on this device. */
+export async function adoptSession(next: Session): Promise<void> {
+  await db.putSession(next);
+  session.value = next;
+}
+
+export async function forgetEverything(): Promise<void> {
+  clearTimeout(retryTimer);
+  await db.clearEverything();
+  session.value = null;
+  course.value = null;
+  today.value = null;
+  timeline.value = null;
+  outboxRecords.value = [];
+  syncProblem.value = null;
+}
+
+/** Loads what is saved on the device, then refreshes and flushes in the background. */
+export async function boot(): Promise<void> {
+  session.value = await db.getSession();
+  const savedCourse = await db.getCourse();
+  course.value = savedCourse?.data ?? null;
+  if (course.value) {
+    today.value = await db.getToday(course.value.id, courseToday());
+    timeline.value = await db.getTimeline(course.value.id);
+  }
+  await reloadOutbox();
+  booted.value = true;
+
+  onOutboxChange((event) => {
+    void reloadLocal();
+    if (event.report?.sent) void refreshToday().catch(() => undefined);
+  });
+  addEventListener('online', () => {
+    browserOnline.value = true;
+    void sync().then(refreshAll);
+  });
+  addEventListener('offline', () => {
+    browserOnline.value = false;
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState !== 'visible') return;
+    void sync().then(() => {
+      const saved = today.value;
+      if (!saved || saved.data.date !== courseToday() || Date.now() - saved.savedAt > STALE_AFTER_MS) return refreshAll();
+    });
+  });
+
+  if (session.value) {
+    await sync().catch(() => undefined);
+    await refreshAll();
+  }
+}

@@ -1,0 +1,144 @@
+export type Product = 'standard' | 'food_independent';
+export type Programme = 'us_ipledge' | 'eu_ppp' | 'none';
+export type DoseStatus = 'pending' | 'taken' | 'skipped';
+export type CourseStatus = 'not_started' | 'active' | 'finished';
+
+export interface Session {
+  patientId: string;
+  token: string;
+  deviceId: string;
+}
+
+export interface DosePlanSegment {
+  from_date: string;
+  daily_mg?: number;
+  cycle_mg?: number[];
+  doses_per_day: 1 | 2;
+  dose_times: string[];
+}
+
+export interface CourseInput {
+  start_date: string;
+  weight_kg: number;
+  target_mg_per_kg: number | null;
+  timezone: string;
+  product: Product;
+  programme: Programme;
+  pregnancy_prevention: boolean;
+  dose_plan: DosePlanSegment[];
+}
+
+export interface Course extends CourseInput {
+  id: string;
+  ended_on: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FactText {
+  text: string;
+  facts: string[];
+}
+
+export interface Phase {
+  key: string;
+  title: string;
+  summary: string;
+  starts_on: string | null;
+  ends_on: string | null;
+  current: boolean;
+  expectations: FactText[];
+  tips: FactText[];
+  report_now: FactText[];
+}
+
+export interface Milestone {
+  kind: string;
+  date: string;
+  title: string;
+  description: string;
+  facts: string[];
+  estimated: boolean;
+}
+
+export interface TodayDose {
+  slot: number;
+  time: string;
+  mg: number;
+  status: DoseStatus;
+  dose_id: string | null;
+  taken_at: string | null;
+}
+
+export interface MissingLog {
+  date: string;
+  slot: number;
+  mg: number;
+}
+
+export interface Today {
+  date: string;
+  day_of_course: number | null;
+  week_of_course: number | null;
+  status: CourseStatus;
+  phase: Phase | null;
+  doses: TodayDose[];
+  with_food: boolean;
+  dose_guidance: FactText[];
+  cumulative_mg: number;
+  cumulative_mg_per_kg: number;
+  target_mg: number | null;
+  target_mg_per_kg: number | null;
+  target_percent: number | null;
+  projected_last_dose_on: string | null;
+  days_remaining: number | null;
+  missing_logs: MissingLog[];
+  missing_logs_count: number;
+  next_milestones: Milestone[];
+  disclaimer: string;
+}
+
+export interface Timeline {
+  today: string;
+  current_phase: string | null;
+  projected_last_dose_on: string | null;
+  phases: Phase[];
+  milestones: Milestone[];
+  report_now: FactText[];
+  disclaimer: string;
+}
+
+export interface DoseLog {
+  id: string;
+  date: string;
+  slot: number;
+  status: 'taken' | 'skipped';
+  mg: number;
+  taken_at: string | null;
+}
+
+export interface DoseWrite {
+  date: string;
+  slot: number;
+  status: 'taken' | 'skipped';
+  mg: number;
+  taken_at: string | null;
+}
+
+export interface Device {
+  id: string;
+  label: string | null;
+  created_at: string;
+  last_seen_at: string | null;
+  current: boolean;
+}
+
+export interface LinkCode {
+  code: string;
+  expires_at: string;
+}
+
+export interface Saved<T> {
+  data: T;
+  savedAt: number;
+}

@@ -1,0 +1,212 @@
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import { Disclaimer } from '../components/Disclaimer';
+import { DosePlanFields, EMPTY_PLAN, segmentFrom, validatePlan, type PlanDraft } from '../components/DosePlanFields';
+import { Choices, ErrorSummary, Field, TimeZoneField, type Errors } from '../components/Form';
+import { LinkCodeEntry } from '../components/LinkCodeEntry';
+import { detectTimeZone, isValidTimeZone, localDate } from '../lib/dates';
+import { fieldErrorsFrom, focusSoon } from '../lib/errors';
+import { navigate } from '../router';
+import { adoptSession, announce, refreshToday, refreshTimeline, session, setCourse } from '../store';
+import type { Product, Programme } from '../types';
+
+type Pregnancy = 'yes' | 'no' | 'unsure';
+type TargetMode = 'target' | 'none';
+
+function apiFieldToId(field: string): string | null {
+  if (field.startsWith('weight')) return 'weight';
+  if (field.startsWith('start_date')) return 'start-date';
+  if (field.startsWith('target')) return 'target';
+  if (field.startsWith('timezone')) return 'timezone';
+  if (field.startsWith('dose_plan')) {
+    if (field.includes('dose_times')) return 'plan-time-1';
+    if (field.includes('cycle')) return 'plan-cycle-a';
+    return 'plan-daily';
+  }
+  if (field.startsWith('product')) return 'product-standard';
+  if (field.startsWith('programme')) return 'programme-us_ipledge';
+  return null;
+}
+
+export function Onboarding() {
+  const [startDate, setStartDate] = useState(localDate(detectTimeZone()));
+  const [weight, setWeight] = useState('');
+  const [plan, setPlan] = useState<PlanDraft>(EMPTY_PLAN);
+  const [product, setProduct] = useState<Product | null>(null);
+  const [programme, setProgramme] = useState<Programme | null>(null);
+  const [pregnancy, setPregnancy] = useState<Pregnancy | null>(null);
+  const [targetMode, setTargetMode] = useState<TargetMode>('target');
+  const [target, setTarget] = useState('120');
+  const [timezone, setTimezone] = useState(detectTimeZone());
+  const [errors, setErrors] = useState<Errors>({});
+  const [busy, setBusy] = useState(false);
+
+  const validate = (): Errors => {
+    const found: Errors = { ...validatePlan(plan, 'plan') };
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate)) found['start-date'] = 'Enter the date you take (or took) your first capsule.';
+    const kg = Number(weight);
+    if (!weight.trim() || !Number.isFinite(kg) || kg < 20 || kg > 350) found.weight = 'Enter your weight in kilograms, for example 68.';
+    if (!product) found['product-standard'] = 'Choose which kind of capsules you have.';
+    if (!programme) found['programme-us_ipledge'] = 'Choose a programme, or “Neither”.';
+    if (targetMode === 'target') {
+      const t = Number(target);
+      if (!Number.isFinite(t) || t < 10 || t > 400) found.target = 'Enter a target in mg/kg, for example 120, or choose “No target”.';
+    }
+    if (!isValidTimeZone(timezone)) found.timezone = 'Choose a time zone from the list, for example Europe/London.';
+    return Object.fromEntries(Object.entries(found).filter(([, v]) => v));
+  };
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const found = validate();
+    setErrors(found);
+    if (Object.keys(found).length) {
+      focusSoon('error-summary');
+      return;
+    }
+    setBusy(true);
+    try {
+      if (!session.value) {
+        const patient = await api.createPatient();
+        await adoptSession({ patientId: patient.id, token: patient.token, deviceId: patient.device_id });
+      }
+      const created = await api.createCourse({
+        start_date: startDate,
+        weight_kg: Number(weight),
+        target_mg_per_kg: targetMode === 'target' ? Number(target) : null,
+        timezone,
+        product: product!,
+        programme: programme!,
+        pregnancy_prevention: pregnancy === 'yes',
+        dose_plan: [segmentFrom(plan, startDate)],
+      });
+      await setCourse(created);
+      await Promise.all([refreshToday(), refreshTimeline().catch(() => undefined)]);
+      announce('Your course is set up.');
+      navigate('/', { replace: true });
+    } catch (error) {
+      setErrors(fieldErrorsFrom(error, apiFieldToId));
+      focusSoon('error-summary');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div class="view">
+      <header class="view-header">
+        <h1 tabIndex={-1}>Set up your course</h1>
+        <p class="lede">About a minute. No name, email or phone number — just your course.</p>
+      </header>
+
+      <form class="form" onSubmit={submit} noValidate>
+        <ErrorSummary errors={errors} />
+
+        <Field
+          id="start-date"
+          label="First day of your course"
+          type="date"
+          value={startDate}
+          error={errors['start-date']}
+          onInput={(e) => setStartDate((e.currentTarget as HTMLInputElement).value)}
+        />
+        <Field
+          id="weight"
+          label="Your weight"
+          hint="Used only to work out your cumulative dose per kg."
+          type="number"
+          inputMode="decimal"
+          min={20}
+          max={350}
+          step="any"
+          suffix="kg"
+          value={weight}
+          error={errors.weight}
+          onInput={(e) => setWeight((e.currentTarget as HTMLInputElement).value)}
+        />
+
+        <DosePlanFields prefix="plan" draft={plan} errors={errors} onChange={setPlan} />
+
+        <Choices
+          name="product"
+          legend="Which capsules do you have?"
+          value={product}
+          error={errors['product-standard']}
+          onChange={setProduct}
+          choices={[
+            { value: 'standard', label: 'Standard capsules', hint: 'Take with a meal' },
+            { value: 'food_independent', label: 'A with-or-without-food product', hint: 'For example Absorica' },
+          ]}
+        />
+
+        <Choices
+          name="programme"
+          legend="Pregnancy prevention programme"
+          hint="The programme your prescriber enrolled you in, if any."
+          value={programme}
+          error={errors['programme-us_ipledge']}
+          onChange={setProgramme}
+          choices={[
+            { value: 'us_ipledge', label: 'US iPLEDGE' },
+            { value: 'eu_ppp', label: 'EU or UK pregnancy prevention programme' },
+            { value: 'none', label: 'Neither' },
+          ]}
+        />
+
+        <Choices
+          name="pregnancy"
+          legend="Could you become pregnant?"
+          hint="This turns on pregnancy-prevention reminders. Your answer stays with your anonymous account. You can change it later in Settings."
+          value={pregnancy}
+          onChange={setPregnancy}
+          choices={[
+            { value: 'yes', label: 'Yes', hint: 'Turn on pregnancy-prevention reminders' },
+            { value: 'no', label: 'No' },
+            { value: 'unsure', label: 'Not sure — I’ll ask my prescriber', hint: 'Reminders stay off for now' },
+          ]}
+        />
+
+        <Choices
+          name="target-mode"
+          legend="Cumulative target"
+          hint="Use the number your prescriber gave you."
+          value={targetMode}
+          onChange={setTargetMode}
+          choices={[
+            { value: 'target', label: 'A target in mg per kg' },
+            { value: 'none', label: 'No target — low-dose course' },
+          ]}
+        />
+        {targetMode === 'target' && (
+          <Field
+            id="target"
+            label="Target"
+            hint="120 mg/kg is filled in; change it if your prescriber said otherwise."
+            type="number"
+            inputMode="decimal"
+            min={1}
+            step="any"
+            suffix="mg/kg"
+            value={target}
+            error={errors.target}
+            onInput={(e) => setTarget((e.currentTarget as HTMLInputElement).value)}
+          />
+        )}
+
+        <TimeZoneField id="timezone" value={timezone} onInput={setTimezone} error={errors.timezone} />
+
+        <Disclaimer />
+
+        <button type="submit" class="button button-primary button-block" disabled={busy}>
+          {busy ? 'Setting up…' : 'Start my course'}
+        </button>
+      </form>
+
+      <section class="card" aria-labelledby="join-heading">
+        <h2 id="join-heading">Already use ClearCourse on another device?</h2>
+        <p>On that device, open Settings and create a link code, then enter it here.</p>
+        <LinkCodeEntry />
+      </section>
+    </div>
+  );
+}

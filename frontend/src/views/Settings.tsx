@@ -1,0 +1,56 @@
+import { CourseDetailsForm, DoseChangeForm, EndCourse } from '../components/CourseEditor';
+import { DeleteEverything, ExportData } from '../components/DataPanel';
+import { DevicesList, LinkCodeCreator } from '../components/DevicesPanel';
+import { Disclaimer } from '../components/Disclaimer';
+import { Link } from '../components/Link';
+import { course } from '../store';
+
+function Section({ id, title, children }: { id: string; title: string; children: preact.ComponentChildren }) {
+  return (
+    <section class="card" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+export function Settings() {
+  const current = course.value;
+  return (
+    <div class="view">
+      <header class="view-header">
+        <h1 tabIndex={-1}>Settings</h1>
+      </header>
+      {current && (
+        <>
+          <Section id="course-heading" title="Your course">
+            <CourseDetailsForm key={current.updated_at} current={current} />
+          </Section>
+          <Section id="dose-heading" title="Change your dose">
+            <DoseChangeForm key={current.updated_at} current={current} />
+          </Section>
+          <Section id="end-heading" title="Finished your course?">
+            <EndCourse current={current} />
+          </Section>
+        </>
+      )}
+      <Section id="link-heading" title="Link another device">
+        <LinkCodeCreator />
+      </Section>
+      <Section id="devices-heading" title="Your devices">
+        <DevicesList />
+      </Section>
+      <Section id="data-heading" title="Your data">
+        <p>Download everything stored about your course, or delete it all from the server and this device.</p>
+        <ExportData />
+        <DeleteEverything />
+      </Section>
+      <Section id="sources-heading" title="Sources">
+        <p>
+          Every medical statement in ClearCourse carries a fact id. <Link href="/sources">See the fact ids used on your screens</Link>.
+        </p>
+      </Section>
+      <Disclaimer />
+    </div>
+  );
+}

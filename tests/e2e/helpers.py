@@ -1,0 +1,121 @@
+"""Steps shared by the browser tests: onboarding, reading the device store, waiting for the service worker."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+IDB = """
+const openDb = () => new Promise((resolve, reject) => {
+  const open = indexedDB.open('clearcourse');
+  open.onsuccess = () => resolve(open.result);
+  open.onerror = () => reject(open.error);
+});
+const ask = (request) => new Promise((resolve, reject) => {
+  request.onsuccess = () => resolve(request.result);
+  request.onerror = () => reject(request.error);
+});
+"""
+
+READ_SESSION = (
+    IDB
+    + """
+return (async () => {
+  const db = await openDb();
+  const session = await ask(db.transaction('kv').objectStore('kv').get('session'));
+  const course = await ask(db.transaction('kv').objectStore('kv').get('course'));
+  db.close();
+  return { token: session && session.token, courseId: course && course.data.id };
+})();
+"""
+)
+
+READ_OUTBOX = (
+    IDB
+    + """
+return (async () => {
+  const db = await openDb();
+  const records = await ask(db.transaction('outbox').objectStore('outbox').getAll());
+  db.close();
+  return records;
+})();
+"""
+)
+
+STORE_COUNTS = (
+    IDB
+    + """
+return (async () => {
+  const db = await openDb();
+  const counts = [];
+  for (const store of ['kv', 'today', 'outbox']) {
+    counts.push(await ask(db.transaction(store).objectStore(store).count()));
+  }
+  db.close();
+  return counts;
+})();
+"""
+)
+
+ADD_OUTBOX_RECORD = (
+    IDB
+    + """
+return (async () => {
+  const db = await openDb();
+  const store = db.transaction('outbox', 'readwrite').objectStore('outbox');
+  await ask(store.add(arg));
+  db.close();
+})();
+"""
+)
+
+
+def run_js(page: Page, body: str, arg: object = None):
+    """Runs a script body (which may `return` a promise) with `arg` in scope."""
+    return page.evaluate(f"(arg) => {{ {body} }}", arg)
+
+
+def onboard(page: Page, *, doses_per_day: int = 1, daily_mg: str = "40") -> None:
+    """Sets up a course through the real form and lands on Today."""
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/onboarding$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your course")
+    page.get_by_label("Your weight").fill("70")
+    page.get_by_label("Milligrams per day (all doses together)").fill(daily_mg)
+    if doses_per_day == 2:
+        page.get_by_label("Twice a day").check()
+        page.get_by_label("First dose time").fill("08:00")
+        page.get_by_label("Second dose time").fill("20:00")
+    page.get_by_label("Standard capsules").check()
+    page.get_by_label("Neither").check()
+    page.get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Start my course").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Day 1 · week 1")
+
+
+def session_of(page: Page) -> dict:
+    session = run_js(page, READ_SESSION)
+    assert session["token"] and session["courseId"], session
+    return session
+
+
+def outbox_of(page: Page) -> list[dict]:
+    return run_js(page, READ_OUTBOX)
+
+
+def store_counts(page: Page) -> list[int]:
+    """Rows left in the device store: [kv, today, outbox]."""
+    return run_js(page, STORE_COUNTS)
+
+
+def add_outbox_record(page: Page, record: dict) -> None:
+    run_js(page, ADD_OUTBOX_RECORD, record)
+
+
+def wait_for_service_worker_control(page: Page) -> None:
+    """Waits until the worker controls this page (one reload if this load installed it)."""
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    if not page.evaluate("() => Boolean(navigator.serviceWorker.controller)"):
+        page.reload()
+    page.wait_for_function("() => Boolean(navigator.serviceWorker.controller)")

@@ -1,0 +1,116 @@
+"""Settings: link a second device, edit the course, export, and delete everything."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import onboard, session_of, store_counts
+
+pytestmark = pytest.mark.e2e
+
+
+def test_second_device_joins_with_a_link_code(page, browser, live_app):
+    onboard(page)
+    page.goto("/settings")
+    page.get_by_role("button", name="Create a link code").click()
+    code = page.locator(".link-code .code").inner_text()
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code), code
+
+    other = browser.new_context(base_url=live_app.url, viewport={"width": 390, "height": 844})
+    try:
+        phone = other.new_page()
+        phone.goto("/")
+        phone.get_by_label("Link code").fill(code.lower())
+        phone.get_by_label("Name this device (optional)").fill("Tablet")
+        phone.get_by_role("button", name="Link this device").click()
+        expect(phone.get_by_role("heading", level=1)).to_have_text("Day 1 · week 1")
+        assert session_of(phone)["courseId"] == session_of(page)["courseId"]
+    finally:
+        other.close()
+
+    page.reload()
+    devices = page.locator("ul.devices > li")
+    expect(devices).to_have_count(2)
+    tablet = devices.filter(has_text="Tablet")
+    tablet.get_by_role("button", name=re.compile("^Remove")).click()
+    expect(devices).to_have_count(1)
+    expect(devices.first).to_contain_text("this device")
+
+
+def test_edit_course_and_finish(page, live_app):
+    onboard(page)
+    session = session_of(page)
+    page.goto("/settings")
+    page.get_by_label("Weight").fill("72.5")
+    page.get_by_role("button", name="Save course details").click()
+    expect(page.get_by_role("status").filter(has_text="Course details saved.")).to_have_count(1)
+    _, course = live_app.api("GET", f"/courses/{session['courseId']}", session["token"])
+    assert course["weight_kg"] == 72.5
+
+    page.get_by_role("button", name="I’ve taken my last capsule").click()
+    page.get_by_role("button", name="Yes, my course is finished").click()
+    expect(page.get_by_text("You logged your last capsule on")).to_be_visible()
+    _, course = live_app.api("GET", f"/courses/{session['courseId']}", session["token"])
+    assert course["ended_on"] is not None
+
+
+def test_invalid_answers_are_explained(page):
+    page.goto("/onboarding")
+    page.get_by_label("Your weight").fill("5")
+    page.get_by_role("button", name="Start my course").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Enter your weight in kilograms")
+    expect(page.get_by_label("Your weight")).to_have_attribute("aria-invalid", "true")
+    summary.get_by_role("link", name=re.compile("Enter your weight")).click()
+    expect(page.get_by_label("Your weight")).to_be_focused()
+
+
+def test_export_then_delete_everything(page, live_app):
+    onboard(page)
+    session = session_of(page)
+    page.goto("/settings")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Export my data (JSON)").click()
+    exported = json.loads(download_info.value.path().read_text())
+    assert session["courseId"] in json.dumps(exported)
+
+    page.get_by_role("button", name="Delete everything").click()
+    expect(page.locator("#delete-confirm")).to_be_focused()
+    page.get_by_role("button", name="Yes, delete everything").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your course")
+    status, _ = live_app.api("GET", "/courses", session["token"])
+    assert status == 401
+    left = store_counts(page)
+    assert left == [0, 0, 0]
+
+
+def test_earlier_unlogged_doses_can_be_filled_in(page, live_app):
+    onboard(page)
+    session = session_of(page)
+    _, course = live_app.api("GET", f"/courses/{session['courseId']}", session["token"])
+    today = course["start_date"]
+    earlier = (date.fromisoformat(today) - timedelta(days=3)).isoformat()
+    plan = [{**course["dose_plan"][0], "from_date": earlier}]
+    status, _ = live_app.api(
+        "PATCH",
+        f"/courses/{session['courseId']}",
+        session["token"],
+        {"start_date": earlier, "dose_plan": plan},
+    )
+    assert status == 200
+    page.reload()
+    section = page.locator("section", has=page.get_by_role("heading", name="Earlier doses not logged"))
+    expect(section).to_contain_text("3 earlier doses have no entry yet")
+    section.get_by_text("Fill them in").click()
+    section.get_by_role("button", name=re.compile("^Taken — ")).first.click()
+    expect(section).to_contain_text("2 earlier doses have no entry yet")
+    page.wait_for_function("() => !document.querySelector('.sync-count')?.textContent")
+    _, doses = live_app.api("GET", f"/courses/{session['courseId']}/doses", session["token"])
+    assert len(doses) == 1 and doses[0]["status"] == "taken"
+    assert earlier <= doses[0]["date"] < today
