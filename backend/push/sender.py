@@ -1,0 +1,403 @@
+"""Send Web Push messages: many in flight over pooled connections, with the §2.4 error mapping.
+
+One :meth:`PushSender.send_many` call opens one aiohttp ``ClientSession`` (keep-alive pool with a
+connection limit), bounds requests in flight with a semaphore, and runs one task per message, so the
+back-off of one message never delays another. Each request is pywebpush's
+``WebPusher(...).send_async(...)`` (RFC 8291 ``aes128gcm`` encryption) with:
+
+* our cached VAPID ``Authorization`` header for the endpoint's origin (:class:`VapidKeys`),
+* ``TTL`` (always > 0), ``Urgency`` and, when set, ``Topic`` headers,
+* a request timeout, always; redirects are never followed.
+
+We do not use pywebpush's ``webpush()`` helper: it mutates the claims dict, signs a JWT per call,
+sends ``TTL: 0`` and has no timeout by default (engineering-notes.md §2.2).
+
+Outcome per message (:class:`PushResult`):
+
+====================  =====================================================================
+2xx                   ``ok``
+404, 410              ``gone``: the caller deletes the subscription; not retried
+429, 408, 5xx,        retried with exponential back-off and full jitter, honouring ``Retry-After``
+timeout, conn. error  (seconds or HTTP date) up to ``max_attempts``. A ``Retry-After`` longer than
+                      ``max_retry_after`` is not waited for in-process: the result carries
+                      ``retry_after`` so the caller can reschedule.
+400, 413, other 4xx   ``permanent`` (a bug on our side: bad headers, payload too large); logged
+401, 403              ``auth_error``: our VAPID configuration (e.g. Apple ``BadJwtToken``); logged
+                      at ERROR and never treated as gone
+====================  =====================================================================
+
+Endpoints are capability URLs; logs show the subscription id and the push service origin only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import email.utils
+import hashlib
+import json
+import logging
+import random
+import re
+import ssl
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+import aiohttp
+import http_ece
+from pywebpush import WebPusher, WebPushException
+
+from .vapid import VapidKeys, endpoint_origin
+
+logger = logging.getLogger(__name__)
+
+URGENCIES = ("very-low", "low", "normal", "high")
+_TOPIC_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+#: Our rule (engineering-notes.md §2.1): the encrypted body stays under 2 KB.
+MAX_ENCRYPTED_BODY = 2048
+#: aes128gcm overhead for one record: salt 16 + rs 4 + idlen 1 + sender key 65 (= 86-byte header)
+#: + 1 padding delimiter + 16-byte tag.
+AES128GCM_OVERHEAD = 86 + 1 + 16
+#: Largest JSON payload (UTF-8 bytes) whose encrypted body stays below MAX_ENCRYPTED_BODY.
+MAX_PAYLOAD_BYTES = MAX_ENCRYPTED_BODY - 1 - AES128GCM_OVERHEAD
+
+
+def make_topic(text: str) -> str:
+    """A stable RFC 8030 ``Topic`` for ``text``: 32 characters of the URL-safe base64 alphabet.
+
+    Use one topic per reminder occurrence, so a repeated send replaces the pending copy on the phone.
+    """
+    digest = hashlib.sha256(text.encode("utf-8")).digest()[:24]  # 24 bytes -> exactly 32 chars
+    return base64.urlsafe_b64encode(digest).decode("ascii")
+
+
+def encode_payload(payload: dict) -> bytes:
+    """Compact UTF-8 JSON for ``payload``; ``ValueError`` if it would encrypt to 2 KB or more."""
+    data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+    if not data:
+        raise ValueError("payload is empty")
+    if len(data) > MAX_PAYLOAD_BYTES:
+        raise ValueError(
+            f"payload too large: {len(data)} bytes of JSON encrypts to {len(data) + AES128GCM_OVERHEAD} "
+            f"bytes; the limit is {MAX_PAYLOAD_BYTES} bytes of JSON (< {MAX_ENCRYPTED_BODY} encrypted). "
+            "Send ids and a short title/body; let the app fetch details."
+        )
+    return data
+
+
+@dataclass(frozen=True)
+class PushTarget:
+    subscription_id: str
+    endpoint: str
+    p256dh: str
+    auth: str
+
+
+@dataclass(frozen=True)
+class PushMessage:
+    """One push to one subscription. ``ttl`` (seconds) must be > 0; ``topic`` see :func:`make_topic`."""
+
+    target: PushTarget
+    payload: dict
+    ttl: int
+    urgency: str = "normal"
+    topic: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.ttl, bool) or not isinstance(self.ttl, int) or self.ttl <= 0:
+            raise ValueError(f"ttl must be a positive integer of seconds, got {self.ttl!r}")
+        if self.urgency not in URGENCIES:
+            raise ValueError(f"urgency must be one of {URGENCIES}, got {self.urgency!r}")
+        if self.topic is not None and not _TOPIC_RE.match(self.topic):
+            raise ValueError("topic must be 1-32 characters of the URL-safe base64 alphabet (make_topic)")
+
+
+@dataclass
+class PushResult:
+    subscription_id: str
+    status_code: int | None
+    ok: bool
+    gone: bool
+    permanent: bool
+    auth_error: bool
+    retry_after: float | None
+    attempts: int
+    error: str | None = None
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP-date); None if unusable."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(int(value))
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+class _NoRedirectSession:
+    """What WebPusher needs from an aiohttp session (``post``), with redirects turned off.
+
+    A push service never redirects; following one would let an endpoint bounce our POST elsewhere.
+    """
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    def post(self, url: str, **kwargs: Any) -> Any:
+        return self._session.post(url, allow_redirects=False, **kwargs)
+
+
+@dataclass
+class _Attempt:
+    status: int | None
+    retry_after: float | None
+    error: str | None
+    retriable: bool
+    body: str = ""
+
+
+class PushSender:
+    """Deliver :class:`PushMessage` batches. Reusable and stateless between calls."""
+
+    def __init__(
+        self,
+        vapid: VapidKeys,
+        *,
+        concurrency: int = 256,
+        timeout: float = 10.0,
+        max_attempts: int = 4,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 30.0,
+        max_retry_after: float = 60.0,
+        ca_bundle: str | None = None,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        if concurrency < 1 or max_attempts < 1 or timeout <= 0:
+            raise ValueError("concurrency and max_attempts must be >= 1 and timeout > 0")
+        self.vapid = vapid
+        self.concurrency = concurrency
+        self.timeout = timeout
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.max_retry_after = max_retry_after
+        self.ca_bundle = ca_bundle
+        self._sleep = sleep
+        self._random = random.Random()
+
+    # -- public API ----------------------------------------------------------------------------------
+
+    def send_many(self, messages: Sequence[PushMessage]) -> list[PushResult]:
+        """Blocking version of :meth:`send_many_async` (runs its own event loop).
+
+        Call it from synchronous code or a worker thread, not from inside a running event loop.
+        """
+        return asyncio.run(self.send_many_async(messages))
+
+    async def send_many_async(self, messages: Sequence[PushMessage]) -> list[PushResult]:
+        """Send every message; results are in input order. Never raises for a single message."""
+        if not messages:
+            return []
+        ssl_context = ssl.create_default_context(cafile=self.ca_bundle) if self.ca_bundle else True
+        connector = aiohttp.TCPConnector(limit=self.concurrency, ssl=ssl_context, ttl_dns_cache=300)
+        async with aiohttp.ClientSession(
+            connector=connector,
+            trust_env=False,
+            timeout=aiohttp.ClientTimeout(total=self.timeout),
+        ) as session:
+            semaphore = asyncio.Semaphore(self.concurrency)
+            wrapped = _NoRedirectSession(session)
+            tasks = [asyncio.create_task(self._deliver(m, wrapped, semaphore)) for m in messages]
+            try:
+                return list(await asyncio.gather(*tasks))
+            finally:
+                for task in tasks:
+                    task.cancel()
+
+    # -- one message ----------------------------------------------------------------------------------
+
+    async def _deliver(
+        self, message: PushMessage, session: _NoRedirectSession, semaphore: asyncio.Semaphore
+    ) -> PushResult:
+        try:
+            return await self._deliver_one(message, session, semaphore)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # one bad message must never sink the batch
+            sid = message.target.subscription_id
+            logger.exception("push %s: unexpected error", sid)
+            return _result(sid, None, attempts=1, permanent=True, error=f"{type(exc).__name__}: {exc}")
+
+    async def _deliver_one(
+        self, message: PushMessage, session: _NoRedirectSession, semaphore: asyncio.Semaphore
+    ) -> PushResult:
+        target = message.target
+        sid = target.subscription_id
+        try:
+            data = encode_payload(message.payload)
+            origin = endpoint_origin(target.endpoint)
+            pusher = WebPusher(
+                {"endpoint": target.endpoint, "keys": {"p256dh": target.p256dh, "auth": target.auth}},
+                aiohttp_session=session,  # type: ignore[arg-type]  # duck-typed: only .post is used
+            )
+            headers = dict(self.vapid.authorization_header(target.endpoint))
+        except (ValueError, TypeError, WebPushException) as exc:
+            logger.error("push %s not sent: %s", sid, exc)
+            return _result(sid, None, attempts=0, permanent=True, error=str(exc))
+        headers["Urgency"] = message.urgency
+        if message.topic:
+            headers["Topic"] = message.topic
+
+        attempts = 0
+        last: _Attempt | None = None
+        while True:
+            attempts += 1
+            async with semaphore:
+                last = await self._attempt(pusher, data, headers, message.ttl)
+            status = last.status
+            if status is not None and 200 <= status < 300:
+                if attempts > 1:
+                    logger.info("push %s to %s delivered after %d attempts", sid, origin, attempts)
+                return _result(sid, status, attempts=attempts, ok=True)
+            if status in (404, 410):
+                logger.info("push %s: subscription gone (%d from %s)", sid, status, origin)
+                return _result(sid, status, attempts=attempts, gone=True, error=f"{status} subscription gone")
+            if status in (401, 403):
+                logger.error(
+                    "push %s: %s refused our VAPID authorization (%d %s); check VAPID key, subject and "
+                    "clock. The subscription is kept.",
+                    sid,
+                    origin,
+                    status,
+                    last.body,
+                )
+                return _result(sid, status, attempts=attempts, auth_error=True, error=f"{status} {last.body}")
+            if not last.retriable:
+                logger.error("push %s to %s failed permanently: %s", sid, origin, last.error)
+                return _result(
+                    sid,
+                    status,
+                    attempts=attempts,
+                    permanent=True,
+                    error=last.error,
+                    retry_after=last.retry_after,
+                )
+            if attempts >= self.max_attempts:
+                logger.warning(
+                    "push %s to %s failed after %d attempts: %s", sid, origin, attempts, last.error
+                )
+                return _result(sid, status, attempts=attempts, error=last.error, retry_after=last.retry_after)
+            if last.retry_after is not None and last.retry_after > self.max_retry_after:
+                logger.warning(
+                    "push %s: %s asked to wait %.0f s (> %.0f s); leaving the retry to the caller",
+                    sid,
+                    origin,
+                    last.retry_after,
+                    self.max_retry_after,
+                )
+                return _result(sid, status, attempts=attempts, error=last.error, retry_after=last.retry_after)
+            delay = self._backoff(attempts, last.retry_after)
+            logger.debug(
+                "push %s to %s: %s; retry %d in %.2f s", sid, origin, last.error, attempts + 1, delay
+            )
+            await self._sleep(delay)
+
+    async def _attempt(self, pusher: WebPusher, data: bytes, headers: dict[str, str], ttl: int) -> _Attempt:
+        try:
+            resp = await pusher.send_async(
+                data,
+                headers,
+                ttl=ttl,
+                content_encoding="aes128gcm",
+                timeout=aiohttp.ClientTimeout(total=self.timeout),
+            )
+        except (TimeoutError, aiohttp.ServerTimeoutError):
+            return _Attempt(None, None, f"timeout after {self.timeout:g} s", retriable=True)
+        except aiohttp.ClientConnectorCertificateError as exc:
+            return _Attempt(
+                None, None, f"TLS certificate not trusted: {exc.certificate_error}", retriable=False
+            )
+        except aiohttp.InvalidURL as exc:
+            return _Attempt(None, None, f"invalid endpoint URL: {exc}", retriable=False)
+        except (WebPushException, http_ece.ECEException, ValueError) as exc:  # bad p256dh/auth keys
+            message = getattr(exc, "message", None) or str(exc)
+            return _Attempt(None, None, f"cannot encrypt for this subscription: {message}", retriable=False)
+        except (aiohttp.ClientError, OSError) as exc:
+            return _Attempt(None, None, f"connection error: {type(exc).__name__}: {exc}", retriable=True)
+        assert isinstance(resp, aiohttp.ClientResponse)
+        status = resp.status
+        body = ""
+        with contextlib.suppress(Exception):  # body already read by send_async; only for logs
+            body = (await resp.text(errors="replace"))[:200]
+        retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+        if 200 <= status < 300 or status in (401, 403, 404, 410):
+            return _Attempt(status, retry_after, None, retriable=False, body=body)
+        retriable = status in (408, 425, 429) or status >= 500
+        if 300 <= status < 400:
+            error = f"{status} unexpected redirect (not followed)"
+        elif status == 413:
+            error = f"413 payload too large for the push service: {body}"
+        else:
+            error = f"{status} {resp.reason or ''} {body}".strip()
+        return _Attempt(status, retry_after, error, retriable=retriable, body=body)
+
+    def _backoff(self, failed_attempts: int, retry_after: float | None) -> float:
+        """Delay before the next attempt: Retry-After when given, else full-jitter exponential."""
+        if retry_after is not None:
+            return min(retry_after, self.max_retry_after)
+        ceiling = min(self.backoff_cap, self.backoff_base * (2 ** (failed_attempts - 1)))
+        return self._random.uniform(0, ceiling)
+
+
+def _result(
+    sid: str,
+    status: int | None,
+    *,
+    attempts: int,
+    ok: bool = False,
+    gone: bool = False,
+    permanent: bool = False,
+    auth_error: bool = False,
+    retry_after: float | None = None,
+    error: str | None = None,
+) -> PushResult:
+    return PushResult(
+        subscription_id=sid,
+        status_code=status,
+        ok=ok,
+        gone=gone,
+        permanent=permanent,
+        auth_error=auth_error,
+        retry_after=retry_after,
+        attempts=attempts,
+        error=error,
+    )
+
+
+__all__ = [
+    "MAX_ENCRYPTED_BODY",
+    "MAX_PAYLOAD_BYTES",
+    "URGENCIES",
+    "PushMessage",
+    "PushResult",
+    "PushSender",
+    "PushTarget",
+    "encode_payload",
+    "make_topic",
+    "parse_retry_after",
+]

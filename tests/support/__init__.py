@@ -1,0 +1,1 @@
+"""Test helpers shared by several suites (local push service, ...)."""
