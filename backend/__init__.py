@@ -7,9 +7,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, jsonify, send_from_directory
+from flask import Flask, abort, jsonify, send_from_directory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import PathConverter
 
 from backend import extensions
 from backend.config import Config, DevelopmentConfig
@@ -108,18 +109,22 @@ def register_commands(app: Flask) -> None:
     register(app)
 
 
+class AppPathConverter(PathConverter):
+    """Any path outside /api/, so unknown API paths answer 404 (not 405) for every method."""
+
+    regex = r"(?!api(?:/|$))[^/].*?"
+
+
 def register_frontend(app: Flask) -> None:
     """Serve the built PWA at / with an SPA fallback; /api stays JSON."""
     dist = Path(app.config["FRONTEND_DIST"])
 
+    app.url_map.converters["app_path"] = AppPathConverter
+
     @app.get("/", defaults={"path": ""})
-    @app.get("/<path:path>")
+    @app.get("/<app_path:path>")
     @limiter.exempt
     def frontend(path: str):
-        from flask import abort
-
-        if path.startswith("api/"):
-            abort(404)
         if path and (dist / path).is_file():
             response = send_from_directory(dist, path)
             if path in {"sw.js", "index.html", "manifest.webmanifest", "registerSW.js"}:

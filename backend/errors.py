@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Flask, abort, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,12 @@ def _field_names(errors: dict, prefix: str = "") -> list[str]:
         else:
             names.append(f"{prefix}{location}")
     return names
+
+
+def require_json_body() -> None:
+    """before_request hook: a body sent as anything but JSON is 415, never silently read as empty."""
+    if request.method in {"POST", "PUT", "PATCH"} and request.content_length and not request.is_json:
+        abort(415)
 
 
 def register_error_handlers(app: Flask) -> None:

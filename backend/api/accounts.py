@@ -15,10 +15,12 @@ from backend.api.schemas.accounts import (
     RedeemCodeSchema,
 )
 from backend.auth import SECURITY, auth_required, current_device, current_patient_id
+from backend.errors import require_json_body
 from backend.extensions import limiter
 from backend.services import accounts
 
 blp = Blueprint("accounts", __name__, description="Anonymous accounts, devices, export and erasure")
+blp.before_request(require_json_body)
 
 
 def _account_limit() -> str:

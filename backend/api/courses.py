@@ -22,12 +22,16 @@ from backend.api.schemas.courses import (
 )
 from backend.api.schemas.views import TimelineSchema, TodaySchema
 from backend.auth import SECURITY, auth_required, current_patient_id
+from backend.errors import require_json_body
 from backend.models import Course
 from backend.services import courses
 
 blp = Blueprint("courses", __name__, description="Courses, dose log, today and timeline")
+blp.before_request(require_json_body)
 
 NOT_FOUND = "No such course."
+
+# @auth_required sits above @blp.arguments: a call without a valid token is 401 before its body is read.
 
 
 def _course_or_404(course_id: str) -> Course:
@@ -47,16 +51,16 @@ def _dose_id_or_422(dose_id: str) -> str:
 @blp.route("/courses")
 class Courses(MethodView):
     @blp.doc(security=SECURITY)
+    @auth_required
     @blp.arguments(CourseCreateSchema)
     @blp.response(201, CourseSchema)
-    @auth_required
     def post(self, data: dict):
         """Set up a course."""
         return courses.create_course(current_patient_id(), data)
 
     @blp.doc(security=SECURITY)
-    @blp.response(200, CourseSchema(many=True))
     @auth_required
+    @blp.response(200, CourseSchema(many=True))
     def get(self):
         """This patient's courses, oldest first."""
         return courses.list_courses(current_patient_id())
@@ -65,18 +69,18 @@ class Courses(MethodView):
 @blp.route("/courses/<string:course_id>")
 class CourseById(MethodView):
     @blp.doc(security=SECURITY)
+    @auth_required
     @blp.response(200, CourseSchema)
     @blp.alt_response(404, description=NOT_FOUND)
-    @auth_required
     def get(self, course_id: str):
         """One course."""
         return _course_or_404(course_id)
 
     @blp.doc(security=SECURITY)
+    @auth_required
     @blp.arguments(CourseFieldsSchema(partial=True))
     @blp.response(200, CourseSchema)
     @blp.alt_response(404, description=NOT_FOUND)
-    @auth_required
     def patch(self, changes: dict, course_id: str):
         """Change any course field: weight, target, dose plan, time zone, last capsule (ended_on)…"""
         course = _course_or_404(course_id)
@@ -97,10 +101,10 @@ class CourseById(MethodView):
 @blp.route("/courses/<string:course_id>/doses")
 class Doses(MethodView):
     @blp.doc(security=SECURITY)
+    @auth_required
     @blp.arguments(DateRangeQuerySchema, location="query")
     @blp.response(200, DoseSchema(many=True))
     @blp.alt_response(404, description=NOT_FOUND)
-    @auth_required
     def get(self, query: dict, course_id: str):
         """Logged doses, optionally between `from` and `to` (inclusive)."""
         course = _course_or_404(course_id)
@@ -110,12 +114,12 @@ class Doses(MethodView):
 @blp.route("/courses/<string:course_id>/doses/<string:dose_id>")
 class DoseById(MethodView):
     @blp.doc(security=SECURITY)
+    @auth_required
     @blp.arguments(DosePutSchema)
     @blp.response(200, DoseSchema, description="An identical replay: nothing changed.")
     @blp.alt_response(201, schema=DoseSchema, description="Logged for the first time.")
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.alt_response(409, description="The id or the slot is already used by a different dose.")
-    @auth_required
     def put(self, data: dict, course_id: str, dose_id: str):
         """Log a dose as taken or skipped, idempotently under a client-made UUID."""
         course = _course_or_404(course_id)
@@ -131,9 +135,9 @@ class DoseById(MethodView):
         return result.dose, (201 if result.created else 200)
 
     @blp.doc(security=SECURITY)
+    @auth_required
     @blp.response(200, DoseSchema)
     @blp.alt_response(404, description="No such dose.")
-    @auth_required
     def get(self, course_id: str, dose_id: str):
         """One logged dose."""
         dose = courses.get_dose(_course_or_404(course_id), dose_id)
@@ -142,9 +146,9 @@ class DoseById(MethodView):
         return dose
 
     @blp.doc(security=SECURITY)
+    @auth_required
     @blp.response(204)
     @blp.alt_response(404, description="No such dose.")
-    @auth_required
     def delete(self, course_id: str, dose_id: str):
         """Remove a logged dose (to correct it, delete then log again)."""
         dose = courses.get_dose(_course_or_404(course_id), dose_id)
@@ -156,10 +160,10 @@ class DoseById(MethodView):
 @blp.route("/courses/<string:course_id>/today")
 class Today(MethodView):
     @blp.doc(security=SECURITY)
+    @auth_required
     @blp.arguments(DateQuerySchema, location="query")
     @blp.response(200, TodaySchema)
     @blp.alt_response(404, description=NOT_FOUND)
-    @auth_required
     def get(self, query: dict, course_id: str):
         """Where the patient is today: day, phase, today's capsules, progress, next milestones."""
         course = _course_or_404(course_id)
@@ -170,10 +174,10 @@ class Today(MethodView):
 @blp.route("/courses/<string:course_id>/timeline")
 class Timeline(MethodView):
     @blp.doc(security=SECURITY)
+    @auth_required
     @blp.arguments(DateQuerySchema, location="query")
     @blp.response(200, TimelineSchema)
     @blp.alt_response(404, description=NOT_FOUND)
-    @auth_required
     def get(self, query: dict, course_id: str):
         """The whole course: phases with what to expect, and dated milestones."""
         course = _course_or_404(course_id)

@@ -35,6 +35,15 @@ class StrictInteger(fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class StrictBoolean(fields.Boolean):
+    """A JSON true/false only (no "yes", "1", 0 …)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Must be true or false.")
+        return value
+
+
 class LocalTime(fields.String):
     """A local wall-clock time written "HH:MM" (24-hour)."""
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from backend.api.schemas.common import LocalTime, StrictFloat, StrictInteger, TimeZoneName
+from backend.api.schemas.common import LocalTime, StrictBoolean, StrictFloat, StrictInteger, TimeZoneName
 
 PRODUCTS = ("standard", "food_independent")
 PROGRAMMES = ("us_ipledge", "eu_ppp", "none")
@@ -74,7 +74,7 @@ class CourseFieldsSchema(Schema):
     timezone = TimeZoneName(required=True, metadata={"example": "Europe/Berlin"})
     product = fields.String(required=True, validate=validate.OneOf(PRODUCTS))
     programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
-    pregnancy_prevention = fields.Boolean(required=True)
+    pregnancy_prevention = StrictBoolean(required=True)
     dose_plan = fields.List(
         fields.Nested(DoseSegmentSchema), required=True, validate=validate.Length(min=1, max=60)
     )

@@ -1,0 +1,152 @@
+"""OpenAPI document, docs page, health check, migrations versus models, SQLite pragmas (issue 2, §2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config as AlembicConfig
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from backend.extensions import db
+from tests.api.apihelp import API, assert_error
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+PUBLIC = {("/api/v1/patients", "post"), ("/api/v1/devices", "post")}
+PROTECTED = {
+    ("/api/v1/link-codes", "post"),
+    ("/api/v1/devices", "get"),
+    ("/api/v1/devices/{device_id}", "get"),
+    ("/api/v1/devices/{device_id}", "delete"),
+    ("/api/v1/me/export", "get"),
+    ("/api/v1/me", "delete"),
+    ("/api/v1/courses", "post"),
+    ("/api/v1/courses", "get"),
+    ("/api/v1/courses/{course_id}", "get"),
+    ("/api/v1/courses/{course_id}", "patch"),
+    ("/api/v1/courses/{course_id}/doses", "get"),
+    ("/api/v1/courses/{course_id}/doses/{dose_id}", "put"),
+    ("/api/v1/courses/{course_id}/doses/{dose_id}", "get"),
+    ("/api/v1/courses/{course_id}/doses/{dose_id}", "delete"),
+    ("/api/v1/courses/{course_id}/today", "get"),
+    ("/api/v1/courses/{course_id}/timeline", "get"),
+}
+
+
+@pytest.fixture
+def spec(client) -> dict:
+    response = client.get(f"{API}/openapi.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    return response.get_json()
+
+
+def test_openapi_is_3_1(spec):
+    assert spec["openapi"].startswith("3.1.")
+    assert spec["info"]["title"]
+    assert spec["components"]["securitySchemes"]["bearerAuth"] == {"type": "http", "scheme": "bearer"}
+
+
+def test_openapi_lists_every_route(spec):
+    listed = {
+        (path, method) for path, ops in spec["paths"].items() for method in ops if method != "parameters"
+    }
+    missing = (PUBLIC | PROTECTED) - listed
+    assert not missing, missing
+
+
+def test_protected_routes_declare_bearer_auth_and_public_ones_do_not(spec):
+    for path, method in PROTECTED:
+        assert spec["paths"][path][method].get("security") == [{"bearerAuth": []}], (path, method)
+    for path, method in PUBLIC:
+        assert not spec["paths"][path][method].get("security"), (path, method)
+
+
+def test_openapi_describes_the_contract_bodies(spec):
+    put = spec["paths"]["/api/v1/courses/{course_id}/doses/{dose_id}"]["put"]
+    assert "requestBody" in put
+    assert {"200", "201", "409", "422"} <= set(put["responses"])
+    create = spec["paths"]["/api/v1/courses"]["post"]
+    assert "201" in create["responses"] and "requestBody" in create
+    patients = spec["paths"]["/api/v1/patients"]["post"]
+    assert "201" in patients["responses"]
+
+
+def test_docs_page_is_html(client):
+    response = client.get(f"{API}/docs")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True).lower()
+    assert "swagger" in page and "openapi.json" in page
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_healthz_wrong_method_is_json_405(client):
+    assert_error(client.post("/healthz"), 405)
+
+
+def test_migrations_have_one_head_and_the_database_is_at_it(app):
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    assert len(heads) == 1, f"several migration heads, merge them: {heads}"
+    with app.app_context(), db.engine.connect() as conn:
+        assert set(MigrationContext.configure(conn).get_current_heads()) == heads
+
+
+def test_migrations_match_the_models(app):
+    """The session fixture built the schema with the real migrations; autogenerate must find nothing."""
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(context, db.metadata)
+    assert diff == [], diff
+
+
+def test_every_model_table_exists(app):
+    from sqlalchemy import inspect
+
+    with app.app_context():
+        existing = set(inspect(db.engine).get_table_names())
+    assert {t.name for t in db.metadata.sorted_tables} <= existing
+
+
+def test_sqlite_pragmas(app):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip(f"SQLite pragmas do not apply to {db.engine.dialect.name}")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar().lower() == "wal"
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() > 0
+
+
+def test_foreign_keys_are_enforced(app):
+    """On both databases a dose cannot point at a course that does not exist."""
+    from datetime import date
+
+    from sqlalchemy.exc import IntegrityError
+
+    from backend.models import DoseLog
+
+    with app.app_context():
+        db.session.add(
+            DoseLog(
+                id="00000000-0000-4000-8000-000000000000",
+                course_id="nope",
+                date=date(2026, 1, 5),
+                slot=1,
+                status="taken",
+                mg=20,
+            )
+        )
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
