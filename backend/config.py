@@ -45,13 +45,18 @@ class Config:
     LINK_CODE_TTL_MINUTES = int(_env("LINK_CODE_TTL_MINUTES", "10"))
 
     # Reminders and push (see backend/reminders, backend/push).
-    SCHEDULER_ENABLED = as_bool(_env("SCHEDULER_ENABLED"), False)
     SCHEDULER_TICK_SECONDS = int(_env("SCHEDULER_TICK_SECONDS", "20"))
     VAPID_PRIVATE_KEY = _env("VAPID_PRIVATE_KEY")
     VAPID_SUBJECT = _env("VAPID_SUBJECT")
     PUSH_ALLOW_LOCAL_ENDPOINTS = as_bool(_env("PUSH_ALLOW_LOCAL_ENDPOINTS"), False)
     PUSH_SERVICE_ALLOWLIST = [h for h in (_env("PUSH_SERVICE_ALLOWLIST", "") or "").split(",") if h]
     PUSH_CA_BUNDLE = _env("PUSH_CA_BUNDLE")
+    PUSH_CONCURRENCY = int(_env("PUSH_CONCURRENCY", "256"))  # requests in flight per dispatcher
+    PUSH_TIMEOUT_SECONDS = float(_env("PUSH_TIMEOUT_SECONDS", "10"))
+    REMINDER_HORIZON_DAYS = int(_env("REMINDER_HORIZON_DAYS", "3"))  # occurrences materialised ahead
+    REMINDER_BATCH_SIZE = int(_env("REMINDER_BATCH_SIZE", "500"))  # occurrences per claim
+    REMINDER_MAX_BATCHES = int(_env("REMINDER_MAX_BATCHES", "40"))  # claims per tick
+    REMINDER_LEASE_SECONDS = int(_env("REMINDER_LEASE_SECONDS", "300"))  # a dead dispatcher's claim expires
 
     API_TITLE = "ClearCourse API"
     API_VERSION = "v1"
@@ -72,11 +77,10 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    """Local development: loopback push endpoints allowed, scheduler on."""
+    """Local development (CLEARCOURSE_ENV=development): loopback push endpoints allowed."""
 
     ENV_NAME = "development"
     PUSH_ALLOW_LOCAL_ENDPOINTS = as_bool(_env("PUSH_ALLOW_LOCAL_ENDPOINTS"), True)
-    SCHEDULER_ENABLED = as_bool(_env("SCHEDULER_ENABLED"), True)
 
 
 class TestConfig(Config):
@@ -87,5 +91,4 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
     PUSH_ALLOW_LOCAL_ENDPOINTS = True
-    SCHEDULER_ENABLED = False
     VAPID_SUBJECT = "mailto:push-test@clearcourse.example.org"

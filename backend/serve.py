@@ -13,6 +13,8 @@ import subprocess
 import sys
 import time
 
+from backend.config import as_bool
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -22,9 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-scheduler", action="store_true", help="serve the web app only")
     args = parser.parse_args(argv)
 
-    web_env = {**os.environ, "SCHEDULER_ENABLED": "0"}
     children: list[subprocess.Popen] = []
-    if not args.no_scheduler:
+    if not args.no_scheduler and as_bool(os.environ.get("SCHEDULER_ENABLED"), True):
         children.append(
             subprocess.Popen(
                 [sys.executable, "-m", "flask", "--app", "wsgi", "reminders", "run"], env=os.environ
@@ -44,7 +45,6 @@ def main(argv: list[str] | None = None) -> int:
                 "-",
                 "wsgi:app",
             ],
-            env=web_env,
         )
     )
     print(f"ClearCourse is running on http://{args.host}:{args.port}  (Ctrl+C stops it)", flush=True)

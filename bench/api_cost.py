@@ -133,7 +133,6 @@ def main() -> int:
         "DATABASE_URL": args.database_url or f"sqlite:///{workdir / 'bench.db'}",
         "INSTANCE_PATH": str(workdir),
         "RATELIMIT_ENABLED": "0",
-        "SCHEDULER_ENABLED": "0",
     }
     course_id, token = seed(env, args.days)
     port = free_port()

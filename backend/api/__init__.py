@@ -4,7 +4,7 @@ from flask_smorest import Api
 
 
 def register_api(api: Api) -> None:
-    from backend.api import accounts, courses
+    from backend.api import accounts, appointments, courses, push, reminders
 
-    for blueprint in (accounts.blp, courses.blp):
+    for blueprint in (accounts.blp, courses.blp, push.blp, reminders.blp, appointments.blp):
         api.register_blueprint(blueprint, url_prefix="/api/v1")

@@ -43,6 +43,7 @@ import re
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -205,9 +206,17 @@ class PushSender:
     def send_many(self, messages: Sequence[PushMessage]) -> list[PushResult]:
         """Blocking version of :meth:`send_many_async` (runs its own event loop).
 
-        Call it from synchronous code or a worker thread, not from inside a running event loop.
+        When this thread already runs an event loop (async code, or beside Playwright's sync API),
+        the loop is run in a helper thread instead.
         """
-        return asyncio.run(self.send_many_async(messages))
+        if not messages:
+            return []
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self.send_many_async(messages))
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push-send") as pool:
+            return pool.submit(asyncio.run, self.send_many_async(messages)).result()
 
     async def send_many_async(self, messages: Sequence[PushMessage]) -> list[PushResult]:
         """Send every message; results are in input order. Never raises for a single message."""

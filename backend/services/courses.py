@@ -68,6 +68,7 @@ def create_course(patient_id: str, data: dict[str, Any]) -> Course:
     course = Course(patient_id=patient_id, **fields)
     db.session.add(course)
     db.session.commit()
+    reminders_course_changed(course)
     return course
 
 
@@ -75,6 +76,7 @@ def update_course(course: Course, changes: dict[str, Any]) -> Course:
     for key, value in changes.items():
         setattr(course, key, _plan_json(value) if key == "dose_plan" else value)
     db.session.commit()
+    reminders_course_changed(course)
     return course
 
 
@@ -133,6 +135,9 @@ def put_dose(course: Course, dose_id: str, data: dict[str, Any]) -> DoseWrite:
         )
     ).first()
     if same_slot is not None:
+        if same_slot.id == dose_id:
+            # The same id was stored by a concurrent request since our first look: a replay after all.
+            return _resolve_race(course, dose_id, data)
         raise DoseConflict("This dose slot is already logged; delete it first to change it.", same_slot.id)
     dose = DoseLog(id=dose_id, course_id=course.id, **data)
     db.session.add(dose)
@@ -163,6 +168,16 @@ def _resolve_race(course: Course, dose_id: str, data: dict[str, Any]) -> DoseWri
 
 def after_dose_logged(course: Course, dose: DoseLog) -> None:
     """Hook for side effects of a logged dose (reminders cancel their follow-up)."""
+    from backend.reminders import service as reminders
+
+    reminders.dose_logged(course, dose.date, dose.slot)
+
+
+def reminders_course_changed(course: Course) -> None:
+    """Reminders: derive the course's rules and recompute pending occurrences (plan, zone, end…)."""
+    from backend.reminders import service as reminders
+
+    reminders.course_changed(course)
 
 
 def touch(course: Course) -> None:

@@ -1,0 +1,205 @@
+"""Web Push: the VAPID public key, this patient's push subscriptions, and a test notification."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, ValidationError, fields, validate, validates
+from sqlalchemy import select
+
+from backend.auth import SECURITY, auth_required, current_patient_id
+from backend.extensions import db
+from backend.models import PushSubscription
+from backend.models.types import utcnow
+from backend.push import DEFAULT_PUSH_SERVICES, EndpointRefused, check_endpoint
+from backend.reminders import dispatch
+
+blp = Blueprint("push", __name__, description="Web Push keys, subscriptions and test notifications")
+
+NOT_FOUND = "No such push subscription."
+
+
+def b64url_decode(text: str) -> bytes:
+    """Strict-ish base64url (padding optional); raises ValueError."""
+    if not isinstance(text, str) or not text or any(c not in _B64URL for c in text.rstrip("=")):
+        raise ValueError("not base64url")
+    try:
+        return base64.urlsafe_b64decode(text.rstrip("=") + "=" * (-len(text.rstrip("=")) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("not base64url") from exc
+
+
+_B64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+class PushKeysSchema(Schema):
+    p256dh = fields.String(
+        required=True,
+        validate=validate.Length(max=128),
+        metadata={"description": "base64url of the 65-byte uncompressed P-256 public key"},
+    )
+    auth = fields.String(
+        required=True,
+        validate=validate.Length(max=64),
+        metadata={"description": "base64url of the 16-byte auth secret"},
+    )
+
+    @validates("p256dh")
+    def _p256dh(self, value: str, **kwargs) -> None:
+        try:
+            raw = b64url_decode(value)
+        except ValueError:
+            raise ValidationError("Must be base64url.") from None
+        if len(raw) != 65 or raw[0] != 0x04:
+            raise ValidationError("Must be a 65-byte uncompressed P-256 point (starting with 0x04).")
+        try:
+            ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+        except ValueError:
+            raise ValidationError("This is not a point on the P-256 curve.") from None
+
+    @validates("auth")
+    def _auth(self, value: str, **kwargs) -> None:
+        try:
+            raw = b64url_decode(value)
+        except ValueError:
+            raise ValidationError("Must be base64url.") from None
+        if len(raw) != 16:
+            raise ValidationError("Must be 16 bytes.")
+
+
+class PushSubscriptionInSchema(Schema):
+    """The browser's PushSubscription.toJSON()."""
+
+    endpoint = fields.String(required=True, validate=validate.Length(min=1, max=2048))
+    expirationTime = fields.Raw(load_default=None, allow_none=True)
+    keys = fields.Nested(PushKeysSchema, required=True)
+    user_agent = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
+
+
+class PushSubscriptionSchema(Schema):
+    id = fields.String()
+    endpoint_origin = fields.Method("_origin")
+    user_agent = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+    last_seen_at = fields.AwareDateTime()
+    last_success_at = fields.AwareDateTime(allow_none=True)
+    last_failure_at = fields.AwareDateTime(allow_none=True)
+    last_status = fields.Integer(allow_none=True)
+    last_error = fields.String(allow_none=True)
+
+    def _origin(self, sub) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(sub.endpoint)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+class VapidPublicKeySchema(Schema):
+    public_key = fields.String(metadata={"description": "applicationServerKey (base64url)"})
+
+
+class PushTestResultSchema(Schema):
+    subscription_id = fields.String()
+    status_code = fields.Integer(allow_none=True)
+    ok = fields.Boolean()
+    gone = fields.Boolean()
+    error = fields.String(allow_none=True)
+
+
+@blp.route("/push/vapid-public-key")
+class VapidPublicKey(MethodView):
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.response(200, VapidPublicKeySchema)
+    def get(self):
+        """The server's VAPID public key, for pushManager.subscribe({applicationServerKey})."""
+        return {"public_key": dispatch.get_vapid().public_key_b64url}
+
+
+def _allowlist() -> list[str]:
+    configured = current_app.config.get("PUSH_SERVICE_ALLOWLIST") or []
+    return [*DEFAULT_PUSH_SERVICES, *configured]
+
+
+@blp.route("/push/subscriptions")
+class Subscriptions(MethodView):
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.arguments(PushSubscriptionInSchema)
+    @blp.response(
+        200, PushSubscriptionSchema, description="Already known: updated (and moved to this patient)."
+    )
+    @blp.alt_response(201, schema=PushSubscriptionSchema, description="New subscription.")
+    def post(self, data: dict):
+        """Register (upsert by endpoint) this device's push subscription; send it at every app start."""
+        endpoint = data["endpoint"]
+        try:
+            check_endpoint(
+                endpoint,
+                allow_local=bool(current_app.config.get("PUSH_ALLOW_LOCAL_ENDPOINTS")),
+                allowlist=_allowlist(),
+            )
+        except EndpointRefused as err:
+            abort(
+                422,
+                message=f"This push endpoint is refused: {err.reason}.",
+                errors={"json": {"endpoint": [err.reason]}},
+            )
+        now = utcnow()
+        patient_id = current_patient_id()  # read before any pending change (autoflush)
+        sub = db.session.scalars(
+            select(PushSubscription).where(PushSubscription.endpoint == endpoint)
+        ).first()
+        created = sub is None
+        if created:
+            sub = PushSubscription(endpoint=endpoint, patient_id=patient_id, created_at=now)
+            db.session.add(sub)
+        sub.patient_id = patient_id
+        sub.p256dh = data["keys"]["p256dh"]
+        sub.auth = data["keys"]["auth"]
+        sub.last_seen_at = now
+        if data.get("user_agent"):
+            sub.user_agent = data["user_agent"]
+        db.session.commit()
+        return sub, (201 if created else 200)
+
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.response(200, PushSubscriptionSchema(many=True))
+    def get(self):
+        """This patient's devices with their last delivery success / failure."""
+        return db.session.scalars(
+            select(PushSubscription)
+            .where(PushSubscription.patient_id == current_patient_id())
+            .order_by(PushSubscription.created_at)
+        ).all()
+
+
+@blp.route("/push/subscriptions/<string:subscription_id>")
+class SubscriptionById(MethodView):
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.response(204)
+    @blp.alt_response(404, description=NOT_FOUND)
+    def delete(self, subscription_id: str):
+        """Forget a device's subscription (no more pushes to it)."""
+        sub = db.session.get(PushSubscription, subscription_id)
+        if sub is None or sub.patient_id != current_patient_id():
+            abort(404, message=NOT_FOUND)
+        db.session.delete(sub)
+        db.session.commit()
+
+
+@blp.route("/push/test")
+class PushTest(MethodView):
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.response(200, PushTestResultSchema(many=True))
+    def post(self):
+        """Send a test notification to every device of this patient; one result per device."""
+        return dispatch.send_test(current_patient_id())

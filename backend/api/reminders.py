@@ -1,0 +1,284 @@
+"""Reminder rules (list, edit, snooze), reminder settings (quiet hours) and the upcoming agenda."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy import select
+
+from backend.api.schemas.common import LocalTime, StrictInteger
+from backend.auth import SECURITY, auth_required, current_patient_id
+from backend.extensions import db
+from backend.models import Course
+from backend.models.types import utcnow
+from backend.reminders import service, texts
+from backend.reminders.occurrences import DEFAULT_OFFSET, DEFAULT_TIME
+
+blp = Blueprint("reminders", __name__, description="Reminder rules, quiet hours, snooze and the agenda")
+
+NOT_FOUND = "No such reminder."
+MAX_WINDOW_DAYS = 62
+LEAD_KINDS = ("dose", "appointment")  # offset = minutes before
+DELAY_KINDS = ("dose_followup",)  # offset = minutes after the dose
+TIME_KINDS = ("dose", "appointment", "fasting", "pickup_window", "final_pregnancy_test", "contraception_end")
+
+
+# -- schemas -----------------------------------------------------------------------------------------
+
+
+class ReminderOccurrenceSchema(Schema):
+    occurrence_id = fields.String(allow_none=True, metadata={"description": "null until materialised"})
+    reminder_id = fields.String()
+    course_id = fields.String()
+    kind = fields.String()
+    status = fields.String(metadata={"description": "scheduled | pending | claimed | sent | failed | missed"})
+    fires_at = fields.String(metadata={"description": "UTC instant, ISO 8601 with +00:00"})
+    local_time = fields.String(metadata={"description": "the same instant with the course's offset"})
+    timezone = fields.String()
+    title = fields.String()
+    body = fields.String()
+    date = fields.String(allow_none=True)
+    slot = fields.Integer(allow_none=True)
+    appointment_id = fields.String(allow_none=True)
+
+
+class ReminderSchema(Schema):
+    id = fields.String()
+    course_id = fields.String()
+    kind = fields.String()
+    slot = fields.Integer(allow_none=True)
+    enabled = fields.Boolean()
+    time = fields.String(allow_none=True, metadata={"description": "HH:MM set by the patient, or null"})
+    default_time = fields.String(allow_none=True)
+    lead_minutes = fields.Integer(allow_none=True)
+    delay_minutes = fields.Integer(allow_none=True)
+    timezone = fields.String()
+    next = fields.Nested(ReminderOccurrenceSchema, allow_none=True)
+
+
+class ReminderPatchSchema(Schema):
+    enabled = fields.Boolean()
+    time = LocalTime(allow_none=True, metadata={"description": "HH:MM local; null = back to the default"})
+    lead_minutes = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=7 * 24 * 60))
+    delay_minutes = StrictInteger(allow_none=True, validate=validate.Range(min=5, max=240))
+
+
+class ReminderSnoozeSchema(Schema):
+    minutes = StrictInteger(required=True, validate=validate.Range(min=5, max=60))
+
+
+class ReminderSettingsSchema(Schema):
+    quiet_start = LocalTime(allow_none=True, load_default=None, metadata={"example": "22:00"})
+    quiet_end = LocalTime(allow_none=True, load_default=None, metadata={"example": "07:00"})
+
+    @validates_schema
+    def _both(self, data: dict, **kwargs) -> None:
+        start, end = data.get("quiet_start"), data.get("quiet_end")
+        if (start is None) != (end is None):
+            raise ValidationError("Give both quiet_start and quiet_end, or neither.", "quiet_end")
+        if start is not None and start == end:
+            raise ValidationError("Quiet hours must not start and end at the same time.", "quiet_end")
+
+
+class UpcomingRemindersQuerySchema(Schema):
+    from_ = fields.Date(data_key="from", load_default=None)
+    to = fields.Date(load_default=None)
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+
+
+def _zone_of(course_id: str, cache: dict[str, str]) -> str:
+    if course_id not in cache:
+        course = db.session.get(Course, course_id)
+        cache[course_id] = course.timezone if course is not None else "UTC"
+    return cache[course_id]
+
+
+def _occurrence_out(item: dict, zones: dict[str, str]) -> dict:
+    rule = item["rule"]
+    zone = _zone_of(rule.course_id, zones)
+    fires_at: datetime = item["fires_at"].astimezone(UTC)
+    data = item["data"] or {}
+    title, body = texts.render(item["kind"], data)
+    occurrence = item["occurrence"]
+    return {
+        "occurrence_id": occurrence.id if occurrence is not None else None,
+        "reminder_id": rule.id,
+        "course_id": rule.course_id,
+        "kind": item["kind"],
+        "status": item["status"],
+        "fires_at": fires_at.isoformat(),
+        "local_time": fires_at.astimezone(ZoneInfo(zone)).isoformat(),
+        "timezone": zone,
+        "title": title,
+        "body": body,
+        "date": data.get("date"),
+        "slot": data.get("slot"),
+        "appointment_id": data.get("appointment_id"),
+    }
+
+
+def _rule_out(rule, next_item: dict | None, zones: dict[str, str]) -> dict:
+    default_time = DEFAULT_TIME.get(rule.kind)
+    offset = rule.offset_minutes if rule.offset_minutes is not None else DEFAULT_OFFSET.get(rule.kind)
+    return {
+        "id": rule.id,
+        "course_id": rule.course_id,
+        "kind": rule.kind,
+        "slot": rule.slot or None,
+        "enabled": rule.enabled,
+        "time": rule.local_time.strftime("%H:%M") if rule.local_time else None,
+        "default_time": default_time.strftime("%H:%M") if default_time else None,
+        "lead_minutes": offset if rule.kind in LEAD_KINDS else None,
+        "delay_minutes": offset if rule.kind in DELAY_KINDS else None,
+        "timezone": _zone_of(rule.course_id, zones),
+        "next": _occurrence_out(next_item, zones) if next_item else None,
+    }
+
+
+def _rule_or_404(rule_id: str):
+    rule = service.get_rule(current_patient_id(), rule_id)
+    if rule is None:
+        abort(404, message=NOT_FOUND)
+    return rule
+
+
+def _patient_zone(patient_id: str) -> str:
+    course = db.session.scalars(
+        select(Course).where(Course.patient_id == patient_id).order_by(Course.start_date.desc())
+    ).first()
+    return course.timezone if course is not None else "UTC"
+
+
+def _field_error(field: str, message: str):
+    abort(422, message=message, errors={"json": {field: [message]}})
+
+
+# -- routes -------------------------------------------------------------------------------------------
+
+
+@blp.route("/reminders")
+class Reminders(MethodView):
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.response(200, ReminderSchema(many=True))
+    def get(self):
+        """Every reminder rule with its next occurrence (UTC and local time)."""
+        patient_id = current_patient_id()
+        now = utcnow()
+        nxt = service.next_occurrences(patient_id, now)
+        zones: dict[str, str] = {}
+        return [_rule_out(rule, nxt.get(rule.id), zones) for rule in service.rules_for_patient(patient_id)]
+
+
+@blp.route("/reminders/settings")
+class ReminderSettingsView(MethodView):
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.response(200, ReminderSettingsSchema)
+    def get(self):
+        """Reminder settings: quiet hours (local time; reminders inside move to their end)."""
+        settings = service.get_settings(current_patient_id())
+        db.session.commit()
+        return settings
+
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.arguments(ReminderSettingsSchema)
+    @blp.response(200, ReminderSettingsSchema)
+    def put(self, data: dict):
+        """Replace the reminder settings; pending reminders are recomputed."""
+        patient_id = current_patient_id()
+        settings = service.get_settings(patient_id)
+        settings.quiet_start = data.get("quiet_start")
+        settings.quiet_end = data.get("quiet_end")
+        db.session.flush()
+        service.settings_changed(patient_id)
+        return settings
+
+
+@blp.route("/reminders/upcoming")
+class Upcoming(MethodView):
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.arguments(UpcomingRemindersQuerySchema, location="query")
+    @blp.response(200, ReminderOccurrenceSchema(many=True))
+    def get(self, query: dict):
+        """Occurrences between `from` and `to` (local dates, inclusive, at most 62 days)."""
+        patient_id = current_patient_id()
+        now = utcnow()
+        zone = _patient_zone(patient_id)
+        today = now.astimezone(ZoneInfo(zone)).date()
+        first = query.get("from_") or today
+        last = query.get("to") or (first + timedelta(days=13))
+        if last < first:
+            abort(422, message="`to` must not be before `from`.", errors={"query": {"to": ["Before from."]}})
+        if (last - first).days > MAX_WINDOW_DAYS:
+            abort(
+                422,
+                message=f"The window may span at most {MAX_WINDOW_DAYS} days.",
+                errors={"query": {"to": [f"At most {MAX_WINDOW_DAYS} days after from."]}},
+            )
+        start, end = service.local_window(zone, first, last)
+        zones: dict[str, str] = {}
+        return [_occurrence_out(i, zones) for i in service.occurrences_between(patient_id, start, end, now)]
+
+
+@blp.route("/reminders/<string:reminder_id>")
+class ReminderById(MethodView):
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.arguments(ReminderPatchSchema)
+    @blp.response(200, ReminderSchema)
+    @blp.alt_response(404, description=NOT_FOUND)
+    def patch(self, changes: dict, reminder_id: str):
+        """Turn a reminder on/off, change its local time, or its lead / delay in minutes."""
+        rule = _rule_or_404(reminder_id)
+        if "time" in changes:
+            if rule.kind not in TIME_KINDS:
+                _field_error("time", f"A {rule.kind} reminder has no time of its own.")
+            rule.local_time = changes["time"]
+        if "lead_minutes" in changes:
+            if rule.kind not in LEAD_KINDS:
+                _field_error("lead_minutes", f"A {rule.kind} reminder has no lead time.")
+            rule.offset_minutes = changes["lead_minutes"]
+        if "delay_minutes" in changes:
+            if rule.kind not in DELAY_KINDS:
+                _field_error("delay_minutes", f"A {rule.kind} reminder has no delay.")
+            rule.offset_minutes = changes["delay_minutes"]
+        if "enabled" in changes:
+            rule.enabled = changes["enabled"]
+        rule.materialised_until = None
+        db.session.flush()
+        course = db.session.get(Course, rule.course_id)
+        service.course_changed(course)
+        now = utcnow()
+        nxt = service.next_occurrences(rule.patient_id, now).get(rule.id)
+        return _rule_out(rule, nxt, {})
+
+
+@blp.route("/reminders/<string:reminder_id>/snooze")
+class Snooze(MethodView):
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.arguments(ReminderSnoozeSchema)
+    @blp.response(201, ReminderOccurrenceSchema)
+    @blp.alt_response(404, description=NOT_FOUND)
+    def post(self, data: dict, reminder_id: str):
+        """Repeat this reminder once, `minutes` (5–60) from now."""
+        rule = _rule_or_404(reminder_id)
+        occurrence = service.snooze(rule, data["minutes"])
+        item = {
+            "rule": rule,
+            "occurrence": occurrence,
+            "kind": occurrence.kind,
+            "fires_at": occurrence.fires_at,
+            "data": occurrence.data,
+            "status": occurrence.status,
+        }
+        return _occurrence_out(item, {})

@@ -1,0 +1,443 @@
+"""The dispatcher: one pass = top up occurrences → claim due ones → fan out → send → record.
+
+Claim: `UPDATE … WHERE id IN (SELECT id … ORDER BY fires_at LIMIT n FOR UPDATE SKIP LOCKED)
+RETURNING id` — on PostgreSQL several dispatchers share the work without blocking each other; on
+SQLite the same statement compiles without the lock clause and is atomic because SQLite serialises
+writers. A claim is a lease (`claimed_until`): a dispatcher that dies after claiming loses it when
+the lease runs out and the next pass takes the rows back, so a reminder is never lost (it may be
+sent twice; the push `Topic` and the notification `tag` collapse the repeat).
+
+Sending happens after the claim transaction has committed, with `PushSender.send_many` (retries
+and back-off inside it), and outcomes are recorded in a second short transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import and_, select, update
+
+from backend.extensions import db
+from backend.models import DoseLog, PushSubscription, ReminderDelivery, ReminderOccurrence, ReminderRule
+from backend.models.types import new_id, utcnow
+from backend.push import PushMessage, PushResult, PushSender, PushTarget, load_vapid, make_topic
+from backend.reminders import service, texts
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 500
+DEFAULT_MAX_BATCHES = 40
+DEFAULT_LEASE_SECONDS = 300
+RETRY_LATER_SECONDS = 60
+MAX_TTL_SECONDS = 24 * 3600
+HIGH_URGENCY = ("dose", "dose_followup")
+
+
+@dataclass
+class TickStats:
+    topped_up: int = 0
+    claimed: int = 0
+    sent: int = 0
+    failed: int = 0
+    missed: int = 0
+    cancelled: int = 0
+    gone: int = 0
+    retry_later: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def node_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+def get_sender(app: Flask | None = None) -> PushSender:
+    """The process's PushSender (VAPID keys loaded once), cached on the app."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    sender = app.extensions.get("clearcourse_push_sender")
+    if sender is None:
+        sender = PushSender(
+            get_vapid(app),
+            concurrency=app.config.get("PUSH_CONCURRENCY", 256),
+            timeout=app.config.get("PUSH_TIMEOUT_SECONDS", 10.0),
+            ca_bundle=app.config.get("PUSH_CA_BUNDLE"),
+        )
+        app.extensions["clearcourse_push_sender"] = sender
+    return sender
+
+
+def get_vapid(app: Flask | None = None):
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    vapid = app.extensions.get("clearcourse_vapid")
+    if vapid is None:
+        vapid = load_vapid(
+            app.config.get("VAPID_PRIVATE_KEY"), app.config.get("VAPID_SUBJECT"), app.instance_path
+        )
+        app.extensions["clearcourse_vapid"] = vapid
+    return vapid
+
+
+# -- claim -------------------------------------------------------------------------------------------------
+
+
+def claim_due(now: datetime, limit: int, lease: timedelta, node: str) -> list[str]:
+    """Claim up to `limit` due occurrences (expired leases first) and COMMIT. Returns their ids."""
+    occ = ReminderOccurrence
+    claimed: list[str] = []
+    for condition, order in (
+        (and_(occ.status == "claimed", occ.claimed_until < now), occ.claimed_until),
+        (and_(occ.status == "pending", occ.fires_at <= now), occ.fires_at),
+    ):
+        room = limit - len(claimed)
+        if room <= 0:
+            break
+        # A MATERIALIZED CTE: PostgreSQL may re-run an `IN (SELECT … LIMIT … FOR UPDATE SKIP LOCKED)`
+        # subquery during the UPDATE and claim far more than `room` rows; the CTE runs once.
+        due = (
+            select(occ.id)
+            .where(condition)
+            .order_by(order)
+            .limit(room)
+            .with_for_update(skip_locked=True)
+            .cte(f"due_{len(claimed)}")
+            .prefix_with("MATERIALIZED", dialect="postgresql")
+        )
+        ids = db.session.scalars(
+            update(occ)
+            .where(occ.id.in_(select(due.c.id)), condition)
+            .values(status="claimed", claimed_until=now + lease, claimed_by=node, attempts=occ.attempts + 1)
+            .returning(occ.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+        claimed.extend(ids)
+    db.session.commit()
+    return claimed
+
+
+# -- prepare (inside a transaction) --------------------------------------------------------------------------
+
+
+def _logged_doses(occurrences: list[ReminderOccurrence]) -> set[tuple[str, str, int]]:
+    """(course_id, date, slot) of the claimed dose reminders that are already logged (one query)."""
+    wanted = {
+        (o.data.get("course_id"), o.data.get("date"), o.data.get("slot"))
+        for o in occurrences
+        if o.kind in HIGH_URGENCY and o.data and "date" in o.data and "slot" in o.data
+    }
+    if not wanted:
+        return set()
+    courses = {c for c, _, _ in wanted}
+    days = {date.fromisoformat(d) for _, d, _ in wanted}
+    rows = db.session.execute(
+        select(DoseLog.course_id, DoseLog.date, DoseLog.slot).where(
+            DoseLog.course_id.in_(courses), DoseLog.date.in_(days)
+        )
+    )
+    return {(c, d.isoformat(), slot) for c, d, slot in rows} & wanted
+
+
+def _prepare(ids: list[str], now: datetime, stats: TickStats) -> list[str]:
+    """Decide each claimed occurrence (send / missed / cancelled) and fan out deliveries. Commits.
+
+    Returns the ids of occurrences with deliveries to send.
+    """
+    occurrences = db.session.scalars(select(ReminderOccurrence).where(ReminderOccurrence.id.in_(ids))).all()
+    rules = {
+        r.id: r
+        for r in db.session.scalars(
+            select(ReminderRule).where(ReminderRule.id.in_({o.rule_id for o in occurrences}))
+        )
+    }
+    patient_ids = {o.patient_id for o in occurrences}
+    subs_by_patient: dict[str, list[str]] = {}
+    for sub_id, patient_id in db.session.execute(
+        select(PushSubscription.id, PushSubscription.patient_id).where(
+            PushSubscription.patient_id.in_(patient_ids)
+        )
+    ):
+        subs_by_patient.setdefault(patient_id, []).append(sub_id)
+    sent_before = set(
+        db.session.scalars(
+            select(ReminderDelivery.occurrence_id).where(
+                ReminderDelivery.occurrence_id.in_(ids), ReminderDelivery.status == "sent"
+            )
+        )
+    )
+    logged = _logged_doses(occurrences)
+    to_send: list[str] = []
+    new_deliveries: list[dict] = []
+    for occ in occurrences:
+        rule = rules.get(occ.rule_id)
+        if rule is None or not rule.enabled:
+            _finish(occ, "cancelled", "reminder turned off")
+            stats.cancelled += 1
+            continue
+        data = occ.data or {}
+        if (data.get("course_id"), data.get("date"), data.get("slot")) in logged:
+            _finish(occ, "cancelled", "dose already logged")
+            stats.cancelled += 1
+            continue
+        if now > occ.expires_at:
+            if occ.id in sent_before:
+                _finish(occ, "sent", None)
+            else:
+                _finish(occ, "missed", f"not sent within its grace window (due {occ.fires_at.isoformat()})")
+                stats.missed += 1
+            _fail_pending_deliveries(occ.id, "expired before it could be sent")
+            continue
+        subs = subs_by_patient.get(occ.patient_id, [])
+        if not subs:
+            _finish(occ, "failed", "no push subscription")
+            stats.failed += 1
+            continue
+        to_send.append(occ.id)
+        new_deliveries += [
+            {
+                "id": new_id(),
+                "occurrence_id": occ.id,
+                "subscription_id": s,
+                "status": "pending",
+                "attempts": 0,
+                "created_at": now,
+            }
+            for s in subs
+        ]
+    _insert_deliveries(new_deliveries)
+    db.session.commit()
+    return to_send
+
+
+def _insert_deliveries(rows: list[dict]) -> None:
+    if not rows:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(ReminderDelivery).values(rows).on_conflict_do_nothing())
+
+
+def _finish(occ: ReminderOccurrence, status: str, error: str | None, sent_at: datetime | None = None) -> None:
+    occ.status = status
+    occ.claimed_until = None
+    occ.last_error = error[:255] if error else None
+    if sent_at is not None:
+        occ.sent_at = sent_at
+
+
+def _fail_pending_deliveries(occurrence_id: str, error: str) -> None:
+    db.session.execute(
+        update(ReminderDelivery)
+        .where(ReminderDelivery.occurrence_id == occurrence_id, ReminderDelivery.status == "pending")
+        .values(status="failed", error=error)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# -- send + record -----------------------------------------------------------------------------------------
+
+
+def message_for(occ: ReminderOccurrence, sub: PushSubscription, now: datetime) -> PushMessage:
+    data = occ.data or {}
+    payload = texts.payload(
+        kind=occ.kind,
+        data=data,
+        occurrence_id=occ.id,
+        reminder_id=occ.rule_id,
+        tag=data.get("snoozed_from") or occ.id,
+    )
+    ttl = int(min(MAX_TTL_SECONDS, max(60, (occ.expires_at - now).total_seconds())))
+    return PushMessage(
+        target=PushTarget(sub.id, sub.endpoint, sub.p256dh, sub.auth),
+        payload=payload,
+        ttl=ttl,
+        urgency="high" if occ.kind in HIGH_URGENCY else "normal",
+        topic=make_topic(occ.id),
+    )
+
+
+def record_result(
+    sub: PushSubscription | None, result: PushResult, now: datetime, stats: TickStats | None = None
+) -> str:
+    """Apply one push outcome to the subscription; returns the delivery status (sent/failed/pending/gone)."""
+    if sub is None:
+        return "failed"
+    sub.last_status = result.status_code
+    if result.ok:
+        sub.last_success_at = now
+        sub.failure_count = 0
+        sub.last_error = None
+        return "sent"
+    sub.last_failure_at = now
+    sub.failure_count = (sub.failure_count or 0) + 1
+    sub.last_error = (result.error or "")[:255] or None
+    if result.gone:
+        log.info("push subscription %s is gone (%s); deleting it", sub.id, result.status_code)
+        db.session.delete(sub)
+        if stats is not None:
+            stats.gone += 1
+        return "gone"
+    if result.auth_error:
+        log.error(
+            "push service refused our VAPID authorization for subscription %s: %s", sub.id, result.error
+        )
+        return "failed"
+    if result.permanent:
+        return "failed"
+    return "pending"  # transient, retries exhausted: try again on a later pass while still useful
+
+
+def _send(occurrence_ids: list[str], sender: PushSender, now: datetime, stats: TickStats) -> None:
+    rows = db.session.execute(
+        select(ReminderDelivery, ReminderOccurrence, PushSubscription)
+        .join(ReminderOccurrence, ReminderDelivery.occurrence_id == ReminderOccurrence.id)
+        .join(PushSubscription, ReminderDelivery.subscription_id == PushSubscription.id)
+        .where(ReminderDelivery.occurrence_id.in_(occurrence_ids), ReminderDelivery.status == "pending")
+    ).all()
+    messages = [message_for(occ, sub, now) for _, occ, sub in rows]
+    keys = [(delivery.id, occ.id, sub.id) for delivery, occ, sub in rows]
+    db.session.commit()  # no transaction stays open while we talk to push services
+    results = sender.send_many(messages)
+
+    after = max(utcnow(), now)
+    subs = {
+        s.id: s
+        for s in db.session.scalars(
+            select(PushSubscription).where(PushSubscription.id.in_({sub_id for _, _, sub_id in keys}))
+        )
+    }
+    retry_in: dict[str, float] = {}
+    groups: dict[tuple, list[str]] = {}  # same new values → one UPDATE … WHERE id IN (…)
+    for (delivery_id, occ_id, sub_id), result in zip(keys, results, strict=True):
+        outcome = record_result(subs.get(sub_id), result, after, stats)
+        if outcome == "gone":
+            continue  # the delivery row goes with the subscription (ON DELETE CASCADE)
+        if outcome == "pending":
+            retry_in[occ_id] = max(retry_in.get(occ_id, 0.0), result.retry_after or RETRY_LATER_SECONDS)
+        status = outcome if outcome in ("sent", "failed") else "pending"
+        error = (result.error or "")[:255] or None
+        groups.setdefault((status, result.status_code, result.attempts, error), []).append(delivery_id)
+    for (status, status_code, attempts, error), delivery_ids in groups.items():
+        values: dict = {
+            "status": status,
+            "status_code": status_code,
+            "attempts": ReminderDelivery.attempts + attempts,
+            "error": error,
+        }
+        if status == "sent":
+            values["sent_at"] = after
+        db.session.execute(
+            update(ReminderDelivery)
+            .where(ReminderDelivery.id.in_(delivery_ids))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.flush()
+
+    statuses: dict[str, set[str]] = {}
+    for occ_id, status in db.session.execute(
+        select(ReminderDelivery.occurrence_id, ReminderDelivery.status).where(
+            ReminderDelivery.occurrence_id.in_(occurrence_ids)
+        )
+    ):
+        statuses.setdefault(occ_id, set()).add(status)
+    for occ in db.session.scalars(
+        select(ReminderOccurrence).where(ReminderOccurrence.id.in_(occurrence_ids))
+    ):
+        if occ.id in retry_in and now + timedelta(seconds=retry_in[occ.id]) < occ.expires_at:
+            # Keep the claim; it runs out when the retry is due and a later pass takes it back.
+            occ.claimed_until = now + timedelta(seconds=retry_in[occ.id])
+            stats.retry_later += 1
+            continue
+        if "sent" in statuses.get(occ.id, set()):
+            _finish(occ, "sent", None, sent_at=after)
+            stats.sent += 1
+        else:
+            _fail_pending_deliveries(occ.id, "gave up")
+            _finish(occ, "failed", "no device accepted the reminder")
+            stats.failed += 1
+    db.session.commit()
+
+
+def run_tick(
+    app: Flask | None = None,
+    *,
+    now: datetime | None = None,
+    sender: PushSender | None = None,
+    batch_size: int | None = None,
+    max_batches: int | None = None,
+    node: str | None = None,
+) -> TickStats:
+    """One dispatcher pass. Needs an app context (pass `app` to get one)."""
+    if app is not None:
+        with app.app_context():
+            return run_tick(now=now, sender=sender, batch_size=batch_size, max_batches=max_batches, node=node)
+    config = current_app.config
+    now = now or utcnow()
+    batch_size = batch_size or config.get("REMINDER_BATCH_SIZE", DEFAULT_BATCH_SIZE)
+    max_batches = max_batches or config.get("REMINDER_MAX_BATCHES", DEFAULT_MAX_BATCHES)
+    lease = timedelta(seconds=config.get("REMINDER_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
+    node = node or node_name()
+    stats = TickStats()
+    try:
+        stats.topped_up = service.top_up(now)
+        for _ in range(max_batches):
+            ids = claim_due(now, batch_size, lease, node)
+            if not ids:
+                break
+            stats.claimed += len(ids)
+            to_send = _prepare(ids, now, stats)
+            if to_send:
+                _send(to_send, sender or get_sender(), now, stats)
+            if len(ids) < batch_size:
+                break
+    finally:
+        db.session.remove()
+    if stats.claimed:
+        log.info("reminder tick: %s", stats.as_dict())
+    return stats
+
+
+def send_test(patient_id: str, now: datetime | None = None, sender: PushSender | None = None) -> list[dict]:
+    """Send a test notification to every device of the patient; per-device results."""
+    now = now or utcnow()
+    subs = list(db.session.scalars(select(PushSubscription).where(PushSubscription.patient_id == patient_id)))
+    test_id = new_id()
+    messages = [
+        PushMessage(
+            target=PushTarget(s.id, s.endpoint, s.p256dh, s.auth),
+            payload=texts.payload(kind="test", data={}, occurrence_id=test_id, reminder_id=None),
+            ttl=600,
+            urgency="normal",
+            topic=make_topic(test_id),
+        )
+        for s in subs
+    ]
+    db.session.commit()
+    results = (sender or get_sender()).send_many(messages)
+    by_id = {
+        s.id: s
+        for s in db.session.scalars(
+            select(PushSubscription).where(PushSubscription.id.in_([s.id for s in subs]))
+        )
+    }
+    out = []
+    for result in results:
+        record_result(by_id.get(result.subscription_id), result, utcnow())
+        out.append(
+            {
+                "subscription_id": result.subscription_id,
+                "status_code": result.status_code,
+                "ok": result.ok,
+                "gone": result.gone,
+                "error": result.error,
+            }
+        )
+    db.session.commit()
+    return out

@@ -1,0 +1,342 @@
+"""Which reminders fire when: rules + course + appointments → occurrence specs (pure, no Flask/DB).
+
+Every instant comes from `schedule.py` (local wall-clock in the course's IANA zone → UTC). The
+database layer (`service.py`) turns specs into `reminder_occurrences` rows; the upcoming-agenda API
+uses the same specs for windows beyond the materialised horizon, so both always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from backend.course.plan import Segment, slots_for
+from backend.reminders.schedule import (
+    QuietHours,
+    add_months,
+    local_dates_between,
+    resolve_local,
+    schedule_local,
+)
+
+# Defaults per kind: the local time (None: derived from the plan / appointment) and the offset in
+# minutes (dose: lead before the dose; dose_followup: delay after it; appointment: lead before it).
+DEFAULT_TIME: dict[str, time | None] = {
+    "dose": None,
+    "dose_followup": None,
+    "appointment": time(19, 0),  # the evening before
+    "fasting": time(20, 0),  # the evening before (MON-3)
+    "pickup_window": time(9, 0),
+    "final_pregnancy_test": time(9, 0),
+    "contraception_end": time(9, 0),
+}
+DEFAULT_OFFSET: dict[str, int | None] = {
+    "dose": 0,
+    "dose_followup": 60,
+    "appointment": 120,
+    "fasting": None,
+    "pickup_window": None,
+    "final_pregnancy_test": None,
+    "contraception_end": None,
+}
+# How long a reminder stays useful after it was due: later than that it is recorded as missed.
+GRACE: dict[str, timedelta] = {
+    "dose": timedelta(minutes=45),
+    "dose_followup": timedelta(minutes=30),
+    "snooze": timedelta(minutes=30),
+    "final_pregnancy_test": timedelta(hours=12),
+    "contraception_end": timedelta(hours=12),
+    "test": timedelta(minutes=10),
+}
+FASTING_HOURS = 8  # MON-3: usually water only for 8 hours before a fasting lipid test
+PICKUP_WINDOW_DAYS = 7  # PREG-3: the specimen date is day 1, so the window ends on test date + 6
+
+
+@dataclass(frozen=True)
+class CourseSnapshot:
+    """What reminders need to know about a course."""
+
+    id: str
+    timezone: str
+    product: str
+    programme: str
+    pregnancy_prevention: bool
+    start_date: date
+    ended_on: date | None
+    plan: tuple[Segment, ...]
+    # The last capsule: ended_on when set, else the projection from the timeline (may be None).
+    last_capsule: date | None = None
+    last_capsule_estimated: bool = False
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class AppointmentSnapshot:
+    id: str
+    kind: str
+    starts_at_local: datetime  # naive, in the course's zone
+    place: str | None = None
+    fasting: bool = False
+
+
+@dataclass(frozen=True)
+class RuleSnapshot:
+    id: str
+    kind: str
+    slot: int = 0
+    enabled: bool = True
+    local_time: time | None = None
+    offset_minutes: int | None = None
+
+    @property
+    def time_or_default(self) -> time | None:
+        return self.local_time if self.local_time is not None else DEFAULT_TIME.get(self.kind)
+
+    @property
+    def offset_or_default(self) -> int | None:
+        return self.offset_minutes if self.offset_minutes is not None else DEFAULT_OFFSET.get(self.kind)
+
+
+@dataclass(frozen=True)
+class OccurrenceSpec:
+    rule_id: str
+    key: str
+    kind: str
+    fires_at: datetime  # aware UTC
+    expires_at: datetime  # aware UTC, > fires_at
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def generate(
+    rule: RuleSnapshot,
+    course: CourseSnapshot,
+    appointments: Sequence[AppointmentSnapshot],
+    quiet: QuietHours | None,
+    start: datetime,
+    end: datetime,
+) -> list[OccurrenceSpec]:
+    """The occurrences of `rule` that fire in [start, end) (aware instants), sorted by time."""
+    if not rule.enabled:
+        return []
+    builder = _BUILDERS.get(rule.kind)
+    if builder is None:
+        return []
+    specs = [s for s in builder(rule, course, appointments, quiet, start, end) if start <= s.fires_at < end]
+    return sorted(specs, key=lambda s: (s.fires_at, s.key))
+
+
+def _hhmm(t: time) -> str:
+    return t.strftime("%H:%M")
+
+
+def _course_days(course: CourseSnapshot, start: datetime, end: datetime) -> Iterable[date]:
+    for day in local_dates_between(start, end, course.zone):
+        if day < course.start_date or (course.ended_on is not None and day > course.ended_on):
+            continue
+        yield day
+
+
+def _dose(rule, course, appointments, quiet, start, end):
+    lead = timedelta(minutes=rule.offset_or_default or 0)
+    for day in _course_days(course, start, end):
+        slots = slots_for(course.plan, day)
+        slot = next((s for s in slots if s.slot == rule.slot), None)
+        if slot is None:
+            continue
+        at = rule.local_time or slot.time
+        naive = datetime.combine(day, at) - lead
+        if quiet is not None:
+            naive = quiet.shift(naive)
+        fires = resolve_local(naive, course.zone)
+        yield OccurrenceSpec(
+            rule.id,
+            f"{day.isoformat()}:{slot.slot}",
+            "dose",
+            fires,
+            fires + GRACE["dose"],
+            {
+                "course_id": course.id,
+                "date": day.isoformat(),
+                "slot": slot.slot,
+                "slots_today": len(slots),
+                "mg": slot.mg,
+                "dose_time": _hhmm(slot.time),
+                "with_meal": course.product == "standard",  # DOSE-5
+            },
+        )
+
+
+def _dose_followup(rule, course, appointments, quiet, start, end):
+    delay = timedelta(minutes=rule.offset_or_default or 60)
+    for day in _course_days(course, start, end):
+        slots = slots_for(course.plan, day)
+        for i, slot in enumerate(slots):
+            naive = datetime.combine(day, slot.time) + delay
+            if i + 1 < len(slots) and naive >= datetime.combine(day, slots[i + 1].time):
+                continue  # the next dose is due by then: no nudge for this one (DOSE-8)
+            if quiet is not None:
+                naive = quiet.shift(naive)
+            fires = resolve_local(naive, course.zone)
+            yield OccurrenceSpec(
+                rule.id,
+                f"{day.isoformat()}:{slot.slot}",
+                "dose_followup",
+                fires,
+                fires + GRACE["dose_followup"],
+                {
+                    "course_id": course.id,
+                    "date": day.isoformat(),
+                    "slot": slot.slot,
+                    "slots_today": len(slots),
+                    "mg": slot.mg,
+                    "dose_time": _hhmm(slot.time),
+                },
+            )
+
+
+def _appointment_data(course: CourseSnapshot, appt: AppointmentSnapshot) -> dict[str, Any]:
+    return {
+        "course_id": course.id,
+        "appointment_id": appt.id,
+        "appointment_kind": appt.kind,
+        "starts_at_local": appt.starts_at_local.isoformat(timespec="minutes"),
+        "place": appt.place,
+        "fasting": appt.fasting,
+    }
+
+
+def _appointment(rule, course, appointments, quiet, start, end):
+    zone = course.zone
+    for appt in appointments:
+        starts = resolve_local(appt.starts_at_local, zone)
+        evening = rule.time_or_default
+        if evening is not None:
+            fires = schedule_local(appt.starts_at_local.date() - timedelta(days=1), evening, zone, quiet)
+            if fires < starts:
+                yield OccurrenceSpec(
+                    rule.id,
+                    f"{appt.id}:eve",
+                    "appointment",
+                    fires,
+                    starts,
+                    {**_appointment_data(course, appt), "when": "tomorrow"},
+                )
+        lead = rule.offset_or_default
+        if lead is not None:
+            naive = appt.starts_at_local - timedelta(minutes=lead)
+            if quiet is not None:
+                naive = quiet.shift(naive)
+            fires = resolve_local(naive, zone)
+            if fires < starts:
+                yield OccurrenceSpec(
+                    rule.id,
+                    f"{appt.id}:lead",
+                    "appointment",
+                    fires,
+                    starts,
+                    {**_appointment_data(course, appt), "when": "soon", "lead_minutes": lead},
+                )
+
+
+def _fasting(rule, course, appointments, quiet, start, end):
+    zone = course.zone
+    for appt in appointments:
+        if not appt.fasting:
+            continue
+        fast_from = appt.starts_at_local - timedelta(hours=FASTING_HOURS)
+        fires = schedule_local(
+            appt.starts_at_local.date() - timedelta(days=1), rule.time_or_default, zone, quiet
+        )
+        expires = max(resolve_local(fast_from, zone), fires + timedelta(hours=1))
+        yield OccurrenceSpec(
+            rule.id,
+            f"{appt.id}:fasting",
+            "fasting",
+            fires,
+            expires,
+            {**_appointment_data(course, appt), "fast_from": _hhmm(fast_from.time())},
+        )
+
+
+def _pickup_window(rule, course, appointments, quiet, start, end):
+    if course.programme != "us_ipledge" or not course.pregnancy_prevention:
+        return
+    zone = course.zone
+    for appt in appointments:
+        if appt.kind != "pregnancy_test":
+            continue
+        test_day = appt.starts_at_local.date()
+        closes = test_day + timedelta(days=PICKUP_WINDOW_DAYS - 1)  # PREG-3
+        fires = schedule_local(closes - timedelta(days=1), rule.time_or_default, zone, quiet)
+        yield OccurrenceSpec(
+            rule.id,
+            f"{appt.id}:pickup",
+            "pickup_window",
+            fires,
+            resolve_local(datetime.combine(closes + timedelta(days=1), time(0, 0)), zone),
+            {
+                "course_id": course.id,
+                "appointment_id": appt.id,
+                "test_date": test_day.isoformat(),
+                "window_ends": closes.isoformat(),
+            },
+        )
+
+
+def post_course_date(course: CourseSnapshot) -> date | None:
+    """One month after the last capsule (PREG-1/6/7), when pregnancy prevention applies."""
+    if not course.pregnancy_prevention or course.last_capsule is None:
+        return None
+    return add_months(course.last_capsule, 1)
+
+
+def _post_course(kind: str):
+    def build(rule, course, appointments, quiet, start, end):
+        day = post_course_date(course)
+        if day is None:
+            return
+        fires = schedule_local(day, rule.time_or_default, course.zone, quiet)
+        yield OccurrenceSpec(
+            rule.id,
+            day.isoformat(),
+            kind,
+            fires,
+            fires + GRACE[kind],
+            {
+                "course_id": course.id,
+                "date": day.isoformat(),
+                "last_capsule": course.last_capsule.isoformat(),
+                "estimated": course.last_capsule_estimated,
+            },
+        )
+
+    return build
+
+
+_BUILDERS = {
+    "dose": _dose,
+    "dose_followup": _dose_followup,
+    "appointment": _appointment,
+    "fasting": _fasting,
+    "pickup_window": _pickup_window,
+    "final_pregnancy_test": _post_course("final_pregnancy_test"),
+    "contraception_end": _post_course("contraception_end"),
+}
+
+
+def rule_kinds_for(course: CourseSnapshot) -> list[tuple[str, int]]:
+    """The (kind, slot) rules a course should have."""
+    max_slots = max((s.doses_per_day for s in course.plan), default=1)
+    kinds: list[tuple[str, int]] = [("dose", slot) for slot in range(1, max_slots + 1)]
+    kinds += [("dose_followup", 0), ("appointment", 0), ("fasting", 0)]
+    if course.pregnancy_prevention:
+        if course.programme == "us_ipledge":
+            kinds.append(("pickup_window", 0))
+        kinds += [("final_pregnancy_test", 0), ("contraception_end", 0)]
+    return kinds

@@ -1,0 +1,104 @@
+"""APScheduler wiring and the `flask reminders tick|run` commands.
+
+APScheduler is only a ticker: one interval job ("tick", coalesce, max one instance) runs
+`dispatch.run_tick`; the database decides what is due. The scheduler never runs inside web
+workers. It runs in `flask reminders run`, a dedicated worker process: `python -m backend.serve`
+(the `make run` command) starts exactly one beside gunicorn, and at scale several may run side by
+side on PostgreSQL, where SKIP LOCKED shares the work. SIGTERM/SIGINT stop it after the current pass.
+`flask reminders tick` runs one pass and exits (cron, tests).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "tick"
+
+
+def _tick(app: Flask) -> None:
+    from backend.reminders.dispatch import run_tick
+
+    try:
+        run_tick(app)
+    except Exception:  # keep the scheduler alive; the next tick retries
+        log.exception("reminder tick failed")
+
+
+def build_scheduler(app: Flask, *, blocking: bool = False):
+    """A scheduler with the single "tick" job (not started)."""
+    from datetime import UTC, datetime
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    seconds = int(app.config.get("SCHEDULER_TICK_SECONDS", 20))
+    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="UTC")
+    scheduler.add_job(
+        _tick,
+        "interval",
+        seconds=seconds,
+        args=[app],
+        id=JOB_ID,
+        name="reminders tick",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=max(seconds, 30),
+        replace_existing=True,
+        next_run_time=datetime.now(UTC),  # first pass right away, not one interval later
+    )
+    return scheduler
+
+
+reminders_cli = AppGroup("reminders", help="Reminder dispatcher: one pass (tick) or a worker (run).")
+
+
+@reminders_cli.command("tick")
+@click.option("--batch-size", type=int, default=None, help="Occurrences claimed per batch.")
+def tick_command(batch_size: int | None) -> None:
+    """Run one dispatch pass and exit (for cron and tests)."""
+    from flask import current_app
+
+    from backend.reminders.dispatch import run_tick
+
+    stats = run_tick(current_app._get_current_object(), batch_size=batch_size)  # type: ignore[attr-defined]
+    click.echo(" ".join(f"{k}={v}" for k, v in stats.as_dict().items()))
+
+
+@reminders_cli.command("run")
+def run_command() -> None:
+    """Tick until SIGTERM/SIGINT (a dedicated dispatcher process)."""
+    from flask import current_app
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    stop = threading.Event()
+
+    def _stop(signum, frame):
+        log.info("reminders worker: signal %s, stopping after the current pass", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    scheduler = build_scheduler(app)
+    scheduler.start()
+    click.echo(
+        f"reminders worker {os.getpid()}: ticking every {app.config.get('SCHEDULER_TICK_SECONDS', 20)} s"
+    )
+    try:
+        while not stop.wait(1.0):
+            pass
+    finally:
+        scheduler.shutdown(wait=True)
+        click.echo("reminders worker stopped")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(reminders_cli)

@@ -1,0 +1,138 @@
+"""Notification texts and the push payload (pure). Medical wording traces to clinical-facts ids.
+
+The payload stays far below the 2 KB encrypted budget: a title, a short body, ids and a URL; the app
+fetches details itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+APPOINTMENT_NAMES = {
+    "dermatologist_visit": "dermatologist visit",
+    "blood_test": "blood test",
+    "pregnancy_test": "pregnancy test",
+    "other": "appointment",
+}
+# Which fact ids back each kind's text (clinical-facts.md).
+FACTS = {
+    "dose": ["DOSE-5"],
+    "dose_followup": ["DOSE-8"],
+    "fasting": ["MON-3"],
+    "pickup_window": ["PREG-3"],
+    "final_pregnancy_test": ["PREG-6", "PREG-7"],
+    "contraception_end": ["PREG-1", "PREG-2"],
+}
+TAKEN_ACTION = {"action": "taken", "title": "Taken"}
+SNOOZE_ACTION = {"action": "snooze", "title": "Snooze 10 min"}
+MAX_PAYLOAD_BYTES = 1500  # leaves room for the aes128gcm header, padding and tag under 2 KB
+
+
+def _mg(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:g} mg"
+
+
+def _time_of(iso_local: str) -> str:
+    return datetime.fromisoformat(iso_local).strftime("%H:%M")
+
+
+def _day_of(iso_local: str) -> str:
+    return datetime.fromisoformat(iso_local).strftime("%a %d %b")
+
+
+def render(kind: str, data: dict[str, Any]) -> tuple[str, str]:
+    """(title, body) for an occurrence of `kind` with its stored `data`."""
+    if kind == "dose":
+        title = f"Time for your capsule ({_mg(data.get('mg'))})"
+        if data.get("slots_today", 1) > 1:
+            title = f"Time for capsule {data.get('slot')} of {data['slots_today']} ({_mg(data.get('mg'))})"
+        body = "Take it with a meal." if data.get("with_meal") else "Take it with or without food."  # DOSE-5
+        return title, body + " Swallow it whole with water."
+    if kind == "dose_followup":
+        return (
+            f"Not marked yet: your {data.get('dose_time', '')} capsule",
+            "If you missed it, take it now unless your next dose is nearly due - then skip it. "
+            "Never take two doses at once.",  # DOSE-8
+        )
+    if kind == "appointment":
+        name = APPOINTMENT_NAMES.get(data.get("appointment_kind", "other"), "appointment")
+        at = _time_of(data["starts_at_local"])
+        where = f" at {data['place']}" if data.get("place") else ""
+        if data.get("when") == "tomorrow":
+            title = f"Tomorrow: {name} at {at}"
+        else:
+            title = f"Coming up: {name} at {at}"
+        body = f"{_day_of(data['starts_at_local'])}{where}."
+        if data.get("fasting"):
+            body += " Fasting test: check what your clinic asked."
+        return title, body
+    if kind == "fasting":
+        at = _time_of(data["starts_at_local"])
+        fast_from = data.get("fast_from", "tonight")
+        return (  # MON-3
+            f"Fasting blood test tomorrow at {at}",
+            f"If your clinic asked you to fast, have only water from {fast_from}.",
+        )
+    if kind == "pickup_window":
+        return (
+            "Pick up your prescription by tomorrow",
+            f"iPLEDGE: the 7-day pick-up window from your pregnancy test on {data['test_date']} "
+            f"closes on {data['window_ends']}.",  # PREG-3
+        )
+    if kind == "final_pregnancy_test":
+        about = "about " if data.get("estimated") else ""
+        return (
+            "Final pregnancy test",
+            f"It is {about}1 month since your last capsule: time for the final pregnancy test "
+            "your prescriber asked for.",  # PREG-6, PREG-7
+        )
+    if kind == "contraception_end":
+        return (
+            "1 month since your last capsule",
+            "Contraception was needed until 1 month after the last capsule. "
+            "Talk to your prescriber before you change anything.",  # PREG-1, PREG-2
+        )
+    if kind == "test":
+        return "ClearCourse test notification", "Reminders work on this device."
+    return "ClearCourse reminder", ""
+
+
+def url_for(kind: str, data: dict[str, Any]) -> str:
+    if kind in ("dose", "dose_followup"):
+        return f"/?dose={data.get('date')}:{data.get('slot')}"
+    if data.get("appointment_id"):
+        return f"/appointments?id={data['appointment_id']}"
+    return "/reminders"
+
+
+def payload(
+    *,
+    kind: str,
+    data: dict[str, Any],
+    occurrence_id: str,
+    reminder_id: str | None,
+    tag: str | None = None,
+) -> dict[str, Any]:
+    """The JSON the service worker receives (see docs/ARCHITECTURE.md "Reminders")."""
+    title, body = render(kind, data)
+    message: dict[str, Any] = {
+        "title": title,
+        "body": body,
+        "tag": tag or occurrence_id,
+        "url": url_for(kind, data),
+        "kind": kind,
+        "occurrence_id": occurrence_id,
+        "reminder_id": reminder_id,
+        "course_id": data.get("course_id"),
+    }
+    if kind in ("dose", "dose_followup"):
+        message.update(date=data.get("date"), slot=data.get("slot"), mg=data.get("mg"))
+        message["actions"] = [TAKEN_ACTION, SNOOZE_ACTION]
+    elif kind != "test":
+        message["actions"] = [SNOOZE_ACTION]
+    if data.get("appointment_id"):
+        message["appointment_id"] = data["appointment_id"]
+    return message
