@@ -31,6 +31,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     _load_config(app, config)
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
 
+    check_push_settings(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -75,6 +76,28 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def check_push_settings(app: Flask) -> None:
+    """Fail at start-up on a bad VAPID contact or key rather than at the first reminder."""
+    from backend.push.vapid import parse_private_key, validate_subject
+
+    subject = app.config.get("VAPID_SUBJECT")
+    if subject:
+        try:
+            validate_subject(subject, strict=app.config.get("ENV_NAME") == "production")
+        except ValueError as err:
+            raise RuntimeError(f"VAPID_SUBJECT is not usable: {err}") from err
+    else:
+        app.logger.warning(
+            "VAPID_SUBJECT is not set: push services (Apple's in particular) want a real mailto: or "
+            "https: contact for the operator of this server."
+        )
+    if app.config.get("VAPID_PRIVATE_KEY"):
+        try:
+            parse_private_key(app.config["VAPID_PRIVATE_KEY"])
+        except ValueError as err:
+            raise RuntimeError(f"VAPID_PRIVATE_KEY is not a usable P-256 key: {err}") from err
 
 
 def register_extensions(app: Flask) -> None:

@@ -4,7 +4,7 @@ from flask_smorest import Api
 
 
 def register_api(api: Api) -> None:
-    from backend.api import accounts, appointments, courses, push, reminders
+    from backend.api import accounts, appointments, courses, push, reminders, sources
 
-    for blueprint in (accounts.blp, courses.blp, push.blp, reminders.blp, appointments.blp):
+    for blueprint in (accounts.blp, courses.blp, push.blp, reminders.blp, appointments.blp, sources.blp):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
