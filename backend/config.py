@@ -28,11 +28,9 @@ class Config:
 
     TESTING = False
     ENV_NAME = _env("CLEARCOURSE_ENV", "production")
-    SECRET_KEY = _env("SECRET_KEY")
     # None means "an SQLite file in the app's instance folder" (resolved in create_app).
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
-    SQLITE_BUSY_TIMEOUT_MS = int(_env("SQLITE_BUSY_TIMEOUT_MS", "5000"))
     MAX_CONTENT_LENGTH = int(_env("MAX_BODY_BYTES", str(64 * 1024)))
 
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
