@@ -92,6 +92,23 @@ function draw(size, { maskable }) {
   return encodePng(size, px);
 }
 
+// The notification badge: a white capsule on transparent (Android shows only the alpha channel).
+function drawBadge(size) {
+  const px = Buffer.alloc(size * size * 4);
+  const scale = 0.9;
+  for (let j = 0; j < size; j++) {
+    for (let i = 0; i < size; i++) {
+      const x = (i + 0.5) / size - 0.5;
+      const y = (j + 0.5) / size - 0.5;
+      const { d } = capsuleDistance(x / scale, y / scale, 0.42, 0.16);
+      const o = (j * size + i) * 4;
+      px.fill(255, o, o + 3);
+      px[o + 3] = Math.round(255 * clamp01(0.5 - (d * scale) * size));
+    }
+  }
+  return encodePng(size, px);
+}
+
 const out = new URL('../public/icons/', import.meta.url);
 mkdirSync(out, { recursive: true });
 const icons = [
@@ -104,4 +121,5 @@ const icons = [
 for (const [name, size, maskable] of icons) {
   writeFileSync(new URL(name, out), draw(size, { maskable }));
 }
-console.log(`wrote ${icons.length} icons to public/icons/`);
+writeFileSync(new URL('badge-96.png', out), drawBadge(96));
+console.log(`wrote ${icons.length + 1} icons to public/icons/`);

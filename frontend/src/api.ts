@@ -1,7 +1,24 @@
 /** Typed calls to the ClearCourse API (reads and account actions; dose writes go through the outbox). */
 import { getSession } from './lib/db';
 import { request } from './lib/http';
-import type { Course, CourseInput, Device, DoseLog, LinkCode, Timeline, Today } from './types';
+import type {
+  Appointment,
+  AppointmentInput,
+  AppointmentSuggestion,
+  Course,
+  CourseInput,
+  Device,
+  DoseLog,
+  LinkCode,
+  PushDevice,
+  PushTestResult,
+  ReminderOccurrence,
+  ReminderRule,
+  ReminderRulePatch,
+  ReminderSettings,
+  Timeline,
+  Today,
+} from './types';
 
 export interface NewPatient {
   id: string;
@@ -23,6 +40,8 @@ export function deviceKind(): string {
   if (/Android/.test(ua)) return /Mobile/.test(ua) ? 'Android phone' : 'Android tablet';
   return 'Computer';
 }
+
+const appointmentsPath = (courseId: string) => `/courses/${encodeURIComponent(courseId)}/appointments`;
 
 async function authed<T>(method: string, path: string, body?: unknown, query?: Record<string, string>): Promise<T> {
   const session = await getSession();
@@ -49,4 +68,23 @@ export const api = {
     authed<Timeline>('GET', `/courses/${encodeURIComponent(courseId)}/timeline`, undefined, { date }),
   doses: (courseId: string, from: string, to: string) =>
     authed<DoseLog[]>('GET', `/courses/${encodeURIComponent(courseId)}/doses`, undefined, { from, to }),
+  reminders: () => authed<ReminderRule[]>('GET', '/reminders'),
+  updateReminder: (id: string, patch: ReminderRulePatch) =>
+    authed<ReminderRule>('PATCH', `/reminders/${encodeURIComponent(id)}`, patch),
+  reminderSettings: () => authed<ReminderSettings>('GET', '/reminders/settings'),
+  saveReminderSettings: (settings: ReminderSettings) => authed<ReminderSettings>('PUT', '/reminders/settings', settings),
+  upcomingReminders: (from: string, to: string) =>
+    authed<ReminderOccurrence[]>('GET', '/reminders/upcoming', undefined, { from, to }),
+  pushDevices: () => authed<PushDevice[]>('GET', '/push/subscriptions'),
+  removePushDevice: (id: string) => authed<null>('DELETE', `/push/subscriptions/${encodeURIComponent(id)}`),
+  sendTestPush: () => authed<PushTestResult[]>('POST', '/push/test', {}),
+  appointments: (courseId: string) => authed<Appointment[]>('GET', appointmentsPath(courseId)),
+  suggestedAppointments: (courseId: string) =>
+    authed<AppointmentSuggestion[]>('GET', `${appointmentsPath(courseId)}/suggested`),
+  createAppointment: (courseId: string, input: AppointmentInput) =>
+    authed<Appointment>('POST', appointmentsPath(courseId), input),
+  updateAppointment: (courseId: string, id: string, patch: Partial<AppointmentInput>) =>
+    authed<Appointment>('PATCH', `${appointmentsPath(courseId)}/${encodeURIComponent(id)}`, patch),
+  deleteAppointment: (courseId: string, id: string) =>
+    authed<null>('DELETE', `${appointmentsPath(courseId)}/${encodeURIComponent(id)}`),
 };

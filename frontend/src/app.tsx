@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { OfflineBanner, SyncProblemBanner, UpdateBanner } from './components/Banners';
+import { lazyView } from './components/LazyView';
 import { TabBar } from './components/TabBar';
 import { currentPath, navigate, routeOf, type RouteName } from './router';
 import { announcement, booted, course, noCourseOnServer, session } from './store';
@@ -12,11 +13,16 @@ import { Today } from './views/Today';
 const TITLES: Record<RouteName, string> = {
   today: 'Today',
   timeline: 'Timeline',
+  reminders: 'Reminders',
+  appointments: 'Appointments',
   settings: 'Settings',
   onboarding: 'Set up your course',
   sources: 'Sources',
   'not-found': 'Page not found',
 };
+
+const Reminders = lazyView(TITLES.reminders, () => import('./views/Reminders').then((m) => m.Reminders));
+const Appointments = lazyView(TITLES.appointments, () => import('./views/Appointments').then((m) => m.Appointments));
 
 function NotFound() {
   return (
@@ -35,6 +41,10 @@ function View({ route }: { route: RouteName }) {
       return <Today />;
     case 'timeline':
       return <Timeline />;
+    case 'reminders':
+      return <Reminders />;
+    case 'appointments':
+      return <Appointments />;
     case 'settings':
       return <Settings />;
     case 'onboarding':

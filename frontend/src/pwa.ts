@@ -1,6 +1,7 @@
 /** Service worker registration, the "new version" prompt and Background Sync hints. */
 import { signal } from '@preact/signals';
 import { Workbox } from 'workbox-window';
+import { navigate } from './router';
 import { OUTBOX_SYNC_TAG } from './sw/constants';
 
 export const updateReady = signal(false);
@@ -9,6 +10,10 @@ const UPDATE_CHECK_MS = 60 * 60_000;
 
 export function registerServiceWorker(): void {
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
+  navigator.serviceWorker.addEventListener('message', (event: MessageEvent<{ type?: string; url?: unknown }>) => {
+    const url = event.data?.url;
+    if (event.data?.type === 'NAVIGATE' && typeof url === 'string' && url.startsWith('/') && !url.startsWith('//')) navigate(url);
+  });
   const workbox = new Workbox('/sw.js', { scope: '/' });
   workbox.addEventListener('waiting', () => {
     updateReady.value = true;

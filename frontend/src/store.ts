@@ -5,6 +5,7 @@ import * as db from './lib/db';
 import { instantOn, isoWithOffset, localDate } from './lib/dates';
 import { logDoseRecord, undoDoseRecord } from './lib/doses';
 import { ApiError, NetworkError } from './lib/http';
+import { currentSubscription } from './push';
 import { requestBackgroundSync } from './pwa';
 import { confirmedWrites, enqueue, flushOutbox, listOutbox, nextRetryAt, onOutboxChange, type FlushReport } from './lib/outbox';
 import type { Course, DoseStatus, Saved, Session, Timeline, Today } from './types';
@@ -182,6 +183,9 @@ export async function adoptSession(next: Session): Promise<void> {
 
 export async function forgetEverything(): Promise<void> {
   clearTimeout(retryTimer);
+  await currentSubscription()
+    .then((subscription) => subscription?.unsubscribe())
+    .catch(() => undefined);
   await db.clearEverything();
   session.value = null;
   course.value = null;

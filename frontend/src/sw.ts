@@ -1,9 +1,11 @@
 /// <reference lib="webworker" />
-/** The ClearCourse service worker: app-shell precache, offline navigation, outbox sync. Push handlers plug in here. */
+/** The ClearCourse service worker: app-shell precache, offline navigation, outbox sync, reminders (Web Push). */
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { registerLifecycle } from './sw/lifecycle';
 import { registerNavigationFallback } from './sw/navigation';
+import { registerPush } from './sw/push';
 import { registerOutboxSync } from './sw/sync';
+import { registerTestHooks } from './sw/test-hooks';
 
 declare let self: ServiceWorkerGlobalScope;
 
@@ -12,3 +14,5 @@ cleanupOutdatedCaches();
 registerNavigationFallback();
 registerLifecycle();
 registerOutboxSync();
+registerPush();
+registerTestHooks();

@@ -142,3 +142,108 @@ export interface Saved<T> {
   data: T;
   savedAt: number;
 }
+
+export type ReminderKind =
+  | 'dose'
+  | 'dose_followup'
+  | 'appointment'
+  | 'fasting'
+  | 'pickup_window'
+  | 'final_pregnancy_test'
+  | 'contraception_end'
+  | 'refill'
+  | 'mood_checkin';
+
+export type OccurrenceStatus = 'scheduled' | 'pending' | 'claimed' | 'sent' | 'failed' | 'missed' | 'cancelled';
+
+/** One firing of a reminder; `local_time` carries the course's UTC offset. */
+export interface ReminderOccurrence {
+  occurrence_id: string | null;
+  reminder_id: string;
+  course_id: string;
+  kind: ReminderKind | string;
+  status: OccurrenceStatus | string;
+  fires_at: string;
+  local_time: string;
+  timezone: string;
+  title: string;
+  body: string;
+  date: string | null;
+  slot: number | null;
+  appointment_id: string | null;
+}
+
+export interface ReminderRule {
+  id: string;
+  course_id: string;
+  kind: ReminderKind | string;
+  slot: number | null;
+  enabled: boolean;
+  time: string | null;
+  default_time: string | null;
+  lead_minutes: number | null;
+  delay_minutes: number | null;
+  /** refill: whole days before the next 30-day supply is needed. */
+  lead_days?: number | null;
+  /** Weekly kinds (mood_checkin): 0 = Monday … 6 = Sunday. */
+  weekday?: number | null;
+  timezone: string;
+  next: ReminderOccurrence | null;
+}
+
+export type ReminderRulePatch = Partial<
+  Pick<ReminderRule, 'enabled' | 'time' | 'lead_minutes' | 'delay_minutes' | 'lead_days' | 'weekday'>
+>;
+
+export interface ReminderSettings {
+  quiet_start: string | null;
+  quiet_end: string | null;
+}
+
+export interface PushDevice {
+  id: string;
+  endpoint_origin: string;
+  user_agent: string | null;
+  created_at: string;
+  last_seen_at: string;
+  last_success_at: string | null;
+  last_failure_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
+}
+
+export interface PushTestResult {
+  subscription_id: string;
+  status_code: number | null;
+  ok: boolean;
+  gone: boolean;
+  error: string | null;
+}
+
+export type AppointmentKind = 'dermatologist_visit' | 'blood_test' | 'pregnancy_test' | 'other';
+
+export interface AppointmentInput {
+  kind: AppointmentKind;
+  /** Local wall-clock date-time in the course's zone, no offset: 2026-03-02T09:30. */
+  starts_at: string;
+  place: string | null;
+  notes: string | null;
+  fasting: boolean;
+}
+
+export interface Appointment extends AppointmentInput {
+  id: string;
+  course_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AppointmentSuggestion {
+  kind: AppointmentKind;
+  starts_at: string;
+  fasting: boolean;
+  reason: string;
+  facts: string[];
+  pickup_window_ends: string | null;
+  already_booked: boolean;
+}

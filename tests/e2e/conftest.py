@@ -96,8 +96,11 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         "INSTANCE_PATH": str(workdir / "instance"),
         "FRONTEND_DIST": str(dist),
         "RATELIMIT_ENABLED": "0",
-        "SCHEDULER_ENABLED": "0",
         "CLEARCOURSE_ENV": "production",
+        # Reminders: loopback push endpoints (the local push service in tests/support). VAPID_SUBJECT stays
+        # unset (production mode refuses placeholder contacts; unset, the server warns and uses its
+        # development contact); the key is generated once into the temporary instance folder.
+        "PUSH_ALLOW_LOCAL_ENDPOINTS": "1",
     }
     bin_dir = Path(sys.executable).parent
     subprocess.run(
@@ -127,6 +130,17 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def push_service():
+    """The local Web Push service (verifies VAPID, decrypts, records payloads), if importable."""
+    try:
+        from tests.support.push_service import PushService
+    except ImportError as error:
+        pytest.skip(f"the local push service is not available: {error}")
+    with PushService() as service:
+        yield service
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Steps shared by the browser tests: onboarding, reading the device store, waiting for the service worker."""
+"""Steps shared by the browser tests: onboarding, the device store, the service worker, axe-core."""
 
 from __future__ import annotations
 
@@ -119,3 +119,22 @@ def wait_for_service_worker_control(page: Page) -> None:
     if not page.evaluate("() => Boolean(navigator.serviceWorker.controller)"):
         page.reload()
     page.wait_for_function("() => Boolean(navigator.serviceWorker.controller)")
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page, axe_source: str) -> list[str]:
+    """WCAG 2.2 AA violations axe-core finds on the page as it is now."""
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate(
+        """(tags) => axe.run(document, {
+          runOnly: { type: 'tag', values: tags },
+          resultTypes: ['violations'],
+        })""",
+        AXE_TAGS,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in result["violations"]
+    ]

@@ -5,27 +5,17 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import onboard
+from tests.e2e.helpers import axe_violations, onboard
 
 pytestmark = pytest.mark.e2e
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-VIEWS = [("/", "Day 1 · week 1"), ("/timeline", "Your timeline"), ("/settings", "Settings")]
-
-
-def axe_violations(page, axe_source: str) -> list[str]:
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate(
-        """(tags) => axe.run(document, {
-          runOnly: { type: 'tag', values: tags },
-          resultTypes: ['violations'],
-        })""",
-        AXE_TAGS,
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
-        for v in result["violations"]
-    ]
+VIEWS = [
+    ("/", "Day 1 · week 1"),
+    ("/timeline", "Your timeline"),
+    ("/reminders", "Reminders"),
+    ("/appointments", "Appointments"),
+    ("/settings", "Settings"),
+]
 
 
 def open_all_details(page) -> None:

@@ -140,3 +140,122 @@ export function TimeZoneField({ id, value, onInput, error }: { id: string; value
     </>
   );
 }
+
+interface TextAreaProps {
+  id: string;
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  hint?: ComponentChildren;
+  error?: string;
+  maxLength?: number;
+  rows?: number;
+}
+
+/** A labelled multi-line input, wired like Field. */
+export function TextAreaField({ id, label, hint, error, value, onInput, maxLength, rows = 3 }: TextAreaProps) {
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={error ? 'field field-invalid' : 'field'}>
+      <label for={id}>{label}</label>
+      {hint && (
+        <p id={`${id}-hint`} class="hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} class="error">
+          {error}
+        </p>
+      )}
+      <textarea
+        id={id}
+        name={id}
+        rows={rows}
+        maxLength={maxLength}
+        value={value}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={described}
+        onInput={(e) => onInput((e.currentTarget as HTMLTextAreaElement).value)}
+      />
+    </div>
+  );
+}
+
+interface CheckboxProps {
+  id: string;
+  label: ComponentChildren;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  hint?: ComponentChildren;
+  error?: string;
+  disabled?: boolean;
+}
+
+/** A checkbox with its label (and optional hint or error) to the right. */
+export function Checkbox({ id, label, checked, onChange, hint, error, disabled }: CheckboxProps) {
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={error ? 'choice choice-check field-invalid' : 'choice choice-check'}>
+      <input
+        id={id}
+        type="checkbox"
+        checked={checked}
+        disabled={disabled}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={described}
+        onChange={(e) => onChange((e.currentTarget as HTMLInputElement).checked)}
+      />
+      <label for={id}>
+        {label}
+        {hint && (
+          <span id={`${id}-hint`} class="choice-hint">
+            {hint}
+          </span>
+        )}
+        {error && (
+          <span id={`${id}-error`} class="error">
+            {error}
+          </span>
+        )}
+      </label>
+    </div>
+  );
+}
+
+interface SelectProps {
+  id: string;
+  label: string;
+  value: string;
+  options: { value: string; label: string }[];
+  onChange: (value: string) => void;
+  error?: string;
+}
+
+/** A labelled drop-down, wired like Field. */
+export function SelectField({ id, label, value, options, onChange, error }: SelectProps) {
+  return (
+    <div class={error ? 'field field-invalid' : 'field'}>
+      <label for={id}>{label}</label>
+      {error && (
+        <p id={`${id}-error`} class="error">
+          {error}
+        </p>
+      )}
+      <select
+        id={id}
+        name={id}
+        value={value}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}
+      >
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

@@ -68,3 +68,23 @@ export function addDays(date: string, days: number): string {
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
 }
+
+const instantFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+
+/** "Sun 29 Nov, 08:00" for an instant, in this device's zone. */
+export function formatInstant(at: string): string {
+  return instantFormat.format(new Date(at));
+}
+
+/** The wall-clock date and HH:MM of a local ISO date-time ("2026-03-02T09:30:00+01:00"), without any zone shift. */
+export function wallClock(localIso: string): { date: string; time: string } {
+  return { date: localIso.slice(0, 10), time: localIso.slice(11, 16) };
+}
+
+/** YYYY-MM-DDTHH:MM now in the zone (compares directly with local appointment times). */
+export function localDateTime(zone: string, at: Date = new Date()): string {
+  const safeZone = isValidTimeZone(zone) ? zone : undefined;
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: safeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${localDate(zone, at)}T${get('hour')}:${get('minute')}`;
+}

@@ -80,6 +80,22 @@ export async function putSession(session: Session): Promise<void> {
   await (await getDb()).put('kv', session, 'session');
 }
 
+/** This device's push subscription as the server knows it (set when reminders are turned on here). */
+export interface PushRecord {
+  subscriptionId: string;
+  endpoint: string;
+}
+
+export async function getPushRecord(): Promise<PushRecord | null> {
+  return ((await (await getDb()).get('kv', 'push')) as PushRecord | undefined) ?? null;
+}
+
+export async function putPushRecord(record: PushRecord | null): Promise<void> {
+  const db = await getDb();
+  if (record) await db.put('kv', record, 'push');
+  else await db.delete('kv', 'push');
+}
+
 export async function getCourse(): Promise<Saved<Course> | null> {
   return ((await (await getDb()).get('kv', 'course')) as Saved<Course> | undefined) ?? null;
 }

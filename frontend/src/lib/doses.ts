@@ -18,7 +18,7 @@ export function doseIdOf(record: Pick<OutboxRecord, 'path'>): string {
 }
 
 /** A new log for one slot; the id is made here so that every replay is the same request. */
-export function logDoseRecord(courseId: string, write: DoseWrite): NewRecord {
+export function logDoseRecord(courseId: string, write: DoseWrite): NewRecord & { meta: DoseMeta } {
   const doseId = crypto.randomUUID();
   return {
     id: crypto.randomUUID(),

@@ -58,6 +58,30 @@ export async function enqueue(record: NewRecord): Promise<OutboxRecord> {
   return full;
 }
 
+/**
+ * Queues a dose log unless a log for the same course, date and slot is already waiting.
+ * Check and add run in one IndexedDB transaction, so two quick taps (or a notification action and
+ * the app) cannot queue the slot twice. Returns null when one was already queued.
+ */
+export async function enqueueDoseOnce(record: NewRecord & { meta: DoseMeta }): Promise<OutboxRecord | null> {
+  const db = await getDb();
+  const tx = db.transaction('outbox', 'readwrite');
+  const queued = await tx.store.getAll();
+  const { courseId, date, slot } = record.meta;
+  const duplicate = queued.some(
+    (q) => q.method === 'PUT' && q.meta?.kind === 'dose' && q.meta.courseId === courseId && q.meta.date === date && q.meta.slot === slot,
+  );
+  if (duplicate) {
+    await tx.done;
+    return null;
+  }
+  const full: OutboxRecord = { ...record, createdAt: Date.now(), attempts: 0, lastError: null, nextAttemptAt: 0 };
+  full.seq = await tx.store.add(full);
+  await tx.done;
+  announce(null);
+  return full;
+}
+
 let localChain: Promise<unknown> = Promise.resolve();
 
 function withLock<T>(task: () => Promise<T>): Promise<T> {

@@ -3,16 +3,8 @@ import { DeleteEverything, ExportData } from '../components/DataPanel';
 import { DevicesList, LinkCodeCreator } from '../components/DevicesPanel';
 import { Disclaimer } from '../components/Disclaimer';
 import { Link } from '../components/Link';
+import { Section } from '../components/Section';
 import { course } from '../store';
-
-function Section({ id, title, children }: { id: string; title: string; children: preact.ComponentChildren }) {
-  return (
-    <section class="card" aria-labelledby={id}>
-      <h2 id={id}>{title}</h2>
-      {children}
-    </section>
-  );
-}
 
 export function Settings() {
   const current = course.value;
@@ -34,6 +26,14 @@ export function Settings() {
           </Section>
         </>
       )}
+      <Section id="reminders-heading" title="Reminders and appointments">
+        <p>
+          <Link href="/reminders">Reminders on this device</Link>: capsules, visits, blood tests and quiet hours.
+        </p>
+        <p>
+          <Link href="/appointments">Your appointments</Link>: add visits and tests, or accept the suggested rhythm.
+        </p>
+      </Section>
       <Section id="link-heading" title="Link another device">
         <LinkCodeCreator />
       </Section>

@@ -1,0 +1,132 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api';
+import { getPushRecord } from '../lib/db';
+import { formatInstant } from '../lib/dates';
+import { messageFor } from '../lib/errors';
+import { announce } from '../store';
+import type { PushDevice, PushTestResult } from '../types';
+
+const SERVICES: [RegExp, string][] = [
+  [/fcm\.googleapis\.com|android\.googleapis\.com/, 'Chrome or Android'],
+  [/mozilla\.com/, 'Firefox'],
+  [/push\.apple\.com/, 'Safari'],
+  [/notify\.windows\.com/, 'Edge'],
+];
+
+function deviceName(device: PushDevice): string {
+  const service = SERVICES.find(([pattern]) => pattern.test(device.endpoint_origin))?.[1];
+  return [device.user_agent, service].filter(Boolean).join(' · ') || 'Browser';
+}
+
+function testText(result: PushTestResult): string {
+  if (result.ok) return 'Test sent: a notification should appear on this device.';
+  if (result.gone) return 'Test failed: this device no longer accepts reminders and was removed. Turn reminders on there again.';
+  const code = result.status_code ? ` (${result.status_code})` : '';
+  return `Test failed${code}: ${result.error || 'the push service did not accept it'}.`;
+}
+
+function Delivery({ device }: { device: PushDevice }) {
+  const failedLast = device.last_failure_at && (!device.last_success_at || device.last_failure_at > device.last_success_at);
+  return (
+    <>
+      <p class="muted">
+        {device.last_success_at ? `Last reminder delivered ${formatInstant(device.last_success_at)}` : 'No reminder delivered yet'}
+      </p>
+      {failedLast && (
+        <p class="delivery-failed">
+          Last attempt failed {formatInstant(device.last_failure_at!)}
+          {device.last_status ? ` (${device.last_status})` : ''}
+          {device.last_error ? `: ${device.last_error}` : ''}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** The devices that get reminders, each with its last delivery, and a test notification to all of them. */
+export function PushDevices({ refreshKey }: { refreshKey: number }) {
+  const [devices, setDevices] = useState<PushDevice[] | null>(null);
+  const [thisDevice, setThisDevice] = useState<string | null>(null);
+  const [results, setResults] = useState<Record<string, PushTestResult>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+
+  const load = async () => {
+    try {
+      const [list, record] = await Promise.all([api.pushDevices(), getPushRecord()]);
+      setDevices(list);
+      setThisDevice(record?.subscriptionId ?? null);
+      setError(null);
+    } catch (failure) {
+      setError(messageFor(failure));
+    }
+  };
+  useEffect(() => {
+    void load();
+  }, [refreshKey]);
+
+  const sendTest = async () => {
+    setSending(true);
+    setError(null);
+    try {
+      const sent = await api.sendTestPush();
+      setResults(Object.fromEntries(sent.map((r) => [r.subscription_id, r])));
+      const ok = sent.filter((r) => r.ok).length;
+      announce(sent.length ? `Test sent to ${ok} of ${sent.length} device${sent.length === 1 ? '' : 's'}.` : 'No device to send to.');
+      await load();
+    } catch (failure) {
+      setError(messageFor(failure));
+    } finally {
+      setSending(false);
+    }
+  };
+
+  const remove = async (device: PushDevice) => {
+    try {
+      await api.removePushDevice(device.id);
+      announce(`${deviceName(device)} will no longer get reminders.`);
+      await load();
+    } catch (failure) {
+      setError(messageFor(failure));
+    }
+  };
+
+  return (
+    <div>
+      {devices === null && !error && <p class="muted">Loading devices…</p>}
+      {devices?.length === 0 && <p class="muted">No device gets reminders yet.</p>}
+      {devices && devices.length > 0 && (
+        <ul class="devices push-devices">
+          {devices.map((device) => {
+            const result = results[device.id];
+            return (
+              <li key={device.id} data-subscription={device.id}>
+                <div>
+                  <p class="device-name">
+                    {deviceName(device)}
+                    {device.id === thisDevice && <span class="badge">this device</span>}
+                  </p>
+                  <Delivery device={device} />
+                  {result && <p class={result.ok ? 'status-ok test-result' : 'error test-result'}>{testText(result)}</p>}
+                </div>
+                {device.id !== thisDevice && (
+                  <button type="button" class="button button-quiet" onClick={() => remove(device)}>
+                    Remove<span class="visually-hidden"> {deviceName(device)}</span>
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <button type="button" class="button button-secondary" disabled={sending || !devices?.length} onClick={sendTest}>
+        {sending ? 'Sending…' : 'Send a test notification'}
+      </button>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api';
+import { addDays, detectTimeZone, formatDate, wallClock } from '../lib/dates';
+import { messageFor } from '../lib/errors';
+import { course, courseToday } from '../store';
+import type { ReminderOccurrence } from '../types';
+
+const FIRST_WINDOW_DAYS = 6;
+const LONGEST_WINDOW_DAYS = 62;
+
+const STATUS_TEXT: Record<string, string> = {
+  sent: 'sent',
+  missed: 'missed',
+  failed: 'not delivered',
+  cancelled: 'not needed',
+};
+
+function groupByDay(items: ReminderOccurrence[]): [string, ReminderOccurrence[]][] {
+  const days = new Map<string, ReminderOccurrence[]>();
+  for (const item of items) {
+    const { date } = wallClock(item.local_time);
+    days.set(date, [...(days.get(date) ?? []), item]);
+  }
+  return [...days.entries()];
+}
+
+/** What will be reminded, day by day, at the course's local times. */
+export function ReminderAgenda() {
+  const [days, setDays] = useState(FIRST_WINDOW_DAYS);
+  const [items, setItems] = useState<ReminderOccurrence[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const zone = course.value?.timezone ?? '';
+  const from = courseToday();
+
+  useEffect(() => {
+    setError(null);
+    api.upcomingReminders(from, addDays(from, days)).then(setItems, (failure: unknown) => setError(messageFor(failure)));
+  }, [from, days]);
+
+  if (error) return <p class="error">{error}</p>;
+  if (!items) return <p class="muted">Loading what is coming up…</p>;
+  return (
+    <div>
+      {zone && zone !== detectTimeZone() && <p class="hint">Times are in your course’s time zone, {zone}.</p>}
+      {items.length === 0 ? (
+        <p class="muted">No reminders in the next {days + 1} days.</p>
+      ) : (
+        <ol class="agenda">
+          {groupByDay(items).map(([date, entries]) => (
+            <li key={date}>
+              <h3 class="agenda-day">{formatDate(date)}</h3>
+              <ul>
+                {entries.map((item) => {
+                  const status = STATUS_TEXT[item.status];
+                  return (
+                    <li key={`${item.reminder_id}-${item.fires_at}`} class="agenda-item" data-kind={item.kind}>
+                      <time dateTime={item.local_time}>{wallClock(item.local_time).time}</time>
+                      <span>
+                        {item.title}
+                        {status && <span class="muted"> · {status}</span>}
+                      </span>
+                    </li>
+                  );
+                })}
+              </ul>
+            </li>
+          ))}
+        </ol>
+      )}
+      {days < LONGEST_WINDOW_DAYS && (
+        <button type="button" class="button button-quiet" onClick={() => setDays(LONGEST_WINDOW_DAYS)}>
+          Show the next 2 months
+        </button>
+      )}
+    </div>
+  );
+}

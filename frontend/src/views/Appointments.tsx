@@ -1,0 +1,131 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api';
+import { AppointmentForm, EMPTY_DRAFT, draftFrom, type AppointmentDraft } from '../components/AppointmentForm';
+import { AppointmentList, describeWhen } from '../components/AppointmentList';
+import { AppointmentSuggestions } from '../components/AppointmentSuggestions';
+import { Disclaimer } from '../components/Disclaimer';
+import { Link } from '../components/Link';
+import { Section } from '../components/Section';
+import { localDateTime } from '../lib/dates';
+import { focusSoon, messageFor } from '../lib/errors';
+import { appointmentKindLabel } from '../lib/labels';
+import { currentSearch } from '../router';
+import { announce, course } from '../store';
+import type { Appointment, AppointmentInput, AppointmentSuggestion } from '../types';
+
+type FormState = { mode: 'add'; draft: AppointmentDraft; version: number } | { mode: 'edit'; appointment: Appointment };
+
+export function Appointments() {
+  const current = course.value;
+  const [appointments, setAppointments] = useState<Appointment[] | null>(null);
+  const [suggestions, setSuggestions] = useState<AppointmentSuggestion[] | null>(null);
+  const [form, setForm] = useState<FormState>({ mode: 'add', draft: EMPTY_DRAFT, version: 0 });
+  const [error, setError] = useState<string | null>(null);
+  const highlightId = new URLSearchParams(currentSearch.value).get('id');
+
+  const load = async () => {
+    if (!current) return;
+    try {
+      const [list, suggested] = await Promise.all([api.appointments(current.id), api.suggestedAppointments(current.id)]);
+      setAppointments(list);
+      setSuggestions(suggested);
+      setError(null);
+    } catch (failure) {
+      setError(messageFor(failure));
+    }
+  };
+  useEffect(() => {
+    void load();
+  }, [current?.id]);
+
+  if (!current) return null;
+
+  const resetForm = () => setForm((f) => ({ mode: 'add', draft: EMPTY_DRAFT, version: (f.mode === 'add' ? f.version : 0) + 1 }));
+
+  const create = async (input: AppointmentInput) => {
+    await api.createAppointment(current.id, input);
+    announce(`${appointmentKindLabel(input.kind)} on ${describeWhen(input.starts_at)} added.`);
+    resetForm();
+    await load();
+  };
+
+  const update = (appointment: Appointment) => async (input: AppointmentInput) => {
+    await api.updateAppointment(current.id, appointment.id, input);
+    announce(`${appointmentKindLabel(input.kind)} on ${describeWhen(input.starts_at)} saved.`);
+    resetForm();
+    await load();
+    focusSoon(`appointment-${appointment.id}`);
+  };
+
+  const remove = async (appointment: Appointment) => {
+    try {
+      await api.deleteAppointment(current.id, appointment.id);
+      announce(`${appointmentKindLabel(appointment.kind)} on ${describeWhen(appointment.starts_at)} deleted.`);
+      if (form.mode === 'edit' && form.appointment.id === appointment.id) resetForm();
+      await load();
+      focusSoon('appointments-heading');
+    } catch (failure) {
+      setError(messageFor(failure));
+    }
+  };
+
+  const accept = async (suggestion: AppointmentSuggestion) => {
+    try {
+      await create({ kind: suggestion.kind, starts_at: suggestion.starts_at, fasting: suggestion.fasting, place: null, notes: null });
+    } catch (failure) {
+      setError(messageFor(failure));
+    }
+  };
+
+  const editFirst = (suggestion: AppointmentSuggestion) => {
+    setForm((f) => ({ mode: 'add', draft: draftFrom(suggestion), version: (f.mode === 'add' ? f.version : 0) + 1 }));
+    focusSoon('appointment-form-heading');
+  };
+
+  const edit = (appointment: Appointment) => {
+    setForm({ mode: 'edit', appointment });
+    focusSoon('appointment-form-heading');
+  };
+
+  return (
+    <div class="view">
+      <header class="view-header">
+        <h1 tabIndex={-1}>Appointments</h1>
+        <p class="lede">
+          Visits, blood tests and pregnancy tests, in your course’s local time. Reminders come the evening before and before they
+          start: <Link href="/reminders">change reminders</Link>.
+        </p>
+      </header>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <Section id="appointments-heading" title="Your appointments">
+        {appointments ? (
+          <AppointmentList appointments={appointments} now={localDateTime(current.timezone)} highlightId={highlightId} onEdit={edit} onDelete={remove} />
+        ) : (
+          !error && <p class="muted">Loading appointments…</p>
+        )}
+      </Section>
+      <section class="card">
+        {form.mode === 'edit' ? (
+          <AppointmentForm
+            key={`edit-${form.appointment.id}`}
+            heading="Change appointment"
+            initial={draftFrom(form.appointment)}
+            submitLabel="Save changes"
+            onSubmit={update(form.appointment)}
+            onCancel={resetForm}
+          />
+        ) : (
+          <AppointmentForm key={`add-${form.version}`} heading="Add an appointment" initial={form.draft} submitLabel="Add appointment" onSubmit={create} />
+        )}
+      </section>
+      <Section id="suggested-heading" title="Suggested by your programme">
+        {suggestions ? <AppointmentSuggestions suggestions={suggestions} onAccept={accept} onEdit={editFirst} /> : !error && <p class="muted">Loading…</p>}
+      </Section>
+      <Disclaimer />
+    </div>
+  );
+}

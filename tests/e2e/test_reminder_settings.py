@@ -1,0 +1,79 @@
+"""The Reminders screen edits what the server reminds of: per-kind switches, times and quiet hours."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import onboard, session_of
+
+pytestmark = pytest.mark.e2e
+
+
+def rules_by_kind(live_app, session: dict) -> dict[str, dict]:
+    status, rules = live_app.api("GET", "/reminders", session["token"])
+    assert status == 200, rules
+    return {rule["kind"]: rule for rule in rules}
+
+
+def eventually(check, timeout: float = 10.0) -> None:
+    """Polls `check` until it is true (the switch updates on screen before the server answers)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_switches_times_and_quiet_hours_are_saved(page, live_app):
+    onboard(page)
+    session = session_of(page)
+    page.goto("/reminders")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reminders")
+
+    dose = page.locator('ul.rules > li[data-kind="dose"]')
+    dose.get_by_text("Change timing").click()
+    dose.get_by_label("Time").fill("07:30")
+    dose.get_by_role("button", name=re.compile(r"^Save")).click()
+    expect(dose).to_contain_text(re.compile(r"Next: .* at 07:30"))
+    assert rules_by_kind(live_app, session)["dose"]["time"] == "07:30"
+
+    dose.get_by_role("button", name=re.compile(r"^Use the usual time")).click()
+    expect(dose.get_by_role("button", name=re.compile(r"^Use the usual time"))).to_have_count(0)
+    expect(dose.locator(".saved-note")).to_have_text("Saved")
+    assert rules_by_kind(live_app, session)["dose"]["time"] is None
+
+    followup = page.locator('ul.rules > li[data-kind="dose_followup"]')
+    followup.get_by_text("Change timing").click()
+    followup.get_by_label("Minutes after the dose time").fill("300")
+    followup.get_by_role("button", name=re.compile(r"^Save")).click()
+    expect(followup.locator(".error-summary")).to_be_focused()
+    expect(followup.get_by_label("Minutes after the dose time")).to_have_attribute("aria-invalid", "true")
+    followup.get_by_label("Minutes after the dose time").fill("30")
+    followup.get_by_role("button", name=re.compile(r"^Save")).click()
+    expect(followup.locator(".saved-note")).to_have_text("Saved")
+    expect(followup.locator(".error-summary")).to_have_count(0)
+    assert rules_by_kind(live_app, session)["dose_followup"]["delay_minutes"] == 30
+
+    dose.get_by_role("checkbox").uncheck()
+    expect(dose).to_contain_text("Off")
+    eventually(lambda: rules_by_kind(live_app, session)["dose"]["enabled"] is False)
+    page.reload()
+    expect(page.locator('ul.rules > li[data-kind="dose"]').get_by_role("checkbox")).not_to_be_checked()
+
+    page.get_by_label("Pause reminders at night").check()
+    page.get_by_label("From").fill("23:00")
+    page.get_by_label("Until").fill("23:00")
+    page.get_by_role("button", name="Save quiet hours").click()
+    expect(page.locator("#quiet-errors")).to_be_focused()
+    page.get_by_label("Until").fill("06:30")
+    page.get_by_role("button", name="Save quiet hours").click()
+    expect(page.locator(".saved-note")).to_have_text("Saved")
+    expect(page.locator("#quiet-errors")).to_have_count(0)
+    status, settings = live_app.api("GET", "/reminders/settings", session["token"])
+    assert (status, settings) == (200, {"quiet_start": "23:00", "quiet_end": "06:30"})
+
+    agenda = page.locator("ol.agenda")
+    expect(agenda).not_to_contain_text("Time for your capsule")
