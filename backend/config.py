@@ -37,6 +37,7 @@ class Config:
     RATELIMIT_DEFAULT = _env("RATELIMIT_DEFAULT", "300 per minute")
     RATELIMIT_ENABLED = as_bool(_env("RATELIMIT_ENABLED"), True)
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "clearcourse")
     ACCOUNT_CREATE_LIMIT = _env("ACCOUNT_CREATE_LIMIT", "20 per hour")
 
     FRONTEND_DIST = _env("FRONTEND_DIST", str(REPO_ROOT / "frontend" / "dist"))

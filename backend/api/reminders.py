@@ -16,7 +16,7 @@ from backend.extensions import db
 from backend.models import Course
 from backend.models.types import utcnow
 from backend.reminders import service, texts
-from backend.reminders.occurrences import DEFAULT_OFFSET, DEFAULT_TIME
+from backend.reminders.occurrences import DEFAULT_OFFSET, DEFAULT_TIME, DEFAULT_WEEKDAY
 
 blp = Blueprint("reminders", __name__, description="Reminder rules, quiet hours, snooze and the agenda")
 
@@ -24,7 +24,20 @@ NOT_FOUND = "No such reminder."
 MAX_WINDOW_DAYS = 62
 LEAD_KINDS = ("dose", "appointment")  # offset = minutes before
 DELAY_KINDS = ("dose_followup",)  # offset = minutes after the dose
-TIME_KINDS = ("dose", "appointment", "fasting", "pickup_window", "final_pregnancy_test", "contraception_end")
+LEAD_DAY_KINDS = ("refill",)  # offset = whole days before the next 30-day supply is needed
+WEEKDAY_KINDS = ("mood_checkin",)  # weekly, on this weekday
+TIME_KINDS = (
+    "dose",
+    "appointment",
+    "fasting",
+    "pickup_window",
+    "final_pregnancy_test",
+    "contraception_end",
+    "refill",
+    "mood_checkin",
+)
+MINUTES_PER_DAY = 24 * 60
+MIN_LEAD_DAYS, MAX_LEAD_DAYS = 1, 14
 
 
 # -- schemas -----------------------------------------------------------------------------------------
@@ -56,6 +69,12 @@ class ReminderSchema(Schema):
     default_time = fields.String(allow_none=True)
     lead_minutes = fields.Integer(allow_none=True)
     delay_minutes = fields.Integer(allow_none=True)
+    lead_days = fields.Integer(
+        allow_none=True, metadata={"description": "refill: days before the next 30-day supply is needed"}
+    )
+    weekday = fields.Integer(
+        allow_none=True, metadata={"description": "weekly kinds (mood_checkin): 0 = Monday … 6 = Sunday"}
+    )
     timezone = fields.String()
     next = fields.Nested(ReminderOccurrenceSchema, allow_none=True)
 
@@ -65,6 +84,16 @@ class ReminderPatchSchema(Schema):
     time = LocalTime(allow_none=True, metadata={"description": "HH:MM local; null = back to the default"})
     lead_minutes = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=7 * 24 * 60))
     delay_minutes = StrictInteger(allow_none=True, validate=validate.Range(min=5, max=240))
+    lead_days = StrictInteger(
+        allow_none=True,
+        validate=validate.Range(min=MIN_LEAD_DAYS, max=MAX_LEAD_DAYS),
+        metadata={"description": "refill only: 1–14 days before the next supply; null = default (3)"},
+    )
+    weekday = StrictInteger(
+        allow_none=True,
+        validate=validate.Range(min=0, max=6),
+        metadata={"description": "mood_checkin only: 0 = Monday … 6 = Sunday; null = default (Sunday)"},
+    )
 
 
 class ReminderSnoozeSchema(Schema):
@@ -126,6 +155,10 @@ def _occurrence_out(item: dict, zones: dict[str, str]) -> dict:
 def _rule_out(rule, next_item: dict | None, zones: dict[str, str]) -> dict:
     default_time = DEFAULT_TIME.get(rule.kind)
     offset = rule.offset_minutes if rule.offset_minutes is not None else DEFAULT_OFFSET.get(rule.kind)
+    lead_days = offset // MINUTES_PER_DAY if rule.kind in LEAD_DAY_KINDS and offset is not None else None
+    weekday = None
+    if rule.kind in WEEKDAY_KINDS:
+        weekday = rule.weekday if rule.weekday is not None else DEFAULT_WEEKDAY.get(rule.kind)
     return {
         "id": rule.id,
         "course_id": rule.course_id,
@@ -136,6 +169,8 @@ def _rule_out(rule, next_item: dict | None, zones: dict[str, str]) -> dict:
         "default_time": default_time.strftime("%H:%M") if default_time else None,
         "lead_minutes": offset if rule.kind in LEAD_KINDS else None,
         "delay_minutes": offset if rule.kind in DELAY_KINDS else None,
+        "lead_days": lead_days,
+        "weekday": weekday,
         "timezone": _zone_of(rule.course_id, zones),
         "next": _occurrence_out(next_item, zones) if next_item else None,
     }
@@ -237,7 +272,8 @@ class ReminderById(MethodView):
     @blp.response(200, ReminderSchema)
     @blp.alt_response(404, description=NOT_FOUND)
     def patch(self, changes: dict, reminder_id: str):
-        """Turn a reminder on/off, change its local time, or its lead / delay in minutes."""
+        """Turn a reminder on/off, change its local time, its lead / delay in minutes, a refill's lead in
+        days or a mood check-in's weekday."""
         rule = _rule_or_404(reminder_id)
         if "time" in changes:
             if rule.kind not in TIME_KINDS:
@@ -251,6 +287,15 @@ class ReminderById(MethodView):
             if rule.kind not in DELAY_KINDS:
                 _field_error("delay_minutes", f"A {rule.kind} reminder has no delay.")
             rule.offset_minutes = changes["delay_minutes"]
+        if "lead_days" in changes:
+            if rule.kind not in LEAD_DAY_KINDS:
+                _field_error("lead_days", f"A {rule.kind} reminder has no lead in days.")
+            days = changes["lead_days"]
+            rule.offset_minutes = None if days is None else days * MINUTES_PER_DAY
+        if "weekday" in changes:
+            if rule.kind not in WEEKDAY_KINDS:
+                _field_error("weekday", f"A {rule.kind} reminder has no weekday.")
+            rule.weekday = changes["weekday"]
         if "enabled" in changes:
             rule.enabled = changes["enabled"]
         rule.materialised_until = None

@@ -35,6 +35,8 @@ RULE_KINDS = (
     "pickup_window",
     "final_pregnancy_test",
     "contraception_end",
+    "refill",
+    "mood_checkin",
 )
 OCCURRENCE_STATUSES = ("pending", "claimed", "sent", "failed", "missed", "cancelled")
 APPOINTMENT_KINDS = ("dermatologist_visit", "blood_test", "pregnancy_test", "other")
@@ -55,7 +57,9 @@ class ReminderRule(db.Model):
     """One kind of reminder for one course (dose rules: one per dose slot of the day).
 
     `local_time` overrides the derived time (dose time, evening before…); `offset_minutes` is the
-    lead before an appointment or the delay of a dose follow-up.
+    lead before an appointment, a dose or the next 30-day supply (refill: whole days, in minutes) or
+    the delay of a dose follow-up; `weekday` (0 = Monday … 6 = Sunday) is the day of a weekly kind
+    (mood check-in). NULL means the kind's default.
     """
 
     __tablename__ = "reminder_rules"
@@ -72,6 +76,7 @@ class ReminderRule(db.Model):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     local_time: Mapped[time | None] = mapped_column(Time)
     offset_minutes: Mapped[int | None] = mapped_column(Integer)
+    weekday: Mapped[int | None] = mapped_column(Integer)
     # Occurrences exist up to here; the dispatcher tops up rules whose horizon runs short.
     materialised_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -23,7 +23,8 @@ from backend.reminders.schedule import (
 )
 
 # Defaults per kind: the local time (None: derived from the plan / appointment) and the offset in
-# minutes (dose: lead before the dose; dose_followup: delay after it; appointment: lead before it).
+# minutes (dose: lead before the dose; dose_followup: delay after it; appointment: lead before it;
+# refill: lead before the next supply is needed, whole days).
 DEFAULT_TIME: dict[str, time | None] = {
     "dose": None,
     "dose_followup": None,
@@ -32,6 +33,8 @@ DEFAULT_TIME: dict[str, time | None] = {
     "pickup_window": time(9, 0),
     "final_pregnancy_test": time(9, 0),
     "contraception_end": time(9, 0),
+    "refill": time(18, 0),  # early evening, while a pharmacy or clinic can still be called
+    "mood_checkin": time(19, 0),
 }
 DEFAULT_OFFSET: dict[str, int | None] = {
     "dose": 0,
@@ -41,7 +44,12 @@ DEFAULT_OFFSET: dict[str, int | None] = {
     "pickup_window": None,
     "final_pregnancy_test": None,
     "contraception_end": None,
+    "refill": 3 * 24 * 60,  # 3 days before the next 30-day supply is needed (stored in minutes)
+    "mood_checkin": None,
 }
+# Kinds a new course gets switched off: the patient opts in (the mood check-in is sensitive).
+DEFAULT_ENABLED: dict[str, bool] = {"mood_checkin": False}
+DEFAULT_WEEKDAY: dict[str, int] = {"mood_checkin": 6}  # date.weekday(): 0 = Monday … 6 = Sunday
 # How long a reminder stays useful after it was due: later than that it is recorded as missed.
 GRACE: dict[str, timedelta] = {
     "dose": timedelta(minutes=45),
@@ -49,10 +57,14 @@ GRACE: dict[str, timedelta] = {
     "snooze": timedelta(minutes=30),
     "final_pregnancy_test": timedelta(hours=12),
     "contraception_end": timedelta(hours=12),
+    "refill": timedelta(hours=6),
+    "mood_checkin": timedelta(hours=3),  # a late "how are you feeling?" at night helps nobody
     "test": timedelta(minutes=10),
 }
 FASTING_HOURS = 8  # MON-3: usually water only for 8 hours before a fasting lipid test
 PICKUP_WINDOW_DAYS = 7  # PREG-3: the specimen date is day 1, so the window ends on test date + 6
+SUPPLY_DAYS = 30  # DOSE-10: one prescription covers at most 30 days; supplies counted from the start
+MOOD_AFTER_DAYS = 28  # weekly mood check-ins continue for 4 weeks after the last capsule (MOOD-1)
 
 
 @dataclass(frozen=True)
@@ -93,6 +105,7 @@ class RuleSnapshot:
     enabled: bool = True
     local_time: time | None = None
     offset_minutes: int | None = None
+    weekday: int | None = None
 
     @property
     def time_or_default(self) -> time | None:
@@ -101,6 +114,10 @@ class RuleSnapshot:
     @property
     def offset_or_default(self) -> int | None:
         return self.offset_minutes if self.offset_minutes is not None else DEFAULT_OFFSET.get(self.kind)
+
+    @property
+    def weekday_or_default(self) -> int | None:
+        return self.weekday if self.weekday is not None else DEFAULT_WEEKDAY.get(self.kind)
 
 
 @dataclass(frozen=True)
@@ -319,6 +336,71 @@ def _post_course(kind: str):
     return build
 
 
+def _refill(rule, course, appointments, quiet, start, end):
+    """Before each 30-day supply block ends (start + 30·k days), while capsules are still needed (DOSE-10).
+
+    The key is the day the next supply is needed, so changing the lead or time moves a pending
+    reminder instead of adding one, and a reminder already sent is not sent again.
+    """
+    lead_days = (rule.offset_or_default or 0) // (24 * 60)
+    for day in local_dates_between(start, end, course.zone):
+        needed = day + timedelta(days=lead_days)
+        elapsed = (needed - course.start_date).days
+        if elapsed <= 0 or elapsed % SUPPLY_DAYS:
+            continue
+        if course.last_capsule is not None and needed > course.last_capsule:
+            continue  # the current supply lasts to the end of the course
+        fires = schedule_local(day, rule.time_or_default, course.zone, quiet)
+        yield OccurrenceSpec(
+            rule.id,
+            needed.isoformat(),
+            "refill",
+            fires,
+            fires + GRACE["refill"],
+            {
+                "course_id": course.id,
+                "date": day.isoformat(),
+                "supply_from": needed.isoformat(),
+                "supply_number": elapsed // SUPPLY_DAYS + 1,
+                "lead_days": lead_days,
+                "estimated": course.last_capsule_estimated,
+            },
+        )
+
+
+def mood_checkin_last_day(course: CourseSnapshot) -> date | None:
+    """The last day a weekly mood check-in may fall on (None: the course has no known end yet)."""
+    if course.last_capsule is None:
+        return None
+    return course.last_capsule + timedelta(days=MOOD_AFTER_DAYS)
+
+
+def _mood_checkin(rule, course, appointments, quiet, start, end):
+    """Weekly on the chosen weekday, after the first day of the course until 4 weeks after it (MOOD-1).
+
+    The key is the ISO week, so moving the weekday never sends a second check-in in the same week.
+    """
+    weekday = rule.weekday_or_default
+    last = mood_checkin_last_day(course)
+    for day in local_dates_between(start, end, course.zone):
+        if day.weekday() != weekday or day <= course.start_date or (last is not None and day > last):
+            continue
+        year, week, _ = day.isocalendar()
+        fires = schedule_local(day, rule.time_or_default, course.zone, quiet)
+        yield OccurrenceSpec(
+            rule.id,
+            f"{year}-W{week:02d}",
+            "mood_checkin",
+            fires,
+            fires + GRACE["mood_checkin"],
+            {
+                "course_id": course.id,
+                "date": day.isoformat(),
+                "after_course": course.last_capsule is not None and day > course.last_capsule,
+            },
+        )
+
+
 _BUILDERS = {
     "dose": _dose,
     "dose_followup": _dose_followup,
@@ -327,6 +409,8 @@ _BUILDERS = {
     "pickup_window": _pickup_window,
     "final_pregnancy_test": _post_course("final_pregnancy_test"),
     "contraception_end": _post_course("contraception_end"),
+    "refill": _refill,
+    "mood_checkin": _mood_checkin,
 }
 
 
@@ -339,4 +423,5 @@ def rule_kinds_for(course: CourseSnapshot) -> list[tuple[str, int]]:
         if course.programme == "us_ipledge":
             kinds.append(("pickup_window", 0))
         kinds += [("final_pregnancy_test", 0), ("contraception_end", 0)]
+    kinds += [("refill", 0), ("mood_checkin", 0)]
     return kinds

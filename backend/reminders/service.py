@@ -22,6 +22,7 @@ from backend.extensions import db
 from backend.models import Appointment, Course, ReminderOccurrence, ReminderRule, ReminderSettings
 from backend.models.types import utcnow
 from backend.reminders.occurrences import (
+    DEFAULT_ENABLED,
     GRACE,
     AppointmentSnapshot,
     CourseSnapshot,
@@ -84,7 +85,9 @@ def appointment_snapshots(course_id: str) -> list[AppointmentSnapshot]:
 
 
 def rule_snapshot(rule: ReminderRule) -> RuleSnapshot:
-    return RuleSnapshot(rule.id, rule.kind, rule.slot, rule.enabled, rule.local_time, rule.offset_minutes)
+    return RuleSnapshot(
+        rule.id, rule.kind, rule.slot, rule.enabled, rule.local_time, rule.offset_minutes, rule.weekday
+    )
 
 
 def get_settings(patient_id: str) -> ReminderSettings:
@@ -107,13 +110,22 @@ def quiet_hours(patient_id: str) -> QuietHours | None:
 
 
 def ensure_rules(course: Course, snapshot: CourseSnapshot | None = None) -> list[ReminderRule]:
-    """Create the rules the course should have (never deletes: a kind that stops applying yields nothing)."""
+    """Create the rules the course should have (never deletes: a kind that stops applying yields nothing).
+
+    A new rule starts enabled unless its kind is opt-in (`DEFAULT_ENABLED`, e.g. the mood check-in).
+    """
     snapshot = snapshot or course_snapshot(course)
     rules = list(db.session.scalars(select(ReminderRule).where(ReminderRule.course_id == course.id)))
     have = {(r.kind, r.slot) for r in rules}
     for kind, slot in rule_kinds_for(snapshot):
         if (kind, slot) not in have:
-            rule = ReminderRule(patient_id=course.patient_id, course_id=course.id, kind=kind, slot=slot)
+            rule = ReminderRule(
+                patient_id=course.patient_id,
+                course_id=course.id,
+                kind=kind,
+                slot=slot,
+                enabled=DEFAULT_ENABLED.get(kind, True),
+            )
             db.session.add(rule)
             rules.append(rule)
     db.session.flush()

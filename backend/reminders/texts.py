@@ -23,6 +23,8 @@ FACTS = {
     "pickup_window": ["PREG-3"],
     "final_pregnancy_test": ["PREG-6", "PREG-7"],
     "contraception_end": ["PREG-1", "PREG-2"],
+    "refill": ["DOSE-10", "PRODUCT-1"],
+    "mood_checkin": ["MOOD-1", "RED-1", "PRODUCT-1"],
 }
 TAKEN_ACTION = {"action": "taken", "title": "Taken"}
 SNOOZE_ACTION = {"action": "snooze", "title": "Snooze 10 min"}
@@ -41,6 +43,16 @@ def _time_of(iso_local: str) -> str:
 
 def _day_of(iso_local: str) -> str:
     return datetime.fromisoformat(iso_local).strftime("%a %d %b")
+
+
+# MOOD-1, RED-1: a gentle weekly question, what to tell the doctor now, and where to get help at once.
+# Never a score, a verdict or a diagnosis (PRODUCT-1).
+MOOD_CHECKIN_TITLE = "How have you been feeling this week?"
+MOOD_CHECKIN_BODY = (
+    "Take a moment for yourself. If you have felt down, stopped enjoying things, been unusually "
+    "irritable or had dark thoughts, tell your doctor now - you don't have to wait for your next visit. "
+    "If you feel in danger, call emergency services or a crisis line."
+)
 
 
 def render(kind: str, data: dict[str, Any]) -> tuple[str, str]:
@@ -95,6 +107,16 @@ def render(kind: str, data: dict[str, Any]) -> tuple[str, str]:
             "Contraception was needed until 1 month after the last capsule. "
             "Talk to your prescriber before you change anything.",  # PREG-1, PREG-2
         )
+    if kind == "refill":
+        # DOSE-10: supplies are counted in 30-day blocks from the start; no dose advice (PRODUCT-1).
+        due = f" on {_day_of(data['supply_from'])}" if data.get("supply_from") else " soon"
+        return (
+            "Time to arrange your next prescription",
+            f"Counting 30-day supplies from your start date, the next one is due{due}. "
+            "Sort out the prescription and pick-up in good time.",
+        )
+    if kind == "mood_checkin":
+        return MOOD_CHECKIN_TITLE, MOOD_CHECKIN_BODY
     if kind == "test":
         return "ClearCourse test notification", "Reminders work on this device."
     return "ClearCourse reminder", ""
@@ -103,6 +125,8 @@ def render(kind: str, data: dict[str, Any]) -> tuple[str, str]:
 def url_for(kind: str, data: dict[str, Any]) -> str:
     if kind in ("dose", "dose_followup"):
         return f"/?dose={data.get('date')}:{data.get('slot')}"
+    if kind == "mood_checkin":
+        return "/?checkin=mood"
     if data.get("appointment_id"):
         return f"/appointments?id={data['appointment_id']}"
     return "/reminders"

@@ -1,21 +1,27 @@
-"""Account creation is rate limited (Flask-Limiter on real Redis); a 429 uses the one JSON error shape."""
+"""Rate limits (Flask-Limiter) counted in real Redis and shared by every gunicorn worker.
+
+The app runs as a real server in its own process, so the limiter configured here never touches the
+session app that the other API tests use.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from flask import Flask
-
-from backend import create_app
-from backend.config import TestConfig
-from backend.extensions import db, limiter
-from tests.api.apihelp import API, assert_error
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _redis_up() -> bool:
@@ -27,70 +33,84 @@ def _redis_up() -> bool:
         return False
 
 
-@pytest.fixture
-def limited_app(app: Flask, database_url: str, tmp_path) -> Iterator[Flask]:
-    """A second app on the same (migrated) database with rate limiting on, against Redis."""
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _call(base: str, method: str, path: str, token: str | None = None) -> tuple[int, dict, dict]:
+    request = urllib.request.Request(base + path, method=method, data=b"{}" if method == "POST" else None)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), json.loads(err.read() or b"null")
+
+
+@pytest.fixture(scope="module")
+def limited_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """gunicorn with two workers, rate limits on, counters in Redis under a fresh key prefix."""
     if not _redis_up():
         if os.environ.get("CI") == "true":
             pytest.fail(f"Redis is not reachable on {REDIS_HOST}:{REDIS_PORT} in CI")
         pytest.skip(f"Redis is not reachable on {REDIS_HOST}:{REDIS_PORT}")
-    # The Limiter is one module-level object whose init_app() keeps its state (enabled, storage, key
-    # prefix) on itself; restore it afterwards so the session app stays unlimited.
-    saved = dict(vars(limiter))
-    saved_manager = dict(vars(limiter.limit_manager))
-    limiter._key_prefix = ""  # init_app only takes RATELIMIT_KEY_PREFIX when none is set yet
-    limited = create_app(
-        {
-            **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "INSTANCE_PATH": str(tmp_path),
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": f"redis://{REDIS_HOST}:{REDIS_PORT}",
-            "RATELIMIT_KEY_PREFIX": f"clearcourse-test-{uuid.uuid4().hex}",
-            "ACCOUNT_CREATE_LIMIT": "3 per minute",
-        }
+    tmp = tmp_path_factory.mktemp("ratelimit")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp / 'limits.db'}",
+        "INSTANCE_PATH": str(tmp),
+        "RATELIMIT_ENABLED": "1",
+        "RATELIMIT_STORAGE_URI": f"redis://{REDIS_HOST}:{REDIS_PORT}",
+        "RATELIMIT_KEY_PREFIX": f"clearcourse-test-{uuid.uuid4().hex}",
+        "ACCOUNT_CREATE_LIMIT": "3 per minute",
+    }
+    flask = str(Path(sys.executable).with_name("flask"))
+    subprocess.run(
+        [flask, "--app", "wsgi", "db", "upgrade"], cwd=REPO, env=env, check=True, capture_output=True
     )
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
     try:
-        yield limited
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the rate-limited server did not start")
+        yield base
     finally:
-        with limited.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        vars(limiter).clear()
-        vars(limiter).update(saved)
-        vars(limiter.limit_manager).clear()
-        vars(limiter.limit_manager).update(saved_manager)
+        server.terminate()
+        server.wait(15)
 
 
-def test_fourth_account_in_a_minute_is_429_with_retry_after(limited_app, app):
-    client = limited_app.test_client()
+def test_fourth_account_in_a_minute_is_429_across_workers(limited_server):
+    statuses, tokens = [], []
     for _ in range(3):
-        response = client.post(f"{API}/patients")
-        assert response.status_code == 201, response.get_json()
-    blocked = client.post(f"{API}/patients")
-    body = assert_error(blocked, 429)
-    retry_after = blocked.headers.get("Retry-After")
+        status, _headers, body = _call(limited_server, "POST", "/api/v1/patients")
+        statuses.append(status)
+        tokens.append(body.get("token"))
+    assert statuses == [201, 201, 201]
+    # Several requests in a row land on both workers; the count is shared through Redis.
+    status, headers, body = _call(limited_server, "POST", "/api/v1/patients")
+    assert status == 429, body
+    assert body["code"] == 429 and body["status"] and body["message"]
+    retry_after = headers.get("Retry-After")
     assert retry_after is not None and retry_after.isdigit() and 0 < int(retry_after) <= 60
-    # Only three patients were stored.
-    from backend.models import Patient
-
-    with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(Patient)) == 3
-    assert body["status"]
-
-
-def test_other_endpoints_are_not_blocked_by_the_account_limit(limited_app):
-    client = limited_app.test_client()
-    tokens = [client.post(f"{API}/patients").get_json()["token"] for _ in range(3)]
-    assert client.post(f"{API}/patients").status_code == 429
+    # Other endpoints still answer for the accounts that were created.
     for token in tokens:
-        assert client.get(f"{API}/courses", headers={"Authorization": f"Bearer {token}"}).status_code == 200
-    assert client.get("/healthz").status_code == 200
-
-
-def test_session_app_is_unlimited_after_the_limited_app(client):
-    # Runs after the tests above (file order): the shared limiter state was restored, so the session app
-    # (RATELIMIT_ENABLED False) creates more accounts than any configured limit would allow.
-    assert limiter.enabled is False
-    for _ in range(25):
-        assert client.post(f"{API}/patients").status_code == 201
+        status, _headers, courses = _call(limited_server, "GET", "/api/v1/courses", token)
+        assert (status, courses) == (200, [])
+    assert _call(limited_server, "GET", "/healthz")[0] == 200

@@ -8,7 +8,10 @@ from backend import create_app
 
 
 def _app(tmp_path, **settings):
-    return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", **settings})
+    # RATELIMIT_ENABLED stays off: Flask-Limiter keeps its state on the shared extension object.
+    return create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", "RATELIMIT_ENABLED": False, **settings}
+    )
 
 
 @pytest.mark.parametrize("subject", ["mailto:ops@localhost", "ops@clearcourse.org", "http://clearcourse.org"])

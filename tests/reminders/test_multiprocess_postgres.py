@@ -49,7 +49,7 @@ def _env(url: str, instance: Path) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": url,
         "INSTANCE_PATH": str(instance),
-        "VAPID_SUBJECT": "mailto:push-test@clearcourse.example.org",
+        "VAPID_SUBJECT": "mailto:push-test@clearcourse.dev",
         "PUSH_ALLOW_LOCAL_ENDPOINTS": "1",
         "RATELIMIT_ENABLED": "0",
         "CLEARCOURSE_ENV": "test",

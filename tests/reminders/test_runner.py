@@ -20,7 +20,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
         "INSTANCE_PATH": str(tmp_path / "instance"),
-        "VAPID_SUBJECT": "mailto:push-test@clearcourse.example.org",
+        "VAPID_SUBJECT": "mailto:push-test@clearcourse.dev",
         "SCHEDULER_TICK_SECONDS": "1",
     }
 

@@ -258,3 +258,112 @@ def test_disabled_rule_generates_nothing():
         )
         == []
     )
+
+
+# -- refill and mood check-in (DOSE-10, MOOD-1) -------------------------------------------------------------
+
+
+def berlin_local(spec) -> str:
+    return to_local(spec.fires_at, "Europe/Berlin").strftime("%Y-%m-%d %H:%M")
+
+
+def test_refill_fires_days_before_each_30_day_supply_until_the_last_capsule():
+    """Start Mon 5 Jan 2026: supplies 2…5 are needed on 4 Feb, 6 Mar, 5 Apr, 5 May; last capsule 20 May."""
+    done = course(ended_on=date(2026, 5, 20), last_capsule=date(2026, 5, 20))
+    specs = generate(RuleSnapshot("r", "refill"), done, [], None, utc(2026, 1, 1), utc(2026, 8, 1))
+    assert [s.key for s in specs] == ["2026-02-04", "2026-03-06", "2026-04-05", "2026-05-05"]
+    assert [berlin_local(s) for s in specs] == [
+        "2026-02-01 18:00",
+        "2026-03-03 18:00",
+        "2026-04-02 18:00",  # CEST: still 18:00 on the wall clock
+        "2026-05-02 18:00",
+    ]
+    assert [s.fires_at.hour for s in specs] == [17, 17, 16, 16]
+    assert [s.data["supply_number"] for s in specs] == [2, 3, 4, 5]
+    assert all(s.expires_at - s.fires_at == timedelta(hours=6) for s in specs)
+    assert all(s.kind == "refill" and "slot" not in s.data for s in specs)
+
+
+def test_refill_lead_days_and_time_are_the_patients():
+    rule = RuleSnapshot("r", "refill", local_time=time(8, 15), offset_minutes=7 * 24 * 60)
+    specs = generate(rule, course(), [], None, utc(2026, 1, 1), utc(2026, 3, 10))
+    assert [(s.key, berlin_local(s)) for s in specs] == [
+        ("2026-02-04", "2026-01-28 08:15"),
+        ("2026-03-06", "2026-02-27 08:15"),
+    ]
+    assert specs[0].data["lead_days"] == 7
+
+
+@pytest.mark.parametrize(
+    ("last", "keys"),
+    [
+        (date(2026, 3, 5), ["2026-02-04"]),  # the 2nd supply lasts to the end: no reminder for a 3rd
+        (date(2026, 3, 6), ["2026-02-04", "2026-03-06"]),  # one capsule left to take from the 3rd
+        (date(2026, 2, 3), []),
+        (None, ["2026-02-04", "2026-03-06", "2026-04-05", "2026-05-05"]),  # no known end: keep going
+    ],
+)
+def test_no_refill_reminder_after_the_course_ends(last, keys):
+    c = course(last_capsule=last, last_capsule_estimated=True)
+    specs = generate(RuleSnapshot("r", "refill"), c, [], None, utc(2026, 1, 1), utc(2026, 5, 10))
+    assert [s.key for s in specs] == keys
+
+
+def test_refill_respects_quiet_hours():
+    quiet = QuietHours(time(17, 0), time(19, 30))
+    [spec] = generate(RuleSnapshot("r", "refill"), course(), [], quiet, utc(2026, 1, 25), utc(2026, 2, 5))
+    assert berlin_local(spec) == "2026-02-01 19:30"
+
+
+def test_weekly_mood_checkin_keeps_sunday_19_00_across_both_dst_changes():
+    rule = RuleSnapshot("m", "mood_checkin")
+    spring = generate(rule, course(), [], None, utc(2026, 3, 16), utc(2026, 4, 6))
+    assert [(s.key, berlin_local(s)) for s in spring] == [
+        ("2026-W12", "2026-03-22 19:00"),
+        ("2026-W13", "2026-03-29 19:00"),  # the day the clocks go forward
+        ("2026-W14", "2026-04-05 19:00"),
+    ]
+    assert [s.fires_at for s in spring] == [utc(2026, 3, 22, 18), utc(2026, 3, 29, 17), utc(2026, 4, 5, 17)]
+    autumn = generate(rule, course(), [], None, utc(2026, 10, 12), utc(2026, 10, 26))
+    assert [s.fires_at for s in autumn] == [utc(2026, 10, 18, 17), utc(2026, 10, 25, 18)]
+    assert all(s.expires_at - s.fires_at == timedelta(hours=3) for s in spring + autumn)
+
+
+def test_mood_checkin_on_the_chosen_weekday_and_time():
+    rule = RuleSnapshot("m", "mood_checkin", local_time=time(17, 30), weekday=2)  # Wednesday
+    specs = generate(rule, course(), [], None, utc(2026, 3, 20), utc(2026, 4, 10))
+    assert [berlin_local(s) for s in specs] == ["2026-03-25 17:30", "2026-04-01 17:30", "2026-04-08 17:30"]
+    assert {date.fromisoformat(s.data["date"]).weekday() for s in specs} == {2}
+
+
+def test_mood_checkin_starts_after_day_one_and_stops_four_weeks_after_the_last_capsule():
+    monday = RuleSnapshot("m", "mood_checkin", weekday=0)
+    first = generate(monday, course(), [], None, utc(2026, 1, 1), utc(2026, 1, 15))
+    assert [s.data["date"] for s in first] == ["2026-01-12"]  # not on the first day (Mon 5 Jan)
+    done = course(ended_on=date(2026, 3, 1), last_capsule=date(2026, 3, 1))
+    specs = generate(RuleSnapshot("m", "mood_checkin"), done, [], None, utc(2026, 2, 20), utc(2026, 5, 1))
+    assert [s.data["date"] for s in specs] == [
+        "2026-02-22",
+        "2026-03-01",
+        "2026-03-08",
+        "2026-03-15",
+        "2026-03-22",
+        "2026-03-29",  # last capsule + 28 days
+    ]
+    assert [s.data["after_course"] for s in specs] == [False, False, True, True, True, True]
+
+
+def test_mood_checkin_respects_quiet_hours():
+    quiet = QuietHours(time(18, 0), time(20, 0))
+    [spec] = generate(
+        RuleSnapshot("m", "mood_checkin"), course(), [], quiet, utc(2026, 5, 1), utc(2026, 5, 8)
+    )
+    assert berlin_local(spec) == "2026-05-03 20:00"
+
+
+def test_every_course_gets_refill_and_an_opt_in_mood_checkin():
+    from backend.reminders.occurrences import DEFAULT_ENABLED, rule_kinds_for
+
+    for c in (course(), course(pregnancy_prevention=False, programme="none")):
+        assert {("refill", 0), ("mood_checkin", 0)} <= set(rule_kinds_for(c))
+    assert DEFAULT_ENABLED.get("mood_checkin") is False and DEFAULT_ENABLED.get("refill", True) is True

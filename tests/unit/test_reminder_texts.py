@@ -1,0 +1,92 @@
+"""Notification texts: fact ids documented, own words, and what the refill and mood check-in may say."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from backend.reminders import texts
+from backend.reminders.occurrences import _BUILDERS
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ROOT / "docs" / "clinical-sources.md"
+FACTS_FILE = Path("/work/shared/clinical-facts.md")
+
+SAMPLE_DATA = {
+    "dose": {"mg": 20, "slot": 1, "slots_today": 2, "with_meal": True, "date": "2026-03-10"},
+    "dose_followup": {"dose_time": "08:00", "slot": 1, "date": "2026-03-10"},
+    "appointment": {"appointment_kind": "blood_test", "starts_at_local": "2026-03-10T09:30", "when": "soon"},
+    "fasting": {"starts_at_local": "2026-03-10T09:30", "fast_from": "01:30"},
+    "pickup_window": {"test_date": "2026-03-10", "window_ends": "2026-03-16"},
+    "final_pregnancy_test": {"estimated": True},
+    "contraception_end": {},
+    "refill": {"date": "2026-02-01", "supply_from": "2026-02-04", "supply_number": 2, "lead_days": 3},
+    "mood_checkin": {"date": "2026-03-29", "after_course": False},
+}
+
+
+def documented_ids() -> set[str]:
+    return set(re.findall(r"^\|\s*([A-Z]+-\d+)\s*\|", SOURCES.read_text(encoding="utf-8"), flags=re.M))
+
+
+def test_every_kind_cites_documented_facts():
+    ids = documented_ids()
+    assert set(SAMPLE_DATA) == set(_BUILDERS)
+    assert set(texts.FACTS) == set(_BUILDERS) - {"appointment"}  # a visit reminder states no clinical fact
+    for kind, facts in texts.FACTS.items():
+        assert facts and set(facts) <= ids, f"{kind}: {set(facts) - ids} missing from clinical-sources.md"
+    assert {"DOSE-10"} <= set(texts.FACTS["refill"])
+    assert {"MOOD-1", "RED-1"} <= set(texts.FACTS["mood_checkin"])
+
+
+@pytest.mark.skipif(not FACTS_FILE.is_file(), reason="shared clinical-facts.md not available")
+@pytest.mark.parametrize("kind", ["refill", "mood_checkin"])
+def test_notification_texts_are_in_our_own_words(kind):
+    """No 7-word run of clinical-facts.md appears verbatim in a notification (as for content texts)."""
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9]+", text.lower())
+
+    n = 7
+    source = words(FACTS_FILE.read_text(encoding="utf-8"))
+    grams = {tuple(source[i : i + n]) for i in range(len(source) - n + 1)}
+    title, body = texts.render(kind, SAMPLE_DATA[kind])
+    w = words(f"{title} {body}")
+    copied = [" ".join(w[i : i + n]) for i in range(len(w) - n + 1) if tuple(w[i : i + n]) in grams]
+    assert copied == []
+
+
+def test_refill_text_names_the_day_and_gives_no_dose_advice():
+    title, body = texts.render("refill", SAMPLE_DATA["refill"])
+    assert "prescription" in title.lower()
+    assert "Wed 04 Feb" in body and "30-day" in body
+    text = f"{title} {body}".lower()
+    for word in ("mg", "dose", "capsule", "take ", "skip", "stop"):
+        assert word not in text, word  # PRODUCT-1: a reminder to arrange supply, never dose advice
+
+
+def test_mood_checkin_is_gentle_points_to_the_doctor_and_crisis_help_and_never_scores():
+    title, body = texts.render("mood_checkin", SAMPLE_DATA["mood_checkin"])
+    assert title.endswith("?") and "feeling" in title
+    lower = body.lower()
+    for sign in ("down", "enjoying", "irritable", "dark thoughts"):  # RED-1
+        assert sign in lower, sign
+    assert "tell your doctor now" in lower
+    assert "emergency services" in lower and "crisis line" in lower
+    for word in ("score", "depress", "diagnos", "phq", "result", "normal"):  # PRODUCT-1
+        assert word not in f"{title} {body}".lower(), word
+    assert not re.search(r"\d", f"{title} {body}")
+
+
+def test_mood_checkin_payload_opens_the_app_and_fits_the_budget():
+    message = texts.payload(
+        kind="mood_checkin", data=SAMPLE_DATA["mood_checkin"], occurrence_id="o1", reminder_id="r1"
+    )
+    assert message["url"] == "/?checkin=mood" and message["kind"] == "mood_checkin"
+    assert "date" not in message and "slot" not in message  # no dose fields
+    assert len(json.dumps(message).encode()) < texts.MAX_PAYLOAD_BYTES
+    refill = texts.payload(kind="refill", data=SAMPLE_DATA["refill"], occurrence_id="o2", reminder_id="r2")
+    assert refill["url"] == "/reminders" and len(json.dumps(refill).encode()) < texts.MAX_PAYLOAD_BYTES
