@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/clearcourse_test
 
-.PHONY: run serve test lint unit test-sqlite test-postgres e2e build install install-dev browser services bench clean
+.PHONY: run serve test lint test-sqlite test-e2e test-postgres build install install-dev browser services bench clean
 
 $(BIN)/activate: requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -38,14 +38,18 @@ run: install build
 serve:
 	$(BIN)/python -m backend.serve --host $(HOST) --port $(PORT)
 
-## Everything CI runs: lint, unit + API + browser tests on SQLite, API tests again on PostgreSQL.
-test: install-dev build browser services lint test-sqlite test-postgres
+## Everything CI runs: lint, unit + API + reminder tests on SQLite, browser tests, then again on PostgreSQL.
+test: install-dev build browser services lint test-sqlite test-e2e test-postgres
 
 lint: install-dev
 	$(BIN)/ruff check .
 
 test-sqlite: install-dev
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -m "not e2e"
+
+# Browser tests in their own run: Playwright's sync API keeps an event loop in the main thread.
+test-e2e: install-dev build browser
+	$(BIN)/pytest -q -p no:cacheprovider -m e2e tests/e2e
 
 test-postgres: install-dev services
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -p no:cacheprovider -m "not e2e" tests/api tests/reminders
