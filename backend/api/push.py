@@ -12,7 +12,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, ValidationError, fields, validate, validates
 from sqlalchemy import select
 
-from backend.auth import SECURITY, auth_required, current_patient_id
+from backend.auth import SECURITY, auth_required, current_device, current_patient_id
 from backend.extensions import db
 from backend.models import PushSubscription
 from backend.models.types import utcnow
@@ -83,6 +83,17 @@ class PushSubscriptionInSchema(Schema):
 
 class PushSubscriptionSchema(Schema):
     id = fields.String()
+    device_id = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "the linked device that registered it (null: registered before devices "
+            "were recorded)"
+        },
+    )
+    current = fields.Method(
+        "_current",
+        metadata={"type": "boolean", "description": "registered by the device making this request"},
+    )
     endpoint_origin = fields.Method("_origin")
     user_agent = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
@@ -91,6 +102,9 @@ class PushSubscriptionSchema(Schema):
     last_failure_at = fields.AwareDateTime(allow_none=True)
     last_status = fields.Integer(allow_none=True)
     last_error = fields.String(allow_none=True)
+
+    def _current(self, sub) -> bool:
+        return sub.device_id is not None and sub.device_id == current_device().id
 
     def _origin(self, sub) -> str:
         from urllib.parse import urlsplit
@@ -136,7 +150,11 @@ class Subscriptions(MethodView):
     )
     @blp.alt_response(201, schema=PushSubscriptionSchema, description="New subscription.")
     def post(self, data: dict):
-        """Register (upsert by endpoint) this device's push subscription; send it at every app start."""
+        """Register (upsert by endpoint) this device's push subscription; send it at every app start.
+
+        The subscription belongs to the calling device: unlinking that device deletes it. An upsert
+        from another device (or patient) moves it there.
+        """
         endpoint = data["endpoint"]
         try:
             check_endpoint(
@@ -152,6 +170,7 @@ class Subscriptions(MethodView):
             )
         now = utcnow()
         patient_id = current_patient_id()  # read before any pending change (autoflush)
+        device_id = current_device().id
         sub = db.session.scalars(
             select(PushSubscription).where(PushSubscription.endpoint == endpoint)
         ).first()
@@ -160,6 +179,7 @@ class Subscriptions(MethodView):
             sub = PushSubscription(endpoint=endpoint, patient_id=patient_id, created_at=now)
             db.session.add(sub)
         sub.patient_id = patient_id
+        sub.device_id = device_id
         sub.p256dh = data["keys"]["p256dh"]
         sub.auth = data["keys"]["auth"]
         sub.last_seen_at = now
@@ -172,7 +192,8 @@ class Subscriptions(MethodView):
     @auth_required
     @blp.response(200, PushSubscriptionSchema(many=True))
     def get(self):
-        """This patient's devices with their last delivery success / failure."""
+        """This patient's subscriptions with their device, `current` for this device's own, and the last
+        delivery success / failure."""
         return db.session.scalars(
             select(PushSubscription)
             .where(PushSubscription.patient_id == current_patient_id())

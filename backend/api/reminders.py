@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask.views import MethodView
@@ -12,11 +12,13 @@ from sqlalchemy import select
 
 from backend.api.schemas.common import LocalTime, StrictInteger
 from backend.auth import SECURITY, auth_required, current_patient_id
+from backend.course.plan import parse_plan, segment_for
 from backend.extensions import db
 from backend.models import Course
 from backend.models.types import utcnow
 from backend.reminders import service, texts
 from backend.reminders.occurrences import DEFAULT_OFFSET, DEFAULT_TIME, DEFAULT_WEEKDAY
+from backend.services.courses import local_today
 
 blp = Blueprint("reminders", __name__, description="Reminder rules, quiet hours, snooze and the agenda")
 
@@ -66,7 +68,13 @@ class ReminderSchema(Schema):
     slot = fields.Integer(allow_none=True)
     enabled = fields.Boolean()
     time = fields.String(allow_none=True, metadata={"description": "HH:MM set by the patient, or null"})
-    default_time = fields.String(allow_none=True)
+    default_time = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "HH:MM used when `time` is null: for a dose, the slot's time in the dose "
+            "plan segment in force today (course's zone); null where it is derived per occurrence"
+        },
+    )
     lead_minutes = fields.Integer(allow_none=True)
     delay_minutes = fields.Integer(allow_none=True)
     lead_days = fields.Integer(
@@ -98,6 +106,14 @@ class ReminderPatchSchema(Schema):
 
 class ReminderSnoozeSchema(Schema):
     minutes = StrictInteger(required=True, validate=validate.Range(min=5, max=60))
+    occurrence_id = fields.UUID(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "the occurrence whose notification was snoozed (the push payload's "
+            "occurrence_id); makes the snooze idempotent. Omitted: the rule's latest reminder."
+        },
+    )
 
 
 class ReminderSettingsSchema(Schema):
@@ -152,8 +168,31 @@ def _occurrence_out(item: dict, zones: dict[str, str]) -> dict:
     }
 
 
-def _rule_out(rule, next_item: dict | None, zones: dict[str, str]) -> dict:
-    default_time = DEFAULT_TIME.get(rule.kind)
+def _dose_times_today(course_id: str, cache: dict[str, tuple[time, ...]]) -> tuple[time, ...]:
+    """The dose times of the plan segment in force today in the course's zone (the first segment
+    before the course starts)."""
+    if course_id not in cache:
+        times: tuple[time, ...] = ()
+        course = db.session.get(Course, course_id)
+        if course is not None:
+            plan = parse_plan(course.dose_plan)
+            segment = segment_for(plan, local_today(course)) or (plan[0] if plan else None)
+            times = segment.dose_times if segment is not None else ()
+        cache[course_id] = times
+    return cache[course_id]
+
+
+def _default_time(rule, dose_times: dict[str, tuple[time, ...]]) -> time | None:
+    if rule.kind == "dose":
+        times = _dose_times_today(rule.course_id, dose_times)
+        return times[rule.slot - 1] if 1 <= rule.slot <= len(times) else None
+    return DEFAULT_TIME.get(rule.kind)
+
+
+def _rule_out(
+    rule, next_item: dict | None, zones: dict[str, str], dose_times: dict[str, tuple[time, ...]] | None = None
+) -> dict:
+    default_time = _default_time(rule, {} if dose_times is None else dose_times)
     offset = rule.offset_minutes if rule.offset_minutes is not None else DEFAULT_OFFSET.get(rule.kind)
     lead_days = offset // MINUTES_PER_DAY if rule.kind in LEAD_DAY_KINDS and offset is not None else None
     weekday = None
@@ -208,7 +247,11 @@ class Reminders(MethodView):
         now = utcnow()
         nxt = service.next_occurrences(patient_id, now)
         zones: dict[str, str] = {}
-        return [_rule_out(rule, nxt.get(rule.id), zones) for rule in service.rules_for_patient(patient_id)]
+        dose_times: dict[str, tuple[time, ...]] = {}
+        return [
+            _rule_out(rule, nxt.get(rule.id), zones, dose_times)
+            for rule in service.rules_for_patient(patient_id)
+        ]
 
 
 @blp.route("/reminders/settings")
@@ -313,11 +356,31 @@ class Snooze(MethodView):
     @auth_required
     @blp.arguments(ReminderSnoozeSchema)
     @blp.response(201, ReminderOccurrenceSchema)
+    @blp.alt_response(200, schema=ReminderOccurrenceSchema, description="A replay: the existing repeat.")
     @blp.alt_response(404, description=NOT_FOUND)
+    @blp.alt_response(
+        409,
+        description="Switched off, the dose is already logged, the occurrence was cancelled or has not "
+        "gone out yet, or (without occurrence_id) nothing has gone out yet for a kind that needs it.",
+    )
+    @blp.alt_response(422, description="Bad minutes / occurrence_id, or the occurrence is too old.")
     def post(self, data: dict, reminder_id: str):
-        """Repeat this reminder once, `minutes` (5–60) from now."""
+        """Repeat this reminder once, `minutes` (5–60) from now.
+
+        With `occurrence_id` the repeat is keyed on that occurrence: the first call answers 201, a
+        replay 200 with the same repeat. It is refused when the dose is already logged (409) or the
+        occurrence's grace window ended more than an hour ago (422).
+        """
         rule = _rule_or_404(reminder_id)
-        occurrence = service.snooze(rule, data["minutes"])
+        occurrence_id = data.get("occurrence_id")
+        try:
+            occurrence, created = service.snooze(
+                rule, data["minutes"], occurrence_id=str(occurrence_id) if occurrence_id else None
+            )
+        except service.SnoozeRefused as refused:
+            if refused.status == 422 and refused.field:
+                _field_error(refused.field, refused.message)
+            abort(refused.status, message=refused.message)
         item = {
             "rule": rule,
             "occurrence": occurrence,
@@ -326,4 +389,4 @@ class Snooze(MethodView):
             "data": occurrence.data,
             "status": occurrence.status,
         }
-        return _occurrence_out(item, {})
+        return _occurrence_out(item, {}), (201 if created else 200)

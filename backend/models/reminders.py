@@ -115,12 +115,20 @@ class ReminderOccurrence(db.Model):
 
 
 class PushSubscription(db.Model):
-    """A browser's PushSubscription; the endpoint is unique across patients (upsert re-assigns)."""
+    """A browser's PushSubscription; the endpoint is unique across patients (upsert re-assigns).
+
+    `device_id` is the device (bearer token) that registered it: unlinking that device deletes its
+    subscriptions (ON DELETE CASCADE), so a removed phone stops getting reminders at once. NULL only
+    for rows from before the column existed; the app re-registers at every start, which fills it.
+    """
 
     __tablename__ = "push_subscriptions"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    device_id: Mapped[str | None] = mapped_column(
+        ForeignKey("device_tokens.id", ondelete="CASCADE"), nullable=True, index=True
+    )
     endpoint: Mapped[str] = mapped_column(String(2048), unique=True)
     p256dh: Mapped[str] = mapped_column(String(128))
     auth: Mapped[str] = mapped_column(String(64))

@@ -49,6 +49,9 @@ DEFAULT_OFFSET: dict[str, int | None] = {
 }
 # Kinds a new course gets switched off: the patient opts in (the mood check-in is sensitive).
 DEFAULT_ENABLED: dict[str, bool] = {"mood_checkin": False}
+# DOSE-10 (30-day prescriptions) is a US iPLEDGE / UK-EU PPP rule: the refill reminder starts on only
+# under those programmes; elsewhere the patient can still turn it on.
+REFILL_PROGRAMMES = frozenset({"us_ipledge", "eu_ppp"})
 DEFAULT_WEEKDAY: dict[str, int] = {"mood_checkin": 6}  # date.weekday(): 0 = Monday … 6 = Sunday
 # How long a reminder stays useful after it was due: later than that it is recorded as missed.
 GRACE: dict[str, timedelta] = {
@@ -412,6 +415,13 @@ _BUILDERS = {
     "refill": _refill,
     "mood_checkin": _mood_checkin,
 }
+
+
+def default_enabled(kind: str, course: CourseSnapshot) -> bool:
+    """Whether a new rule of `kind` starts switched on for this course."""
+    if kind == "refill":
+        return course.programme in REFILL_PROGRAMMES
+    return DEFAULT_ENABLED.get(kind, True)
 
 
 def rule_kinds_for(course: CourseSnapshot) -> list[tuple[str, int]]:

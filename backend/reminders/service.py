@@ -19,15 +19,15 @@ from sqlalchemy import and_, or_, select, update
 
 from backend.course.plan import parse_plan
 from backend.extensions import db
-from backend.models import Appointment, Course, ReminderOccurrence, ReminderRule, ReminderSettings
+from backend.models import Appointment, Course, DoseLog, ReminderOccurrence, ReminderRule, ReminderSettings
 from backend.models.types import utcnow
 from backend.reminders.occurrences import (
-    DEFAULT_ENABLED,
     GRACE,
     AppointmentSnapshot,
     CourseSnapshot,
     OccurrenceSpec,
     RuleSnapshot,
+    default_enabled,
     generate,
     rule_kinds_for,
 )
@@ -112,7 +112,8 @@ def quiet_hours(patient_id: str) -> QuietHours | None:
 def ensure_rules(course: Course, snapshot: CourseSnapshot | None = None) -> list[ReminderRule]:
     """Create the rules the course should have (never deletes: a kind that stops applying yields nothing).
 
-    A new rule starts enabled unless its kind is opt-in (`DEFAULT_ENABLED`, e.g. the mood check-in).
+    A new rule starts enabled unless its kind is opt-in (`occurrences.default_enabled`: the mood
+    check-in always, the refill reminder outside the iPLEDGE / PPP programmes).
     """
     snapshot = snapshot or course_snapshot(course)
     rules = list(db.session.scalars(select(ReminderRule).where(ReminderRule.course_id == course.id)))
@@ -124,7 +125,7 @@ def ensure_rules(course: Course, snapshot: CourseSnapshot | None = None) -> list
                 course_id=course.id,
                 kind=kind,
                 slot=slot,
-                enabled=DEFAULT_ENABLED.get(kind, True),
+                enabled=default_enabled(kind, snapshot),
             )
             db.session.add(rule)
             rules.append(rule)
@@ -406,33 +407,159 @@ def next_occurrences(patient_id: str, now: datetime, look_ahead: timedelta = tim
 # -- one-offs ------------------------------------------------------------------------------------------
 
 
-def snooze(rule: ReminderRule, minutes: int, now: datetime | None = None) -> ReminderOccurrence:
-    """Schedule a one-off repeat of the rule's latest reminder `minutes` from now."""
+# Kinds whose text and actions need an occurrence's data (the dose's date, slot and mg; the
+# appointment's time; the test date of a pick-up window): without a stored or computable occurrence
+# there is nothing to repeat (409). The other kinds' texts read fine from the course alone.
+NEEDS_OCCURRENCE = frozenset({"dose", "dose_followup", "appointment", "fasting", "pickup_window"})
+# Without occurrence_id and with nothing sent yet, the occurrence is computed within this window.
+SNOOZE_LOOKAROUND = timedelta(days=1)
+DOSE_KINDS = ("dose", "dose_followup")
+# A reminder can be snoozed until an hour after its grace window ended; later it is of no use (422).
+SNOOZE_STALE_AFTER = timedelta(hours=1)
+
+
+class SnoozeRefused(Exception):
+    """A snooze that cannot be done: `status` is the HTTP status, `field` the request field to name."""
+
+    def __init__(self, status: int, message: str, field: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.field = field
+
+
+def _dose_logged(course_id: str | None, day: str | None, slot: int | None) -> bool:
+    if not course_id or not day or slot is None:
+        return False
+    try:
+        when = date.fromisoformat(day)
+    except (TypeError, ValueError):
+        return False
+    return (
+        db.session.scalar(
+            select(DoseLog.id).where(
+                DoseLog.course_id == course_id, DoseLog.date == when, DoseLog.slot == slot
+            )
+        )
+        is not None
+    )
+
+
+def _one_off(rule: ReminderRule, key: str, data: dict, minutes: int, now: datetime) -> dict:
+    fires = now + timedelta(minutes=minutes)
+    return {
+        "id": str(uuid.uuid4()),
+        "rule_id": rule.id,
+        "patient_id": rule.patient_id,
+        "occurrence_key": key,
+        "kind": rule.kind,
+        "fires_at": fires,
+        "expires_at": fires + GRACE["snooze"],
+        "status": "pending",
+        "attempts": 0,
+        "data": data,
+        "one_off": True,
+        "created_at": now,
+    }
+
+
+def _by_key(rule_id: str, key: str) -> ReminderOccurrence | None:
+    return db.session.scalars(
+        select(ReminderOccurrence).where(
+            ReminderOccurrence.rule_id == rule_id, ReminderOccurrence.occurrence_key == key
+        )
+    ).first()
+
+
+def snooze(
+    rule: ReminderRule, minutes: int, now: datetime | None = None, occurrence_id: str | None = None
+) -> tuple[ReminderOccurrence, bool]:
+    """Schedule a one-off repeat `minutes` from now; returns (the repeat, created).
+
+    With `occurrence_id` (the occurrence the patient saw) the repeat's key is `snooze:<occurrence_id>`,
+    so the unique (rule_id, occurrence_key) makes a double tap or an outbox replay return the first
+    repeat (created = False) instead of adding another. Refused (`SnoozeRefused`): an occurrence of
+    another rule (404); a switched-off rule, a dose slot already logged, an occurrence that has not
+    gone out yet or was cancelled (409); one whose grace window ended more than SNOOZE_STALE_AFTER ago
+    (422). Without it the rule's latest reminder is repeated (a new key each time); when none has gone
+    out yet its data is computed (the occurrence due nearest now), and a kind in NEEDS_OCCURRENCE
+    with none around now is a 409 (its text needs an occurrence's data). A switched-off rule: 409.
+    """
     now = now or utcnow()
+    if occurrence_id is not None:
+        return _snooze_occurrence(rule, minutes, now, occurrence_id)
+    if not rule.enabled:
+        raise SnoozeRefused(409, "This reminder is switched off; turn it on before snoozing it.")
     latest = db.session.scalars(
         select(ReminderOccurrence)
         .where(ReminderOccurrence.rule_id == rule.id, ReminderOccurrence.fires_at <= now)
         .order_by(ReminderOccurrence.fires_at.desc())
         .limit(1)
     ).first()
-    data = dict(latest.data or {}) if latest is not None else {"course_id": rule.course_id}
     if latest is not None:
+        data = dict(latest.data or {})
         data.setdefault("snoozed_from", latest.id)  # a snooze of a snooze keeps the first tag
-    fires = now + timedelta(minutes=minutes)
-    occurrence = ReminderOccurrence(
-        rule_id=rule.id,
-        patient_id=rule.patient_id,
-        occurrence_key=f"snooze:{uuid.uuid4()}",
-        kind=rule.kind,
-        fires_at=fires,
-        expires_at=fires + GRACE["snooze"],
-        status="pending",
-        data=data,
-        one_off=True,
-    )
-    db.session.add(occurrence)
+    else:
+        computed = _computed_data(rule, now)
+        if computed is None and rule.kind in NEEDS_OCCURRENCE:
+            raise SnoozeRefused(
+                409,
+                f"Nothing to snooze: no {rule.kind.replace('_', ' ')} reminder is due around now, "
+                "so there is no notification to repeat.",
+            )
+        data = computed or {"course_id": rule.course_id}
+    row = _one_off(rule, f"snooze:{uuid.uuid4()}", data, minutes, now)
+    _insert_ignore([row])
     db.session.commit()
-    return occurrence
+    return db.session.get(ReminderOccurrence, row["id"]), True
+
+
+def _computed_data(rule: ReminderRule, now: datetime) -> dict | None:
+    """The data of the rule's occurrence nearest now when none was stored yet: the latest one due in
+    the last day, else the next one in the coming day (None when there is neither)."""
+    course = db.session.get(Course, rule.course_id)
+    if course is None:
+        return None
+    specs = generate(
+        rule_snapshot(rule),
+        course_snapshot(course, now),
+        appointment_snapshots(course.id),
+        quiet_hours(rule.patient_id),
+        now - SNOOZE_LOOKAROUND,
+        now + SNOOZE_LOOKAROUND,
+    )
+    past = [s for s in specs if s.fires_at <= now]
+    spec = past[-1] if past else (specs[0] if specs else None)
+    return dict(spec.data) if spec is not None else None
+
+
+def _snooze_occurrence(
+    rule: ReminderRule, minutes: int, now: datetime, occurrence_id: str
+) -> tuple[ReminderOccurrence, bool]:
+    origin = db.session.get(ReminderOccurrence, occurrence_id)
+    if origin is None or origin.rule_id != rule.id or origin.patient_id != rule.patient_id:
+        raise SnoozeRefused(404, "No such occurrence of this reminder.", "occurrence_id")
+    key = f"snooze:{origin.id}"
+    existing = _by_key(rule.id, key)
+    if existing is not None:
+        return existing, False  # a replay: the repeat already exists
+    if not rule.enabled:
+        raise SnoozeRefused(409, "This reminder is switched off; turn it on before snoozing it.")
+    data = dict(origin.data or {})
+    if rule.kind in DOSE_KINDS and _dose_logged(data.get("course_id"), data.get("date"), data.get("slot")):
+        raise SnoozeRefused(409, "This dose is already logged; there is nothing to remind you of.")
+    if origin.status == "cancelled":
+        raise SnoozeRefused(409, "This reminder was cancelled, so it cannot be snoozed.")
+    if origin.fires_at > now:
+        raise SnoozeRefused(409, "This reminder has not gone out yet, so it cannot be snoozed.")
+    if now > origin.expires_at + SNOOZE_STALE_AFTER:
+        raise SnoozeRefused(422, "This reminder is too old to snooze: its time has passed.", "occurrence_id")
+    data.setdefault("snoozed_from", origin.id)  # a snooze of a snooze keeps the first tag
+    row = _one_off(rule, key, data, minutes, now)
+    _insert_ignore([row])  # ON CONFLICT DO NOTHING: a concurrent replay inserts nothing
+    db.session.commit()
+    occurrence = _by_key(rule.id, key)
+    return occurrence, occurrence.id == row["id"]
 
 
 def local_window(zone_name: str, first: date, last: date) -> tuple[datetime, datetime]:

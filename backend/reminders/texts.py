@@ -66,8 +66,8 @@ def render(kind: str, data: dict[str, Any]) -> tuple[str, str]:
     if kind == "dose_followup":
         return (
             f"Not marked yet: your {data.get('dose_time', '')} capsule",
-            "If you missed it, take it now unless your next dose is nearly due - then skip it. "
-            "Never take two doses at once.",  # DOSE-8
+            "Forgot it? Take it now - but if the next one is almost due, leave this one out and "
+            "carry on as planned. Never take two doses at once.",  # DOSE-8
         )
     if kind == "appointment":
         name = APPOINTMENT_NAMES.get(data.get("appointment_kind", "other"), "appointment")
@@ -86,7 +86,7 @@ def render(kind: str, data: dict[str, Any]) -> tuple[str, str]:
         fast_from = data.get("fast_from", "tonight")
         return (  # MON-3
             f"Fasting blood test tomorrow at {at}",
-            f"If your clinic asked you to fast, have only water from {fast_from}.",
+            f"Did the clinic tell you to fast? Then drink only water from {fast_from} until the test.",
         )
     if kind == "pickup_window":
         return (

@@ -12,6 +12,7 @@ from backend.auth import hash_secret, issue_device_token
 from backend.extensions import db
 from backend.models import Course, DeviceToken, DoseLog, LinkCode, Patient
 from backend.models.types import utcnow
+from backend.reminders import export as reminder_export
 
 # Crockford-style alphabet: no I, L, O, U, 0 or 1 to misread.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -110,8 +111,8 @@ def export_patient(patient_id: str) -> dict[str, Any]:
     return data
 
 
-# Other aggregates (reminders, push subscriptions, appointments) add their sections here.
-EXPORT_SECTIONS: dict[str, Any] = {}
+# Other aggregates add their sections here: section name → exporter(patient_id) → JSON-ready data.
+EXPORT_SECTIONS: dict[str, Any] = {**reminder_export.SECTIONS}
 
 
 def erase_patient(patient_id: str) -> None:

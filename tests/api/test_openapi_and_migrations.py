@@ -150,3 +150,62 @@ def test_foreign_keys_are_enforced(app):
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+def test_sqlite_table_rebuilds_keep_the_rows_that_reference_the_table(tmp_path):
+    """Batch mode rebuilds push_subscriptions on SQLite (copy, DROP, rename) to add device_id's foreign
+    key. With foreign keys enforced the DROP would cascade into reminder_deliveries; env.py switches
+    them off for the migration, checks them afterwards and switches them on again."""
+    from flask_migrate import downgrade, upgrade
+
+    from backend import create_app
+    from backend.config import TestConfig
+
+    app = create_app(
+        {
+            **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+            "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "migrate.db"),
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+        }
+    )
+    before_device = "5e9f61b81680"
+    t = "2026-01-01 00:00:00"
+    seed = [
+        "INSERT INTO patients VALUES ('p1', :t)",
+        "INSERT INTO device_tokens VALUES ('d1', 'p1', 'h', NULL, :t, NULL)",
+        "INSERT INTO courses VALUES ('c1', 'p1', '2026-01-01', 70, NULL, 'UTC', 'standard', 'eu_ppp', 1, "
+        "'[]', NULL, :t, :t)",
+        "INSERT INTO reminder_rules (id, patient_id, course_id, kind, slot, enabled, created_at, "
+        "updated_at) VALUES ('r1', 'p1', 'c1', 'dose', 1, 1, :t, :t)",
+        "INSERT INTO reminder_occurrences (id, rule_id, patient_id, occurrence_key, kind, fires_at, "
+        "expires_at, status, attempts, data, one_off, created_at) "
+        "VALUES ('o1', 'r1', 'p1', 'k', 'dose', :t, :t, 'sent', 1, '{}', 0, :t)",
+        "INSERT INTO push_subscriptions (id, patient_id, endpoint, p256dh, auth, created_at, "
+        "last_seen_at, failure_count) VALUES ('s1', 'p1', 'https://push.example/1', 'k', 'a', :t, :t, 0)",
+        "INSERT INTO reminder_deliveries (id, occurrence_id, subscription_id, status, attempts, "
+        "created_at) VALUES ('x1', 'o1', 's1', 'sent', 1, :t)",
+    ]
+
+    def counts() -> tuple[int, int]:
+        with db.engine.connect() as conn:
+            subs = conn.execute(text("SELECT count(*) FROM push_subscriptions")).scalar()
+            deliveries = conn.execute(text("SELECT count(*) FROM reminder_deliveries")).scalar()
+        return subs, deliveries
+
+    with app.app_context():
+        upgrade(revision=before_device)
+        with db.engine.begin() as conn:
+            for statement in seed:
+                conn.execute(text(statement), {"t": t})
+        upgrade()
+        assert counts() == (1, 1)
+        with db.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("SELECT device_id FROM push_subscriptions")).scalar() is None
+            fks = conn.execute(text("PRAGMA foreign_key_list(push_subscriptions)")).all()
+            assert ("device_tokens", "device_id", "CASCADE") in {(f[2], f[3], f[6]) for f in fks}
+        downgrade(revision=before_device)
+        assert counts() == (1, 1)
+        with db.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        db.engine.dispose()

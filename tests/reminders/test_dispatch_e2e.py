@@ -177,7 +177,7 @@ def test_follow_up_is_sent_when_the_dose_is_not_logged(patient, push_service, ma
     payload = push_service.received()[1]
     assert "08:00" in payload["title"]
     assert "Never take two doses at once" in payload["body"]  # DOSE-8
-    assert "next dose is nearly due" in payload["body"]
+    assert "if the next one is almost due, leave this one out" in payload["body"]
 
 
 def test_no_follow_up_after_the_dose_is_logged(patient, push_service, materialise, tick, occurrences):
@@ -337,8 +337,11 @@ def test_snooze_sends_a_one_off_with_the_original_tag(
     [original] = push_service.received()
     with app.app_context():
         rule = db.session.get(ReminderRule, original["reminder_id"])
-        snoozed = service.snooze(rule, 10, now=DOSE_DUE + timedelta(minutes=1))
+        snoozed, created = service.snooze(
+            rule, 10, now=DOSE_DUE + timedelta(minutes=1), occurrence_id=original["occurrence_id"]
+        )
         snooze_id = snoozed.id
+        assert created and snoozed.occurrence_key == f"snooze:{original['occurrence_id']}"
         db.session.remove()
     tick(DOSE_DUE + timedelta(minutes=10))
     assert len(push_service.received()) == 1  # not due yet

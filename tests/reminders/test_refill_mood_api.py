@@ -200,7 +200,28 @@ def test_another_patients_refill_and_mood_reminders_are_404(make_patient):
 def test_snoozing_before_any_reminder_went_out_still_renders(patient, kind):
     running_course(patient)
     target = rule(patient, kind)
+    if kind == "mood_checkin":  # opt-in: a switched-off reminder cannot be snoozed
+        off = patient.post(f"{API}/reminders/{target['id']}/snooze", json={"minutes": 10})
+        assert off.status_code == 409 and "switched off" in off.get_json()["message"]
+        assert patient.patch(f"{API}/reminders/{target['id']}", json={"enabled": True}).status_code == 200
     response = patient.post(f"{API}/reminders/{target['id']}/snooze", json={"minutes": 10})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["kind"] == kind and body["title"] and body["body"]
+
+
+@pytest.mark.parametrize(
+    ("programme", "prevention", "on"),
+    [("us_ipledge", True, True), ("eu_ppp", True, True), ("eu_ppp", False, True), ("none", False, False)],
+)
+def test_refill_starts_on_only_under_ipledge_or_ppp(patient, programme, prevention, on):
+    """DOSE-10 (30-day prescriptions) is an iPLEDGE / PPP rule; elsewhere the patient may opt in."""
+    running_course(patient, programme=programme, pregnancy_prevention=prevention)
+    refill = rule(patient, "refill")
+    assert refill["enabled"] is on
+    assert (refill["next"] is not None) is on
+    assert bool(upcoming(patient, "refill")) is on
+    if not on:
+        body = patient.patch(f"{API}/reminders/{refill['id']}", json={"enabled": True}).get_json()
+        assert body["enabled"] is True and body["next"]["kind"] == "refill"
+        assert upcoming(patient, "refill")

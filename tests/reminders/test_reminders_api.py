@@ -361,3 +361,50 @@ def test_post_course_reminders_one_month_after_the_last_capsule(patient):
     assert "dose" not in kinds  # the course is over
     for kind in ("final_pregnancy_test", "contraception_end"):
         assert datetime.fromisoformat(kinds[kind]["local_time"]).date() == due
+
+
+def test_dose_rules_report_the_plan_time_in_force_today(patient):
+    start = today() - timedelta(days=10)
+    current_course(
+        patient,
+        start_date=start.isoformat(),
+        dose_plan=[
+            {
+                "from_date": start.isoformat(),
+                "daily_mg": 40,
+                "doses_per_day": 2,
+                "dose_times": ["08:00", "20:00"],
+            },
+            {
+                "from_date": (today() - timedelta(days=2)).isoformat(),
+                "daily_mg": 60,
+                "doses_per_day": 2,
+                "dose_times": ["07:15", "19:30"],
+            },
+            {
+                "from_date": (today() + timedelta(days=5)).isoformat(),
+                "daily_mg": 40,
+                "doses_per_day": 1,
+                "dose_times": ["09:00"],
+            },
+        ],
+    )
+    dose1, dose2 = rule(patient, "dose", 1), rule(patient, "dose", 2)
+    assert (dose1["default_time"], dose2["default_time"]) == ("07:15", "19:30")
+    assert dose1["time"] is None
+    body = patient.patch(f"{API}/reminders/{dose1['id']}", json={"time": "06:45"}).get_json()
+    assert body["time"] == "06:45" and body["default_time"] == "07:15"  # the override does not hide it
+    assert rule(patient, "appointment")["default_time"] == "19:00"  # other kinds keep their default
+
+
+def test_dose_default_time_before_the_course_starts_is_the_first_segments(patient):
+    start = today() + timedelta(days=14)
+    patient.create_course(
+        start_date=start.isoformat(),
+        timezone="Pacific/Auckland",
+        dose_plan=[
+            {"from_date": start.isoformat(), "daily_mg": 20, "doses_per_day": 1, "dose_times": ["21:10"]}
+        ],
+    )
+    [dose] = [r for r in patient.get(f"{API}/reminders").get_json() if r["kind"] == "dose"]
+    assert dose["slot"] == 1 and dose["default_time"] == "21:10"

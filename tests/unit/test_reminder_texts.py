@@ -42,21 +42,61 @@ def test_every_kind_cites_documented_facts():
     assert {"MOOD-1", "RED-1"} <= set(texts.FACTS["mood_checkin"])
 
 
+# Every text a reminder can show: each kind's sample plus the variants that change the wording.
+TEXT_CASES = [
+    *SAMPLE_DATA.items(),
+    ("dose", {"mg": 40, "slot": 1, "slots_today": 1, "with_meal": False, "date": "2026-03-10"}),
+    ("appointment", {**SAMPLE_DATA["appointment"], "when": "tomorrow", "place": "Lab", "fasting": True}),
+    ("final_pregnancy_test", {"estimated": False}),
+    ("refill", {}),
+    ("mood_checkin", {"date": "2026-04-26", "after_course": True}),
+    ("test", {}),
+]
+N_WORDS = 7
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def copied_runs(text: str, source: str, n: int = N_WORDS) -> list[str]:
+    """The runs of `n` words of `text` that appear verbatim in `source`."""
+    src = _words(source)
+    grams = {tuple(src[i : i + n]) for i in range(len(src) - n + 1)}
+    w = _words(text)
+    return [" ".join(w[i : i + n]) for i in range(len(w) - n + 1) if tuple(w[i : i + n]) in grams]
+
+
+def test_text_cases_cover_every_reminder_kind():
+    assert {kind for kind, _ in TEXT_CASES} >= set(_BUILDERS) | {"test"}
+
+
+def test_the_copy_check_catches_a_copied_run():
+    source = "Missed dose: never take two doses at once. Take it when remembered unless it is late."
+    assert copied_runs("Remember: take it when remembered unless it is late!", source) == [
+        "take it when remembered unless it is",
+        "it when remembered unless it is late",
+    ]
+    assert copied_runs("Never take two doses at once.", source) == []  # 6 words are not a run
+
+
 @pytest.mark.skipif(not FACTS_FILE.is_file(), reason="shared clinical-facts.md not available")
-@pytest.mark.parametrize("kind", ["refill", "mood_checkin"])
-def test_notification_texts_are_in_our_own_words(kind):
-    """No 7-word run of clinical-facts.md appears verbatim in a notification (as for content texts)."""
+@pytest.mark.parametrize(
+    ("kind", "data"), TEXT_CASES, ids=[f"{k}-{i}" for i, (k, _) in enumerate(TEXT_CASES)]
+)
+def test_notification_texts_are_in_our_own_words(kind, data):
+    """No 7-word run of clinical-facts.md appears verbatim in any notification (as for content texts)."""
+    title, body = texts.render(kind, data)
+    assert title and (body or kind not in texts.FACTS)
+    assert copied_runs(f"{title} {body}", FACTS_FILE.read_text(encoding="utf-8")) == []
 
-    def words(text: str) -> list[str]:
-        return re.findall(r"[a-z0-9]+", text.lower())
 
-    n = 7
-    source = words(FACTS_FILE.read_text(encoding="utf-8"))
-    grams = {tuple(source[i : i + n]) for i in range(len(source) - n + 1)}
-    title, body = texts.render(kind, SAMPLE_DATA[kind])
-    w = words(f"{title} {body}")
-    copied = [" ".join(w[i : i + n]) for i in range(len(w) - n + 1) if tuple(w[i : i + n]) in grams]
-    assert copied == []
+def test_reworded_texts_keep_their_meaning():
+    _, followup = texts.render("dose_followup", SAMPLE_DATA["dose_followup"])  # DOSE-8
+    assert "Take it now" in followup and "almost due, leave this one out" in followup
+    assert "Never take two doses at once" in followup
+    _, fasting = texts.render("fasting", SAMPLE_DATA["fasting"])  # MON-3
+    assert "clinic tell you to fast" in fasting and "only water from 01:30" in fasting
 
 
 def test_refill_text_names_the_day_and_gives_no_dose_advice():

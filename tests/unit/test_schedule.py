@@ -362,8 +362,17 @@ def test_mood_checkin_respects_quiet_hours():
 
 
 def test_every_course_gets_refill_and_an_opt_in_mood_checkin():
-    from backend.reminders.occurrences import DEFAULT_ENABLED, rule_kinds_for
+    from backend.reminders.occurrences import default_enabled, rule_kinds_for
 
     for c in (course(), course(pregnancy_prevention=False, programme="none")):
         assert {("refill", 0), ("mood_checkin", 0)} <= set(rule_kinds_for(c))
-    assert DEFAULT_ENABLED.get("mood_checkin") is False and DEFAULT_ENABLED.get("refill", True) is True
+        assert default_enabled("mood_checkin", c) is False
+        assert default_enabled("dose", c) is True
+
+
+@pytest.mark.parametrize(("programme", "on"), [("us_ipledge", True), ("eu_ppp", True), ("none", False)])
+def test_refill_starts_on_only_under_a_30_day_supply_programme(programme, on):
+    """DOSE-10 is an iPLEDGE / PPP rule: elsewhere the refill reminder is opt-in."""
+    from backend.reminders.occurrences import default_enabled
+
+    assert default_enabled("refill", course(programme=programme, pregnancy_prevention=False)) is on
