@@ -231,24 +231,41 @@ def test_taken_offline_is_queued_and_sent_once_back_online(page, context, live_a
     assert len(doses_on_server(live_app, session)) == 1
 
 
-def test_snooze_from_the_notification_schedules_a_repeat(page, context, live_app):
-    session, _ = ready_for_push(page, context, live_app)
-    payload = dose_payload(live_app, session)
-    before = datetime.now(UTC)
-
-    assert click(page, "snooze", payload) == "sent"
-    assert outbox_of(page) == []
+def snooze_repeats(live_app, session: dict, payload: dict, before: datetime) -> list[dict]:
     today = before.date()
     window = f"from={today - timedelta(days=1)}&to={today + timedelta(days=1)}"
     status, upcoming = live_app.api("GET", f"/reminders/upcoming?{window}", session["token"])
     assert status == 200, upcoming
-    repeats = [
+    return [
         o
         for o in upcoming
         if o["reminder_id"] == payload["reminder_id"]
         and timedelta(minutes=9) <= datetime.fromisoformat(o["fires_at"]) - before <= timedelta(minutes=11)
     ]
-    assert len(repeats) == 1, upcoming
+
+
+def test_snooze_from_the_notification_schedules_a_repeat(page, context, live_app):
+    """A payload without an occurrence id (nothing has gone out on this test server) snoozes the rule."""
+    session, _ = ready_for_push(page, context, live_app)
+    payload = {**dose_payload(live_app, session), "occurrence_id": None}
+    before = datetime.now(UTC)
+
+    assert click(page, "snooze", payload) == "sent"
+    assert outbox_of(page) == []
+    assert len(snooze_repeats(live_app, session, payload, before)) == 1
+
+
+def test_snooze_names_the_occurrence_the_patient_saw(page, context, live_app):
+    """The worker forwards the notification's occurrence id: the server refuses an unknown one (404), so
+    two taps create no repeat at all (without the id, each tap would snooze the rule again)."""
+    session, _ = ready_for_push(page, context, live_app)
+    payload = dose_payload(live_app, session)
+    before = datetime.now(UTC)
+
+    click(page, "snooze", payload)
+    click(page, "snooze", payload)
+    assert outbox_of(page) == []
+    assert snooze_repeats(live_app, session, payload, before) == []
 
 
 def test_tapping_a_notification_opens_the_right_screen(page, context, live_app):

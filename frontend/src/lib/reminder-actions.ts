@@ -40,13 +40,20 @@ export async function logTakenFromReminder(dose: DoseReminder): Promise<ActionOu
   return outcomeOf(await flushOutbox());
 }
 
-/** "Snooze": the server repeats the reminder once, `minutes` from now. */
-export async function snoozeReminder(reminderId: string, minutes = SNOOZE_MINUTES): Promise<ActionOutcome> {
+/**
+ * "Snooze": the server repeats the reminder once, `minutes` from now. With the occurrence the patient
+ * saw, a replay of the same snooze (double tap, outbox retry) returns the same repeat instead of a second.
+ */
+export async function snoozeReminder(
+  reminderId: string,
+  occurrenceId: string | null,
+  minutes = SNOOZE_MINUTES,
+): Promise<ActionOutcome> {
   await enqueue({
     id: crypto.randomUUID(),
     method: 'POST',
     path: `${API_BASE}/reminders/${encodeURIComponent(reminderId)}/snooze`,
-    body: { minutes },
+    body: occurrenceId ? { minutes, occurrence_id: occurrenceId } : { minutes },
     meta: null,
   });
   return outcomeOf(await flushOutbox());

@@ -35,7 +35,7 @@ export async function respondToClick(action: string, data: unknown): Promise<Cli
     if (dose) return retryWhenOnline(await logTakenFromReminder(dose));
   }
   if (action === 'snooze' && typeof payload.reminder_id === 'string' && payload.reminder_id) {
-    return retryWhenOnline(await snoozeReminder(payload.reminder_id));
+    return retryWhenOnline(await snoozeReminder(payload.reminder_id, payload.occurrence_id ?? null));
   }
   await openApp(path);
   return 'opened';
