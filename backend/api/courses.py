@@ -30,6 +30,9 @@ blp = Blueprint("courses", __name__, description="Courses, dose log, today and t
 blp.before_request(require_json_body)
 
 NOT_FOUND = "No such course."
+# Built once: instantiating a nested marshmallow schema deep-copies all of its fields.
+TODAY_SCHEMA = TodaySchema()
+TIMELINE_SCHEMA = TimelineSchema()
 
 # @auth_required sits above @blp.arguments: a call without a valid token is 401 before its body is read.
 
@@ -168,7 +171,7 @@ class Today(MethodView):
         """Where the patient is today: day, phase, today's capsules, progress, next milestones."""
         course = _course_or_404(course_id)
         day = query.get("date") or courses.local_today(course)
-        return computed_view("today", course, day, courses.today_view, TodaySchema())
+        return computed_view("today", course, day, courses.today_view, TODAY_SCHEMA)
 
 
 @blp.route("/courses/<string:course_id>/timeline")
@@ -182,4 +185,4 @@ class Timeline(MethodView):
         """The whole course: phases with what to expect, and dated milestones."""
         course = _course_or_404(course_id)
         day = query.get("date") or courses.local_today(course)
-        return computed_view("timeline", course, day, courses.timeline_view, TimelineSchema())
+        return computed_view("timeline", course, day, courses.timeline_view, TIMELINE_SCHEMA)
