@@ -18,7 +18,7 @@ from typing import Any
 from flask import Response, current_app, request
 from marshmallow import Schema
 
-from backend.models import Course
+from backend.services.courses import CourseVersion
 
 CACHE_SIZE = 2048
 
@@ -52,12 +52,15 @@ def _cache() -> ViewCache:
 
 def computed_view(
     kind: str,
-    course: Course,
+    course: CourseVersion,
     day: date,
-    build: Callable[[Course, date], dict[str, Any]],
+    build: Callable[[], dict[str, Any]],
     schema: Schema,
 ) -> Response:
-    """Serve `build(course, day)` dumped through `schema`, with ETag and per-process caching."""
+    """Serve `build()` (the view of `course` on `day`) dumped through `schema`, with ETag and caching.
+
+    Only the course's version is needed to answer from the cache; `build` loads the rest on a miss.
+    """
     key = (kind, course.id, course.updated_at.isoformat(), day.isoformat())
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     if etag in request.if_none_match:
@@ -65,7 +68,7 @@ def computed_view(
     else:
         body = _cache().get(key)
         if body is None:
-            body = json.dumps(schema.dump(build(course, day)), separators=(",", ":")).encode()
+            body = json.dumps(schema.dump(build()), separators=(",", ":")).encode()
             _cache().put(key, body)
         response = Response(body, mimetype="application/json")
     response.set_etag(etag)

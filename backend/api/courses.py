@@ -44,6 +44,13 @@ def _course_or_404(course_id: str) -> Course:
     return course
 
 
+def _version_or_404(course_id: str) -> courses.CourseVersion:
+    version = courses.course_version(current_patient_id(), course_id)
+    if version is None:
+        abort(404, message=NOT_FOUND)
+    return version
+
+
 def _dose_id_or_422(dose_id: str) -> str:
     try:
         return str(uuid.UUID(dose_id))
@@ -169,9 +176,11 @@ class Today(MethodView):
     @blp.alt_response(404, description=NOT_FOUND)
     def get(self, query: dict, course_id: str):
         """Where the patient is today: day, phase, today's capsules, progress, next milestones."""
-        course = _course_or_404(course_id)
-        day = query.get("date") or courses.local_today(course)
-        return computed_view("today", course, day, courses.today_view, TODAY_SCHEMA)
+        version = _version_or_404(course_id)
+        day = query.get("date") or courses.local_today(version)
+        return computed_view(
+            "today", version, day, lambda: courses.today_view(_course_or_404(course_id), day), TODAY_SCHEMA
+        )
 
 
 @blp.route("/courses/<string:course_id>/timeline")
@@ -183,6 +192,12 @@ class Timeline(MethodView):
     @blp.alt_response(404, description=NOT_FOUND)
     def get(self, query: dict, course_id: str):
         """The whole course: phases with what to expect, and dated milestones."""
-        course = _course_or_404(course_id)
-        day = query.get("date") or courses.local_today(course)
-        return computed_view("timeline", course, day, courses.timeline_view, TIMELINE_SCHEMA)
+        version = _version_or_404(course_id)
+        day = query.get("date") or courses.local_today(version)
+        return computed_view(
+            "timeline",
+            version,
+            day,
+            lambda: courses.timeline_view(_course_or_404(course_id), day),
+            TIMELINE_SCHEMA,
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -38,10 +38,33 @@ class DoseRejected(ValueError):
         self.reason = reason
 
 
-def local_today(course: Course, now: datetime | None = None) -> date:
+class HasTimezone(Protocol):
+    timezone: str
+
+
+def local_today(course: HasTimezone, now: datetime | None = None) -> date:
     """What "today" is for the patient, in the course's time zone (the one place that decides it)."""
     moment = now or datetime.now(ZoneInfo("UTC"))
     return moment.astimezone(ZoneInfo(course.timezone)).date()
+
+
+@dataclass(frozen=True)
+class CourseVersion:
+    """What the computed views need to find a cached answer: the course's zone and version."""
+
+    id: str
+    timezone: str
+    updated_at: datetime
+
+
+def course_version(patient_id: str, course_id: str) -> CourseVersion | None:
+    """One narrow query; None when the course is missing or belongs to someone else."""
+    row = db.session.execute(
+        select(Course.timezone, Course.updated_at).where(
+            Course.id == course_id, Course.patient_id == patient_id
+        )
+    ).first()
+    return None if row is None else CourseVersion(course_id, row.timezone, row.updated_at)
 
 
 def _plan_json(segments: list[dict]) -> list[dict]:
