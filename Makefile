@@ -60,10 +60,12 @@ browser:
 services:
 	scripts/ensure-services
 
+## Benchmarks (results: bench/RESULTS.md). The PWA's first-load weight is printed by `make build`.
 bench: install-dev build services
+	@command -v wrk >/dev/null || scripts/install-apt-packages wrk
 	$(BIN)/python bench/api_cost.py
-	$(BIN)/python bench/frontend_weight.py
 	$(BIN)/python bench/push_fanout.py
+	$(BIN)/python bench/claim_cost.py --postgres
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .ruff_cache
