@@ -220,7 +220,14 @@ def _insert_deliveries(rows: list[dict]) -> None:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    db.session.execute(insert(ReminderDelivery).values(rows).on_conflict_do_nothing())
+    # executemany, not one multi-VALUES statement: `.values(rows)` compiles 6 bind parameters per
+    # delivery into ONE statement, which PostgreSQL refuses past 65,535 parameters (~10,900 deliveries)
+    # and SQLite builds with the common 32,766 limit past ~5,400. The unique
+    # (occurrence_id, subscription_id) + ON CONFLICT DO NOTHING keeps a re-prepared claim idempotent.
+    db.session.execute(
+        insert(ReminderDelivery).on_conflict_do_nothing(index_elements=["occurrence_id", "subscription_id"]),
+        rows,
+    )
 
 
 def _finish(occ: ReminderOccurrence, status: str, error: str | None, sent_at: datetime | None = None) -> None:
@@ -293,6 +300,60 @@ def record_result(
     return "pending"  # transient, retries exhausted: try again on a later pass while still useful
 
 
+#: Ids per `WHERE id IN (…)` in the record step: far below every engine's bind-parameter limit
+#: (PostgreSQL 65,535; SQLite 32,766, or 999 before 3.32).
+ID_CHUNK = 900
+
+
+def _chunks(ids: list[str], size: int | None = None) -> list[list[str]]:
+    size = size or ID_CHUNK
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def _record_subscriptions(
+    sub_ids: list[str], results: list[PushResult], after: datetime, stats: TickStats
+) -> list[str]:
+    """Apply the push outcomes to the subscriptions; returns each result's delivery outcome, in order.
+
+    A subscription whose every result in this batch is a 2xx (the common case) is updated set-based:
+    one `UPDATE push_subscriptions … WHERE id IN (…)` per status code and chunk, exactly what
+    `record_result` would set. Any other subscription (a failure, gone, a retry — alone or mixed with
+    successes) is loaded and goes through `record_result` result by result, in order, as before.
+    """
+    positions: dict[str, list[int]] = {}
+    for i, sub_id in enumerate(sub_ids):
+        positions.setdefault(sub_id, []).append(i)
+    outcomes = ["failed"] * len(results)  # a subscription deleted meanwhile: as record_result(None, …)
+    ok_by_code: dict[int | None, list[str]] = {}
+    others: list[str] = []
+    for sub_id, where in positions.items():
+        if all(results[i].ok for i in where):
+            ok_by_code.setdefault(results[where[-1]].status_code, []).append(sub_id)  # last one wins
+        else:
+            others.append(sub_id)
+    for code, ids in ok_by_code.items():
+        for chunk in _chunks(ids):
+            updated = db.session.scalars(
+                update(PushSubscription)
+                .where(PushSubscription.id.in_(chunk))
+                .values(last_status=code, last_success_at=after, failure_count=0, last_error=None)
+                .returning(PushSubscription.id)
+                .execution_options(synchronize_session=False)
+            ).all()
+            for sub_id in updated:
+                for i in positions[sub_id]:
+                    outcomes[i] = "sent"
+    for chunk in _chunks(others):
+        subs = {
+            s.id: s
+            for s in db.session.scalars(select(PushSubscription).where(PushSubscription.id.in_(chunk)))
+        }
+        for sub_id in chunk:
+            for i in positions[sub_id]:
+                outcomes[i] = record_result(subs.get(sub_id), results[i], after, stats)
+    return outcomes
+
+
 def _send(occurrence_ids: list[str], sender: PushSender, now: datetime, stats: TickStats) -> None:
     rows = db.session.execute(
         select(ReminderDelivery, ReminderOccurrence, PushSubscription)
@@ -306,16 +367,10 @@ def _send(occurrence_ids: list[str], sender: PushSender, now: datetime, stats: T
     results = sender.send_many(messages)
 
     after = max(utcnow(), now)
-    subs = {
-        s.id: s
-        for s in db.session.scalars(
-            select(PushSubscription).where(PushSubscription.id.in_({sub_id for _, _, sub_id in keys}))
-        )
-    }
+    outcomes = _record_subscriptions([sub_id for _, _, sub_id in keys], results, after, stats)
     retry_in: dict[str, float] = {}
     groups: dict[tuple, list[str]] = {}  # same new values → one UPDATE … WHERE id IN (…)
-    for (delivery_id, occ_id, sub_id), result in zip(keys, results, strict=True):
-        outcome = record_result(subs.get(sub_id), result, after, stats)
+    for (delivery_id, occ_id, _), result, outcome in zip(keys, results, outcomes, strict=True):
         if outcome == "gone":
             continue  # the delivery row goes with the subscription (ON DELETE CASCADE)
         if outcome == "pending":
@@ -332,12 +387,13 @@ def _send(occurrence_ids: list[str], sender: PushSender, now: datetime, stats: T
         }
         if status == "sent":
             values["sent_at"] = after
-        db.session.execute(
-            update(ReminderDelivery)
-            .where(ReminderDelivery.id.in_(delivery_ids))
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
+        for chunk in _chunks(delivery_ids):
+            db.session.execute(
+                update(ReminderDelivery)
+                .where(ReminderDelivery.id.in_(chunk))
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
     db.session.flush()
 
     statuses: dict[str, set[str]] = {}
@@ -347,21 +403,32 @@ def _send(occurrence_ids: list[str], sender: PushSender, now: datetime, stats: T
         )
     ):
         statuses.setdefault(occ_id, set()).add(status)
-    for occ in db.session.scalars(
-        select(ReminderOccurrence).where(ReminderOccurrence.id.in_(occurrence_ids))
-    ):
-        if occ.id in retry_in and now + timedelta(seconds=retry_in[occ.id]) < occ.expires_at:
-            # Keep the claim; it runs out when the retry is due and a later pass takes it back.
-            occ.claimed_until = now + timedelta(seconds=retry_in[occ.id])
-            stats.retry_later += 1
-            continue
-        if "sent" in statuses.get(occ.id, set()):
-            _finish(occ, "sent", None, sent_at=after)
-            stats.sent += 1
-        else:
-            _fail_pending_deliveries(occ.id, "gave up")
-            _finish(occ, "failed", "no device accepted the reminder")
-            stats.failed += 1
+    # Fully sent and not waiting for a retry (the common case): one set-based UPDATE per chunk.
+    done = [o for o in occurrence_ids if o not in retry_in and "sent" in statuses.get(o, ())]
+    for chunk in _chunks(done):
+        stats.sent += db.session.execute(
+            update(ReminderOccurrence)
+            .where(ReminderOccurrence.id.in_(chunk))
+            .values(status="sent", sent_at=after, claimed_until=None, last_error=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    # The rest (retry later, partly retrying, nothing accepted) through the ORM, one by one.
+    done_set = set(done)
+    rest = [o for o in occurrence_ids if o not in done_set]
+    for chunk in _chunks(rest):
+        for occ in db.session.scalars(select(ReminderOccurrence).where(ReminderOccurrence.id.in_(chunk))):
+            if occ.id in retry_in and now + timedelta(seconds=retry_in[occ.id]) < occ.expires_at:
+                # Keep the claim; it runs out when the retry is due and a later pass takes it back.
+                occ.claimed_until = now + timedelta(seconds=retry_in[occ.id])
+                stats.retry_later += 1
+                continue
+            if "sent" in statuses.get(occ.id, set()):
+                _finish(occ, "sent", None, sent_at=after)
+                stats.sent += 1
+            else:
+                _fail_pending_deliveries(occ.id, "gave up")
+                _finish(occ, "failed", "no device accepted the reminder")
+                stats.failed += 1
     db.session.commit()
 
 
