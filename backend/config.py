@@ -42,6 +42,7 @@ class Config:
 
     FRONTEND_DIST = _env("FRONTEND_DIST", str(REPO_ROOT / "frontend" / "dist"))
     LINK_CODE_TTL_MINUTES = int(_env("LINK_CODE_TTL_MINUTES", "10"))
+    VIEW_CACHE_SIZE = int(_env("VIEW_CACHE_SIZE", "2048"))  # computed today/timeline bodies per process
 
     # Reminders and push (see backend/reminders, backend/push).
     SCHEDULER_TICK_SECONDS = int(_env("SCHEDULER_TICK_SECONDS", "20"))

@@ -5,7 +5,8 @@ dose log, and loads three endpoints with wrk in the same run:
   floor     GET /api/v1/version                (trivial JSON, no database)
   today     GET /api/v1/courses/{id}/today     (auth + course + dose log + projection)
   timeline  GET /api/v1/courses/{id}/timeline  (auth + course + dose log + phases and milestones)
-It prints requests/s, p50 and p99 for each and the ratio to the floor.
+It prints requests/s, p50 and p99 for each and the ratio to the floor, then the two views again
+with the view cache off (VIEW_CACHE_SIZE=0): the cost of recomputing them on every request.
 
     .venv/bin/python bench/api_cost.py [--seconds 8] [--connections 4] [--database-url URL]
 """
@@ -117,6 +118,34 @@ def run_wrk(url: str, token: str | None, seconds: int, connections: int) -> dict
     return {"rps": rps, "p50": latency("50"), "p99": latency("99")}
 
 
+def measure(
+    env: dict[str, str], paths: list[tuple[str, str, str | None]], seconds: int, connections: int
+) -> list[tuple[str, dict[str, float]]]:
+    """Serve the app with gunicorn (2 sync workers) under `env` and load each path with wrk."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        for _label, path, token in paths:  # warm up every worker
+            run_wrk(base + path, token, 1, connections)
+        return [(label, run_wrk(base + path, token, seconds, connections)) for label, path, token in paths]
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=8)
@@ -135,33 +164,17 @@ def main() -> int:
         "RATELIMIT_ENABLED": "0",
     }
     course_id, token = seed(env, args.days)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        targets = [
-            ("floor: GET /api/v1/version", base + "/api/v1/version", None),
-            ("GET /courses/{id}/today", f"{base}/api/v1/courses/{course_id}/today", token),
-            ("GET /courses/{id}/timeline", f"{base}/api/v1/courses/{course_id}/timeline", token),
-        ]
-        for _label, url, tok in targets:  # warm up every worker
-            run_wrk(url, tok, 1, args.connections)
-        results = [(label, run_wrk(url, tok, args.seconds, args.connections)) for label, url, tok in targets]
-    finally:
-        server.terminate()
-        server.wait(10)
+    paths = [
+        ("floor: GET /api/v1/version", "/api/v1/version", None),
+        ("GET /courses/{id}/today", f"/api/v1/courses/{course_id}/today", token),
+        ("GET /courses/{id}/timeline", f"/api/v1/courses/{course_id}/timeline", token),
+    ]
+    results = measure(env, paths, args.seconds, args.connections)
+    # The same views recomputed on every request (as after each dose write, or on a new day).
+    results += [
+        (label + " (uncached)", r)
+        for label, r in measure({**env, "VIEW_CACHE_SIZE": "0"}, paths[1:], args.seconds, args.connections)
+    ]
 
     floor = results[0][1]
     engine = "PostgreSQL" if args.database_url else "SQLite"

@@ -20,13 +20,11 @@ from marshmallow import Schema
 
 from backend.services.courses import CourseVersion
 
-CACHE_SIZE = 2048
-
 
 class ViewCache:
     """A thread-safe LRU of serialised JSON bodies."""
 
-    def __init__(self, size: int = CACHE_SIZE) -> None:
+    def __init__(self, size: int) -> None:
         self._size = size
         self._items: OrderedDict[tuple, bytes] = OrderedDict()
         self._lock = threading.Lock()
@@ -42,12 +40,16 @@ class ViewCache:
         with self._lock:
             self._items[key] = body
             self._items.move_to_end(key)
-            while len(self._items) > self._size:
+            while self._items and len(self._items) > self._size:
                 self._items.popitem(last=False)
 
 
 def _cache() -> ViewCache:
-    return current_app.extensions.setdefault("clearcourse.view_cache", ViewCache())
+    cache = current_app.extensions.get("clearcourse.view_cache")
+    if cache is None:
+        cache = ViewCache(current_app.config["VIEW_CACHE_SIZE"])
+        current_app.extensions["clearcourse.view_cache"] = cache
+    return cache
 
 
 def computed_view(

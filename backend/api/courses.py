@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
 
 from backend.api.cache import computed_view
 from backend.api.schemas.courses import (
@@ -49,6 +51,15 @@ def _version_or_404(course_id: str) -> courses.CourseVersion:
     if version is None:
         abort(404, message=NOT_FOUND)
     return version
+
+
+def _computed(
+    kind: str, course_id: str, query: dict, view: Callable[[Course, date], dict], schema: Schema
+) -> Response:
+    """A computed view of the course on the asked (or the patient's current) date, cached by version."""
+    version = _version_or_404(course_id)
+    day = query.get("date") or courses.local_today(version)
+    return computed_view(kind, version, day, lambda: view(_course_or_404(course_id), day), schema)
 
 
 def _dose_id_or_422(dose_id: str) -> str:
@@ -176,11 +187,7 @@ class Today(MethodView):
     @blp.alt_response(404, description=NOT_FOUND)
     def get(self, query: dict, course_id: str):
         """Where the patient is today: day, phase, today's capsules, progress, next milestones."""
-        version = _version_or_404(course_id)
-        day = query.get("date") or courses.local_today(version)
-        return computed_view(
-            "today", version, day, lambda: courses.today_view(_course_or_404(course_id), day), TODAY_SCHEMA
-        )
+        return _computed("today", course_id, query, courses.today_view, TODAY_SCHEMA)
 
 
 @blp.route("/courses/<string:course_id>/timeline")
@@ -192,12 +199,4 @@ class Timeline(MethodView):
     @blp.alt_response(404, description=NOT_FOUND)
     def get(self, query: dict, course_id: str):
         """The whole course: phases with what to expect, and dated milestones."""
-        version = _version_or_404(course_id)
-        day = query.get("date") or courses.local_today(version)
-        return computed_view(
-            "timeline",
-            version,
-            day,
-            lambda: courses.timeline_view(_course_or_404(course_id), day),
-            TIMELINE_SCHEMA,
-        )
+        return _computed("timeline", course_id, query, courses.timeline_view, TIMELINE_SCHEMA)

@@ -309,17 +309,30 @@ def test_views_change_when_the_log_changes(patient):
     url = f"{API}/courses/{course['id']}/today?date={iso(start)}"
     first = patient.get(url)
     etag = first.headers.get("ETag")
+    assert etag and first.headers["Cache-Control"] == "private, no-cache"
     assert first.get_json()["cumulative_mg"] == 0
-    if etag:
-        assert patient.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert patient.get(url, headers={"If-None-Match": etag}).status_code == 304
     dose_id = log(patient, course, start, 1)
-    second = patient.get(url, headers={"If-None-Match": etag} if etag else {})
+    second = patient.get(url, headers={"If-None-Match": etag})
     assert second.status_code == 200
     assert second.get_json()["cumulative_mg"] == 20
     assert second.get_json()["doses"][0]["dose_id"] == dose_id
     assert patient.delete(f"{API}/courses/{course['id']}/doses/{dose_id}").status_code == 204
     third = patient.get(url)
     assert third.get_json()["cumulative_mg"] == 0 and third.get_json()["doses"][0]["status"] == "pending"
+
+
+def test_views_change_when_the_course_changes_and_never_leak_across_patients(patient, make_patient):
+    course = patient.create_course()
+    url = f"{API}/courses/{course['id']}/timeline?date=2026-01-06"
+    first = patient.get(url)
+    etag = first.headers["ETag"]
+    assert patient.patch(f"{API}/courses/{course['id']}", json={"weight_kg": 80}).status_code == 200
+    second = patient.get(url, headers={"If-None-Match": etag})
+    assert second.status_code == 200 and second.headers["ETag"] != etag
+    assert second.get_json()["projected_last_dose_on"] > first.get_json()["projected_last_dose_on"]
+    other = make_patient()
+    assert_error(other.get(url, headers={"If-None-Match": second.headers["ETag"]}), 404)
 
 
 # ------------------------------------------------------------------ timeline

@@ -22,12 +22,15 @@ interface FieldProps {
   suffix?: string;
 }
 
-/** A labelled input with its hint and error wired up for screen readers. */
-export function Field({ id, label, hint, error, suffix, type = 'text', ...input }: FieldProps) {
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+/** The ids a control's aria-describedby names: its hint and its error, when shown. */
+function describedBy(id: string, hint?: ComponentChildren, error?: string): string | undefined {
+  return [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+}
+
+/** The hint and error paragraphs under a label or legend. */
+function HintAndError({ id, hint, error }: { id: string; hint?: ComponentChildren; error?: string }) {
   return (
-    <div class={error ? 'field field-invalid' : 'field'}>
-      <label for={id}>{label}</label>
+    <>
       {hint && (
         <p id={`${id}-hint`} class="hint">
           {hint}
@@ -38,6 +41,17 @@ export function Field({ id, label, hint, error, suffix, type = 'text', ...input 
           {error}
         </p>
       )}
+    </>
+  );
+}
+
+/** A labelled input with its hint and error wired up for screen readers. */
+export function Field({ id, label, hint, error, suffix, type = 'text', ...input }: FieldProps) {
+  const described = describedBy(id, hint, error);
+  return (
+    <div class={error ? 'field field-invalid' : 'field'}>
+      <label for={id}>{label}</label>
+      <HintAndError id={id} hint={hint} error={error} />
       <span class="input-row">
         <input id={id} name={id} type={type} aria-invalid={error ? 'true' : undefined} aria-describedby={described} {...input} />
         {suffix && <span class="suffix" aria-hidden="true">{suffix}</span>}
@@ -65,18 +79,9 @@ interface ChoicesProps<T extends string> {
 /** A radio group in a fieldset with a legend. */
 export function Choices<T extends string>({ name, legend, hint, error, choices, value, onChange }: ChoicesProps<T>) {
   return (
-    <fieldset class={error ? 'choices field-invalid' : 'choices'} aria-describedby={error ? `${name}-error` : hint ? `${name}-hint` : undefined}>
+    <fieldset class={error ? 'choices field-invalid' : 'choices'} aria-describedby={describedBy(name, hint, error)}>
       <legend>{legend}</legend>
-      {hint && (
-        <p id={`${name}-hint`} class="hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${name}-error`} class="error">
-          {error}
-        </p>
-      )}
+      <HintAndError id={name} hint={hint} error={error} />
       {choices.map((choice) => (
         <div class="choice" key={choice.value}>
           <input
@@ -154,20 +159,11 @@ interface TextAreaProps {
 
 /** A labelled multi-line input, wired like Field. */
 export function TextAreaField({ id, label, hint, error, value, onInput, maxLength, rows = 3 }: TextAreaProps) {
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const described = describedBy(id, hint, error);
   return (
     <div class={error ? 'field field-invalid' : 'field'}>
       <label for={id}>{label}</label>
-      {hint && (
-        <p id={`${id}-hint`} class="hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} class="error">
-          {error}
-        </p>
-      )}
+      <HintAndError id={id} hint={hint} error={error} />
       <textarea
         id={id}
         name={id}
@@ -194,7 +190,7 @@ interface CheckboxProps {
 
 /** A checkbox with its label (and optional hint or error) to the right. */
 export function Checkbox({ id, label, checked, onChange, hint, error, disabled }: CheckboxProps) {
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const described = describedBy(id, hint, error);
   return (
     <div class={error ? 'choice choice-check field-invalid' : 'choice choice-check'}>
       <input
