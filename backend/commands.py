@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from backend.reminders.runner import register_cli
+
 
 def register(app: Flask) -> None:
-    """Attach CLI command groups (reminders are added by backend.reminders.runner)."""
-    try:
-        from backend.reminders.runner import register_cli
-    except ImportError:
-        return
+    """Attach the CLI command groups (`flask reminders tick|run`)."""
     register_cli(app)
