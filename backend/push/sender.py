@@ -1,8 +1,14 @@
 """Send Web Push messages: many in flight over pooled connections, with the §2.4 error mapping.
 
-One :meth:`PushSender.send_many` call opens one aiohttp ``ClientSession`` (keep-alive pool with a
-connection limit), bounds requests in flight with a semaphore, and runs one task per message, so the
-back-off of one message never delays another. Each request is pywebpush's
+A :class:`PushSender` keeps, for its lifetime, one event loop in a daemon thread and one aiohttp
+``ClientSession`` (keep-alive pool with a connection limit, one SSL context), created lazily in the
+process that first sends (rebuilt after ``fork``, never shared across processes). Every blocking
+:meth:`PushSender.send_many` call, from any thread or from inside a running loop, runs on that loop,
+so consecutive batches reuse open (TLS) connections. Requests in flight are bounded by one semaphore
+shared by all calls, and there is one task per message, so the back-off of one message never delays
+another. :meth:`PushSender.close` releases the loop and pool (also done at interpreter exit).
+:meth:`PushSender.send_many_async` is for callers with their own loop: it uses a pool of its own
+for the duration of the call. Each request is pywebpush's
 ``WebPusher(...).send_async(...)`` (RFC 8291 ``aes128gcm`` encryption) with:
 
 * our cached VAPID ``Authorization`` header for the endpoint's origin (:class:`VapidKeys`),
@@ -35,15 +41,18 @@ import asyncio
 import base64
 import contextlib
 import email.utils
+import functools
 import hashlib
 import json
 import logging
+import os
 import random
 import re
 import ssl
+import threading
 import time
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -172,8 +181,90 @@ class _Attempt:
     body: str = ""
 
 
+def _make_session(concurrency: int, timeout: float, ca_bundle: str | None) -> aiohttp.ClientSession:
+    """A keep-alive pool (limit = concurrency) with our SSL context; call inside a running loop."""
+    ssl_context = ssl.create_default_context(cafile=ca_bundle) if ca_bundle else True
+    connector = aiohttp.TCPConnector(limit=concurrency, ssl=ssl_context, ttl_dns_cache=300)
+    return aiohttp.ClientSession(
+        connector=connector,
+        trust_env=False,
+        timeout=aiohttp.ClientTimeout(total=timeout),
+    )
+
+
+class _Runtime:
+    """One event loop in a daemon thread plus the aiohttp session used on it, for one process.
+
+    Holds no reference to its :class:`PushSender`, so ``weakref.finalize`` can close it when the
+    sender is garbage-collected or the interpreter exits.
+    """
+
+    def __init__(self, make_session: Callable[[], aiohttp.ClientSession], concurrency: int) -> None:
+        self.pid = os.getpid()
+        self._make_session = make_session
+        self._concurrency = concurrency
+        self.session: aiohttp.ClientSession | None = None  # only touched on the loop thread
+        self.semaphore: asyncio.Semaphore | None = None  # idem
+        self.closed = False
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self._run, name="push-sender-loop", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
+
+    def session_and_semaphore(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
+        """The shared session (re-created if it was closed) and semaphore; call on the loop thread."""
+        if self.session is None or self.session.closed:
+            self.session = self._make_session()
+        if self.semaphore is None:
+            self.semaphore = asyncio.Semaphore(self._concurrency)
+        return self.session, self.semaphore
+
+    async def _shutdown(self) -> None:
+        current = asyncio.current_task()
+        pending = [t for t in asyncio.all_tasks() if t is not current]
+        for task in pending:  # in-flight send_many calls: their callers get CancelledError
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+        if self.session is not None and not self.session.closed:
+            await self.session.close()
+        self.session = None
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Close the session, stop the loop and join its thread. Idempotent; a no-op after fork."""
+        if self.closed or os.getpid() != self.pid:
+            return
+        self.closed = True
+        if threading.current_thread() is self.thread:  # e.g. garbage-collected on the loop thread
+            task = self.loop.create_task(self._shutdown())
+            task.add_done_callback(lambda _t: self.loop.stop())
+            return
+        if not self.thread.is_alive() or self.loop.is_closed():
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(self._shutdown(), self.loop).result(timeout)
+        except Exception:  # closing must not raise (atexit, finalizers)
+            logger.warning("push sender: clean shutdown of the session failed", exc_info=True)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout)
+        if not self.thread.is_alive():
+            self.loop.close()
+
+
+#: Runtimes inherited from a parent process: never used or closed in the child (their loop thread
+#: does not exist here), only kept referenced so their destructors do not touch shared sockets.
+_INHERITED_RUNTIMES: list[_Runtime] = []
+
+
 class PushSender:
-    """Deliver :class:`PushMessage` batches. Reusable and stateless between calls."""
+    """Deliver :class:`PushMessage` batches; one shared connection pool per process (see module doc).
+
+    Thread-safe: any number of threads may call :meth:`send_many` at once. After :meth:`close`, the
+    next :meth:`send_many` lazily starts a new loop and session.
+    """
 
     def __init__(
         self,
@@ -200,43 +291,96 @@ class PushSender:
         self.ca_bundle = ca_bundle
         self._sleep = sleep
         self._random = random.Random()
+        self._lock = threading.Lock()
+        self._lock_pid = os.getpid()
+        self._runtime: _Runtime | None = None
+        self._finalizer: weakref.finalize | None = None
 
     # -- public API ----------------------------------------------------------------------------------
 
     def send_many(self, messages: Sequence[PushMessage]) -> list[PushResult]:
-        """Blocking version of :meth:`send_many_async` (runs its own event loop).
+        """Blocking :meth:`send_many_async` on the sender's own loop thread and shared session.
 
-        When this thread already runs an event loop (async code, or beside Playwright's sync API),
-        the loop is run in a helper thread instead.
+        Works from any thread, including one that runs an event loop (that loop is blocked until
+        the batch is done; prefer awaiting :meth:`send_many_async` there). A concurrent
+        :meth:`close` cancels the batch (``concurrent.futures.CancelledError``).
         """
         if not messages:
             return []
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return asyncio.run(self.send_many_async(messages))
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push-send") as pool:
-            return pool.submit(asyncio.run, self.send_many_async(messages)).result()
+        with self._guard():
+            runtime = self._ensure_runtime()
+            if threading.current_thread() is runtime.thread:
+                raise RuntimeError("send_many called on the sender's own loop; await send_many_async")
+            future = asyncio.run_coroutine_threadsafe(self._send_shared(runtime, messages), runtime.loop)
+        return future.result()
 
     async def send_many_async(self, messages: Sequence[PushMessage]) -> list[PushResult]:
-        """Send every message; results are in input order. Never raises for a single message."""
+        """Send every message; results are in input order. Never raises for a single message.
+
+        Runs in the caller's loop with a session of its own for this call (not the shared one).
+        """
         if not messages:
             return []
-        ssl_context = ssl.create_default_context(cafile=self.ca_bundle) if self.ca_bundle else True
-        connector = aiohttp.TCPConnector(limit=self.concurrency, ssl=ssl_context, ttl_dns_cache=300)
-        async with aiohttp.ClientSession(
-            connector=connector,
-            trust_env=False,
-            timeout=aiohttp.ClientTimeout(total=self.timeout),
-        ) as session:
-            semaphore = asyncio.Semaphore(self.concurrency)
-            wrapped = _NoRedirectSession(session)
-            tasks = [asyncio.create_task(self._deliver(m, wrapped, semaphore)) for m in messages]
-            try:
-                return list(await asyncio.gather(*tasks))
-            finally:
-                for task in tasks:
-                    task.cancel()
+        async with self._new_session() as session:
+            return await self._send_batch(session, asyncio.Semaphore(self.concurrency), messages)
+
+    def close(self) -> None:
+        """Close the shared session, stop the loop thread and join it. Idempotent.
+
+        A later :meth:`send_many` starts a new loop and session. Also runs at interpreter exit and
+        when the sender is garbage-collected.
+        """
+        with self._guard():
+            runtime, self._runtime = self._runtime, None
+            if self._finalizer is not None:
+                self._finalizer.detach()
+                self._finalizer = None
+        if runtime is not None:
+            runtime.close()
+
+    # -- shared loop and session ----------------------------------------------------------------------
+
+    def _guard(self) -> threading.Lock:
+        """The instance lock; a fresh one in a forked child (the parent's may be held forever)."""
+        pid = os.getpid()
+        if self._lock_pid != pid:
+            self._lock = threading.Lock()
+            self._lock_pid = pid
+        return self._lock
+
+    def _ensure_runtime(self) -> _Runtime:
+        """The loop thread for this process (hold the lock): started lazily, rebuilt after fork."""
+        runtime = self._runtime
+        if runtime is not None and runtime.pid != os.getpid():
+            _INHERITED_RUNTIMES.append(runtime)
+            if self._finalizer is not None:
+                self._finalizer.detach()
+            runtime = self._runtime = self._finalizer = None
+        if runtime is None:
+            # The runtime must not reference self (the finalizer would keep the sender alive).
+            make = functools.partial(_make_session, self.concurrency, self.timeout, self.ca_bundle)
+            runtime = _Runtime(make, self.concurrency)
+            self._runtime = runtime
+            self._finalizer = weakref.finalize(self, runtime.close)
+        return runtime
+
+    async def _send_shared(self, runtime: _Runtime, messages: Sequence[PushMessage]) -> list[PushResult]:
+        session, semaphore = runtime.session_and_semaphore()
+        return await self._send_batch(session, semaphore, messages)
+
+    def _new_session(self) -> aiohttp.ClientSession:
+        return _make_session(self.concurrency, self.timeout, self.ca_bundle)
+
+    async def _send_batch(
+        self, session: aiohttp.ClientSession, semaphore: asyncio.Semaphore, messages: Sequence[PushMessage]
+    ) -> list[PushResult]:
+        wrapped = _NoRedirectSession(session)
+        tasks = [asyncio.create_task(self._deliver(m, wrapped, semaphore)) for m in messages]
+        try:
+            return list(await asyncio.gather(*tasks))
+        finally:
+            for task in tasks:
+                task.cancel()
 
     # -- one message ----------------------------------------------------------------------------------
 

@@ -72,6 +72,14 @@ def get_sender(app: Flask | None = None) -> PushSender:
     return sender
 
 
+def close_sender(app: Flask | None = None) -> None:
+    """Close the app's cached PushSender (its loop thread and connection pool), if any."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    sender = app.extensions.pop("clearcourse_push_sender", None)
+    if sender is not None:
+        sender.close()
+
+
 def get_vapid(app: Flask | None = None):
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     vapid = app.extensions.get("clearcourse_vapid")

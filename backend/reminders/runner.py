@@ -96,7 +96,10 @@ def run_command() -> None:
         while not stop.wait(1.0):
             pass
     finally:
+        from backend.reminders.dispatch import close_sender
+
         scheduler.shutdown(wait=True)
+        close_sender(app)  # after the last pass: close the push connection pool and its loop thread
         click.echo("reminders worker stopped")
 
 
