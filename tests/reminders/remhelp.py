@@ -2,11 +2,46 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from tests.support.push_service import PushService
 
 API = "/api/v1"
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def berlin_today() -> date:
+    return datetime.now(BERLIN).date()
+
+
+def running_course(patient, days_ago: int = 10, doses_per_day: int = 2, **overrides) -> dict:
+    """A Berlin course that started `days_ago` days ago (so the real clock finds upcoming reminders)."""
+    start = berlin_today() - timedelta(days=days_ago)
+    times = ["08:00", "20:00"][:doses_per_day]
+    body = {
+        "start_date": start.isoformat(),
+        "dose_plan": [
+            {
+                "from_date": start.isoformat(),
+                "daily_mg": 40,
+                "doses_per_day": doses_per_day,
+                "dose_times": times,
+            }
+        ],
+    }
+    body.update(overrides)
+    return patient.create_course(**body)
+
+
+def rule(patient, kind: str, slot: int | None = None) -> dict:
+    """The patient's one reminder rule of that kind (and slot)."""
+    [found] = [
+        r
+        for r in patient.get(f"{API}/reminders").get_json()
+        if r["kind"] == kind and (slot is None or r["slot"] == slot)
+    ]
+    return found
 
 
 def utc(*args: int) -> datetime:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.reminders.remhelp import API
+from tests.reminders.remhelp import API, rule, running_course
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -17,22 +17,9 @@ def today() -> date:
     return datetime.now(BERLIN).date()
 
 
-def running_course(patient, days_ago: int = 10, **overrides) -> dict:
-    """A Berlin course that started `days_ago` days ago (so the real clock finds upcoming reminders)."""
-    start = today() - timedelta(days=days_ago)
-    body = {
-        "start_date": start.isoformat(),
-        "dose_plan": [
-            {"from_date": start.isoformat(), "daily_mg": 40, "doses_per_day": 1, "dose_times": ["08:00"]}
-        ],
-    }
-    body.update(overrides)
-    return patient.create_course(**body)
-
-
-def rule(patient, kind: str) -> dict:
-    [found] = [r for r in patient.get(f"{API}/reminders").get_json() if r["kind"] == kind]
-    return found
+def _course(patient, days_ago: int = 10, **overrides) -> dict:
+    """A once-a-day Berlin course that started `days_ago` days ago."""
+    return running_course(patient, days_ago, doses_per_day=1, **overrides)
 
 
 def upcoming(patient, kind: str, days: int = 62) -> list[dict]:
@@ -52,7 +39,7 @@ def fields_of(response) -> set[str]:
 
 
 def test_refill_is_on_by_default_and_fires_3_days_before_the_next_30_day_supply(patient):
-    course = running_course(patient)
+    course = _course(patient)
     refill = rule(patient, "refill")
     assert refill["enabled"] is True and refill["course_id"] == course["id"]
     assert refill["lead_days"] == 3 and refill["time"] is None and refill["default_time"] == "18:00"
@@ -72,7 +59,7 @@ def test_refill_is_on_by_default_and_fires_3_days_before_the_next_30_day_supply(
 
 
 def test_refill_lead_days_and_time_can_be_changed(patient):
-    running_course(patient)
+    _course(patient)
     refill = rule(patient, "refill")
     supply_2 = today() + timedelta(days=20)
     response = patient.patch(f"{API}/reminders/{refill['id']}", json={"lead_days": 7, "time": "08:15"})
@@ -87,7 +74,7 @@ def test_refill_lead_days_and_time_can_be_changed(patient):
 
 
 def test_no_refill_once_the_supply_outlasts_the_course(patient):
-    course = running_course(patient)
+    course = _course(patient)
     last = today() + timedelta(days=15)  # the 2nd supply would be needed 20 days from now
     assert patient.patch(f"{API}/courses/{course['id']}", json={"ended_on": str(last)}).status_code == 200
     assert rule(patient, "refill")["next"] is None
@@ -96,13 +83,13 @@ def test_no_refill_once_the_supply_outlasts_the_course(patient):
 
 def test_no_refill_after_the_projected_last_dose(patient):
     """70 kg × 10 mg/kg = 700 mg at 40 mg/day: the projection ends long before the next supply."""
-    running_course(patient, target_mg_per_kg=10)
+    _course(patient, target_mg_per_kg=10)
     assert rule(patient, "refill")["next"] is None
     assert upcoming(patient, "refill") == []
 
 
 def test_mood_checkin_is_off_until_the_patient_turns_it_on(patient):
-    running_course(patient)
+    _course(patient)
     mood = rule(patient, "mood_checkin")
     assert mood["enabled"] is False and mood["next"] is None
     assert mood["weekday"] == 6 and mood["default_time"] == "19:00" and mood["lead_days"] is None
@@ -122,7 +109,7 @@ def test_mood_checkin_is_off_until_the_patient_turns_it_on(patient):
 
 
 def test_mood_checkin_weekday_and_time_move_it(patient):
-    running_course(patient)
+    _course(patient)
     mood = rule(patient, "mood_checkin")
     body = patient.patch(
         f"{API}/reminders/{mood['id']}", json={"enabled": True, "weekday": 2, "time": "17:30"}
@@ -136,7 +123,7 @@ def test_mood_checkin_weekday_and_time_move_it(patient):
 
 
 def test_mood_checkins_continue_for_4_weeks_after_the_last_capsule(patient):
-    course = running_course(patient, days_ago=100)
+    course = _course(patient, days_ago=100)
     last = today() - timedelta(days=3)
     assert patient.patch(f"{API}/courses/{course['id']}", json={"ended_on": str(last)}).status_code == 200
     mood = rule(patient, "mood_checkin")
@@ -168,7 +155,7 @@ def test_mood_checkins_continue_for_4_weeks_after_the_last_capsule(patient):
     ],
 )
 def test_bad_refill_and_mood_changes_are_422_naming_the_field(patient, kind, body, field):
-    running_course(patient)
+    _course(patient)
     target = rule(patient, kind)
     assert fields_of(patient.patch(f"{API}/reminders/{target['id']}", json=body)) == {field}
     after = rule(patient, kind)
@@ -182,7 +169,7 @@ def test_bad_refill_and_mood_changes_are_422_naming_the_field(patient, kind, bod
 
 def test_another_patients_refill_and_mood_reminders_are_404(make_patient):
     alice, bob = make_patient(), make_patient()
-    running_course(alice)
+    _course(alice)
     for kind, body in (("refill", {"lead_days": 5}), ("mood_checkin", {"enabled": True, "weekday": 1})):
         target = rule(alice, kind)
         for response in (
@@ -198,7 +185,7 @@ def test_another_patients_refill_and_mood_reminders_are_404(make_patient):
 
 @pytest.mark.parametrize("kind", ["refill", "mood_checkin"])
 def test_snoozing_before_any_reminder_went_out_still_renders(patient, kind):
-    running_course(patient)
+    _course(patient)
     target = rule(patient, kind)
     if kind == "mood_checkin":  # opt-in: a switched-off reminder cannot be snoozed
         off = patient.post(f"{API}/reminders/{target['id']}/snooze", json={"minutes": 10})
@@ -216,7 +203,7 @@ def test_snoozing_before_any_reminder_went_out_still_renders(patient, kind):
 )
 def test_refill_starts_on_only_under_ipledge_or_ppp(patient, programme, prevention, on):
     """DOSE-10 (30-day prescriptions) is an iPLEDGE / PPP rule; elsewhere the patient may opt in."""
-    running_course(patient, programme=programme, pregnancy_prevention=prevention)
+    _course(patient, programme=programme, pregnancy_prevention=prevention)
     refill = rule(patient, "refill")
     assert refill["enabled"] is on
     assert (refill["next"] is not None) is on

@@ -7,36 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.reminders.remhelp import API
+from tests.reminders.remhelp import API, rule, running_course
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def today(tz=BERLIN) -> date:
     return datetime.now(tz).date()
-
-
-def current_course(patient, **overrides) -> dict:
-    """A course running now (so the real clock finds upcoming reminders)."""
-    start = today() - timedelta(days=10)
-    body = {
-        "start_date": start.isoformat(),
-        "dose_plan": [
-            {
-                "from_date": start.isoformat(),
-                "daily_mg": 40,
-                "doses_per_day": 2,
-                "dose_times": ["08:00", "20:00"],
-            }
-        ],
-    }
-    body.update(overrides)
-    return patient.create_course(**body)
-
-
-def rule(patient, kind: str, slot: int | None = None) -> dict:
-    rules = patient.get(f"{API}/reminders").get_json()
-    return next(r for r in rules if r["kind"] == kind and (slot is None or r["slot"] == slot))
 
 
 def fields_of(response) -> set[str]:
@@ -47,7 +24,7 @@ def fields_of(response) -> set[str]:
 
 
 def test_reminders_list_rules_with_next_occurrence_in_utc_and_local(patient):
-    course = current_course(patient)
+    course = running_course(patient)
     rules = patient.get(f"{API}/reminders").get_json()
     kinds = sorted((r["kind"], r["slot"]) for r in rules)
     assert ("dose", 1) in kinds and ("dose", 2) in kinds and ("dose_followup", None) in kinds
@@ -65,7 +42,7 @@ def test_reminders_list_rules_with_next_occurrence_in_utc_and_local(patient):
 
 
 def test_patch_time_moves_the_next_occurrence(patient):
-    current_course(patient)
+    running_course(patient)
     dose1 = rule(patient, "dose", 1)
     response = patient.patch(f"{API}/reminders/{dose1['id']}", json={"time": "07:30"})
     assert response.status_code == 200, response.get_json()
@@ -79,7 +56,7 @@ def test_patch_time_moves_the_next_occurrence(patient):
 
 
 def test_disabling_a_reminder_removes_its_upcoming_occurrences(patient):
-    current_course(patient)
+    running_course(patient)
     dose2 = rule(patient, "dose", 2)
     body = patient.patch(f"{API}/reminders/{dose2['id']}", json={"enabled": False}).get_json()
     assert body["enabled"] is False and body["next"] is None
@@ -91,13 +68,13 @@ def test_disabling_a_reminder_removes_its_upcoming_occurrences(patient):
 
 @pytest.mark.parametrize("value", ["25:00", "24:00", "7:5", "08:60", "noon", 800, ""])
 def test_impossible_times_are_422(patient, value):
-    current_course(patient)
+    running_course(patient)
     dose1 = rule(patient, "dose", 1)
     assert fields_of(patient.patch(f"{API}/reminders/{dose1['id']}", json={"time": value})) == {"time"}
 
 
 def test_offsets_are_validated_per_kind(patient):
-    current_course(patient)
+    running_course(patient)
     follow = rule(patient, "dose_followup")
     assert follow["delay_minutes"] == 60
     assert fields_of(patient.patch(f"{API}/reminders/{follow['id']}", json={"lead_minutes": 10})) == {
@@ -115,7 +92,7 @@ def test_offsets_are_validated_per_kind(patient):
 
 @pytest.mark.parametrize("minutes", [0, 4, 61, 600, -5, "10", 10.5, None])
 def test_snooze_out_of_range_is_422(patient, minutes):
-    current_course(patient)
+    running_course(patient)
     dose1 = rule(patient, "dose", 1)
     assert fields_of(patient.post(f"{API}/reminders/{dose1['id']}/snooze", json={"minutes": minutes})) == {
         "minutes"
@@ -123,7 +100,7 @@ def test_snooze_out_of_range_is_422(patient, minutes):
 
 
 def test_snooze_schedules_a_one_off(patient):
-    current_course(patient)
+    running_course(patient)
     dose1 = rule(patient, "dose", 1)
     before = datetime.now(BERLIN)
     response = patient.post(f"{API}/reminders/{dose1['id']}/snooze", json={"minutes": 10})
@@ -138,7 +115,7 @@ def test_snooze_schedules_a_one_off(patient):
 
 def test_another_patients_reminder_is_404(make_patient):
     alice, bob = make_patient(), make_patient()
-    current_course(alice)
+    running_course(alice)
     dose1 = rule(alice, "dose", 1)
     for response in (
         bob.patch(f"{API}/reminders/{dose1['id']}", json={"enabled": False}),
@@ -152,7 +129,7 @@ def test_another_patients_reminder_is_404(make_patient):
 
 
 def test_upcoming_window_is_at_most_62_days(patient):
-    current_course(patient)
+    running_course(patient)
     start = today()
     ok = patient.get(f"{API}/reminders/upcoming?from={start}&to={start + timedelta(days=62)}")
     assert ok.status_code == 200
@@ -166,7 +143,7 @@ def test_upcoming_window_is_at_most_62_days(patient):
 def test_upcoming_lists_occurrences_with_offsets_across_dst(patient):
     """Berlin around 29 March 2027 (DST): the 08:00 dose is 07:00 UTC before, 06:00 UTC after."""
     start = date(2027, 3, 25)
-    current_course(
+    running_course(
         patient,
         start_date="2026-11-01",
         dose_plan=[
@@ -187,7 +164,7 @@ def test_upcoming_lists_occurrences_with_offsets_across_dst(patient):
 
 
 def test_quiet_hours_move_reminders_to_the_end_of_the_window(patient):
-    current_course(
+    running_course(
         patient,
         dose_plan=[
             {
@@ -229,7 +206,7 @@ def appt_body(**overrides):
 
 
 def test_appointment_crud_and_its_reminders(patient):
-    course = current_course(patient)
+    course = running_course(patient)
     url = f"{API}/courses/{course['id']}/appointments"
     created = patient.post(url, json=appt_body())
     assert created.status_code == 201, created.get_json()
@@ -276,14 +253,14 @@ def test_appointment_crud_and_its_reminders(patient):
     ],
 )
 def test_bad_appointments_are_422(patient, override, field):
-    course = current_course(patient)
+    course = running_course(patient)
     response = patient.post(f"{API}/courses/{course['id']}/appointments", json=appt_body(**override))
     assert fields_of(response) == {field}
 
 
 def test_another_patients_appointments_are_404(make_patient):
     alice, bob = make_patient(), make_patient()
-    course = current_course(alice)
+    course = running_course(alice)
     url = f"{API}/courses/{course['id']}/appointments"
     appt = alice.post(url, json=appt_body()).get_json()
     for response in (
@@ -325,7 +302,7 @@ def test_suggestions_follow_the_programme(patient):
 
 
 def test_ipledge_pregnancy_test_gets_a_pickup_window_reminder(patient):
-    course = current_course(patient, programme="us_ipledge", timezone="America/New_York")
+    course = running_course(patient, programme="us_ipledge", timezone="America/New_York")
     test_day = today(ZoneInfo("America/New_York")) + timedelta(days=1)
     response = patient.post(
         f"{API}/courses/{course['id']}/appointments",
@@ -343,7 +320,7 @@ def test_ipledge_pregnancy_test_gets_a_pickup_window_reminder(patient):
 
 def test_post_course_reminders_one_month_after_the_last_capsule(patient):
     start = today() - timedelta(days=100)
-    course = current_course(
+    course = running_course(
         patient,
         start_date=start.isoformat(),
         dose_plan=[
@@ -365,7 +342,7 @@ def test_post_course_reminders_one_month_after_the_last_capsule(patient):
 
 def test_dose_rules_report_the_plan_time_in_force_today(patient):
     start = today() - timedelta(days=10)
-    current_course(
+    running_course(
         patient,
         start_date=start.isoformat(),
         dose_plan=[

@@ -12,32 +12,10 @@ from sqlalchemy import select, update
 from backend.extensions import db
 from backend.models import ReminderOccurrence
 from backend.reminders.service import SNOOZE_STALE_AFTER
-from tests.reminders.remhelp import API
+from tests.reminders.remhelp import API, rule, running_course
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
-
-
-def running_course(patient, **overrides) -> dict:
-    start = datetime.now(BERLIN).date() - timedelta(days=10)
-    body = {
-        "start_date": start.isoformat(),
-        "dose_plan": [
-            {
-                "from_date": start.isoformat(),
-                "daily_mg": 40,
-                "doses_per_day": 2,
-                "dose_times": ["08:00", "20:00"],
-            }
-        ],
-    }
-    body.update(overrides)
-    return patient.create_course(**body)
-
-
-def rule(patient, kind: str, slot: int | None = None) -> dict:
-    rules = patient.get(f"{API}/reminders").get_json()
-    return next(r for r in rules if r["kind"] == kind and (slot is None or r["slot"] == slot))
 
 
 def fired(app, rule_id: str, ago: timedelta = timedelta(minutes=5), status: str = "sent") -> dict:
