@@ -35,13 +35,14 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.dbtools import check_empty, drop_everything, throwaway_postgres
 
 SUBJECT = "mailto:push-bench@clearcourse.example.org"
 DUE_INDEX = "ix_reminder_occurrences_status_fires_at"
@@ -103,41 +104,6 @@ def make_app(database_url: str, instance: str):
     logging.getLogger().setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     return app
-
-
-@contextmanager
-def throwaway_postgres(admin_url: str) -> Iterator[str]:
-    """CREATE a fresh database through ``admin_url``; yield its SQLAlchemy URL; DROP it afterwards."""
-    import psycopg
-
-    admin_url = admin_url.replace("postgresql+psycopg://", "postgresql://", 1)
-    name = f"cc_claim_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def check_empty(engine: Any) -> None:
-    from sqlalchemy import inspect
-
-    tables = inspect(engine).get_table_names()
-    if tables:
-        raise SystemExit(
-            f"refusing to use {engine.url.render_as_string(hide_password=True)}: it already has tables "
-            f"({', '.join(sorted(tables)[:5])}…); give an empty database"
-        )
-
-
-def drop_everything(engine: Any) -> None:
-    from sqlalchemy import MetaData
-
-    metadata = MetaData()
-    metadata.reflect(engine)
-    metadata.drop_all(engine)
 
 
 def seed_rules(now: datetime) -> list[tuple[str, str]]:
@@ -481,7 +447,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         label, f"sqlite:///{tmp}/claim.db", sizes, args.due, repeat, own_database=True
                     )
             elif url == "throwaway":
-                with throwaway_postgres(args.pg_admin_url) as pg_url:
+                with throwaway_postgres(args.pg_admin_url, "cc_claim_bench") as pg_url:
                     results, plans = run_engine(label, pg_url, sizes, args.due, repeat, own_database=True)
             else:
                 results, plans = run_engine(label, url, sizes, args.due, repeat, own_database=False)

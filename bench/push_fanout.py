@@ -62,6 +62,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from backend.push.sender import PushMessage, PushResult, PushSender, PushTarget, make_topic
 from backend.push.vapid import VapidKeys
+from bench.dbtools import check_empty, drop_everything, throwaway_postgres
 from tests.support.push_service import PushService, PushServiceProcess
 
 Service = PushService | PushServiceProcess
@@ -314,42 +315,6 @@ def _new_vapid_key_pem() -> str:
     return pem.decode("ascii")
 
 
-@contextlib.contextmanager
-def throwaway_postgres(admin_url: str) -> Iterator[str]:
-    """CREATE a fresh database through ``admin_url``; yield its SQLAlchemy URL; DROP it afterwards."""
-    import psycopg
-
-    admin_url = admin_url.replace("postgresql+psycopg://", "postgresql://", 1)
-    name = f"cc_push_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _check_empty(engine: Any) -> None:
-    from sqlalchemy import inspect
-
-    tables = inspect(engine).get_table_names()
-    if tables:
-        raise SystemExit(
-            f"refusing to use {engine.url.render_as_string(hide_password=True)}: it already has tables "
-            f"({', '.join(sorted(tables)[:5])}…). Give an empty database; the benchmark drops what it"
-            " creates."
-        )
-
-
-def _drop_everything(engine: Any) -> None:
-    from sqlalchemy import MetaData
-
-    metadata = MetaData()
-    metadata.reflect(engine)
-    metadata.drop_all(engine)
-
-
 def seed_due_reminders(subscriptions: Sequence[dict], now: datetime) -> dict[str, dict]:
     """Bulk-insert one patient, course, dose rule, subscription and due occurrence per subscription.
 
@@ -549,7 +514,7 @@ def run_dispatcher(
         with app.app_context():
             engine = db.engine
             if database_url:
-                _check_empty(engine)
+                check_empty(engine)
             upgrade()
             now = datetime.now(UTC)
             expected = seed_due_reminders(subscriptions, now)
@@ -618,7 +583,7 @@ def run_dispatcher(
             with app.app_context():
                 db.session.remove()
                 if database_url:
-                    _drop_everything(engine)
+                    drop_everything(engine)
                 engine.dispose()
         shutil.rmtree(tmpdir, ignore_errors=True)
 
@@ -746,7 +711,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.disable(logging.INFO)  # alembic's and the tick's INFO lines
     with contextlib.ExitStack() as stack:
         if args.postgres and not args.database_url:
-            args.database_url = stack.enter_context(throwaway_postgres(args.pg_admin_url))
+            args.database_url = stack.enter_context(throwaway_postgres(args.pg_admin_url, "cc_push_bench"))
         return _run(args, naive_n, sender_n, reminders_n)
 
 
