@@ -281,6 +281,19 @@ def test_tapping_a_notification_opens_the_right_screen(page, context, live_app):
     expect(page).to_have_url(re.compile(r"/$"))
 
 
+def test_a_capsule_reminder_opens_today_on_its_dose(page, context, live_app):
+    """Tapping a capsule reminder lands on Today with that slot marked and "Taken" focused."""
+    session, _ = ready_for_push(page, context, live_app)
+    payload = dose_payload(live_app, session)
+    page.goto("/settings")
+    assert click(page, "", payload) == "opened"
+    expect(page).to_have_url(re.compile(rf"/\?dose={payload['date']}:1$"))
+    slot = page.locator("li.dose[data-slot='1']")
+    expect(slot).to_have_class(re.compile(r"\bdose-highlight\b"))
+    expect(slot.get_by_role("button", name=re.compile(r"^Taken"))).to_be_focused()
+    expect(page.locator("li.dose.dose-highlight")).to_have_count(1)
+
+
 STUB_PUSH = """
 (() => {
   const fake = %s;

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatClock } from '../lib/dates';
 import type { DoseView } from '../lib/doses';
 import { formatMg } from '../lib/format';
@@ -8,10 +8,19 @@ interface Props {
   withFood: boolean;
   onLog: (status: 'taken' | 'skipped') => Promise<void>;
   onUndo: (doseId: string) => Promise<void>;
+  /** Opened from this dose's reminder: bring the slot into view and put focus on "Taken". */
+  highlight?: boolean;
 }
 
-export function DoseSlot({ dose, withFood, onLog, onUndo }: Props) {
+export function DoseSlot({ dose, withFood, onLog, onUndo, highlight = false }: Props) {
   const [busy, setBusy] = useState(false);
+  const takenButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!highlight) return;
+    // After the view's own focus move to its heading.
+    const timer = setTimeout(() => takenButton.current?.focus(), 50);
+    return () => clearTimeout(timer);
+  }, [highlight]);
   const labelId = `dose-${dose.slot}-label`;
   const run = async (action: () => Promise<void>) => {
     if (busy) return;
@@ -24,7 +33,7 @@ export function DoseSlot({ dose, withFood, onLog, onUndo }: Props) {
   };
   const suffix = ` — dose ${dose.slot} at ${dose.time}`;
   return (
-    <li class={`dose dose-${dose.status}`} data-slot={dose.slot} data-status={dose.status} aria-labelledby={labelId}>
+    <li class={`dose dose-${dose.status}${highlight ? ' dose-highlight' : ''}`} data-slot={dose.slot} data-status={dose.status} aria-labelledby={labelId}>
       <div class="dose-info">
         <p id={labelId} class="dose-title">
           <time>{dose.time}</time> · {formatMg(dose.mg)}
@@ -33,7 +42,7 @@ export function DoseSlot({ dose, withFood, onLog, onUndo }: Props) {
       </div>
       {dose.status === 'pending' ? (
         <div class="dose-actions">
-          <button type="button" class="button" disabled={busy} onClick={() => run(() => onLog('taken'))}>
+          <button type="button" class="button" ref={takenButton} disabled={busy} onClick={() => run(() => onLog('taken'))}>
             Taken<span class="visually-hidden">{suffix}</span>
           </button>
           <button type="button" class="button button-secondary" disabled={busy} onClick={() => run(() => onLog('skipped'))}>

@@ -6,6 +6,7 @@ import { formatDate, formatShortDate } from '../lib/dates';
 import { overlayToday } from '../lib/doses';
 import { formatMg, formatNumber, plural } from '../lib/format';
 import { slotTime } from '../lib/plan';
+import { currentSearch } from '../router';
 import { course, logDose, outboxRecords, pendingCount, today, undoDose } from '../store';
 import type { MissingLog, Today as TodayData } from '../types';
 import { MilestoneList } from './Timeline';
@@ -133,6 +134,8 @@ export function Today() {
   const data = saved.data;
   const { doses, missing } = overlayToday(data, outboxRecords.value, current.id);
   const pending = pendingCount.value;
+  // A capsule reminder opens "/?dose=DATE:SLOT".
+  const fromReminder = new URLSearchParams(currentSearch.value).get('dose');
   return (
     <div class="view">
       <header class="view-header">
@@ -151,6 +154,7 @@ export function Today() {
                 withFood={data.with_food}
                 onLog={(status) => logDose(data.date, dose.slot, dose.mg, status, dose.time)}
                 onUndo={(doseId) => undoDose(data.date, dose.slot, doseId)}
+                highlight={fromReminder === `${data.date}:${dose.slot}`}
               />
             ))}
           </ul>
