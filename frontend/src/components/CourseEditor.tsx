@@ -6,7 +6,7 @@ import { describeSegment, segmentOn } from '../lib/plan';
 import { announce, courseToday, refreshTimeline, refreshToday, setCourse } from '../store';
 import type { Course } from '../types';
 import { DosePlanFields, draftFromSegment, segmentFrom, validatePlan, type PlanDraft } from './DosePlanFields';
-import { Choices, ErrorSummary, Field, TimeZoneField, type Errors } from './Form';
+import { CumulativeTargetFields, ErrorSummary, Field, TimeZoneField, type Errors, type TargetMode } from './Form';
 
 async function save(current: Course, patch: Partial<Course>, message: string): Promise<void> {
   const updated = await api.updateCourse(current.id, patch);
@@ -25,7 +25,7 @@ function toId(field: string): string | null {
 /** Weight, target, time zone and pregnancy-prevention reminders. */
 export function CourseDetailsForm({ current }: { current: Course }) {
   const [weight, setWeight] = useState(String(current.weight_kg));
-  const [targetMode, setTargetMode] = useState<'target' | 'none'>(current.target_mg_per_kg === null ? 'none' : 'target');
+  const [targetMode, setTargetMode] = useState<TargetMode>(current.target_mg_per_kg === null ? 'none' : 'target');
   const [target, setTarget] = useState(String(current.target_mg_per_kg ?? 120));
   const [timezone, setTimezone] = useState(current.timezone);
   const [prevention, setPrevention] = useState(current.pregnancy_prevention);
@@ -71,29 +71,14 @@ export function CourseDetailsForm({ current }: { current: Course }) {
         error={errors['edit-weight']}
         onInput={(e) => setWeight((e.currentTarget as HTMLInputElement).value)}
       />
-      <Choices
-        name="edit-target-mode"
-        legend="Cumulative target"
-        value={targetMode}
-        onChange={setTargetMode}
-        choices={[
-          { value: 'target', label: 'A target in mg per kg' },
-          { value: 'none', label: 'No target — low-dose course' },
-        ]}
+      <CumulativeTargetFields
+        idPrefix="edit-"
+        mode={targetMode}
+        onMode={setTargetMode}
+        target={target}
+        onTarget={setTarget}
+        error={errors['edit-target']}
       />
-      {targetMode === 'target' && (
-        <Field
-          id="edit-target"
-          label="Target"
-          type="number"
-          inputMode="decimal"
-          step="any"
-          suffix="mg/kg"
-          value={target}
-          error={errors['edit-target']}
-          onInput={(e) => setTarget((e.currentTarget as HTMLInputElement).value)}
-        />
-      )}
       <TimeZoneField id="edit-timezone" value={timezone} onInput={setTimezone} error={errors['edit-timezone']} />
       <div class="choice choice-check">
         <input id="edit-prevention" type="checkbox" checked={prevention} onChange={(e) => setPrevention((e.currentTarget as HTMLInputElement).checked)} />

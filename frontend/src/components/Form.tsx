@@ -255,3 +255,51 @@ export function SelectField({ id, label, value, options, onChange, error }: Sele
     </div>
   );
 }
+
+export type TargetMode = 'target' | 'none';
+
+interface TargetProps {
+  /** Prefix of the ids ("" in onboarding, "edit-" in Settings); errors are keyed by `${prefix}target`. */
+  idPrefix: string;
+  mode: TargetMode;
+  onMode: (mode: TargetMode) => void;
+  target: string;
+  onTarget: (value: string) => void;
+  error?: string;
+  legendHint?: string;
+  targetHint?: string;
+}
+
+/** The cumulative target in mg/kg, or "no target" for a low-dose course. */
+export function CumulativeTargetFields({ idPrefix, mode, onMode, target, onTarget, error, legendHint, targetHint }: TargetProps) {
+  return (
+    <>
+      <Choices
+        name={`${idPrefix}target-mode`}
+        legend="Cumulative target"
+        hint={legendHint}
+        value={mode}
+        onChange={onMode}
+        choices={[
+          { value: 'target', label: 'A target in mg per kg' },
+          { value: 'none', label: 'No target — low-dose course' },
+        ]}
+      />
+      {mode === 'target' && (
+        <Field
+          id={`${idPrefix}target`}
+          label="Target"
+          hint={targetHint}
+          type="number"
+          inputMode="decimal"
+          min={1}
+          step="any"
+          suffix="mg/kg"
+          value={target}
+          error={error}
+          onInput={(e) => onTarget((e.currentTarget as HTMLInputElement).value)}
+        />
+      )}
+    </>
+  );
+}

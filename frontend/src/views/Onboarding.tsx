@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { Disclaimer } from '../components/Disclaimer';
 import { DosePlanFields, EMPTY_PLAN, segmentFrom, validatePlan, type PlanDraft } from '../components/DosePlanFields';
-import { Choices, ErrorSummary, Field, TimeZoneField, type Errors } from '../components/Form';
+import { Choices, CumulativeTargetFields, ErrorSummary, Field, TimeZoneField, type Errors, type TargetMode } from '../components/Form';
 import { LinkCodeEntry } from '../components/LinkCodeEntry';
 import { detectTimeZone, isValidTimeZone, localDate } from '../lib/dates';
 import { fieldErrorsFrom, focusSoon } from '../lib/errors';
@@ -11,7 +11,6 @@ import { adoptSession, announce, refreshToday, refreshTimeline, session, setCour
 import type { Product, Programme } from '../types';
 
 type Pregnancy = 'yes' | 'no' | 'unsure';
-type TargetMode = 'target' | 'none';
 
 function apiFieldToId(field: string): string | null {
   if (field.startsWith('weight')) return 'weight';
@@ -166,32 +165,16 @@ export function Onboarding() {
           ]}
         />
 
-        <Choices
-          name="target-mode"
-          legend="Cumulative target"
-          hint="Use the number your prescriber gave you."
-          value={targetMode}
-          onChange={setTargetMode}
-          choices={[
-            { value: 'target', label: 'A target in mg per kg' },
-            { value: 'none', label: 'No target — low-dose course' },
-          ]}
+        <CumulativeTargetFields
+          idPrefix=""
+          mode={targetMode}
+          onMode={setTargetMode}
+          target={target}
+          onTarget={setTarget}
+          error={errors.target}
+          legendHint="Use the number your prescriber gave you."
+          targetHint="120 mg/kg is filled in; change it if your prescriber said otherwise."
         />
-        {targetMode === 'target' && (
-          <Field
-            id="target"
-            label="Target"
-            hint="120 mg/kg is filled in; change it if your prescriber said otherwise."
-            type="number"
-            inputMode="decimal"
-            min={1}
-            step="any"
-            suffix="mg/kg"
-            value={target}
-            error={errors.target}
-            onInput={(e) => setTarget((e.currentTarget as HTMLInputElement).value)}
-          />
-        )}
 
         <TimeZoneField id="timezone" value={timezone} onInput={setTimezone} error={errors.timezone} />
 
