@@ -36,13 +36,13 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.dbtools import check_empty, drop_everything, throwaway_postgres
+from bench.dbtools import check_empty, drop_everything, patient_course_rule_rows, throwaway_postgres
 
 SUBJECT = "mailto:push-bench@clearcourse.example.org"
 DUE_INDEX = "ix_reminder_occurrences_status_fires_at"
@@ -113,40 +113,12 @@ def seed_rules(now: datetime) -> list[tuple[str, str]]:
     from backend.extensions import db
     from backend.models import Course, Patient, ReminderRule
 
-    plan = [{"from_date": "2026-01-05", "daily_mg": 20, "doses_per_day": 1, "dose_times": ["08:00"]}]
     patients, courses, rules = [], [], []
     for _ in range(RULES):
-        pid, cid, rid = (str(uuid.uuid4()) for _ in range(3))
-        patients.append({"id": pid, "created_at": now})
-        courses.append(
-            {
-                "id": cid,
-                "patient_id": pid,
-                "start_date": date(2026, 1, 5),
-                "weight_kg": 70.0,
-                "target_mg_per_kg": 120.0,
-                "timezone": "Europe/Berlin",
-                "product": "standard",
-                "programme": "eu_ppp",
-                "pregnancy_prevention": False,
-                "dose_plan": plan,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        rules.append(
-            {
-                "id": rid,
-                "patient_id": pid,
-                "course_id": cid,
-                "kind": "dose",
-                "slot": 1,
-                "enabled": True,
-                "materialised_until": now + timedelta(days=30),
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
+        patient, course, rule = patient_course_rule_rows(now)
+        patients.append(patient)
+        courses.append(course)
+        rules.append(rule)
     for model, rows in ((Patient, patients), (Course, courses), (ReminderRule, rules)):
         db.session.execute(insert(model), rows)
     db.session.commit()

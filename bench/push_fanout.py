@@ -52,7 +52,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +62,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from backend.push.sender import PushMessage, PushResult, PushSender, PushTarget, make_topic
 from backend.push.vapid import VapidKeys
-from bench.dbtools import check_empty, drop_everything, throwaway_postgres
+from bench.dbtools import check_empty, drop_everything, patient_course_rule_rows, throwaway_postgres
 from tests.support.push_service import PushService, PushServiceProcess
 
 Service = PushService | PushServiceProcess
@@ -326,42 +326,16 @@ def seed_due_reminders(subscriptions: Sequence[dict], now: datetime) -> dict[str
     from backend.models import Course, Patient, PushSubscription, ReminderOccurrence, ReminderRule
     from backend.reminders import texts
 
-    plan = [{"from_date": "2026-01-05", "daily_mg": 20, "doses_per_day": 1, "dose_times": ["08:00"]}]
     patients, courses, rules, subs, occurrences = [], [], [], [], []
     expected: dict[str, dict] = {}
     today = now.date().isoformat()
     for i, info in enumerate(subscriptions):
-        patient_id, course_id, rule_id, occ_id = (str(uuid.uuid4()) for _ in range(4))
-        patients.append({"id": patient_id, "created_at": now})
-        courses.append(
-            {
-                "id": course_id,
-                "patient_id": patient_id,
-                "start_date": date(2026, 1, 5),
-                "weight_kg": 70.0,
-                "target_mg_per_kg": 120.0,
-                "timezone": "Europe/Berlin",
-                "product": "standard",
-                "programme": "eu_ppp",
-                "pregnancy_prevention": False,
-                "dose_plan": plan,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        rules.append(
-            {
-                "id": rule_id,
-                "patient_id": patient_id,
-                "course_id": course_id,
-                "kind": "dose",
-                "slot": 1,
-                "enabled": True,
-                "materialised_until": now + timedelta(days=30),  # the tick's top-up leaves it alone
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
+        patient, course, rule = patient_course_rule_rows(now)
+        patient_id, course_id, rule_id = patient["id"], course["id"], rule["id"]
+        occ_id = str(uuid.uuid4())
+        patients.append(patient)
+        courses.append(course)
+        rules.append(rule)
         subs.append(
             {
                 "id": str(uuid.uuid4()),
