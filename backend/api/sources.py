@@ -1,28 +1,27 @@
-"""The clinical facts behind every medical statement the app shows."""
+"""The clinical facts behind every medical statement the app shows, each with its public sources."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
 
-from backend.course.sources import load_sources
+from backend.api.schemas.sources import FactSchema
+from backend.course.sources import load_facts
 
-blp = Blueprint("sources", __name__, description="Clinical sources cited by the app's texts")
-
-
-class SourceSchema(Schema):
-    id = fields.String(metadata={"example": "EXP-3"})
-    statement = fields.String()
-    confidence = fields.String(metadata={"description": "H: label/guideline; M: reputable secondary source"})
-    source = fields.String()
+blp = Blueprint("sources", __name__, description="Clinical facts the texts cite, with public sources")
 
 
 @blp.route("/sources")
 class Sources(MethodView):
-    @blp.response(200, SourceSchema(many=True))
+    @blp.response(200, FactSchema(many=True))
     def get(self):
-        """Every fact id cited by the app's content, in plain words, with its public source."""
-        return [asdict(source) for source in load_sources()]
+        """Every fact the app's texts cite: the fact in plain words, its confidence and its public sources."""
+        return [
+            {
+                "id": fact.id,
+                "statement": fact.statement,
+                "confidence": fact.confidence,
+                "sources": [{"title": source.title, "url": source.url} for source in fact.sources],
+            }
+            for fact in load_facts()
+        ]
