@@ -4,7 +4,17 @@ from flask_smorest import Api
 
 
 def register_api(api: Api) -> None:
-    from backend.api import accounts, appointments, courses, push, reminders, sources
+    from backend.api import accounts, appointments, checkins, courses, mood, push, reminders, sources, supply
 
-    for blueprint in (accounts.blp, courses.blp, push.blp, reminders.blp, appointments.blp, sources.blp):
+    for blueprint in (
+        accounts.blp,
+        courses.blp,
+        push.blp,
+        reminders.blp,
+        appointments.blp,
+        sources.blp,
+        checkins.blp,
+        mood.blp,
+        supply.blp,
+    ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")

@@ -2,6 +2,7 @@
 
 from backend.models.course import Course, DoseLog
 from backend.models.patient import DeviceToken, LinkCode, Patient
+from backend.models.record import CalendarFeed, CheckIn, MoodCheck, SupplyPickup
 from backend.models.reminders import (  # noqa: F401  (reminders, push subscriptions, appointments)
     Appointment,
     PushSubscription,
@@ -11,4 +12,14 @@ from backend.models.reminders import (  # noqa: F401  (reminders, push subscript
     ReminderSettings,
 )
 
-__all__ = ["Course", "DeviceToken", "DoseLog", "LinkCode", "Patient"]
+__all__ = [
+    "CalendarFeed",
+    "CheckIn",
+    "Course",
+    "DeviceToken",
+    "DoseLog",
+    "LinkCode",
+    "MoodCheck",
+    "Patient",
+    "SupplyPickup",
+]

@@ -85,6 +85,8 @@ class CourseSnapshot:
     # The last capsule: ended_on when set, else the projection from the timeline (may be None).
     last_capsule: date | None = None
     last_capsule_estimated: bool = False
+    # From recorded pick-ups (backend.record.supply): the day the next supply is needed, else None.
+    supply_needed_on: date | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -349,7 +351,10 @@ def _refill(rule, course, appointments, quiet, start, end):
     for day in local_dates_between(start, end, course.zone):
         needed = day + timedelta(days=lead_days)
         elapsed = (needed - course.start_date).days
-        if elapsed <= 0 or elapsed % SUPPLY_DAYS:
+        if course.supply_needed_on is not None:
+            if needed != course.supply_needed_on:  # recorded pick-ups replace the 30-day blocks
+                continue
+        elif elapsed <= 0 or elapsed % SUPPLY_DAYS:
             continue
         if course.last_capsule is not None and needed > course.last_capsule:
             continue  # the current supply lasts to the end of the course
@@ -364,7 +369,8 @@ def _refill(rule, course, appointments, quiet, start, end):
                 "course_id": course.id,
                 "date": day.isoformat(),
                 "supply_from": needed.isoformat(),
-                "supply_number": elapsed // SUPPLY_DAYS + 1,
+                "supply_number": None if course.supply_needed_on else elapsed // SUPPLY_DAYS + 1,
+                "from_pickups": course.supply_needed_on is not None,
                 "lead_days": lead_days,
                 "estimated": course.last_capsule_estimated,
             },

@@ -32,6 +32,7 @@ from backend.reminders.occurrences import (
     rule_kinds_for,
 )
 from backend.reminders.schedule import QuietHours
+from backend.services.record import supply_needed_on
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ def course_snapshot(course: Course, now: datetime | None = None) -> CourseSnapsh
         plan=parse_plan(course.dose_plan),
         last_capsule=last,
         last_capsule_estimated=estimated,
+        supply_needed_on=supply_needed_on(course, now),
     )
 
 

@@ -110,6 +110,12 @@ def render(kind: str, data: dict[str, Any]) -> tuple[str, str]:
     if kind == "refill":
         # DOSE-10: supplies are counted in 30-day blocks from the start; no dose advice (PRODUCT-1).
         due = f" on {_day_of(data['supply_from'])}" if data.get("supply_from") else " soon"
+        if data.get("from_pickups"):
+            return (
+                "Time to arrange your next prescription",
+                f"At your current plan, the capsules you recorded are expected to run out{due}. "
+                "Sort out the prescription and pick-up in good time.",
+            )
         return (
             "Time to arrange your next prescription",
             f"Counting 30-day supplies from your start date, the next one is due{due}. "

@@ -13,6 +13,7 @@ from backend.extensions import db
 from backend.models import Course, DeviceToken, DoseLog, LinkCode, Patient
 from backend.models.types import utcnow
 from backend.reminders import export as reminder_export
+from backend.services import record as record_export
 
 # Crockford-style alphabet: no I, L, O, U, 0 or 1 to misread.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -112,7 +113,7 @@ def export_patient(patient_id: str) -> dict[str, Any]:
 
 
 # Other aggregates add their sections here: section name → exporter(patient_id) → JSON-ready data.
-EXPORT_SECTIONS: dict[str, Any] = {**reminder_export.SECTIONS}
+EXPORT_SECTIONS: dict[str, Any] = {**reminder_export.SECTIONS, **record_export.EXPORT_SECTIONS}
 
 
 def erase_patient(patient_id: str) -> None:

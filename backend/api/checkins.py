@@ -1,0 +1,78 @@
+"""Daily check-ins with red-flag triage (the rules: backend/record/triage_rules.json)."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from backend.api.owned import COURSE_NOT_FOUND, course_or_404, path_date, reject
+from backend.api.schemas.courses import DateRangeQuerySchema
+from backend.api.schemas.record import CheckInPutSchema, CheckInSchema
+from backend.auth import SECURITY, auth_required
+from backend.errors import require_json_body
+from backend.services import record
+from backend.services.record import RecordRejected
+
+blp = Blueprint("checkins", __name__, description="Daily check-ins and their triage")
+blp.before_request(require_json_body)
+
+NOT_FOUND = "No check-in on this date."
+
+
+@blp.route("/courses/<string:course_id>/checkins")
+class CheckIns(MethodView):
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.arguments(DateRangeQuerySchema, location="query")
+    @blp.response(200, CheckInSchema(many=True))
+    @blp.alt_response(404, description=COURSE_NOT_FOUND)
+    def get(self, query: dict, course_id: str):
+        """Check-ins, oldest first, optionally between `from` and `to` (inclusive), each with its triage."""
+        course = course_or_404(course_id)
+        return record.list_checkins(course, query.get("from_"), query.get("to"))
+
+
+@blp.route("/courses/<string:course_id>/checkins/<string:day>")
+class CheckInByDate(MethodView):
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.arguments(CheckInPutSchema)
+    @blp.response(200, CheckInSchema, description="The day's check-in was replaced.")
+    @blp.alt_response(201, schema=CheckInSchema, description="The day's first check-in.")
+    @blp.alt_response(404, description=COURSE_NOT_FOUND)
+    def put(self, data: dict, course_id: str, day: str):
+        """Store the check-in of a local date (one per date, replaceable) and triage it.
+
+        `triage.level` is `emergency` (swelling or trouble breathing, thoughts of self-harm), `urgent`
+        (any other red flag: stop the capsules and call the prescriber now), `routine` (a common effect
+        at severity 3, or a headache 7 days in a row) or `none`.
+        """
+        course = course_or_404(course_id)
+        when = path_date(day)
+        try:
+            created, stored = record.put_checkin(course, when, data)
+        except RecordRejected as err:
+            reject(err)
+        return stored, (201 if created else 200)
+
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.response(200, CheckInSchema)
+    @blp.alt_response(404, description=NOT_FOUND)
+    def get(self, course_id: str, day: str):
+        """The check-in of one date, with its triage."""
+        checkin = record.get_checkin(course_or_404(course_id), path_date(day))
+        if checkin is None:
+            abort(404, message=NOT_FOUND)
+        return record.with_triage(checkin)
+
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.response(204)
+    @blp.alt_response(404, description=NOT_FOUND)
+    def delete(self, course_id: str, day: str):
+        """Delete the check-in of one date."""
+        checkin = record.get_checkin(course_or_404(course_id), path_date(day))
+        if checkin is None:
+            abort(404, message=NOT_FOUND)
+        record.delete_checkin(checkin)

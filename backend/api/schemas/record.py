@@ -1,0 +1,179 @@
+"""Schemas for the patient's own record: check-ins and triage, mood checks, supply, calendar feeds."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from backend.api.schemas.common import StrictBoolean, StrictFloat, StrictInteger
+from backend.record import triage
+
+EFFECT_KEYS = triage.effect_keys()
+RED_FLAG_KEYS = triage.red_flag_keys()
+TRIAGE_LEVELS = ("emergency", "urgent", "routine", "none")
+MOOD_ANSWERS = ("not_at_all", "several_days", "more_than_half_the_days", "nearly_every_day")
+SEXUAL_FUNCTION_ANSWERS = ("no_change", "some_change", "big_change", "prefer_not_to_say")
+MAX_CAPSULES = 1000
+MAX_STRENGTH_MG = 80.0
+
+_severity = validate.Range(min=0, max=triage.max_severity())
+
+EffectsSchema = Schema.from_dict(
+    {key: StrictInteger(load_default=0, validate=_severity) for key in EFFECT_KEYS}, name="CheckInEffects"
+)
+
+
+class CheckInPutSchema(Schema):
+    skin = StrictInteger(
+        required=True,
+        validate=validate.Range(min=0, max=10),
+        metadata={"description": "How the skin looks today, 0 (clear) to 10 (the worst it has been)."},
+    )
+    effects = fields.Nested(
+        EffectsSchema,
+        load_default=dict,
+        metadata={"description": "Common effects (EXP-8), each 0 none – 3 strong; missing keys are 0."},
+    )
+    red_flags = fields.List(
+        fields.String(validate=validate.OneOf(RED_FLAG_KEYS)),
+        load_default=list,
+        validate=validate.Length(max=len(RED_FLAG_KEYS)),
+        metadata={"description": "The red flags (RED-1..12) answered yes; empty for none."},
+    )
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class TriageActionSchema(Schema):
+    key = fields.String()
+    text = fields.String()
+    facts = fields.List(fields.String())
+
+
+class TriageReasonSchema(Schema):
+    kind = fields.String(validate=validate.OneOf(("red_flag", "severity", "streak")))
+    key = fields.String()
+    level = fields.String(validate=validate.OneOf(TRIAGE_LEVELS))
+    days = fields.Integer()
+    facts = fields.List(fields.String())
+
+
+class TriageSchema(Schema):
+    level = fields.String(validate=validate.OneOf(TRIAGE_LEVELS))
+    facts = fields.List(fields.String())
+    actions = fields.List(fields.Nested(TriageActionSchema))
+    reasons = fields.List(fields.Nested(TriageReasonSchema))
+
+
+class CheckInSchema(Schema):
+    id = fields.String()
+    course_id = fields.String()
+    date = fields.Date()
+    skin = fields.Integer()
+    effects = fields.Dict(keys=fields.String(validate=validate.OneOf(EFFECT_KEYS)), values=fields.Integer())
+    red_flags = fields.List(fields.String(validate=validate.OneOf(RED_FLAG_KEYS)))
+    note = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+    triage = fields.Nested(TriageSchema)
+
+
+class MoodPutSchema(Schema):
+    interest = fields.String(
+        required=True,
+        validate=validate.OneOf(MOOD_ANSWERS),
+        metadata={"description": "Over the last two weeks: little interest or joy in doing things."},
+    )
+    low_mood = fields.String(
+        required=True,
+        validate=validate.OneOf(MOOD_ANSWERS),
+        metadata={"description": "Over the last two weeks: feeling down, low or hopeless."},
+    )
+    self_harm_thoughts = StrictBoolean(
+        required=True, metadata={"description": "Any thoughts of hurting oneself or of ending one's life."}
+    )
+    sexual_function = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(SEXUAL_FUNCTION_ANSWERS)
+    )
+
+
+class MoodFollowUpSchema(Schema):
+    crisis = fields.Boolean(metadata={"description": "True when self-harm thoughts were reported."})
+    actions = fields.List(fields.Nested(TriageActionSchema))
+
+
+class MoodSchema(Schema):
+    id = fields.String()
+    course_id = fields.String()
+    week = fields.String(metadata={"example": "2026-W13"})
+    answered_on = fields.Date()
+    interest = fields.String()
+    low_mood = fields.String()
+    self_harm_thoughts = fields.Boolean()
+    sexual_function = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+    follow_up = fields.Nested(MoodFollowUpSchema)
+
+
+class WeekRangeQuerySchema(Schema):
+    from_ = fields.String(data_key="from", load_default=None, metadata={"example": "2026-W01"})
+    to = fields.String(load_default=None, metadata={"example": "2026-W13"})
+
+
+class PickupCreateSchema(Schema):
+    picked_up_on = fields.Date(required=True)
+    capsules = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_CAPSULES))
+    strength_mg = StrictFloat(
+        required=True, validate=validate.Range(min=0, max=MAX_STRENGTH_MG, min_inclusive=False)
+    )
+
+
+class PickupSchema(Schema):
+    id = fields.String()
+    course_id = fields.String()
+    picked_up_on = fields.Date()
+    capsules = fields.Integer()
+    strength_mg = fields.Float()
+    created_at = fields.AwareDateTime()
+
+
+class SupplySchema(Schema):
+    pickups = fields.List(fields.Nested(PickupSchema))
+    picked_up_mg = fields.Float(allow_none=True)
+    taken_mg = fields.Float(allow_none=True)
+    mg_left = fields.Float(allow_none=True)
+    capsules_left = fields.Integer(allow_none=True)
+    strength_mg = fields.Float(allow_none=True)
+    mixed_strengths = fields.Boolean()
+    runs_out_on = fields.Date(allow_none=True)
+    runs_out_estimated = fields.Boolean()
+    covers_to_last_capsule = fields.Boolean()
+    next_supply_needed_on = fields.Date(allow_none=True)
+    today = fields.Date()
+
+
+class FeedCreateSchema(Schema):
+    course_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    include_doses = StrictBoolean(load_default=False)
+
+
+class FeedSchema(Schema):
+    id = fields.String()
+    course_id = fields.String()
+    include_doses = fields.Boolean()
+    created_at = fields.AwareDateTime()
+    last_fetched_at = fields.AwareDateTime(allow_none=True)
+
+
+class FeedCreatedSchema(FeedSchema):
+    url = fields.String(metadata={"description": "The secret https URL of the feed (shown once)."})
+    webcal_url = fields.String(metadata={"description": "The same feed as webcal:// for one-tap subscribe."})
+
+
+class ReportQuerySchema(Schema):
+    from_ = fields.Date(data_key="from", load_default=None)
+    to = fields.Date(load_default=None)
+
+    @validates_schema
+    def _check(self, data: dict, **kwargs) -> None:
+        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
+            raise ValidationError("`from` must not be after `to`.", "from")

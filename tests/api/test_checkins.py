@@ -1,0 +1,146 @@
+"""Daily check-ins: PUT/replace/list, triage levels, bad input naming the field, 404s, export, erase."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from backend.models import CheckIn
+from backend.record import triage
+from tests.api.apihelp import API, assert_error, bad_fields, count_rows, course_from, days_ago, today_in
+
+
+@pytest.fixture
+def course(patient) -> dict:
+    return patient.create_course(**course_from(days_ago(20)))
+
+
+def url(course: dict, day) -> str:
+    return f"{API}/courses/{course['id']}/checkins/{day}"
+
+
+def test_first_put_is_201_then_replaced_with_200(patient, course, app):
+    day = days_ago(1)
+    first = patient.put(url(course, day), json={"skin": 6, "effects": {"dry_lips": 2}, "note": " itchy "})
+    assert first.status_code == 201, first.get_json()
+    body = first.get_json()
+    assert body["date"] == day.isoformat() and body["skin"] == 6 and body["note"] == "itchy"
+    assert body["effects"]["dry_lips"] == 2 and body["effects"]["headache"] == 0
+    assert set(body["effects"]) == set(triage.effect_keys())
+    assert body["red_flags"] == [] and body["triage"]["level"] == "none"
+
+    second = patient.put(url(course, day), json={"skin": 4, "red_flags": ["chest_pain"]})
+    assert second.status_code == 200
+    assert second.get_json()["id"] == body["id"]
+    assert second.get_json()["effects"]["dry_lips"] == 0 and second.get_json()["note"] is None
+    assert second.get_json()["triage"]["level"] == "urgent"
+    with app.app_context():
+        assert count_rows(CheckIn) == 1
+    got = patient.get(url(course, day)).get_json()
+    assert got["skin"] == 4 and got["red_flags"] == ["chest_pain"]
+
+
+@pytest.mark.parametrize(
+    "red_flags,level,action",
+    [
+        (["swelling_or_breathing"], "emergency", "call_emergency"),
+        (["self_harm_thoughts"], "emergency", "crisis_line"),
+        (["yellow_skin_dark_urine"], "urgent", "stop_and_call_prescriber"),
+        (["pregnancy_risk"], "urgent", "stop_and_call_prescriber"),
+    ],
+)
+def test_red_flags_triage(patient, course, red_flags, level, action):
+    response = patient.put(url(course, today_in()), json={"skin": 3, "red_flags": red_flags})
+    result = response.get_json()["triage"]
+    assert result["level"] == level
+    assert action in [a["key"] for a in result["actions"]]
+    assert all(a["text"] and a["facts"] for a in result["actions"])
+
+
+def test_strong_effect_is_routine(patient, course):
+    result = patient.put(url(course, today_in()), json={"skin": 3, "effects": {"dry_eyes": 3}}).get_json()
+    assert result["triage"]["level"] == "routine"
+    assert result["triage"]["facts"] == ["EXP-2", "EXP-8"]
+
+
+def test_headache_seven_days_running_is_routine_from_stored_days(patient, course):
+    for n in range(6, 0, -1):
+        r = patient.put(url(course, days_ago(n)), json={"skin": 3, "effects": {"headache": 1}})
+        assert r.get_json()["triage"]["level"] == "none"
+    seventh = patient.put(url(course, today_in()), json={"skin": 3, "effects": {"headache": 1}})
+    assert seventh.get_json()["triage"]["level"] == "routine"
+    listed = patient.get(f"{API}/courses/{course['id']}/checkins").get_json()
+    assert [c["triage"]["level"] for c in listed] == ["none"] * 6 + ["routine"]
+
+
+def test_list_between_dates(patient, course):
+    for n in (5, 3, 1):
+        patient.put(url(course, days_ago(n)), json={"skin": n})
+    response = patient.get(
+        f"{API}/courses/{course['id']}/checkins?from={days_ago(4).isoformat()}&to={days_ago(1).isoformat()}"
+    )
+    assert [c["skin"] for c in response.get_json()] == [3, 1]
+
+
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"skin": 11}, "skin"),
+        ({"skin": -1}, "skin"),
+        ({"skin": "5"}, "skin"),
+        ({}, "skin"),
+        ({"skin": 5, "effects": {"dry_lips": 4}}, "effects.dry_lips"),
+        ({"skin": 5, "effects": {"unknown_effect": 1}}, "effects.unknown_effect"),
+        ({"skin": 5, "red_flags": ["not_a_flag"]}, "red_flags.0"),
+        ({"skin": 5, "red_flags": "chest_pain"}, "red_flags"),
+        ({"skin": 5, "note": "x" * 2001}, "note"),
+        ({"skin": 5, "mood": 3}, "mood"),
+    ],
+)
+def test_bad_body_is_422_naming_the_field(patient, course, app, body, field):
+    response = patient.put(url(course, today_in()), json=body)
+    assert field in bad_fields(response)
+    with app.app_context():
+        assert count_rows(CheckIn) == 0
+
+
+def test_future_date_in_the_course_zone_is_422(patient, app):
+    # Kiritimati is UTC+14: its "tomorrow" is a future day there even when it is today elsewhere.
+    zone = "Pacific/Kiritimati"
+    course = patient.create_course(**course_from(days_ago(20), timezone=zone))
+    response = patient.put(url(course, today_in(zone) + timedelta(days=1)), json={"skin": 1})
+    assert "date" in bad_fields(response)
+    assert patient.put(url(course, today_in(zone)), json={"skin": 1}).status_code == 201
+    assert "date" in bad_fields(patient.put(url(course, "2026-13-01"), json={"skin": 1}))
+
+
+def test_other_patients_course_and_missing_day_are_404(patient, make_patient, course):
+    other = make_patient()
+    assert_error(other.put(url(course, today_in()), json={"skin": 1}), 404)
+    assert_error(other.get(f"{API}/courses/{course['id']}/checkins"), 404)
+    assert_error(patient.get(url(course, today_in())), 404)
+    patient.put(url(course, today_in()), json={"skin": 1})
+    assert_error(other.get(url(course, today_in())), 404)
+    assert_error(other.delete(url(course, today_in())), 404)
+    assert patient.delete(url(course, today_in())).status_code == 204
+    assert_error(patient.get(url(course, today_in())), 404)
+
+
+def test_export_and_erase_include_checkins(patient, course, app):
+    patient.put(url(course, today_in()), json={"skin": 2, "red_flags": ["hives"], "note": "after lunch"})
+    data = patient.get(f"{API}/me/export").get_json()
+    assert [(c["skin"], c["red_flags"], c["note"]) for c in data["checkins"]] == [
+        (2, ["hives"], "after lunch")
+    ]
+    assert patient.delete(f"{API}/me").status_code == 204
+    with app.app_context():
+        assert count_rows(CheckIn) == 0
+
+
+def test_openapi_lists_effect_and_red_flag_keys_as_enums(client):
+    spec = client.get(f"{API}/openapi.json").get_json()
+    schemas = spec["components"]["schemas"]
+    assert set(schemas["CheckInEffects"]["properties"]) == set(triage.effect_keys())
+    flags = schemas["CheckInPut"]["properties"]["red_flags"]["items"]["enum"]
+    assert flags == triage.red_flag_keys()
