@@ -4,7 +4,18 @@ from flask_smorest import Api
 
 
 def register_api(api: Api) -> None:
-    from backend.api import accounts, appointments, checkins, courses, mood, push, reminders, sources, supply
+    from backend.api import (
+        accounts,
+        appointments,
+        checkins,
+        courses,
+        mood,
+        push,
+        reminders,
+        report,
+        sources,
+        supply,
+    )
 
     for blueprint in (
         accounts.blp,
@@ -16,5 +27,6 @@ def register_api(api: Api) -> None:
         checkins.blp,
         mood.blp,
         supply.blp,
+        report.blp,
     ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")

@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from backend.course.plan import parse_plan
 from backend.course.timeline import project
 from backend.extensions import db
-from backend.models import CheckIn, Course, MoodCheck, SupplyPickup
-from backend.record import mood, supply, triage
+from backend.models import Appointment, CheckIn, Course, MoodCheck, SupplyPickup
+from backend.record import mood, report, supply, triage
 from backend.services.courses import course_info, local_today, logged_doses
 
 STREAK_LOOKBACK = timedelta(days=14)
@@ -341,3 +341,34 @@ def export_pickups(patient_id: str) -> list[dict[str, Any]]:
 
 
 EXPORT_SECTIONS = {"checkins": export_checkins, "mood_checks": export_mood, "supply_pickups": export_pickups}
+
+
+# ---------------------------------------------------------------- doctor report
+
+
+def report_data(course: Course, start: date | None, end: date | None) -> dict[str, Any]:
+    """The report of [start, end]; defaults: the course's start to the patient's today."""
+    today = local_today(course)
+    start = start or course.start_date
+    end = end or today
+    checkins = db.session.scalars(
+        select(CheckIn).where(CheckIn.course_id == course.id, CheckIn.date >= start, CheckIn.date <= end)
+    )
+    moods = db.session.scalars(select(MoodCheck).where(MoodCheck.course_id == course.id))
+    appointments = db.session.scalars(select(Appointment).where(Appointment.course_id == course.id))
+    return report.build_report(
+        course_info(course),
+        logged_doses(course.id),
+        [
+            report.CheckInRow(c.date, c.skin, dict(c.effects or {}), list(c.red_flags or []), c.note)
+            for c in checkins
+        ],
+        [
+            report.MoodRow(m.week, m.interest, m.low_mood, bool(m.self_harm_thoughts), m.sexual_function)
+            for m in moods
+        ],
+        [report.AppointmentRow(a.kind, a.starts_at_local, a.place, bool(a.fasting)) for a in appointments],
+        start,
+        end,
+        today,
+    )

@@ -177,3 +177,31 @@ class ReportQuerySchema(Schema):
     def _check(self, data: dict, **kwargs) -> None:
         if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
             raise ValidationError("`from` must not be after `to`.", "from")
+
+
+class ReportSchema(Schema):
+    """The doctor report; `cumulative_mg` and `cumulative_mg_per_kg` carry the names `today` uses."""
+
+    title = fields.String()
+    disclaimer = fields.String()
+    facts = fields.List(fields.String())
+    from_ = fields.String(data_key="from")
+    to = fields.String()
+    generated_on = fields.String()
+    course = fields.Dict(
+        metadata={"description": "start, last capsule, weight, target, product, rule set, plan"}
+    )
+    cumulative_mg = fields.Float()
+    cumulative_mg_per_kg = fields.Float()
+    target_mg = fields.Float(allow_none=True)
+    target_percent = fields.Float(allow_none=True)
+    adherence = fields.Dict(
+        metadata={
+            "description": "planned/taken/skipped/missed doses, percent_taken, missed_days, skipped_days"
+        }
+    )
+    checkins = fields.Dict(
+        metadata={"description": "skin summary and series, effects, every red flag with its date"}
+    )
+    mood = fields.Dict(metadata={"description": "the weekly answers in words (never a score)"})
+    appointments = fields.List(fields.Dict())
