@@ -9,6 +9,7 @@ import type {
   CourseInput,
   Device,
   DoseLog,
+  Fact,
   LinkCode,
   PushDevice,
   PushTestResult,
@@ -85,6 +86,7 @@ export const api = {
     authed<Appointment>('POST', appointmentsPath(courseId), input),
   updateAppointment: (courseId: string, id: string, patch: Partial<AppointmentInput>) =>
     authed<Appointment>('PATCH', `${appointmentsPath(courseId)}/${encodeURIComponent(id)}`, patch),
+  sources: async () => (await request<Fact[]>('GET', '/sources')).data,
   deleteAppointment: (courseId: string, id: string) =>
     authed<null>('DELETE', `${appointmentsPath(courseId)}/${encodeURIComponent(id)}`),
 };

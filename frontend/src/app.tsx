@@ -80,7 +80,8 @@ export function App() {
       firstRender.current = false;
       return;
     }
-    if (!location.hash) document.querySelector<HTMLElement>('main h1')?.focus();
+    if (location.hash) return; // the view scrolls to and focuses its anchor
+    document.querySelector<HTMLElement>('main h1')?.focus();
     window.scrollTo(0, 0);
   }, [route]);
 

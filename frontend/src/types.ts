@@ -35,6 +35,20 @@ export interface Course extends CourseInput {
   updated_at: string;
 }
 
+/** A public page a clinical fact comes from. */
+export interface FactSource {
+  title: string;
+  url: string;
+}
+
+/** A clinical fact the app's texts cite (GET /sources). */
+export interface Fact {
+  id: string;
+  statement: string;
+  confidence: string;
+  sources: FactSource[];
+}
+
 export interface FactText {
   text: string;
   facts: string[];

@@ -1,19 +1,24 @@
 import type { FactText } from '../types';
 import { Link } from './Link';
 
-/** "Sources: DOSE-5, EXP-2" linking to the sources view. */
+/** Where a text's facts are listed: the Sources page at the first fact (the others are marked there). */
+export function sourcesHref(facts: string[]): string {
+  const anchor = `#fact-${encodeURIComponent(facts[0])}`;
+  if (facts.length === 1) return `/sources${anchor}`;
+  return `/sources?facts=${facts.map(encodeURIComponent).join(',')}${anchor}`;
+}
+
+/** A "Source" chip beside a text; its accessible name carries the fact ids ("Source: DOSE-5"). */
 export function SourceIds({ facts }: { facts: string[] }) {
   if (!facts.length) return null;
+  const word = facts.length === 1 ? 'Source' : 'Sources';
   return (
-    <span class="sources">
+    <>
       {' '}
-      <span class="visually-hidden">Sources:</span>
-      {facts.map((id) => (
-        <Link key={id} href={`/sources#fact-${id}`} class="fact-id">
-          {id}
-        </Link>
-      ))}
-    </span>
+      <Link href={sourcesHref(facts)} class="source-chip" aria-label={`${word}: ${facts.join(', ')}`}>
+        {word}
+      </Link>
+    </>
   );
 }
 

@@ -6,6 +6,7 @@ interface Props {
   children: ComponentChildren;
   class?: string;
   'aria-current'?: 'page' | 'step';
+  'aria-label'?: string;
 }
 
 /** An ordinary link that changes view without a page load. */

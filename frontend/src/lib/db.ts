@@ -1,6 +1,6 @@
 /** The on-device store (IndexedDB), shared by the page and the service worker. */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Course, DoseWrite, Saved, Session, Timeline, Today } from '../types';
+import type { Course, DoseWrite, Fact, Saved, Session, Timeline, Today } from '../types';
 
 export const DB_NAME = 'clearcourse';
 const DB_VERSION = 1;
@@ -113,6 +113,17 @@ export async function getTimeline(courseId: string): Promise<Saved<Timeline> | n
 export async function putTimeline(courseId: string, timeline: Timeline): Promise<Saved<Timeline>> {
   const saved = { data: timeline, savedAt: Date.now() };
   await (await getDb()).put('kv', saved, `timeline:${courseId}`);
+  return saved;
+}
+
+/** The clinical facts and their sources, as last fetched (public data, kept for offline reading). */
+export async function getSources(): Promise<Saved<Fact[]> | null> {
+  return ((await (await getDb()).get('kv', 'sources')) as Saved<Fact[]> | undefined) ?? null;
+}
+
+export async function putSources(facts: Fact[]): Promise<Saved<Fact[]>> {
+  const saved = { data: facts, savedAt: Date.now() };
+  await (await getDb()).put('kv', saved, 'sources');
   return saved;
 }
 

@@ -1,58 +1,107 @@
+import { useEffect } from 'preact/hooks';
 import { Link } from '../components/Link';
-import { timeline, today } from '../store';
-import type { FactText, Milestone, Phase } from '../types';
+import { currentPath, currentSearch } from '../router';
+import { loadSources, sources, sourcesFailed } from '../sources';
+import type { Fact } from '../types';
 
-function collect(): Map<string, string[]> {
-  const byFact = new Map<string, string[]>();
-  const add = (facts: string[], text: string) => {
-    for (const id of facts) {
-      const texts = byFact.get(id) ?? [];
-      if (!texts.includes(text)) texts.push(text);
-      byFact.set(id, texts);
-    }
-  };
-  const addItems = (items: FactText[]) => items.forEach((item) => add(item.facts, item.text));
-  const addPhase = (phase: Phase) => [phase.expectations, phase.tips, phase.report_now].forEach(addItems);
-  const addMilestone = (m: Milestone) => add(m.facts, m.title);
-  const t = today.value?.data;
-  if (t) {
-    if (t.phase) addPhase(t.phase);
-    addItems(t.dose_guidance);
-    t.next_milestones.forEach(addMilestone);
-  }
-  const tl = timeline.value?.data;
-  if (tl) {
-    tl.phases.forEach(addPhase);
-    tl.milestones.forEach(addMilestone);
-    addItems(tl.report_now);
-  }
-  return new Map([...byFact.entries()].sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })));
+const GROUPS: [prefix: string, title: string][] = [
+  ['PRODUCT', 'How ClearCourse works'],
+  ['DOSE', 'Dose and course length'],
+  ['MON', 'Blood tests and visits'],
+  ['MOOD', 'Mood'],
+  ['PREG', 'Pregnancy prevention'],
+  ['EXP', 'What to expect'],
+  ['RED', 'Report at once'],
+  ['AFTER', 'During and after the course'],
+  ['HELP', 'Getting help'],
+];
+
+function grouped(facts: Fact[]): { key: string; title: string; facts: Fact[] }[] {
+  const known = new Set(GROUPS.map(([prefix]) => prefix));
+  const prefixOf = (fact: Fact) => fact.id.replace(/-\d+$/, '');
+  const groups = GROUPS.map(([prefix, title]) => ({ key: prefix, title, facts: facts.filter((f) => prefixOf(f) === prefix) }));
+  groups.push({ key: 'OTHER', title: 'Other facts', facts: facts.filter((f) => !known.has(prefixOf(f))) });
+  return groups.filter((group) => group.facts.length);
+}
+
+/** The fact ids the linking text rests on: `?facts=A,B` and the `#fact-A` anchor. */
+function citedIds(search: string, hash: string): Set<string> {
+  const ids = new Set((new URLSearchParams(search).get('facts') ?? '').split(',').filter(Boolean));
+  if (hash.startsWith('#fact-')) ids.add(decodeURIComponent(hash.slice('#fact-'.length)));
+  return ids;
+}
+
+function FactItem({ fact, cited }: { fact: Fact; cited: boolean }) {
+  return (
+    <li id={`fact-${fact.id}`} tabIndex={-1} class={cited ? 'fact fact-cited' : 'fact'}>
+      <h3 class="fact-heading">
+        {fact.id}
+        {cited && <span class="badge">from the text you opened</span>}
+      </h3>
+      <p class="fact-statement">{fact.statement}</p>
+      <p class="fact-sources-label">{fact.sources.length === 1 ? 'Source' : 'Sources'}</p>
+      <ul class="source-links">
+        {fact.sources.map((source) => (
+          <li key={source.url}>
+            <a href={source.url} target="_blank" rel="noopener noreferrer">
+              {source.title}
+              <span class="visually-hidden"> (opens in a new tab)</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </li>
+  );
 }
 
 export function Sources() {
-  const facts = collect();
+  const facts = sources.value?.data ?? [];
+  const loaded = facts.length > 0;
+  const cited = citedIds(currentSearch.value, location.hash);
+
+  useEffect(() => {
+    void loadSources();
+  }, []);
+
+  useEffect(() => {
+    if (!loaded || !location.hash.startsWith('#fact-')) return;
+    const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (!target) return;
+    target.scrollIntoView({ block: 'start', behavior: 'instant' });
+    target.focus({ preventScroll: true });
+  }, [loaded, currentPath.value, currentSearch.value]);
+
   return (
     <div class="view">
       <header class="view-header">
         <h1 tabIndex={-1}>Sources</h1>
         <p class="lede">
-          Medical text in ClearCourse comes from a reviewed list of facts, each with a public source (a drug label, a regulator or a guideline). The
-          ids below are the ones your screens use; the full table of statements and sources is published with the app’s source code as docs/clinical-sources.md.
+          Every medical statement in ClearCourse rests on a fact from a reviewed list. Each fact below names the public pages it comes from: drug
+          labels, regulators, guidelines and patient leaflets. The links open in a new tab.
         </p>
       </header>
-      {facts.size ? (
-        <dl class="facts">
-          {[...facts.entries()].map(([id, texts]) => (
-            <div key={id} id={`fact-${id}`} tabIndex={-1} class="fact">
-              <dt>{id}</dt>
-              {texts.map((text, index) => (
-                <dd key={index}>{text}</dd>
+      {loaded ? (
+        grouped(facts).map((group) => (
+          <section key={group.key} class="fact-group" aria-labelledby={`facts-${group.key}`}>
+            <h2 id={`facts-${group.key}`}>{group.title}</h2>
+            <ul class="facts">
+              {group.facts.map((fact) => (
+                <FactItem key={fact.id} fact={fact} cited={cited.has(fact.id)} />
               ))}
-            </div>
-          ))}
-        </dl>
+            </ul>
+          </section>
+        ))
+      ) : sourcesFailed.value ? (
+        <div role="alert" class="notice">
+          <p>The sources could not be loaded. Connect to the internet and try again.</p>
+          <button type="button" class="button" onClick={() => void loadSources({ force: true })}>
+            Try again
+          </button>
+        </div>
       ) : (
-        <p class="muted">Open Today and Timeline once to load the texts and their sources.</p>
+        <p class="muted" role="status">
+          Loading the sources…
+        </p>
       )}
       <p>
         <Link href="/settings">Back to Settings</Link>
