@@ -7,6 +7,7 @@ def register_api(api: Api) -> None:
     from backend.api import (
         accounts,
         appointments,
+        calendar_feeds,
         checkins,
         courses,
         mood,
@@ -28,5 +29,6 @@ def register_api(api: Api) -> None:
         mood.blp,
         supply.blp,
         report.blp,
+        calendar_feeds.blp,
     ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")

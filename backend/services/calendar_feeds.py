@@ -1,0 +1,89 @@
+"""Calendar feeds: secret, revocable subscription URLs serving the course as iCalendar."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from backend.auth import hash_secret, new_token
+from backend.course.plan import parse_plan
+from backend.course.timeline import build_timeline
+from backend.extensions import db
+from backend.models import Appointment, CalendarFeed, Course
+from backend.models.types import utcnow
+from backend.record import calendar
+from backend.services.courses import course_info, local_today, logged_doses
+
+FETCH_STAMP_GRANULARITY = timedelta(hours=1)
+
+
+def create_feed(patient_id: str, course: Course, include_doses: bool) -> tuple[CalendarFeed, str]:
+    """A new feed; the clear token is returned once, only its SHA-256 is stored."""
+    token = new_token()
+    feed = CalendarFeed(
+        patient_id=patient_id, course_id=course.id, token_hash=hash_secret(token), include_doses=include_doses
+    )
+    db.session.add(feed)
+    db.session.commit()
+    return feed, token
+
+
+def list_feeds(patient_id: str) -> list[CalendarFeed]:
+    return list(
+        db.session.scalars(
+            select(CalendarFeed)
+            .where(CalendarFeed.patient_id == patient_id)
+            .order_by(CalendarFeed.created_at)
+        )
+    )
+
+
+def get_feed(patient_id: str, feed_id: str) -> CalendarFeed | None:
+    feed = db.session.get(CalendarFeed, feed_id)
+    return feed if feed is not None and feed.patient_id == patient_id else None
+
+
+def revoke_feed(feed: CalendarFeed) -> None:
+    db.session.delete(feed)
+    db.session.commit()
+
+
+def feed_by_token(token: str) -> CalendarFeed | None:
+    return db.session.scalars(
+        select(CalendarFeed).where(CalendarFeed.token_hash == hash_secret(token))
+    ).first()
+
+
+def render_feed(feed: CalendarFeed, now: datetime | None = None) -> bytes:
+    """The feed's iCalendar text, computed from the course at every fetch (so it follows every change)."""
+    now = now or utcnow()
+    course = db.session.get(Course, feed.course_id)
+    today = local_today(course, now)
+    timeline = build_timeline(course_info(course), logged_doses(course.id), today)
+    appointments = db.session.scalars(select(Appointment).where(Appointment.course_id == course.id))
+    body = calendar.build_feed(
+        calendar.FeedCourse(
+            id=course.id,
+            timezone=course.timezone,
+            product=course.product,
+            plan=parse_plan(course.dose_plan),
+            start_date=course.start_date,
+            last_capsule=timeline["projected_last_dose_on"],
+        ),
+        [
+            calendar.FeedAppointment(a.id, a.kind, a.starts_at_local, a.place, bool(a.fasting))
+            for a in appointments
+        ],
+        [
+            calendar.FeedMilestone(m["kind"], m["date"], m["title"], m["description"], bool(m["estimated"]))
+            for m in timeline["milestones"]
+        ],
+        feed.include_doses,
+        today,
+        now,
+    )
+    if feed.last_fetched_at is None or now - feed.last_fetched_at > FETCH_STAMP_GRANULARITY:
+        db.session.execute(update(CalendarFeed).where(CalendarFeed.id == feed.id).values(last_fetched_at=now))
+        db.session.commit()
+    return body

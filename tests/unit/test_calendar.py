@@ -1,0 +1,38 @@
+"""The calendar feed builder: capsule repeats for rest-day cycles, UTC UNTIL, milestones filtered."""
+
+from datetime import UTC, date, datetime, time
+
+from icalendar import Calendar
+
+from backend.course.plan import Segment
+from backend.record.calendar import FeedCourse, FeedMilestone, build_feed
+
+NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
+
+
+def feed(plan, last=date(2027, 1, 31), milestones=()) -> Calendar:
+    course = FeedCourse("c1", "Europe/Berlin", "standard", plan, plan[0].from_date, last)
+    return Calendar.from_ical(build_feed(course, [], milestones, True, date(2026, 11, 29), NOW))
+
+
+def test_rest_day_cycle_repeats_every_other_day_from_a_capsule_day():
+    plan = (Segment(date(2026, 11, 1), 1, (time(9),), cycle_mg=(0, 40)),)
+    [event] = [e for e in feed(plan).walk("VEVENT")]
+    assert event["rrule"]["INTERVAL"] == [2]
+    assert event["dtstart"].dt.date() == date(2026, 11, 2)  # day 1 of the cycle is the 40 mg day
+    until = event["rrule"]["UNTIL"][0]
+    assert until.tzinfo is not None and until.utcoffset().total_seconds() == 0
+
+
+def test_finished_segments_add_no_capsules_and_only_post_course_milestones_appear():
+    plan = (
+        Segment(date(2026, 6, 1), 1, (time(8),), daily_mg=20),
+        Segment(date(2026, 11, 1), 2, (time(8), time(20)), daily_mg=40),
+    )
+    milestones = [
+        FeedMilestone("monthly_visit", date(2026, 12, 1), "Monthly visit", "d", False),
+        FeedMilestone("blood_donation_ok", date(2027, 3, 1), "Giving blood", "d", True),
+    ]
+    events = feed(plan, milestones=milestones).walk("VEVENT")
+    summaries = sorted(str(e["summary"]) for e in events)
+    assert summaries == ["Capsules (dose 1 of 2)", "Capsules (dose 2 of 2)", "Estimated: Giving blood"]
