@@ -10,7 +10,9 @@ from typing import Any
 from flask import Flask, abort, jsonify, send_from_directory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import PathConverter
+from whitenoise import WhiteNoise
 
 from backend import extensions
 from backend.config import Config, DevelopmentConfig
@@ -37,6 +39,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_commands(app)
     register_frontend(app)
+    trust_proxies(app)
     return app
 
 
@@ -76,6 +79,13 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind PROXY_HOPS reverse proxies, take the client's address and scheme from X-Forwarded-*."""
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def check_push_settings(app: Flask) -> None:
@@ -138,25 +148,49 @@ class AppPathConverter(PathConverter):
     regex = r"(?!api(?:/|$))[^/].*?"
 
 
-def register_frontend(app: Flask) -> None:
-    """Serve the built PWA at / with an SPA fallback; /api stays JSON."""
-    dist = Path(app.config["FRONTEND_DIST"])
+HASHED_ASSETS = "/assets/"  # Vite names every file here after its content hash
 
+
+def register_frontend(app: Flask) -> None:
+    """Serve the built PWA at / with an SPA fallback; /api stays JSON.
+
+    WhiteNoise serves every file of the build, choosing the .br or .gz made at build time by the
+    browser's Accept-Encoding (with `Vary: Accept-Encoding`). Hashed files under /assets/ are cached for a
+    year as immutable; the rest (index.html, sw.js, the manifest, icons) must be revalidated, so a new
+    version is seen at once. Other paths outside /api/ get index.html from Flask (client-side routes).
+    """
+    dist = Path(app.config["FRONTEND_DIST"])
     app.url_map.converters["app_path"] = AppPathConverter
+    if dist.is_dir():
+        files = WhiteNoise(
+            app.wsgi_app,
+            root=str(dist),
+            max_age=None,
+            allow_all_origins=False,
+            immutable_file_test=lambda path, url: url.startswith(HASHED_ASSETS),
+            add_headers_function=_revalidate_unhashed,
+        )
+        if "/index.html" in files.files:
+            files.files["/"] = files.files["/index.html"]
+        app.wsgi_app = files  # type: ignore[method-assign]
 
     @app.get("/", defaults={"path": ""})
     @app.get("/<app_path:path>")
     @limiter.exempt
     def frontend(path: str):
-        if path and (dist / path).is_file():
+        if path and (dist / path).is_file():  # built after start-up, so unknown to WhiteNoise
             response = send_from_directory(dist, path)
-            if path in {"sw.js", "index.html", "manifest.webmanifest", "registerSW.js"}:
-                response.headers["Cache-Control"] = "no-cache"
-            elif path.startswith("assets/"):
-                response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+            response.headers["Cache-Control"] = (
+                "public, max-age=31536000, immutable" if path.startswith("assets/") else "no-cache"
+            )
             return response
         if (dist / "index.html").is_file():
             response = send_from_directory(dist, "index.html")
             response.headers["Cache-Control"] = "no-cache"
             return response
         abort(404, description="The app has not been built yet (run `make build`).")
+
+
+def _revalidate_unhashed(headers: Any, path: str, url: str) -> None:
+    if not url.startswith(HASHED_ASSETS):
+        headers["Cache-Control"] = "no-cache"

@@ -32,6 +32,7 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = int(_env("MAX_BODY_BYTES", str(64 * 1024)))
+    MAX_BATCH_BODY_BYTES = int(_env("MAX_BATCH_BODY_BYTES", str(512 * 1024)))  # POST …/doses/batch only
 
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_DEFAULT = _env("RATELIMIT_DEFAULT", "300 per minute")
@@ -39,6 +40,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "clearcourse")
     ACCOUNT_CREATE_LIMIT = _env("ACCOUNT_CREATE_LIMIT", "20 per hour")
+
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none, trust no such header).
+    PROXY_HOPS = int(_env("PROXY_HOPS", "0"))
 
     FRONTEND_DIST = _env("FRONTEND_DIST", str(REPO_ROOT / "frontend" / "dist"))
     LINK_CODE_TTL_MINUTES = int(_env("LINK_CODE_TTL_MINUTES", "10"))

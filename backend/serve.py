@@ -1,6 +1,10 @@
-"""Run the whole app from one command: gunicorn for the web, one reminder worker beside it.
+"""Run the whole app from one command: Granian for the web, one reminder worker beside it.
 
-The scheduler runs in exactly one process (`flask reminders run`), never inside the gunicorn
+Granian (WSGI interface) reads each request whole in its Rust event loop before a worker thread
+runs the Flask app, so idle or slow client connections (a browser's pre-connects, a phone on a
+weak network) cost a socket, not a worker: the app can face browsers directly.
+
+The scheduler runs in exactly one process (`flask reminders run`), never inside the web
 workers, so however many workers serve requests, each reminder is dispatched by one ticker.
 """
 
@@ -16,11 +20,41 @@ import time
 from backend.config import as_bool
 
 
+def web_command(host: str, port: str, workers: str, threads: str) -> list[str]:
+    """The Granian command line serving `wsgi:app`."""
+    return [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--blocking-threads",
+        str(threads),
+        "--no-ws",
+        "--respawn-failed-workers",
+        "--access-log",
+        "--workers-kill-timeout",
+        "10",
+        "wsgi:app",
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
     parser.add_argument("--workers", default=os.environ.get("WEB_CONCURRENCY", "2"))
+    parser.add_argument(
+        "--threads",
+        default=os.environ.get("WEB_THREADS", "4"),
+        help="threads per web worker running the app (requests are read before they reach one)",
+    )
     parser.add_argument("--no-scheduler", action="store_true", help="serve the web app only")
     args = parser.parse_args(argv)
 
@@ -31,22 +65,7 @@ def main(argv: list[str] | None = None) -> int:
                 [sys.executable, "-m", "flask", "--app", "wsgi", "reminders", "run"], env=os.environ
             )
         )
-    children.append(
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--bind",
-                f"{args.host}:{args.port}",
-                "--workers",
-                str(args.workers),
-                "--access-logfile",
-                "-",
-                "wsgi:app",
-            ],
-        )
-    )
+    children.append(subprocess.Popen(web_command(args.host, args.port, args.workers, args.threads)))
     print(f"ClearCourse is running on http://{args.host}:{args.port}  (Ctrl+C stops it)", flush=True)
 
     stopping = False

@@ -3,7 +3,7 @@
 APScheduler is only a ticker: one interval job ("tick", coalesce, max one instance) runs
 `dispatch.run_tick`; the database decides what is due. The scheduler never runs inside web
 workers. It runs in `flask reminders run`, a dedicated worker process: `python -m backend.serve`
-(the `make run` command) starts exactly one beside gunicorn, and at scale several may run side by
+(the `make run` command) starts exactly one beside the web server, and at scale several may run side by
 side on PostgreSQL, where SKIP LOCKED shares the work. SIGTERM/SIGINT stop it after the current pass.
 `flask reminders tick` runs one pass and exits (cron, tests).
 """
