@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 
-from flask import Response
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, ValidationError
@@ -18,6 +18,9 @@ from backend.api.schemas.courses import (
     CourseSchema,
     DateQuerySchema,
     DateRangeQuerySchema,
+    DoseBatchResultSchema,
+    DoseBatchSchema,
+    DosePatchSchema,
     DosePutSchema,
     DoseSchema,
     check_plan,
@@ -30,6 +33,14 @@ from backend.services import courses
 
 blp = Blueprint("courses", __name__, description="Courses, dose log, today and timeline")
 blp.before_request(require_json_body)
+
+
+@blp.before_request
+def _larger_body_for_batches() -> None:
+    """A batch of up to 1,000 doses needs more than the default body limit."""
+    if request.endpoint == "courses.DoseBatch":
+        request.max_content_length = current_app.config["MAX_BATCH_BODY_BYTES"]
+
 
 NOT_FOUND = "No such course."
 # Built once: instantiating a nested marshmallow schema deep-copies all of its fields.
@@ -132,6 +143,44 @@ class Doses(MethodView):
         return courses.list_doses(course, query.get("from_"), query.get("to"))
 
 
+@blp.route("/courses/<string:course_id>/doses/batch")
+class DoseBatch(MethodView):
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.arguments(DoseBatchSchema)
+    @blp.response(200, DoseBatchResultSchema, description="Every dose is stored (created or replayed).")
+    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.alt_response(
+        409, description="An item's id or slot is used by a different dose: nothing was stored."
+    )
+    @blp.alt_response(422, description="An item is not valid or does not fit the course: nothing was stored.")
+    def post(self, data: dict, course_id: str):
+        """Log many doses at once (catching up), all or nothing, each idempotent under its id.
+
+        Each item is handled exactly like `PUT /doses/{id}`: new → `created`, an identical replay →
+        `replayed`, the id or slot used with other content → 409. Errors name the item by its index:
+        `errors.json.doses.<index>.<field>`.
+        """
+        course = _course_or_404(course_id)
+        items = [{**item, "id": str(item["id"])} for item in data["doses"]]
+        try:
+            writes = courses.put_doses(course, items)
+        except courses.BatchItemError as err:
+            message = f"Item {err.index} (id {items[err.index]['id']}): {err.reason} Nothing was stored."
+            extra = {"existing_id": err.existing_id} if err.existing_id else {}
+            errors = {"json": {"doses": {err.index: {err.field: [err.reason]}}}}
+            abort(err.status, message=message, errors=errors, **extra)
+        created = sum(write.created for write in writes)
+        return {
+            "created": created,
+            "replayed": len(writes) - created,
+            "results": [
+                {"id": w.dose.id, "outcome": "created" if w.created else "replayed", "dose": w.dose}
+                for w in writes
+            ],
+        }
+
+
 @blp.route("/courses/<string:course_id>/doses/<string:dose_id>")
 class DoseById(MethodView):
     @blp.doc(security=SECURITY)
@@ -157,6 +206,21 @@ class DoseById(MethodView):
 
     @blp.doc(security=SECURITY)
     @auth_required
+    @blp.arguments(DosePatchSchema)
+    @blp.response(200, DoseSchema)
+    @blp.alt_response(404, description="No such dose.")
+    def patch(self, changes: dict, course_id: str, dose_id: str):
+        """Correct a logged dose: when it was taken, taken or skipped, or the mg (checked as for PUT)."""
+        dose = courses.get_dose(_course_or_404(course_id), _dose_id_or_422(dose_id))
+        if dose is None:
+            abort(404, message="No such dose.")
+        try:
+            return courses.correct_dose(dose.course, dose, changes)
+        except courses.DoseRejected as err:
+            abort(422, message=err.reason, errors={"json": {err.field: [err.reason]}})
+
+    @blp.doc(security=SECURITY)
+    @auth_required
     @blp.response(200, DoseSchema)
     @blp.alt_response(404, description="No such dose.")
     def get(self, course_id: str, dose_id: str):
@@ -171,7 +235,7 @@ class DoseById(MethodView):
     @blp.response(204)
     @blp.alt_response(404, description="No such dose.")
     def delete(self, course_id: str, dose_id: str):
-        """Remove a logged dose (to correct it, delete then log again)."""
+        """Remove a logged dose (PATCH corrects one in place)."""
         dose = courses.get_dose(_course_or_404(course_id), dose_id)
         if dose is None:
             abort(404, message="No such dose.")

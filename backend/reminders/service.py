@@ -2,7 +2,8 @@
 
 Hooks other modules call (each commits its own work):
 - `course_changed(course)`: after a course is created or its plan / time zone / end changes.
-- `dose_logged(course, date, slot)`: a dose was marked taken or skipped → cancel its reminders.
+- `dose_logged(course, date, slot)`: a dose was marked taken or skipped → cancel its reminders
+  (`doses_logged(course, slots)` for a batch).
 - `appointments_changed(course)`, `settings_changed(patient_id)`.
 """
 
@@ -306,6 +307,31 @@ def dose_logged(course: Course, day: date, slot: int) -> int:
     )
     db.session.commit()
     return result.rowcount or 0
+
+
+def doses_logged(course: Course, slots: Iterable[tuple[date, int]]) -> int:
+    """Many doses (day, slot) were logged at once: cancel their pending reminders in one update."""
+    wanted = {(day.isoformat(), slot) for day, slot in slots}
+    if not wanted:
+        return 0
+    rule_ids = select(ReminderRule.id).where(
+        ReminderRule.course_id == course.id, ReminderRule.kind.in_(("dose", "dose_followup"))
+    )
+    pending = db.session.execute(
+        select(ReminderOccurrence.id, ReminderOccurrence.data).where(
+            ReminderOccurrence.rule_id.in_(rule_ids), ReminderOccurrence.status == "pending"
+        )
+    ).all()
+    ids = [row.id for row in pending if (row.data.get("date"), row.data.get("slot")) in wanted]
+    if ids:
+        db.session.execute(
+            update(ReminderOccurrence)
+            .where(ReminderOccurrence.id.in_(ids))
+            .values(status="cancelled", last_error="dose already logged")
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    return len(ids)
 
 
 # -- reading --------------------------------------------------------------------------------------------

@@ -174,6 +174,107 @@ def put_dose(course: Course, dose_id: str, data: dict[str, Any]) -> DoseWrite:
     return DoseWrite(created=True, dose=dose)
 
 
+class BatchItemError(Exception):
+    """Item `index` of a batch cannot be stored: `status` 409 (conflict) or 422 (does not fit)."""
+
+    def __init__(self, status: int, index: int, field: str, reason: str, existing_id: str | None = None):
+        super().__init__(reason)
+        self.status = status
+        self.index = index
+        self.field = field
+        self.reason = reason
+        self.existing_id = existing_id
+
+
+def put_doses(course: Course, items: list[dict[str, Any]]) -> list[DoseWrite]:
+    """Log many doses at once, all or nothing, each idempotent under its id exactly like `put_dose`.
+
+    Every item is checked before anything is written; any item that does not fit the course (422) or
+    clashes with a stored dose or another item (409) rejects the whole batch. Items already stored
+    with the same content are replays (created=False).
+    """
+    ids = [item["id"] for item in items]
+    stored = {
+        dose.id: dose for dose in db.session.scalars(select(DoseLog).where(DoseLog.id.in_(set(ids))))
+    }
+    dates = [item["date"] for item in items]
+    taken_slots = {
+        (row.date, row.slot): row.id
+        for row in db.session.execute(
+            select(DoseLog.date, DoseLog.slot, DoseLog.id).where(
+                DoseLog.course_id == course.id, DoseLog.date >= min(dates), DoseLog.date <= max(dates)
+            )
+        )
+    }
+    seen_ids: dict[str, int] = {}
+    seen_slots: dict[tuple[date, int], int] = {}
+    writes: list[DoseWrite] = []
+    new_rows: list[DoseLog] = []
+    for index, item in enumerate(items):
+        dose_id = item["id"]
+        data = {key: value for key, value in item.items() if key != "id"}
+        if dose_id in seen_ids:
+            raise BatchItemError(409, index, "id", f"This id is also used by item {seen_ids[dose_id]}.")
+        seen_ids[dose_id] = index
+        slot_key = (data["date"], data["slot"])
+        if slot_key in seen_slots:
+            raise BatchItemError(409, index, "slot", f"Item {seen_slots[slot_key]} logs the same slot.")
+        seen_slots[slot_key] = index
+        existing = stored.get(dose_id)
+        if existing is not None:
+            if existing.course_id != course.id or not _same_content(existing, data):
+                raise BatchItemError(
+                    409, index, "id", "This dose id is already used with different content.", existing.id
+                )
+            writes.append(DoseWrite(created=False, dose=existing))
+            continue
+        try:
+            _check_fits_course(course, data)
+        except DoseRejected as err:
+            raise BatchItemError(422, index, err.field, err.reason) from err
+        if slot_key in taken_slots:
+            raise BatchItemError(
+                409,
+                index,
+                "slot",
+                "This dose slot is already logged; delete it first to change it.",
+                taken_slots[slot_key],
+            )
+        dose = DoseLog(id=dose_id, course_id=course.id, **data)
+        new_rows.append(dose)
+        writes.append(DoseWrite(created=True, dose=dose))
+    if new_rows:
+        db.session.add_all(new_rows)
+        touch(course)
+        try:
+            db.session.commit()
+        except IntegrityError as err:
+            db.session.rollback()
+            raise BatchItemError(
+                409, 0, "id", "Some of these doses were logged at the same moment by another request."
+            ) from err
+        from backend.reminders import service as reminders
+
+        reminders.doses_logged(course, [(dose.date, dose.slot) for dose in new_rows])
+    return writes
+
+
+def correct_dose(course: Course, dose: DoseLog, changes: dict[str, Any]) -> DoseLog:
+    """Change a logged dose's taken_at, status or mg; the result must be a valid dose (as for PUT)."""
+    status = changes.get("status", dose.status)
+    taken_at = changes.get("taken_at", None if status == "skipped" else dose.taken_at)
+    if status == "taken" and taken_at is None:
+        raise DoseRejected("taken_at", "Say when the dose was taken (ISO 8601 with an offset).")
+    if status == "skipped" and taken_at is not None:
+        raise DoseRejected("taken_at", "A skipped dose has no taken_at.")
+    dose.status, dose.taken_at = status, taken_at
+    if "mg" in changes:
+        dose.mg = changes["mg"]
+    touch(course)
+    db.session.commit()
+    return dose
+
+
 def _resolve_race(course: Course, dose_id: str, data: dict[str, Any]) -> DoseWrite:
     """Another request stored the same id or slot between our check and our insert."""
     existing = db.session.get(DoseLog, dose_id)

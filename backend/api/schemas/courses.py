@@ -117,6 +117,36 @@ class DosePutSchema(Schema):
             raise ValidationError("A skipped dose has no taken_at.", "taken_at")
 
 
+MAX_BATCH_DOSES = 1000
+
+
+class DoseBatchItemSchema(DosePutSchema):
+    id = fields.UUID(required=True, metadata={"description": "Made by the client, as for the single PUT."})
+
+
+class DoseBatchSchema(Schema):
+    doses = fields.List(
+        fields.Nested(DoseBatchItemSchema),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_BATCH_DOSES),
+        metadata={"description": f"1 to {MAX_BATCH_DOSES} doses, stored all together or not at all."},
+    )
+
+
+class DosePatchSchema(Schema):
+    status = fields.String(validate=validate.OneOf(DOSE_STATUSES))
+    mg = StrictFloat(validate=validate.Range(min=0, max=MAX_DAILY_MG))
+    taken_at = fields.AwareDateTime(
+        allow_none=True,
+        metadata={"description": "Null only with status skipped; changing to skipped clears it."},
+    )
+
+    @validates_schema
+    def _check(self, data: dict, **kwargs) -> None:
+        if not data:
+            raise ValidationError("Give at least one of taken_at, status, mg.", "_schema")
+
+
 class DoseSchema(Schema):
     id = fields.String()
     course_id = fields.String()
@@ -126,6 +156,20 @@ class DoseSchema(Schema):
     mg = fields.Float()
     taken_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime()
+
+
+class DoseOutcomeSchema(Schema):
+    id = fields.String()
+    outcome = fields.String(
+        metadata={"description": "`created` (stored now) or `replayed` (already stored, identical)."}
+    )
+    dose = fields.Nested(DoseSchema)
+
+
+class DoseBatchResultSchema(Schema):
+    created = fields.Integer()
+    replayed = fields.Integer()
+    results = fields.List(fields.Nested(DoseOutcomeSchema), metadata={"description": "In request order."})
 
 
 class DateRangeQuerySchema(Schema):
