@@ -12,12 +12,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import PathConverter
-from whitenoise import WhiteNoise
 
 from backend import extensions
 from backend.config import Config, DevelopmentConfig
 from backend.errors import register_error_handlers
 from backend.extensions import db, limiter, migrate
+from backend.pwa_files import PwaFiles
 
 __version__ = "0.1.0"
 
@@ -148,49 +148,18 @@ class AppPathConverter(PathConverter):
     regex = r"(?!api(?:/|$))[^/].*?"
 
 
-HASHED_ASSETS = "/assets/"  # Vite names every file here after its content hash
-
-
 def register_frontend(app: Flask) -> None:
-    """Serve the built PWA at / with an SPA fallback; /api stays JSON.
-
-    WhiteNoise serves every file of the build, choosing the .br or .gz made at build time by the
-    browser's Accept-Encoding (with `Vary: Accept-Encoding`). Hashed files under /assets/ are cached for a
-    year as immutable; the rest (index.html, sw.js, the manifest, icons) must be revalidated, so a new
-    version is seen at once. Other paths outside /api/ get index.html from Flask (client-side routes).
-    """
+    """Serve the built PWA at / (compressed, by PwaFiles) with an SPA fallback; /api stays JSON."""
     dist = Path(app.config["FRONTEND_DIST"])
     app.url_map.converters["app_path"] = AppPathConverter
-    if dist.is_dir():
-        files = WhiteNoise(
-            app.wsgi_app,
-            root=str(dist),
-            max_age=None,
-            allow_all_origins=False,
-            immutable_file_test=lambda path, url: url.startswith(HASHED_ASSETS),
-            add_headers_function=_revalidate_unhashed,
-        )
-        if "/index.html" in files.files:
-            files.files["/"] = files.files["/index.html"]
-        app.wsgi_app = files  # type: ignore[method-assign]
+    app.wsgi_app = PwaFiles(app.wsgi_app, str(dist))  # type: ignore[method-assign]
 
     @app.get("/", defaults={"path": ""})
     @app.get("/<app_path:path>")
     @limiter.exempt
     def frontend(path: str):
-        if path and (dist / path).is_file():  # built after start-up, so unknown to WhiteNoise
-            response = send_from_directory(dist, path)
-            response.headers["Cache-Control"] = (
-                "public, max-age=31536000, immutable" if path.startswith("assets/") else "no-cache"
-            )
-            return response
-        if (dist / "index.html").is_file():
+        if (dist / "index.html").is_file():  # a client-side route: the app shell
             response = send_from_directory(dist, "index.html")
             response.headers["Cache-Control"] = "no-cache"
             return response
         abort(404, description="The app has not been built yet (run `make build`).")
-
-
-def _revalidate_unhashed(headers: Any, path: str, url: str) -> None:
-    if not url.startswith(HASHED_ASSETS):
-        headers["Cache-Control"] = "no-cache"

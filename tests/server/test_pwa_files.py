@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -97,3 +99,24 @@ def test_the_build_ships_brotli_and_gzip_for_every_script_and_stylesheet():
     for path in scripts:
         assert path.with_name(path.name + ".br").is_file(), path
         assert path.with_name(path.name + ".gz").is_file(), path
+
+
+def test_a_file_changed_after_start_up_is_served_fresh_without_its_stale_variants(pwa, tmp_path):
+    first = pwa.get("/sw.js", headers={"Accept-Encoding": "br"})
+    assert first.headers["Content-Encoding"] == "br"
+    sw = tmp_path / "dist" / "sw.js"
+    newer = SCRIPT + b"// next version\n"
+    sw.write_bytes(newer)
+    os.utime(sw, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))  # newer than its .br and .gz
+    again = pwa.get("/sw.js", headers={"Accept-Encoding": "br", "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200
+    assert "Content-Encoding" not in again.headers
+    assert again.data == newer
+
+
+def test_a_hashed_file_built_after_start_up_is_served_compressed(pwa, tmp_path):
+    _write(tmp_path / "dist" / "assets" / "Later-d4e5f6.js", SCRIPT)
+    response = pwa.get("/assets/Later-d4e5f6.js", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.data) == SCRIPT
+    assert "immutable" in response.headers["Cache-Control"]
