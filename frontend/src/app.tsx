@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { OfflineBanner, SyncProblemBanner, UpdateBanner } from './components/Banners';
 import { lazyView } from './components/LazyView';
 import { TabBar } from './components/TabBar';
-import { currentPath, navigate, routeOf, type RouteName } from './router';
+import { currentHash, currentPath, navigate, routeOf, scrollToHash, type RouteName } from './router';
 import { announcement, booted, course, noCourseOnServer, session } from './store';
 import { Onboarding } from './views/Onboarding';
 import { Settings } from './views/Settings';
@@ -76,14 +76,19 @@ export function App() {
 
   useEffect(() => {
     document.title = `${TITLES[route]} · ClearCourse`;
+  }, [route]);
+
+  const hash = currentHash.value;
+  useEffect(() => {
+    if (!booted.value) return;
+    if (hash) return scrollToHash(hash);
     if (firstRender.current) {
       firstRender.current = false;
       return;
     }
-    if (location.hash) return; // the view scrolls to and focuses its anchor
     document.querySelector<HTMLElement>('main h1')?.focus();
     window.scrollTo(0, 0);
-  }, [route]);
+  }, [route, hash, booted.value]);
 
   if (!booted.value) return <p class="boot">Loading ClearCourse…</p>;
 

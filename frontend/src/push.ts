@@ -11,6 +11,25 @@ export type PushSupport = 'supported' | 'ios-install-first' | 'unsupported';
 
 export type TurnOnResult = 'on' | 'denied' | 'dismissed';
 
+/** How long turning reminders on may take once permission is given, before the patient is told what to try. */
+export const TURN_ON_TIMEOUT_MS = 15_000;
+
+/** The browser's push service (or the server) did not answer in time. */
+export class TurnOnTimeout extends Error {
+  constructor() {
+    super('Turning on reminders took too long.');
+    this.name = 'TurnOnTimeout';
+  }
+}
+
+function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TurnOnTimeout()), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 export function isIos(): boolean {
   const { userAgent, maxTouchPoints } = navigator;
   return /iPhone|iPad|iPod/.test(userAgent) || (/Macintosh/.test(userAgent) && maxTouchPoints > 1);
@@ -51,18 +70,25 @@ async function subscribe(reg: ServiceWorkerRegistration, key: Uint8Array<ArrayBu
 
 /**
  * Call from a tap only. The permission prompt is requested first, in the same task as the tap
- * (Safari drops the gesture across an `await`), while the server's key loads alongside.
+ * (Safari drops the gesture across an `await`), while the server's key loads alongside. Once
+ * permission is given, the rest (service worker, push service, server) must finish within
+ * TURN_ON_TIMEOUT_MS or it throws TurnOnTimeout: a push service that never answers would spin forever.
  */
-export async function turnOnReminders(): Promise<TurnOnResult> {
+export async function turnOnReminders(timeoutMs = TURN_ON_TIMEOUT_MS): Promise<TurnOnResult> {
   const asked = Notification.requestPermission();
   const keyLoad = fetchApplicationServerKey();
   keyLoad.catch(() => undefined);
   const answer = await asked;
   if (answer !== 'granted') return answer === 'denied' ? 'denied' : 'dismissed';
-  const reg = await navigator.serviceWorker.ready;
-  const subscription = await subscribe(reg, await keyLoad);
-  await saveSubscription(subscription, deviceKind());
-  return 'on';
+  return within(
+    (async () => {
+      const reg = await navigator.serviceWorker.ready;
+      const subscription = await subscribe(reg, await keyLoad);
+      await saveSubscription(subscription, deviceKind());
+      return 'on' as const;
+    })(),
+    timeoutMs,
+  );
 }
 
 /** Stops reminders on this device: the browser subscription and the server's copy. */

@@ -7,7 +7,7 @@ import { logDoseRecord, undoDoseRecord } from './lib/doses';
 import { ApiError, NetworkError } from './lib/http';
 import { currentSubscription } from './push';
 import { requestBackgroundSync } from './pwa';
-import { confirmedWrites, enqueue, flushOutbox, listOutbox, nextRetryAt, onOutboxChange, type FlushReport } from './lib/outbox';
+import { confirmedWrites, enqueue, withLock, flushOutbox, listOutbox, nextRetryAt, onOutboxChange, type FlushReport } from './lib/outbox';
 import type { Course, DoseStatus, Saved, Session, Timeline, Today } from './types';
 
 export const session = signal<Session | null>(null);
@@ -21,6 +21,8 @@ export const networkDown = signal(false);
 export const syncProblem = signal<string | null>(null);
 export const announcement = signal('');
 export const noCourseOnServer = signal(false);
+/** Set when the server no longer knows this device's token (account erased or device removed elsewhere). */
+export const unlinked = signal(false);
 
 export const offline = computed(() => !browserOnline.value || networkDown.value);
 export const pendingCount = computed(() => outboxRecords.value.length);
@@ -93,9 +95,19 @@ export async function refreshAll(): Promise<void> {
     await setCourse(current);
     await Promise.all([refreshToday(), refreshTimeline()]);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) syncProblem.value = 'This device is no longer linked to an account.';
+    if (error instanceof ApiError && error.status === 401) await forgetUnlinkedDevice();
     else if (!(error instanceof NetworkError)) throw error;
   }
+}
+
+/**
+ * The server answered 401 for this device's token: the account was erased (or this device removed)
+ * elsewhere. Nothing here can be saved any more, so the device's copy goes and set-up starts again.
+ */
+async function forgetUnlinkedDevice(): Promise<void> {
+  await forgetEverything();
+  noCourseOnServer.value = true;
+  unlinked.value = true;
 }
 
 async function reloadOutbox(): Promise<void> {
@@ -126,8 +138,6 @@ function describe(report: FlushReport): void {
   if (report.rejected.length) {
     syncProblem.value = `${report.rejected.length} change(s) could not be saved: ${report.rejected[0].message}`;
     announce(syncProblem.value);
-  } else if (report.stopped === 'unauthorized') {
-    syncProblem.value = 'Changes are waiting: this device is no longer linked to an account.';
   } else if (report.sent && !report.remaining) {
     syncProblem.value = null;
     announce('All changes synced.');
@@ -144,6 +154,7 @@ export async function sync({ force = true } = {}): Promise<void> {
     await reloadLocal();
   }
   networkDown.value = report.stopped === 'offline';
+  if (report.stopped === 'unauthorized') return forgetUnlinkedDevice();
   describe(report);
   scheduleRetry(report.stopped === 'offline' || report.stopped === 'backoff' ? await nextRetryAt() : null);
   if (report.sent || report.conflicts.length) {
@@ -179,6 +190,7 @@ export async function undoDose(date: string, slot: number, doseId: string): Prom
 export async function adoptSession(next: Session): Promise<void> {
   await db.putSession(next);
   session.value = next;
+  unlinked.value = false;
 }
 
 export async function forgetEverything(): Promise<void> {
@@ -186,7 +198,7 @@ export async function forgetEverything(): Promise<void> {
   await currentSubscription()
     .then((subscription) => subscription?.unsubscribe())
     .catch(() => undefined);
-  await db.clearEverything();
+  await withLock(() => db.clearEverything());
   session.value = null;
   course.value = null;
   today.value = null;

@@ -159,7 +159,7 @@ def browser():
 
 @pytest.fixture
 def context(browser, live_app: LiveApp):
-    ctx = browser.new_context(base_url=live_app.url, viewport=PHONE, service_workers="allow")
+    ctx = browser.new_context(base_url=live_app.url, viewport=PHONE, service_workers="allow", locale="en-US")
     ctx.set_default_timeout(15_000)
     yield ctx
     ctx.close()

@@ -17,8 +17,8 @@ def test_onboarding_leads_to_today_then_timeline(page, live_app):
 
     doses = page.locator("ul.doses > li")
     expect(doses).to_have_count(2)
-    expect(doses.nth(0)).to_contain_text("08:00")
-    expect(doses.nth(1)).to_contain_text("20:00")
+    expect(doses.nth(0)).to_contain_text("8:00 AM")
+    expect(doses.nth(1)).to_contain_text("8:00 PM")
     expect(doses.nth(0)).to_contain_text("Take with a meal")
     expect(page.get_by_role("button", name=re.compile(r"^Taken — dose 1"))).to_be_visible()
     phase_title = page.locator("#phase-heading").inner_text()

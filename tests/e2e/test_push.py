@@ -327,7 +327,8 @@ def test_reminders_screen_subscribes_and_sends_a_test(page, context, live_app, p
     context.add_init_script(STUB_PUSH % json.dumps(subscription))
     session, target = ready_for_push(page, context, live_app)
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reminders").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Plan").click()
+    page.get_by_role("navigation", name="Plan").get_by_role("link", name="Reminders").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reminders")
     expect(page.get_by_text("No device gets reminders yet.")).to_be_visible()
     assert page.evaluate("() => window.__permissionRequests") == 0, "never prompt on load"

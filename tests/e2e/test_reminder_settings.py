@@ -37,7 +37,7 @@ def test_switches_times_and_quiet_hours_are_saved(page, live_app):
     dose.get_by_text("Change timing").click()
     dose.get_by_label("Time").fill("07:30")
     dose.get_by_role("button", name=re.compile(r"^Save")).click()
-    expect(dose).to_contain_text(re.compile(r"Next: .* at 07:30"))
+    expect(dose).to_contain_text(re.compile(r"Next: .* at 7:30\sAM"))
     assert rules_by_kind(live_app, session)["dose"]["time"] == "07:30"
 
     dose.get_by_role("button", name=re.compile(r"^Use the usual time")).click()

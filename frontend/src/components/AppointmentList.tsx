@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { formatDate } from '../lib/dates';
+import { formatDate, formatTime } from '../lib/dates';
 import { focusSoon } from '../lib/errors';
 import { appointmentKindLabel } from '../lib/labels';
 import type { Appointment } from '../types';
 
 export function describeWhen(startsAt: string): string {
-  return `${formatDate(startsAt.slice(0, 10))} at ${startsAt.slice(11, 16)}`;
+  return `${formatDate(startsAt.slice(0, 10))} at ${formatTime(startsAt.slice(11, 16))}`;
 }
 
 interface ItemProps {

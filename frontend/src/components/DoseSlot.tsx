@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { formatClock } from '../lib/dates';
+import { formatClock, formatTime } from '../lib/dates';
 import type { DoseView } from '../lib/doses';
 import { formatMg } from '../lib/format';
 
@@ -31,12 +31,12 @@ export function DoseSlot({ dose, withFood, onLog, onUndo, highlight = false }: P
       setBusy(false);
     }
   };
-  const suffix = ` — dose ${dose.slot} at ${dose.time}`;
+  const suffix = ` — dose ${dose.slot} at ${formatTime(dose.time)}`;
   return (
     <li class={`dose dose-${dose.status}${highlight ? ' dose-highlight' : ''}`} data-slot={dose.slot} data-status={dose.status} aria-labelledby={labelId}>
       <div class="dose-info">
         <p id={labelId} class="dose-title">
-          <time>{dose.time}</time> · {formatMg(dose.mg)}
+          <time dateTime={dose.time}>{formatTime(dose.time)}</time> · {formatMg(dose.mg)}
         </p>
         {withFood && <p class="dose-note">Take with a meal</p>}
       </div>

@@ -1,3 +1,4 @@
+import { OFFLINE_MESSAGE } from '../lib/errors';
 import type { ComponentChildren, TargetedEvent } from 'preact';
 
 export type Errors = Record<string, string | undefined>;
@@ -106,9 +107,16 @@ export function Choices<T extends string>({ name, legend, hint, error, choices, 
 export function ErrorSummary({ errors, id = 'error-summary' }: { errors: Errors; id?: string }) {
   const entries = Object.entries(errors).filter(([, message]) => message);
   if (!entries.length) return null;
+  const answers = entries.filter(([field]) => !field.startsWith('_')).length;
+  // A failure that is not about an answer (offline, server) must not be titled as if one were wrong.
+  const title = errors._offline || errors._server === OFFLINE_MESSAGE
+    ? 'You’re offline'
+    : answers === 0
+      ? 'That didn’t work'
+      : `Please check ${answers === 1 ? 'one answer' : `${answers} answers`}`;
   return (
     <div class="error-summary" id={id} tabIndex={-1} role="alert">
-      <h2>Please check {entries.length === 1 ? 'one answer' : `${entries.length} answers`}</h2>
+      <h2>{title}</h2>
       <ul>
         {entries.map(([field, message]) => (
           <li key={field}>

@@ -1,7 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getPushRecord } from '../lib/db';
 import { messageFor } from '../lib/errors';
-import { currentSubscription, permission, pushSupport, turnOffReminders, turnOnReminders } from '../push';
+import { currentSubscription, permission, pushSupport, TurnOnTimeout, turnOffReminders, turnOnReminders } from '../push';
+
+const TIMEOUT_ADVICE =
+  'Reminders could not be turned on: your browser’s notification service did not answer within 15 seconds. ' +
+  'Check that you are online, then try again. If it keeps failing, close and reopen the browser, or check that ' +
+  'battery or data saving is not blocking notifications for this browser.';
 import { announce } from '../store';
 
 type State = 'checking' | 'ios-install-first' | 'unsupported' | 'denied' | 'off' | 'on';
@@ -56,7 +61,7 @@ export function PushSetup({ onChange }: { onChange: () => void }) {
       await refresh();
       onChange();
     } catch (failure) {
-      setError(messageFor(failure));
+      setError(failure instanceof TurnOnTimeout ? TIMEOUT_ADVICE : messageFor(failure));
       await refresh();
     } finally {
       setBusy(false);

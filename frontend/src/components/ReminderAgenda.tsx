@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
-import { addDays, detectTimeZone, formatDate, wallClock } from '../lib/dates';
+import { addDays, detectTimeZone, formatDate, formatTime, wallClock } from '../lib/dates';
 import { messageFor } from '../lib/errors';
 import { course, courseToday } from '../store';
 import type { ReminderOccurrence } from '../types';
@@ -54,7 +54,7 @@ export function ReminderAgenda() {
                   const status = STATUS_TEXT[item.status];
                   return (
                     <li key={`${item.reminder_id}-${item.fires_at}`} class="agenda-item" data-kind={item.kind}>
-                      <time dateTime={item.local_time}>{wallClock(item.local_time).time}</time>
+                      <time dateTime={item.local_time}>{formatTime(wallClock(item.local_time).time)}</time>
                       <span>
                         {item.title}
                         {status && <span class="muted"> · {status}</span>}

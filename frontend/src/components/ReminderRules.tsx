@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
-import { formatDate, wallClock } from '../lib/dates';
+import { formatDate, formatTime, wallClock } from '../lib/dates';
 import { fieldErrorsFrom, focusSoon, messageFor } from '../lib/errors';
 import { WEEKDAYS, reminderName } from '../lib/labels';
 import { segmentOn, slotTime } from '../lib/plan';
@@ -59,7 +59,7 @@ function nextText(rule: ReminderRule): string {
   if (!rule.enabled) return 'Off';
   if (!rule.next) return 'Nothing scheduled yet';
   const { date, time } = wallClock(rule.next.local_time);
-  return `Next: ${formatDate(date)} at ${time}`;
+  return `Next: ${formatDate(date)} at ${formatTime(time)}`;
 }
 
 /** Whole numbers in [min, max] typed into a field, or null. */
@@ -200,7 +200,7 @@ function RuleEditor({ rule, onSaved }: { rule: ReminderRule; onSaved: (rule: Rem
         </button>
         {hasTime && rule.time !== null && (
           <button type="button" class="button button-quiet button-small" disabled={busy} onClick={() => void save({ time: null }, 'Back to the usual time.')}>
-            Use the usual time{defaultTime(rule) ? ` (${defaultTime(rule)})` : ''}
+            Use the usual time{defaultTime(rule) ? ` (${formatTime(defaultTime(rule)!)})` : ''}
           </button>
         )}
       </div>

@@ -1,11 +1,24 @@
-import { currentPath, routeOf } from '../router';
+import { currentPath, routeOf, type RouteName } from '../router';
 import { Link } from './Link';
 
-const TABS = [
-  { href: '/', label: 'Today', icon: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18Zm0 4v5l3 2' },
-  { href: '/timeline', label: 'Timeline', icon: 'M5 4v16M5 6h10l-2 3 2 3H5' },
-  { href: '/reminders', label: 'Reminders', icon: 'M6 17V11a6 6 0 0 1 12 0v6l1.5 2h-15L6 17Zm4 4h4' },
-  { href: '/settings', label: 'Settings', icon: 'M4 7h10M18 7h2M4 17h4M12 17h8M14 5v4M8 15v4' },
+interface Tab {
+  href: string;
+  label: string;
+  icon: string;
+  /** Every route this tab stands for (its sub-screens included). */
+  routes: RouteName[];
+}
+
+const TABS: Tab[] = [
+  { href: '/', label: 'Today', icon: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18Zm0 4v5l3 2', routes: ['today'] },
+  { href: '/timeline', label: 'Timeline', icon: 'M5 4v16M5 6h10l-2 3 2 3H5', routes: ['timeline'] },
+  {
+    href: '/appointments',
+    label: 'Plan',
+    icon: 'M4 6h16v14H4zM4 10h16M8 3v5M16 3v5M8 14h3',
+    routes: ['appointments', 'reminders'],
+  },
+  { href: '/settings', label: 'Settings', icon: 'M4 7h10M18 7h2M4 17h4M12 17h8M14 5v4M8 15v4', routes: ['settings'] },
 ];
 
 export function TabBar() {
@@ -14,7 +27,7 @@ export function TabBar() {
     <nav class="tabbar" aria-label="Main">
       <ul>
         {TABS.map((tab) => {
-          const current = routeOf(tab.href) === active;
+          const current = tab.routes.includes(active);
           return (
             <li key={tab.href}>
               <Link href={tab.href} aria-current={current ? 'page' : undefined} class="tab">

@@ -45,9 +45,12 @@ export function instantOn(date: string, time: string): string {
   return isoWithOffset(new Date(y, m - 1, d, Number.isFinite(hh) ? hh : 12, mm || 0));
 }
 
+// One set of formats for the whole app, in the phone's own locale (undefined = the browser's locale).
 const dateFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 const shortDateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
-const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const CLOCK: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' };
+const clockFormat = new Intl.DateTimeFormat(undefined, CLOCK);
+const wallClockFormat = new Intl.DateTimeFormat(undefined, { ...CLOCK, timeZone: 'UTC' });
 
 /** "Mon, 3 Mar 2025" for a YYYY-MM-DD date (no zone shift). */
 export function formatDate(date: string | null | undefined): string {
@@ -59,8 +62,16 @@ export function formatShortDate(date: string): string {
   return shortDateFormat.format(new Date(`${date}T00:00:00Z`));
 }
 
+/** The time of an instant, in this device's zone ("8:05 AM" or "08:05" as the locale writes it). */
 export function formatClock(at: number | string | Date): string {
   return clockFormat.format(new Date(at));
+}
+
+/** A wall-clock "HH:MM" (a dose or appointment time) in the same format as formatClock, without any zone shift. */
+export function formatTime(hhmm: string): string {
+  const [h, m] = hhmm.split(':').map(Number);
+  if (!Number.isFinite(h) || !Number.isFinite(m)) return hhmm;
+  return wallClockFormat.format(new Date(Date.UTC(2000, 0, 1, h, m)));
 }
 
 export function addDays(date: string, days: number): string {
@@ -69,7 +80,7 @@ export function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-const instantFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const instantFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', ...CLOCK });
 
 /** "Sun 29 Nov, 08:00" for an instant, in this device's zone. */
 export function formatInstant(at: string): string {

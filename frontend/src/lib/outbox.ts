@@ -84,7 +84,8 @@ export async function enqueueDoseOnce(record: NewRecord & { meta: DoseMeta }): P
 
 let localChain: Promise<unknown> = Promise.resolve();
 
-function withLock<T>(task: () => Promise<T>): Promise<T> {
+/** Runs `task` while no other tab or the service worker is sending (also used to wipe the store safely). */
+export function withLock<T>(task: () => Promise<T>): Promise<T> {
   const locks = (self.navigator as Navigator | undefined)?.locks;
   if (locks?.request) return locks.request(LOCK_NAME, task) as Promise<T>;
   const run = localChain.then(task, task);
@@ -144,7 +145,7 @@ async function drain(force: boolean): Promise<FlushReport> {
       }
       if (!(error instanceof ApiError)) throw error;
       if (error.status === 401) {
-        await (await getDb()).put('outbox', { ...record, lastError: error.message });
+        // Left as it is: the page forgets the unlinked device's data, and a put here could bring it back.
         report.stopped = 'unauthorized';
         break;
       }

@@ -1,5 +1,6 @@
 /** Reading the course's own dose plan (no dosing advice: only what the patient entered). */
 import type { Course, DosePlanSegment } from '../types';
+import { formatTime } from './dates';
 
 export function segmentOn(course: Course, date: string): DosePlanSegment | null {
   const segments = [...course.dose_plan].sort((a, b) => (a.from_date < b.from_date ? -1 : 1));
@@ -15,6 +16,6 @@ export function slotTime(course: Course | null, date: string, slot: number): str
 
 export function describeSegment(segment: DosePlanSegment): string {
   const amount = segment.cycle_mg?.length ? `${segment.cycle_mg.join(' / ')} mg alternating` : `${segment.daily_mg} mg a day`;
-  const times = segment.dose_times.join(' and ');
+  const times = segment.dose_times.map(formatTime).join(' and ');
   return `${amount}, ${segment.doses_per_day === 2 ? 'two doses' : 'one dose'} (${times})`;
 }

@@ -5,6 +5,7 @@ import { AppointmentList, describeWhen } from '../components/AppointmentList';
 import { AppointmentSuggestions } from '../components/AppointmentSuggestions';
 import { Disclaimer } from '../components/Disclaimer';
 import { Link } from '../components/Link';
+import { PlanNav } from '../components/PlanNav';
 import { Section } from '../components/Section';
 import { localDateTime } from '../lib/dates';
 import { focusSoon, messageFor } from '../lib/errors';
@@ -89,6 +90,7 @@ export function Appointments() {
 
   return (
     <div class="view">
+      <PlanNav />
       <header class="view-header">
         <h1 tabIndex={-1}>Appointments</h1>
         <p class="lede">

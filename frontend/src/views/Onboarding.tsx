@@ -7,7 +7,7 @@ import { LinkCodeEntry } from '../components/LinkCodeEntry';
 import { detectTimeZone, isValidTimeZone, localDate } from '../lib/dates';
 import { fieldErrorsFrom, focusSoon } from '../lib/errors';
 import { navigate } from '../router';
-import { adoptSession, announce, refreshToday, refreshTimeline, session, setCourse } from '../store';
+import { adoptSession, announce, refreshToday, refreshTimeline, session, setCourse, unlinked } from '../store';
 import type { Product, Programme } from '../types';
 
 type Pregnancy = 'yes' | 'no' | 'unsure';
@@ -97,6 +97,12 @@ export function Onboarding() {
         <h1 tabIndex={-1}>Set up your course</h1>
         <p class="lede">About a minute. No name, email or phone number — just your course.</p>
       </header>
+      {unlinked.value && (
+        <p class="notice" role="status">
+          This device was disconnected from its account: the account was erased, or this device was removed, on another device.
+          What was saved here has been cleared. Set up your course again, or link this device with a code below.
+        </p>
+      )}
 
       <form class="form" onSubmit={submit} noValidate>
         <ErrorSummary errors={errors} />

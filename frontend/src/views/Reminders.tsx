@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { Link } from '../components/Link';
+import { PlanNav } from '../components/PlanNav';
 import { PushDevices } from '../components/PushDevices';
 import { PushSetup } from '../components/PushSetup';
 import { QuietHours } from '../components/QuietHours';
@@ -11,6 +12,7 @@ export function Reminders() {
   const [devicesVersion, setDevicesVersion] = useState(0);
   return (
     <div class="view">
+      <PlanNav />
       <header class="view-header">
         <h1 tabIndex={-1}>Reminders</h1>
         <p class="lede">Capsules, visits and tests, at your local time.</p>

@@ -1,4 +1,3 @@
-import { useEffect } from 'preact/hooks';
 import { Disclaimer } from '../components/Disclaimer';
 import { FactList, SourceIds } from '../components/Facts';
 import { formatDate, formatShortDate } from '../lib/dates';
@@ -70,15 +69,6 @@ function PhaseItem({ phase }: { phase: Phase }) {
 
 export function Timeline() {
   const saved = timeline.value;
-  useEffect(() => {
-    if (!saved || !location.hash) return;
-    const target = document.getElementById(location.hash.slice(1));
-    if (target) {
-      target.scrollIntoView({ block: 'start' });
-      target.focus({ preventScroll: true });
-    }
-  }, [saved !== null]);
-
   if (!saved) {
     return (
       <div class="view">

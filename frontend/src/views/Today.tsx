@@ -2,7 +2,7 @@ import { Disclaimer } from '../components/Disclaimer';
 import { DoseSlot } from '../components/DoseSlot';
 import { FactList } from '../components/Facts';
 import { Link } from '../components/Link';
-import { formatDate, formatShortDate } from '../lib/dates';
+import { formatDate, formatShortDate, formatTime } from '../lib/dates';
 import { overlayToday } from '../lib/doses';
 import { formatMg, formatNumber, plural } from '../lib/format';
 import { slotTime } from '../lib/plan';
@@ -93,7 +93,7 @@ function MissingLogs({ missing, total }: { missing: MissingLog[]; total: number 
         <ul class="missing-list">
           {missing.map((item) => {
             const time = slotTime(course.value, item.date, item.slot);
-            const label = `${formatShortDate(item.date)}, dose ${item.slot}${time ? ` at ${time}` : ''}, ${formatMg(item.mg)}`;
+            const label = `${formatShortDate(item.date)}, dose ${item.slot}${time ? ` at ${formatTime(time)}` : ''}, ${formatMg(item.mg)}`;
             return (
               <li key={`${item.date}-${item.slot}`}>
                 <span>{label}</span>
