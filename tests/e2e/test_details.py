@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE
-from tests.e2e.helpers import axe_violations, onboard, session_of, store_counts
+from tests.e2e.helpers import IDB, axe_violations, onboard, run_js, session_of, store_counts
 
 pytestmark = pytest.mark.e2e
 
@@ -163,6 +163,26 @@ def test_turn_on_reminders_gives_up_after_15_seconds(browser, live_app):
         ctx.close()
 
 
+KV_KEYS = (
+    IDB
+    + """
+return (async () => {
+  const db = await openDb();
+  const keys = await ask(db.transaction('kv').objectStore('kv').getAllKeys());
+  db.close();
+  return keys;
+})();
+"""
+)
+
+
+def assert_no_patient_data_left(page) -> None:
+    """Only public content (the facts and their sources) may stay in the device store."""
+    _, today_rows, outbox_rows = store_counts(page)
+    assert (today_rows, outbox_rows) == (0, 0)
+    assert [key for key in run_js(page, KV_KEYS) if key != "sources"] == []
+
+
 def test_account_erased_elsewhere_returns_to_onboarding(page, live_app):
     onboard(page)
     session = session_of(page)
@@ -172,7 +192,7 @@ def test_account_erased_elsewhere_returns_to_onboarding(page, live_app):
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up your course")
     expect(page.get_by_role("status").filter(has_text="This device was disconnected")).to_be_visible()
     expect(page.get_by_role("navigation", name="Main")).to_have_count(0)
-    assert store_counts(page) == [0, 0, 0]
+    assert_no_patient_data_left(page)
 
 
 def test_a_write_refused_as_unauthorized_also_returns_to_onboarding(page, live_app):
@@ -181,7 +201,7 @@ def test_a_write_refused_as_unauthorized_also_returns_to_onboarding(page, live_a
     live_app.api("DELETE", "/me", session["token"])
     page.get_by_role("button", name=re.compile(r"^Taken — dose 1")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up your course")
-    assert store_counts(page) == [0, 0, 0]
+    assert_no_patient_data_left(page)
 
 
 def test_undo_stays_on_one_line_at_320_px(context):
