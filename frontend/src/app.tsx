@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { OfflineBanner, SyncProblemBanner, UpdateBanner } from './components/Banners';
 import { lazyView } from './components/LazyView';
 import { TabBar } from './components/TabBar';
-import { currentHash, currentPath, navigate, routeOf, scrollToHash, type RouteName } from './router';
+import { currentHash, currentPath, currentSearch, navigate, routeOf, scrollToHash, type RouteName } from './router';
 import { announcement, booted, course, noCourseOnServer, session } from './store';
 import { Onboarding } from './views/Onboarding';
 import { Settings } from './views/Settings';
@@ -18,11 +18,23 @@ const TITLES: Record<RouteName, string> = {
   settings: 'Settings',
   onboarding: 'Set up your course',
   sources: 'Sources',
+  journal: 'Journal',
+  mood: 'Weekly mood check',
+  photos: 'Skin photos',
+  supply: 'Capsule supply',
+  charts: 'Charts',
+  report: 'Report',
   'not-found': 'Page not found',
 };
 
 const Reminders = lazyView(TITLES.reminders, () => import('./views/Reminders').then((m) => m.Reminders));
 const Appointments = lazyView(TITLES.appointments, () => import('./views/Appointments').then((m) => m.Appointments));
+const Journal = lazyView(TITLES.journal, () => import('./views/Journal').then((m) => m.Journal));
+const Mood = lazyView(TITLES.mood, () => import('./views/Mood').then((m) => m.Mood));
+const Photos = lazyView(TITLES.photos, () => import('./views/Photos').then((m) => m.Photos));
+const Supply = lazyView(TITLES.supply, () => import('./views/Supply').then((m) => m.Supply));
+const Charts = lazyView(TITLES.charts, () => import('./views/Charts').then((m) => m.Charts));
+const Report = lazyView(TITLES.report, () => import('./views/Report').then((m) => m.Report));
 
 function NotFound() {
   return (
@@ -51,6 +63,18 @@ function View({ route }: { route: RouteName }) {
       return <Onboarding />;
     case 'sources':
       return <Sources />;
+    case 'journal':
+      return <Journal />;
+    case 'mood':
+      return <Mood />;
+    case 'photos':
+      return <Photos />;
+    case 'supply':
+      return <Supply />;
+    case 'charts':
+      return <Charts />;
+    case 'report':
+      return <Report />;
     default:
       return <NotFound />;
   }
@@ -62,6 +86,8 @@ function guard(route: RouteName): RouteName {
   const needsSetup = !session.value || (!course.value && noCourseOnServer.value);
   if (needsSetup && route !== 'onboarding' && route !== 'not-found') return 'onboarding';
   if (!needsSetup && course.value && route === 'onboarding') return 'today';
+  // The weekly mood reminder opens /?checkin=mood (reminders/dispatch.py): that is the mood check.
+  if (route === 'today' && new URLSearchParams(currentSearch.value).get('checkin') === 'mood') return 'mood';
   return route;
 }
 

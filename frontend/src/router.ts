@@ -1,7 +1,21 @@
 /** History-API routing: one signal holds the current path. */
 import { signal } from '@preact/signals';
 
-export type RouteName = 'today' | 'timeline' | 'reminders' | 'appointments' | 'settings' | 'onboarding' | 'sources' | 'not-found';
+export type RouteName =
+  | 'today'
+  | 'timeline'
+  | 'reminders'
+  | 'appointments'
+  | 'settings'
+  | 'onboarding'
+  | 'sources'
+  | 'journal'
+  | 'mood'
+  | 'photos'
+  | 'supply'
+  | 'charts'
+  | 'report'
+  | 'not-found';
 
 const ROUTES: Record<string, RouteName> = {
   '/': 'today',
@@ -11,6 +25,12 @@ const ROUTES: Record<string, RouteName> = {
   '/settings': 'settings',
   '/onboarding': 'onboarding',
   '/sources': 'sources',
+  '/journal': 'journal',
+  '/mood': 'mood',
+  '/photos': 'photos',
+  '/supply': 'supply',
+  '/charts': 'charts',
+  '/report': 'report',
 };
 
 export const currentPath = signal(location.pathname);

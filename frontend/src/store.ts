@@ -4,6 +4,7 @@ import { api } from './api';
 import * as db from './lib/db';
 import { instantOn, isoWithOffset, localDate } from './lib/dates';
 import { logDoseRecord, undoDoseRecord } from './lib/doses';
+import { deleteAllPhotos } from './lib/photos';
 import { ApiError, NetworkError } from './lib/http';
 import { currentSubscription } from './push';
 import { requestBackgroundSync } from './pwa';
@@ -199,6 +200,7 @@ export async function forgetEverything(): Promise<void> {
     .then((subscription) => subscription?.unsubscribe())
     .catch(() => undefined);
   await withLock(() => db.clearEverything());
+  await deleteAllPhotos().catch(() => undefined);
   session.value = null;
   course.value = null;
   today.value = null;

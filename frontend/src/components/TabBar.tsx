@@ -13,6 +13,12 @@ const TABS: Tab[] = [
   { href: '/', label: 'Today', icon: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18Zm0 4v5l3 2', routes: ['today'] },
   { href: '/timeline', label: 'Timeline', icon: 'M5 4v16M5 6h10l-2 3 2 3H5', routes: ['timeline'] },
   {
+    href: '/journal',
+    label: 'Journal',
+    icon: 'M6 3h10l3 3v15H6V3Zm3 6h7M9 13h7M9 17h4',
+    routes: ['journal', 'mood', 'photos', 'supply', 'charts', 'report'],
+  },
+  {
     href: '/appointments',
     label: 'Plan',
     icon: 'M4 6h16v14H4zM4 10h16M8 3v5M16 3v5M8 14h3',

@@ -1,0 +1,55 @@
+import { SourceIds } from './Facts';
+import type { Triage } from '../lib/triage';
+
+const HEADINGS: Record<Triage['level'], string> = {
+  emergency: 'Get help now',
+  urgent: 'Stop your capsules and call your prescriber now',
+  routine: 'Mention this to your prescriber soon',
+  none: 'Saved',
+};
+
+/**
+ * What to do after a check-in, shown at once from the shared rules (offline too). Emergency and urgent
+ * results are an alert that takes focus, so the patient hears them before anything else.
+ */
+export function TriagePanel({ result, pending }: { result: Triage; pending: boolean }) {
+  const serious = result.level === 'emergency' || result.level === 'urgent';
+  return (
+    <section
+      id="triage"
+      class={serious ? 'card card-alert triage' : result.level === 'routine' ? 'card card-attention triage' : 'card triage'}
+      aria-labelledby="triage-heading"
+      role={serious ? 'alert' : undefined}
+      tabIndex={-1}
+      data-level={result.level}
+    >
+      <h2 id="triage-heading">{HEADINGS[result.level]}</h2>
+      {result.actions.length > 0 && (
+        <ul class="fact-list">
+          {result.actions.map((action) => (
+            <li key={action.key}>
+              {action.text}
+              <SourceIds facts={action.facts} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {serious && (
+        <p>
+          <a class="button button-primary" href="tel:112">
+            Call 112 (EU emergency number)
+          </a>{' '}
+          <a class="button" href="tel:911">
+            Call 911 (US, Canada)
+          </a>{' '}
+          <a class="button" href="tel:999">
+            Call 999 (UK)
+          </a>
+          <SourceIds facts={['HELP-1']} />
+        </p>
+      )}
+      {result.level === 'none' && <p>Nothing in today's answers needs action. Thank you for checking in.</p>}
+      <p class="muted">{pending ? 'Checked on this phone; it will be confirmed when it reaches the server.' : 'Confirmed by the server.'}</p>
+    </section>
+  );
+}

@@ -1,0 +1,149 @@
+import { useEffect, useState } from 'preact/hooks';
+import { Checkbox, TextAreaField } from '../components/Form';
+import { SourceIds } from '../components/Facts';
+import { Link } from '../components/Link';
+import { TriagePanel } from '../components/TriagePanel';
+import { addDays, formatDate } from '../lib/dates';
+import { refreshCheckIns, saveCheckIn, savedCheckIns, type CheckIn } from '../lib/record';
+import { EFFECTS, RED_FLAGS, SEVERITIES } from '../lib/triage';
+import { announce, course, courseToday, outboxRecords, sync } from '../store';
+
+const KEEP_DAYS = 120;
+
+/** The daily check-in (under 30 seconds: everything starts at "none"), triaged at once on the phone. */
+export function Journal() {
+  const current = course.value;
+  const today = courseToday();
+  const [date, setDate] = useState(today);
+  const [skin, setSkin] = useState(5);
+  const [effects, setEffects] = useState<Record<string, number>>({});
+  const [flags, setFlags] = useState<string[]>([]);
+  const [note, setNote] = useState('');
+  const [result, setResult] = useState<CheckIn | null>(null);
+
+  const load = async (day: string, fromServer: boolean) => {
+    if (!current) return;
+    const all = fromServer ? await refreshCheckIns(current.id, addDays(today, -KEEP_DAYS)).catch(() => savedCheckIns(current.id)) : await savedCheckIns(current.id);
+    const saved = all[day];
+    setSkin(saved?.skin ?? 5);
+    setEffects(saved?.effects ?? {});
+    setFlags(saved?.red_flags ?? []);
+    setNote(saved?.note ?? '');
+    setResult(saved ?? null);
+  };
+
+  useEffect(() => {
+    void load(date, true);
+  }, [current?.id, date]);
+
+  // A check-in saved offline is sent by the outbox later: show the server's triage once it went out.
+  const queued = outboxRecords.value.length;
+  useEffect(() => {
+    if (result?.pending && queued === 0) void load(date, true);
+  }, [queued]);
+
+  if (!current) return null;
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const saved = await saveCheckIn(current.id, date, { skin, effects, red_flags: flags, note: note.trim() || null });
+    setResult(saved);
+    announce('Check-in saved.');
+    requestAnimationFrame(() => document.getElementById('triage')?.focus());
+    await sync().catch(() => undefined);
+    await load(date, true);
+  };
+
+  return (
+    <div class="view journal">
+      <h1 tabIndex={-1}>Journal</h1>
+      <p class="lede">How are you today? Everything starts at “none”; change only what applies.</p>
+      <nav aria-label="Journal" class="card">
+        <ul class="link-list">
+          <li><Link href="/mood">Weekly mood check</Link></li>
+          <li><Link href="/photos">Skin photos (kept on this phone)</Link></li>
+          <li><Link href="/supply">Capsule supply</Link></li>
+          <li><Link href="/charts">Charts</Link></li>
+          <li><Link href="/report">Report for your prescriber</Link></li>
+        </ul>
+      </nav>
+
+      {result && <TriagePanel result={result.triage} pending={Boolean(result.pending)} />}
+
+      <form class="card checkin" onSubmit={submit} aria-labelledby="checkin-heading">
+        <h2 id="checkin-heading">Check-in for {formatDate(date)}</h2>
+        <div class="field">
+          <label for="checkin-date">Day</label>
+          <select id="checkin-date" value={date} onChange={(e) => setDate((e.currentTarget as HTMLSelectElement).value)}>
+            <option value={today}>Today</option>
+            <option value={addDays(today, -1)}>Yesterday</option>
+            <option value={addDays(today, -2)}>Two days ago</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="skin">Your skin today, from 0 (clear) to 10 (the worst it has been): {skin}</label>
+          <input id="skin" type="range" min={0} max={10} step={1} value={skin} onInput={(e) => setSkin(Number((e.currentTarget as HTMLInputElement).value))} />
+        </div>
+
+        <fieldset class="effects">
+          <legend>
+            Common effects <SourceIds facts={['EXP-8']} />
+          </legend>
+          <table class="effect-grid">
+            <thead>
+              <tr>
+                <th scope="col">Effect</th>
+                {SEVERITIES.map((s) => (
+                  <th scope="col" key={s.value}>
+                    {s.label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {EFFECTS.map((effect) => (
+                <tr key={effect.key}>
+                  <th scope="row" id={`effect-${effect.key}`}>
+                    {effect.label}
+                  </th>
+                  {SEVERITIES.map((s) => (
+                    <td key={s.value}>
+                      <input
+                        type="radio"
+                        name={`effect-${effect.key}`}
+                        value={s.value}
+                        aria-label={`${effect.label}: ${s.label}`}
+                        checked={(effects[effect.key] ?? 0) === s.value}
+                        onChange={() => setEffects({ ...effects, [effect.key]: s.value })}
+                      />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </fieldset>
+
+        <fieldset class="red-flags">
+          <legend>
+            Since your last check-in, have you had any of these? <SourceIds facts={['RED-11']} />
+          </legend>
+          {RED_FLAGS.map((flag) => (
+            <Checkbox
+              key={flag.key}
+              id={`flag-${flag.key}`}
+              label={flag.label}
+              checked={flags.includes(flag.key)}
+              onChange={(on) => setFlags(on ? [...flags, flag.key] : flags.filter((f) => f !== flag.key))}
+            />
+          ))}
+        </fieldset>
+
+        <TextAreaField id="checkin-note" label="Note (optional)" value={note} onInput={setNote} maxLength={2000} rows={2} />
+        <button type="submit" class="button button-primary button-block">
+          Save check-in
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,153 @@
+import { useEffect, useState } from 'preact/hooks';
+import { SourceIds } from '../components/Facts';
+import { Choices } from '../components/Form';
+import content from '../../../backend/record/mood.json';
+import { isoWeek, refreshMood, saveMood, savedMood, type MoodAnswer, type MoodCheck } from '../lib/record';
+import { announce, course, courseToday, sync } from '../store';
+
+type Question = (typeof content.questions)[number];
+const QUESTION = Object.fromEntries(content.questions.map((q) => [q.key, q])) as Record<string, Question>;
+const LABEL: Record<string, string> = Object.fromEntries(
+  Object.values(content.answers).flatMap((answers) => answers.map((a) => [a.value, a.label])),
+);
+
+/** The weekly mood check (MOOD-1): answers in words, never a score; a yes to self-harm leads to help at once. */
+export function Mood() {
+  const current = course.value;
+  const week = isoWeek(courseToday());
+  const [interest, setInterest] = useState<MoodAnswer | null>(null);
+  const [low, setLow] = useState<MoodAnswer | null>(null);
+  const [selfHarm, setSelfHarm] = useState<'yes' | 'no' | null>(null);
+  const [sexual, setSexual] = useState<string | null>(null);
+  const [history, setHistory] = useState<Record<string, MoodCheck>>({});
+  const [saved, setSaved] = useState(false);
+  const [missing, setMissing] = useState(false);
+
+  useEffect(() => {
+    if (!current) return;
+    void savedMood(current.id).then(setHistory);
+    void refreshMood(current.id).then(setHistory, () => undefined);
+  }, [current?.id]);
+
+  if (!current) return null;
+  const crisis = selfHarm === 'yes';
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (!interest || !low || !selfHarm) {
+      setMissing(true);
+      return;
+    }
+    setMissing(false);
+    await saveMood(current.id, week, { interest, low_mood: low, self_harm_thoughts: crisis, sexual_function: sexual });
+    setSaved(true);
+    announce('Mood check saved.');
+    await sync().catch(() => undefined);
+    setHistory(await refreshMood(current.id).catch(() => savedMood(current.id)));
+  };
+
+  const answers = (key: 'interest' | 'low_mood' | 'sexual_function') =>
+    content.answers[key].map((a) => ({ value: a.value as MoodAnswer, label: a.label }));
+  const follow = crisis ? content.follow_up.crisis : [];
+
+  return (
+    <div class="view mood">
+      <h1 tabIndex={-1}>Weekly mood check</h1>
+      <p class="lede">
+        {content.intro.text}
+        <SourceIds facts={content.intro.facts} />
+      </p>
+      {follow.length > 0 && (
+        <section class="card card-alert" role="alert" aria-labelledby="crisis-heading" id="crisis">
+          <h2 id="crisis-heading">Please talk to someone now</h2>
+          <ul class="fact-list">
+            {follow.map((a) => (
+              <li key={a.key}>
+                {a.text}
+                <SourceIds facts={a.facts} />
+              </li>
+            ))}
+          </ul>
+          <p>
+            <a class="button button-primary" href="tel:988">
+              Call or text 988 (US, Canada)
+            </a>{' '}
+            <a class="button" href="tel:116123">
+              Samaritans 116 123 (UK, Ireland)
+            </a>{' '}
+            <a class="button" href="tel:112">
+              Emergency 112 (EU)
+            </a>
+            <SourceIds facts={['HELP-1']} />
+          </p>
+        </section>
+      )}
+      <form class="card" onSubmit={submit} aria-labelledby="mood-form-heading">
+        <h2 id="mood-form-heading">This week ({week})</h2>
+        {missing && (
+          <p class="error" role="alert">
+            Please answer the first three questions.
+          </p>
+        )}
+        <Choices name="mood-interest" legend={QUESTION.interest.text} choices={answers('interest')} value={interest} onChange={setInterest} />
+        <Choices name="mood-low" legend={QUESTION.low_mood.text} choices={answers('low_mood')} value={low} onChange={setLow} />
+        <Choices
+          name="mood-self-harm"
+          legend={QUESTION.self_harm_thoughts.text}
+          choices={[
+            { value: 'no', label: 'No' },
+            { value: 'yes', label: 'Yes' },
+          ]}
+          value={selfHarm}
+          onChange={(v) => {
+            setSelfHarm(v);
+            if (v === 'yes') requestAnimationFrame(() => document.getElementById('crisis')?.scrollIntoView());
+          }}
+        />
+        <Choices name="mood-sexual" legend={QUESTION.sexual_function.text} choices={answers('sexual_function')} value={sexual} onChange={setSexual} />
+        <button type="submit" class="button button-primary button-block">
+          Save this week's answers
+        </button>
+        {saved && (
+          <p role="status">
+            {content.follow_up.always[0].text}
+            <SourceIds facts={content.follow_up.always[0].facts} />
+          </p>
+        )}
+      </form>
+      <section class="card" aria-labelledby="mood-history-heading">
+        <h2 id="mood-history-heading">Your answers over time</h2>
+        {Object.keys(history).length === 0 ? (
+          <p class="muted">No answers yet.</p>
+        ) : (
+          <table class="data-table">
+            <thead>
+              <tr>
+                <th scope="col">Week</th>
+                <th scope="col">Little interest</th>
+                <th scope="col">Feeling low</th>
+                <th scope="col">Self-harm thoughts</th>
+              </tr>
+            </thead>
+            <tbody>
+              {Object.values(history)
+                .sort((a, b) => (a.week < b.week ? 1 : -1))
+                .map((m) => (
+                  <tr key={m.week}>
+                    <th scope="row">{m.week}</th>
+                    <td>{LABEL[m.interest]}</td>
+                    <td>{LABEL[m.low_mood]}</td>
+                    <td>{m.self_harm_thoughts ? 'Yes' : 'No'}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        )}
+        <p class="muted">
+          Bring these answers to your next visit. The app does not score them or tell you what they mean.
+          <SourceIds facts={['MOOD-1', 'PRODUCT-1']} />
+        </p>
+      </section>
+    </div>
+  );
+}

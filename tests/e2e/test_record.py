@@ -1,0 +1,179 @@
+"""The patient's own record in the browser: check-in offline with triage at once, the mood check from its
+notification, photos that never leave the phone, supply, charts with tables, the report; axe clean."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import axe_violations, onboard, outbox_of, session_of, wait_for_service_worker_control
+from tests.e2e.test_push import click, ready_for_push
+
+pytestmark = pytest.mark.e2e
+
+# A 1×1 PNG: enough for the browser to store and show, and easy to look for in request bodies.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+
+def checkins_on_server(live_app, session) -> list[dict]:
+    status, body = live_app.api("GET", f"/courses/{session['courseId']}/checkins", session["token"])
+    assert status == 200, body
+    return body
+
+
+def open_journal(page) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Journal").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Journal")
+
+
+def test_checkin_offline_with_a_red_flag_shows_help_at_once_and_syncs_once(page, context, live_app):
+    onboard(page)
+    wait_for_service_worker_control(page)
+    session = session_of(page)
+    open_journal(page)
+    puts: list[str] = []
+    page.on(
+        "requestfinished",
+        lambda r: puts.append(r.url) if r.method == "PUT" and "/checkins/" in r.url else None,
+    )
+
+    context.set_offline(True)
+    page.get_by_label("Dry or cracked lips: Moderate").check()
+    page.get_by_label("Chest pain").check()
+    page.get_by_role("button", name="Save check-in").click()
+
+    panel = page.locator("#triage")
+    expect(panel).to_have_attribute("data-level", "urgent")
+    expect(panel.get_by_role("heading")).to_have_text("Stop your capsules and call your prescriber now")
+    expect(panel).to_have_attribute("role", "alert")
+    expect(panel).to_contain_text("confirmed when it reaches the server")
+    assert [r["method"] for r in outbox_of(page)] == ["PUT"]
+    assert checkins_on_server(live_app, session) == []
+
+    context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(panel).to_contain_text("Confirmed by the server.")
+    [stored] = checkins_on_server(live_app, session)
+    assert stored["red_flags"] == ["chest_pain"] and stored["effects"]["dry_lips"] == 2
+    assert stored["triage"]["level"] == "urgent"
+    assert outbox_of(page) == []
+    assert len(puts) == 1, puts
+
+
+def test_emergency_red_flag_opens_help_with_emergency_numbers(page):
+    onboard(page)
+    open_journal(page)
+    page.get_by_label("Swollen face, lips or throat, or trouble breathing").check()
+    page.get_by_role("button", name="Save check-in").click()
+    panel = page.locator("#triage")
+    expect(panel).to_have_attribute("data-level", "emergency")
+    expect(panel).to_be_focused()
+    expect(panel.get_by_role("link", name=re.compile(r"^Call 112"))).to_have_attribute("href", "tel:112")
+
+
+def test_mood_reminder_opens_the_mood_check_and_self_harm_leads_to_the_crisis_line(page, context, live_app):
+    session, _ = ready_for_push(page, context, live_app)
+    page.goto("/settings")
+    assert click(page, "", {"kind": "mood_checkin", "url": "/?checkin=mood"}) == "opened"
+    expect(page).to_have_url(re.compile(r"/mood$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Weekly mood check")
+
+    page.get_by_role("group", name=re.compile("little interest")).get_by_label("Not at all").check()
+    page.get_by_role("group", name=re.compile("down, low")).get_by_label("Not at all").check()
+    page.get_by_role("group", name=re.compile("hurting yourself")).get_by_label("Yes").check()
+    crisis = page.locator("#crisis")
+    expect(crisis).to_be_visible()
+    expect(crisis.get_by_role("link", name=re.compile("988"))).to_have_attribute("href", "tel:988")
+    page.get_by_role("button", name="Save this week's answers").click()
+    expect(page.get_by_role("status").filter(has_text="next visit")).to_be_visible()
+    expect(page.locator(".mood table tbody tr")).to_have_count(1)
+    status, body = live_app.api("GET", f"/courses/{session['courseId']}/mood", session["token"])
+    assert status == 200 and len(body) == 1 and body[0]["self_harm_thoughts"] is True
+    assert not {"score", "total"} & set(body[0])
+
+
+def test_photos_stay_on_the_phone(page, context):
+    onboard(page)
+    bodies: list[bytes] = []
+    page.on("request", lambda r: bodies.append(r.post_data_buffer or b""))
+    page.goto("/photos")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Skin photos")
+    expect(page.get_by_text("Clearing the app's data")).to_be_visible()
+    for view in ("front", "left"):
+        file = {"name": f"{view}.png", "mimeType": "image/png", "buffer": PNG}
+        page.set_input_files(f"#photo-{view}", files=[file])
+    expect(page.locator(".photo-day img")).to_have_count(2)
+    expect(page.locator(".photo-day h2")).to_have_text(re.compile(r"day 1$"))
+
+    page.reload()
+    expect(page.locator(".photo-day img")).to_have_count(2)
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile(r"^Save to phone ?: Front")).click()
+    name = download.value.suggested_filename
+    assert name.startswith("skin-") and name.endswith("-front.png"), name
+
+    page.get_by_role("button", name=re.compile(r"^Delete ?: Left side")).click()
+    expect(page.locator(".photo-day img")).to_have_count(1)
+    page.get_by_role("button", name="Delete all photos…").click()
+    page.get_by_role("button", name="Yes, delete every photo").click()
+    expect(page.locator(".photo-day")).to_have_count(0)
+
+    png_marker = PNG[:16]
+    assert not [b for b in bodies if png_marker in b or b"image/png" in b], "a request carried image data"
+
+
+def test_supply_charts_and_report(page, live_app):
+    onboard(page)
+    session = session_of(page)
+    page.goto("/supply")
+    page.get_by_label("Number of capsules").fill("30")
+    page.get_by_label("Strength of each capsule").fill("20")
+    page.get_by_role("button", name="Save pick-up").click()
+    expect(page.locator(".supply .stats")).to_contain_text("30 × 20 mg")
+    expect(page.locator(".supply .stats")).to_contain_text("Runs out (estimate)")
+
+    page.goto("/journal")
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.locator("#triage")).to_contain_text("Confirmed by the server.")
+
+    page.goto("/charts")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Charts")
+    expect(page.locator(".chart svg")).to_have_count(3)
+    page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    expect(page.locator("details table")).to_have_count(3)
+
+    page.goto("/report")
+    report = page.locator(".report-page")
+    expect(report).to_contain_text("does not replace the clinic's records")
+    status, body = live_app.api("GET", f"/courses/{session['courseId']}/report", session["token"])
+    assert status == 200
+    expect(report.locator("table").nth(1)).to_contain_text(f"{body['cumulative_mg']:g} mg")
+    page.get_by_role("button", name="Make a calendar link").click()
+    expect(page.get_by_role("link", name="Subscribe in your calendar")).to_have_attribute(
+        "href", re.compile(r"^webcal://.+\.ics$")
+    )
+
+
+@pytest.mark.parametrize(
+    "path,heading",
+    [
+        ("/journal", "Journal"),
+        ("/mood", "Weekly mood check"),
+        ("/photos", "Skin photos"),
+        ("/supply", "Capsule supply"),
+        ("/charts", "Charts"),
+        ("/report", "Report for your prescriber"),
+    ],
+)
+def test_record_screens_have_no_axe_violations(page, axe_source, path, heading):
+    onboard(page)
+    page.goto(path)
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    assert axe_violations(page, axe_source) == [], path
