@@ -13,8 +13,9 @@ from marshmallow import Schema, ValidationError
 
 from backend.api.cache import computed_view
 from backend.api.schemas.courses import (
+    COURSE_PATCH_FIELDS,
     CourseCreateSchema,
-    CourseFieldsSchema,
+    CoursePatchSchema,
     CourseSchema,
     DateQuerySchema,
     DateRangeQuerySchema,
@@ -110,23 +111,39 @@ class CourseById(MethodView):
 
     @blp.doc(security=SECURITY)
     @auth_required
-    @blp.arguments(CourseFieldsSchema(partial=True))
+    @blp.arguments(CoursePatchSchema(partial=COURSE_PATCH_FIELDS))
     @blp.response(200, CourseSchema)
     @blp.alt_response(404, description=NOT_FOUND)
     def patch(self, changes: dict, course_id: str):
-        """Change any course field: weight, target, dose plan, time zone, last capsule (ended_on)…"""
+        """Change any course field: start date, weight (kg or lb), target, product, programme, pregnancy
+        prevention, time zone, last capsule (ended_on), the whole dose plan or a plan change from a date.
+
+        Views and reminders are recomputed from the changed course. A start_date more than a year back or
+        more than 60 days ahead needs `confirm_start_date: true` (otherwise a 422 naming start_date).
+        """
         course = _course_or_404(course_id)
+        errors: dict[str, object] = {}
+        confirmed = changes.pop("confirm_start_date", False)
+        plan_change = changes.pop("dose_plan_change", None)
+        start = changes.get("start_date", course.start_date)
+        if "start_date" in changes and changes["start_date"] != course.start_date:
+            problem = courses.start_date_problem(course, changes["start_date"], confirmed)
+            if problem:
+                errors["start_date"] = [problem]
+        if plan_change is not None:
+            if plan_change["from_date"] < start:
+                errors["dose_plan_change"] = {"from_date": ["The change cannot start before the course."]}
+            else:
+                changes["dose_plan"] = courses.plan_with_change(course, plan_change)
         plan = changes.get("dose_plan") or [
             {"from_date": date.fromisoformat(s["from_date"])} for s in course.dose_plan
         ]
         try:
-            check_plan(
-                plan,
-                changes.get("start_date", course.start_date),
-                changes.get("ended_on", course.ended_on),
-            )
+            check_plan(plan, start, changes.get("ended_on", course.ended_on))
         except ValidationError as err:
-            abort(422, message="Some fields are not valid.", errors={"json": err.messages})
+            errors = {**err.messages, **errors}  # type: ignore[dict-item]
+        if errors:
+            abort(422, message="Some fields are not valid.", errors={"json": errors})
         return courses.update_course(course, changes)
 
 

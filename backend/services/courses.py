@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from backend.course.plan import parse_plan, plan_to_json, slots_for
@@ -101,6 +101,36 @@ def update_course(course: Course, changes: dict[str, Any]) -> Course:
     db.session.commit()
     reminders_course_changed(course)
     return course
+
+
+# A start date this far from the patient's today is more likely a typo than a fact: ask to confirm it.
+START_CONFIRM_PAST = timedelta(days=365)
+START_CONFIRM_FUTURE = timedelta(days=60)
+
+
+def start_date_problem(course: Course, start: date, confirmed: bool) -> str | None:
+    """Why the course cannot start on `start` (None if it can)."""
+    today = local_today(course)
+    if not confirmed and start < today - START_CONFIRM_PAST:
+        return "This start date is more than a year ago; send confirm_start_date: true if it is right."
+    if not confirmed and start > today + START_CONFIRM_FUTURE:
+        return "This start date is more than 60 days ahead; send confirm_start_date: true if it is right."
+    earlier = db.session.scalar(
+        select(func.count()).select_from(DoseLog).where(DoseLog.course_id == course.id, DoseLog.date < start)
+    )
+    if earlier:
+        return f"{earlier} logged dose(s) are before this date; delete them first or pick an earlier start."
+    return None
+
+
+def plan_with_change(course: Course, change: dict[str, Any]) -> list[dict[str, Any]]:
+    """The course's plan with every segment from `change["from_date"]` on replaced by `change`."""
+    kept = [
+        {**segment, "from_date": date.fromisoformat(segment["from_date"])}
+        for segment in course.dose_plan
+        if date.fromisoformat(segment["from_date"]) < change["from_date"]
+    ]
+    return [*kept, change]
 
 
 def list_courses(patient_id: str) -> list[Course]:

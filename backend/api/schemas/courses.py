@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from backend.api.schemas.common import LocalTime, StrictBoolean, StrictFloat, StrictInteger, TimeZoneName
 
@@ -62,9 +62,28 @@ def check_plan(plan: list[dict], start_date: date | None, ended_on: date | None 
         raise ValidationError(errors)
 
 
+KG_PER_LB = 0.45359237
+WEIGHT_RANGES = {"kg": (20.0, 350.0), "lb": (44.0, 771.0)}  # the same bounds in either unit
+START_CONFIRM_PAST_DAYS = 365
+START_CONFIRM_FUTURE_DAYS = 60
+
+
+def _weight_range_message(unit: str) -> str:
+    low, high = WEIGHT_RANGES[unit]
+    return f"Enter a weight between {low:g} and {high:g} {unit}."
+
+
 class CourseFieldsSchema(Schema):
     start_date = fields.Date(required=True, validate=_sane_date)
-    weight_kg = StrictFloat(required=True, validate=validate.Range(min=20, max=350))
+    weight_kg = StrictFloat(
+        validate=validate.Range(*WEIGHT_RANGES["kg"], error=_weight_range_message("kg")),
+        metadata={"description": "Required unless `weight` and `weight_unit` are given."},
+    )
+    weight = StrictFloat(
+        load_only=True,
+        metadata={"description": "The weight in `weight_unit` (kg 20–350, lb 44–771); stored as weight_kg."},
+    )
+    weight_unit = fields.String(load_only=True, validate=validate.OneOf(tuple(WEIGHT_RANGES)))
     target_mg_per_kg = StrictFloat(
         load_default=120.0,
         allow_none=True,
@@ -80,11 +99,66 @@ class CourseFieldsSchema(Schema):
     )
     ended_on = fields.Date(load_default=None, allow_none=True, validate=_sane_date)
 
+    @validates_schema
+    def _check_weight(self, data: dict, **kwargs) -> None:
+        if "weight" not in data and "weight_unit" not in data:
+            return
+        if "weight_kg" in data:
+            raise ValidationError("Give weight_kg or weight with weight_unit, not both.", "weight")
+        if "weight" not in data:
+            raise ValidationError("Give the weight in this unit too.", "weight")
+        unit = data.get("weight_unit")
+        if unit is None:
+            raise ValidationError("Say whether the weight is in kg or lb.", "weight_unit")
+        low, high = WEIGHT_RANGES[unit]
+        if not low <= data["weight"] <= high:
+            raise ValidationError(_weight_range_message(unit), "weight")
+
+    @post_load
+    def _to_kg(self, data: dict, **kwargs) -> dict:
+        if "weight" in data:
+            factor = KG_PER_LB if data.pop("weight_unit") == "lb" else 1.0
+            data["weight_kg"] = round(data.pop("weight") * factor, 2)
+        return data
+
 
 class CourseCreateSchema(CourseFieldsSchema):
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _require_weight(self, data: dict, original: object, **kwargs) -> None:
+        given = original if isinstance(original, dict) else {}
+        if "weight_kg" not in given and "weight" not in given:
+            raise ValidationError("Give weight_kg, or weight with weight_unit.", "weight_kg")
+
     @validates_schema
     def _check(self, data: dict, **kwargs) -> None:
         check_plan(data.get("dose_plan") or [], data.get("start_date"), data.get("ended_on"))
+
+
+class CoursePatchSchema(CourseFieldsSchema):
+    """Any course field (none required), plus a plan change from a date and the start-date confirmation."""
+
+    dose_plan_change = fields.Nested(
+        DoseSegmentSchema,
+        metadata={
+            "description": "The plan from `from_date` on: replaces every segment starting on or after it "
+            "and keeps the earlier ones. Not together with `dose_plan`."
+        },
+    )
+    confirm_start_date = StrictBoolean(
+        load_default=False,
+        metadata={
+            "description": f"Required (true) for a start_date more than {START_CONFIRM_PAST_DAYS} days ago "
+            f"or more than {START_CONFIRM_FUTURE_DAYS} days ahead of the course's today."
+        },
+    )
+
+    @validates_schema
+    def _check_plan_change(self, data: dict, **kwargs) -> None:
+        if "dose_plan_change" in data and "dose_plan" in data:
+            raise ValidationError("Give dose_plan or dose_plan_change, not both.", "dose_plan_change")
+
+
+COURSE_PATCH_FIELDS = (*CourseFieldsSchema._declared_fields, "dose_plan_change", "confirm_start_date")
 
 
 class CourseSchema(Schema):
