@@ -54,7 +54,6 @@ class PwaFiles(WhiteNoise):
                 self.files[url] = static_file
         return self.serve(static_file, environ, start_response)
 
-
     def get_static_file(self, path: str, url: str, stat_cache: dict | None = None) -> StaticFile:
         """WhiteNoise's, except that a .br/.gz older than its file (an edited build) is not used."""
         headers = Headers([])

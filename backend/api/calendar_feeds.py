@@ -65,6 +65,14 @@ class FeedById(MethodView):
 @blp.route("/calendar/<string:token>.ics")
 class CalendarFile(MethodView):
     @blp.response(200, content_type="text/calendar", description="The course as iCalendar.")
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The course as iCalendar.",
+                "content": {"text/calendar": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    )
     @blp.alt_response(404, description=NOT_FOUND)
     def get(self, token: str):
         """The feed itself, for calendar apps: the secret in the URL is the only credential."""

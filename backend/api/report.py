@@ -34,6 +34,14 @@ class ReportPdf(MethodView):
     @auth_required
     @blp.arguments(ReportQuerySchema, location="query")
     @blp.response(200, content_type="application/pdf", description="The same report as a PDF file.")
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The same report as a PDF file.",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    )
     @blp.alt_response(404, description=COURSE_NOT_FOUND)
     def get(self, query: dict, course_id: str):
         """The report as a PDF (A4)."""

@@ -224,9 +224,7 @@ def put_doses(course: Course, items: list[dict[str, Any]]) -> list[DoseWrite]:
     with the same content are replays (created=False).
     """
     ids = [item["id"] for item in items]
-    stored = {
-        dose.id: dose for dose in db.session.scalars(select(DoseLog).where(DoseLog.id.in_(set(ids))))
-    }
+    stored = {dose.id: dose for dose in db.session.scalars(select(DoseLog).where(DoseLog.id.in_(set(ids))))}
     dates = [item["date"] for item in items]
     taken_slots = {
         (row.date, row.slot): row.id

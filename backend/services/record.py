@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.course.plan import parse_plan
 from backend.course.timeline import project
 from backend.extensions import db
-from backend.models import Appointment, CheckIn, Course, MoodCheck, SupplyPickup
+from backend.models import Appointment, CalendarFeed, CheckIn, Course, MoodCheck, SupplyPickup
 from backend.record import mood, report, supply, triage
 from backend.services.courses import course_info, local_today, logged_doses
 
@@ -340,7 +340,29 @@ def export_pickups(patient_id: str) -> list[dict[str, Any]]:
     ]
 
 
-EXPORT_SECTIONS = {"checkins": export_checkins, "mood_checks": export_mood, "supply_pickups": export_pickups}
+def export_feeds(patient_id: str) -> list[dict[str, Any]]:
+    """Calendar feeds without their secret (only its hash is stored anyway)."""
+    rows = db.session.scalars(
+        select(CalendarFeed).where(CalendarFeed.patient_id == patient_id).order_by(CalendarFeed.created_at)
+    )
+    return [
+        {
+            "id": f.id,
+            "course_id": f.course_id,
+            "include_doses": f.include_doses,
+            "created_at": f.created_at.isoformat(),
+            "last_fetched_at": f.last_fetched_at.isoformat() if f.last_fetched_at else None,
+        }
+        for f in rows
+    ]
+
+
+EXPORT_SECTIONS = {
+    "checkins": export_checkins,
+    "mood_checks": export_mood,
+    "supply_pickups": export_pickups,
+    "calendar_feeds": export_feeds,
+}
 
 
 # ---------------------------------------------------------------- doctor report

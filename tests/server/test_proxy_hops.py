@@ -10,8 +10,11 @@ from backend.config import TestConfig
 
 def _seen(hops: int) -> tuple[str, str]:
     app = create_app(
-        {**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-         "SQLALCHEMY_DATABASE_URI": "sqlite://", "PROXY_HOPS": hops}
+        {
+            **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "PROXY_HOPS": hops,
+        }
     )
     seen: dict[str, str] = {}
 

@@ -33,8 +33,11 @@ def pwa(tmp_path):
     (dist / "icons").mkdir()
     (dist / "icons" / "icon-192.png").write_bytes(b"\x89PNG fake")
     app = create_app(
-        {**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-         "SQLALCHEMY_DATABASE_URI": "sqlite://", "FRONTEND_DIST": str(dist)}
+        {
+            **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "FRONTEND_DIST": str(dist),
+        }
     )
     return app.test_client()
 

@@ -45,12 +45,20 @@ def served(tmp_path):
     }
     subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        cwd=REPO, env=env, check=True, capture_output=True, timeout=120,
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "backend.serve", "--port", str(port), "--workers", "2", "--no-scheduler"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60  # each worker imports the app; the machine may be busy

@@ -68,7 +68,7 @@ class CheckInSchema(Schema):
     course_id = fields.String()
     date = fields.Date()
     skin = fields.Integer()
-    effects = fields.Dict(keys=fields.String(validate=validate.OneOf(EFFECT_KEYS)), values=fields.Integer())
+    effects = fields.Nested(EffectsSchema)
     red_flags = fields.List(fields.String(validate=validate.OneOf(RED_FLAG_KEYS)))
     note = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
