@@ -1,0 +1,66 @@
+"""The PWA's triage (frontend/src/lib/triage.ts) answers every case exactly like the server's."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from backend.record import triage
+
+FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
+DAY = date(2026, 3, 10)
+
+
+def _cases() -> list[dict]:
+    cases: list[dict] = [{"effects": {}, "red_flags": []}]
+    cases += [{"effects": {}, "red_flags": [key]} for key in triage.red_flag_keys()]
+    cases += [{"effects": {key: s}, "red_flags": []} for key in triage.effect_keys() for s in range(4)]
+    cases.append({"effects": {"dry_lips": 3, "headache": 2}, "red_flags": ["hives", "self_harm_thoughts"]})
+    cases.append({"effects": {}, "red_flags": ["mood_change", "swelling_or_breathing", "chest_pain"]})
+    for days in (5, 6, 7, 10):
+        history = {(DAY - timedelta(days=n)).isoformat(): {"headache": 1} for n in range(1, days + 1)}
+        cases.append({"effects": {"headache": 1}, "red_flags": [], "history": history})
+    gap = {(DAY - timedelta(days=n)).isoformat(): {"headache": 1} for n in (1, 2, 4, 5, 6, 7)}
+    cases.append({"effects": {"headache": 2}, "red_flags": [], "history": gap})
+    for case in cases:
+        case.setdefault("history", {})
+        case["date"] = DAY.isoformat()
+    return cases
+
+
+def test_phone_and_server_triage_agree_on_every_case():
+    node = shutil.which("node")
+    if node is None or not (FRONTEND / "node_modules" / "rolldown").exists():
+        if os.environ.get("CI"):
+            pytest.fail("node and frontend/node_modules are needed (npm ci in frontend/)")
+        pytest.skip("node or frontend/node_modules missing")
+    cases = _cases()
+    done = subprocess.run(
+        [node, str(FRONTEND / "scripts" / "triage-cases.mjs")],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=FRONTEND,
+        timeout=120,
+    )
+    browser = json.loads(done.stdout)
+    server = [
+        triage.triage(
+            DAY,
+            c["effects"],
+            c["red_flags"],
+            {date.fromisoformat(d): e for d, e in c["history"].items()},
+        )
+        for c in cases
+    ]
+    assert len(browser) == len(server) == len(cases)
+    for case, phone, srv in zip(cases, browser, server, strict=True):
+        assert phone == srv, case
+    assert {r["level"] for r in server} == {"emergency", "urgent", "routine", "none"}
