@@ -61,6 +61,7 @@ class Config:
     REMINDER_BATCH_SIZE = int(_env("REMINDER_BATCH_SIZE", "500"))  # occurrences per claim
     REMINDER_MAX_BATCHES = int(_env("REMINDER_MAX_BATCHES", "40"))  # claims per tick
     REMINDER_LEASE_SECONDS = int(_env("REMINDER_LEASE_SECONDS", "300"))  # a dead dispatcher's claim expires
+    REMINDER_PIPELINE_DEPTH = int(_env("REMINDER_PIPELINE_DEPTH", "2"))  # batches claimed, not yet recorded
 
     API_TITLE = "ClearCourse API"
     API_VERSION = "v1"

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import contextlib
 import email.utils
 import functools
@@ -305,14 +306,25 @@ class PushSender:
         the batch is done; prefer awaiting :meth:`send_many_async` there). A concurrent
         :meth:`close` cancels the batch (``concurrent.futures.CancelledError``).
         """
+        return self.submit_many(messages).result()
+
+    def submit_many(self, messages: Sequence[PushMessage]) -> concurrent.futures.Future[list[PushResult]]:
+        """Start sending ``messages`` on the shared loop and return at once; the future holds the results.
+
+        Batches submitted one after another share the sender's in-flight window (one semaphore, FIFO):
+        the next batch's messages take the slots the current batch frees, so a caller that submits
+        batch N+1 before batch N has drained keeps the window full across batches (the dispatcher's
+        pipeline). Results are in input order; :meth:`close` cancels pending futures.
+        """
         if not messages:
-            return []
+            done: concurrent.futures.Future[list[PushResult]] = concurrent.futures.Future()
+            done.set_result([])
+            return done
         with self._guard():
             runtime = self._ensure_runtime()
             if threading.current_thread() is runtime.thread:
                 raise RuntimeError("send_many called on the sender's own loop; await send_many_async")
-            future = asyncio.run_coroutine_threadsafe(self._send_shared(runtime, messages), runtime.loop)
-        return future.result()
+            return asyncio.run_coroutine_threadsafe(self._send_shared(runtime, messages), runtime.loop)
 
     async def send_many_async(self, messages: Sequence[PushMessage]) -> list[PushResult]:
         """Send every message; results are in input order. Never raises for a single message.

@@ -16,11 +16,15 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from dataclasses import asdict, dataclass
+import time
+from collections import deque
+from concurrent.futures import Future
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import and_, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from backend.extensions import db
 from backend.models import DoseLog, PushSubscription, ReminderDelivery, ReminderOccurrence, ReminderRule
@@ -33,6 +37,7 @@ log = logging.getLogger(__name__)
 DEFAULT_BATCH_SIZE = 500
 DEFAULT_MAX_BATCHES = 40
 DEFAULT_LEASE_SECONDS = 300
+DEFAULT_PIPELINE_DEPTH = 2
 RETRY_LATER_SECONDS = 60
 MAX_TTL_SECONDS = 24 * 3600
 HIGH_URGENCY = ("dose", "dose_followup")
@@ -51,6 +56,10 @@ class TickStats:
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
+
+    def add(self, other: TickStats) -> None:
+        for name, value in asdict(other).items():
+            setattr(self, name, getattr(self, name) + value)
 
 
 def node_name() -> str:
@@ -150,91 +159,187 @@ def _logged_doses(occurrences: list[ReminderOccurrence]) -> set[tuple[str, str, 
     return {(c, d.isoformat(), slot) for c, d, slot in rows} & wanted
 
 
-def _prepare(ids: list[str], now: datetime, stats: TickStats) -> list[str]:
-    """Decide each claimed occurrence (send / missed / cancelled) and fan out deliveries. Commits.
+@dataclass
+class Batch:
+    """One claimed batch on its way through the pipeline: what to send and which row each message is."""
 
-    Returns the ids of occurrences with deliveries to send.
+    occurrence_ids: list[str]  # occurrences with deliveries to send (recorded after sending)
+    messages: list[PushMessage] = field(default_factory=list)
+    keys: list[tuple[str, str, str]] = field(default_factory=list)  # (delivery id, occurrence id, sub id)
+    results: Future[list[PushResult]] | None = None
+
+
+def _prepare(ids: list[str], now: datetime, stats: TickStats) -> Batch:
+    """Decide each claimed occurrence (send / missed / cancelled), fan out deliveries, build messages.
+
+    Commits. Reads columns, not ORM objects (this is the dispatcher's per-message hot path); the
+    rare outcomes (cancelled, missed, failed) go through the ORM. Returns the batch to send: one
+    message per pending delivery (new ones, and pending ones left by an earlier, interrupted pass;
+    deliveries already sent or failed are not sent again).
     """
-    occurrences = db.session.scalars(select(ReminderOccurrence).where(ReminderOccurrence.id.in_(ids))).all()
-    rules = {
-        r.id: r
-        for r in db.session.scalars(
-            select(ReminderRule).where(ReminderRule.id.in_({o.rule_id for o in occurrences}))
+    occ, sub, dlv = ReminderOccurrence, PushSubscription, ReminderDelivery
+    occurrences = db.session.execute(
+        select(
+            occ.id,
+            occ.rule_id,
+            occ.patient_id,
+            occ.kind,
+            occ.data,
+            occ.fires_at,
+            occ.expires_at,
+            occ.attempts,
+            ReminderRule.enabled,
         )
-    }
-    patient_ids = {o.patient_id for o in occurrences}
-    subs_by_patient: dict[str, list[str]] = {}
-    for sub_id, patient_id in db.session.execute(
-        select(PushSubscription.id, PushSubscription.patient_id).where(
-            PushSubscription.patient_id.in_(patient_ids)
+        .outerjoin(ReminderRule, ReminderRule.id == occ.rule_id)
+        .where(occ.id.in_(ids))
+    ).all()
+    subs_by_patient: dict[str, list] = {}
+    for row in db.session.execute(
+        select(sub.id, sub.patient_id, sub.endpoint, sub.p256dh, sub.auth).where(
+            sub.patient_id.in_({o.patient_id for o in occurrences})
         )
     ):
-        subs_by_patient.setdefault(patient_id, []).append(sub_id)
-    sent_before = set(
-        db.session.scalars(
-            select(ReminderDelivery.occurrence_id).where(
-                ReminderDelivery.occurrence_id.in_(ids), ReminderDelivery.status == "sent"
+        subs_by_patient.setdefault(row.patient_id, []).append(row)
+    # Deliveries exist only for an occurrence prepared by an earlier claim (attempts > 1): a pass
+    # that died, a lease that ran out, a retry. A first claim has none, so no query for it.
+    reclaimed = [o.id for o in occurrences if (o.attempts or 0) > 1]
+    existing: dict[tuple[str, str], tuple[str, str]] = {}
+    if reclaimed:
+        existing = {
+            (o, s): (d, status)
+            for d, o, s, status in db.session.execute(
+                select(dlv.id, dlv.occurrence_id, dlv.subscription_id, dlv.status).where(
+                    dlv.occurrence_id.in_(reclaimed)
+                )
             )
-        )
-    )
+        }
+    sent_before = {o for (o, _), (_, status) in existing.items() if status == "sent"}
     logged = _logged_doses(occurrences)
-    to_send: list[str] = []
+    finishes: dict[str, tuple[str, str | None]] = {}  # occurrence id -> (status, error): the rare path
+    expired: list[str] = []
+    batch = Batch(occurrence_ids=[])
     new_deliveries: list[dict] = []
-    for occ in occurrences:
-        rule = rules.get(occ.rule_id)
-        if rule is None or not rule.enabled:
-            _finish(occ, "cancelled", "reminder turned off")
+    for o in occurrences:
+        if not o.enabled:  # turned off, or the rule is gone (outer join)
+            finishes[o.id] = ("cancelled", "reminder turned off")
             stats.cancelled += 1
             continue
-        data = occ.data or {}
+        data = o.data or {}
         if (data.get("course_id"), data.get("date"), data.get("slot")) in logged:
-            _finish(occ, "cancelled", "dose already logged")
+            finishes[o.id] = ("cancelled", "dose already logged")
             stats.cancelled += 1
             continue
-        if now > occ.expires_at:
-            if occ.id in sent_before:
-                _finish(occ, "sent", None)
+        if now > o.expires_at:
+            if o.id in sent_before:
+                finishes[o.id] = ("sent", None)
             else:
-                _finish(occ, "missed", f"not sent within its grace window (due {occ.fires_at.isoformat()})")
+                error = f"not sent within its grace window (due {o.fires_at.isoformat()})"
+                finishes[o.id] = ("missed", error)
                 stats.missed += 1
-            _fail_pending_deliveries(occ.id, "expired before it could be sent")
+            expired.append(o.id)
             continue
-        subs = subs_by_patient.get(occ.patient_id, [])
+        subs = subs_by_patient.get(o.patient_id, [])
         if not subs:
-            _finish(occ, "failed", "no push subscription")
+            finishes[o.id] = ("failed", "no push subscription")
             stats.failed += 1
             continue
-        to_send.append(occ.id)
-        new_deliveries += [
-            {
-                "id": new_id(),
-                "occurrence_id": occ.id,
-                "subscription_id": s,
-                "status": "pending",
-                "attempts": 0,
-                "created_at": now,
-            }
-            for s in subs
-        ]
-    _insert_deliveries(new_deliveries)
+        batch.occurrence_ids.append(o.id)
+        payload = texts.payload(
+            kind=o.kind,
+            data=data,
+            occurrence_id=o.id,
+            reminder_id=o.rule_id,
+            tag=data.get("snoozed_from") or o.id,
+        )
+        ttl = int(min(MAX_TTL_SECONDS, max(60, (o.expires_at - now).total_seconds())))
+        urgency = "high" if o.kind in HIGH_URGENCY else "normal"
+        topic = make_topic(o.id)
+        for s in subs:
+            delivery_id, status = existing.get((o.id, s.id), (None, "pending"))
+            if status != "pending":
+                continue  # sent or failed by an earlier pass: never again
+            if delivery_id is None:
+                delivery_id = new_id()
+                new_deliveries.append(
+                    {
+                        "id": delivery_id,
+                        "occurrence_id": o.id,
+                        "subscription_id": s.id,
+                        "status": "pending",
+                        "attempts": 0,
+                        "created_at": now,
+                    }
+                )
+            batch.messages.append(
+                PushMessage(
+                    target=PushTarget(s.id, s.endpoint, s.p256dh, s.auth),
+                    payload=payload,
+                    ttl=ttl,
+                    urgency=urgency,
+                    topic=topic,
+                )
+            )
+            batch.keys.append((delivery_id, o.id, s.id))
+    inserted = _insert_deliveries(new_deliveries)
+    if len(inserted) < len(new_deliveries):
+        _adopt_existing(batch, {d["id"] for d in new_deliveries} - inserted)
+    if finishes:
+        for row in db.session.scalars(select(occ).where(occ.id.in_(list(finishes)))):
+            _finish(row, *finishes[row.id])
+        for occurrence_id in expired:
+            _fail_pending_deliveries(occurrence_id, "expired before it could be sent")
     db.session.commit()
-    return to_send
+    return batch
 
 
-def _insert_deliveries(rows: list[dict]) -> None:
+def _adopt_existing(batch: Batch, lost: set[str]) -> None:
+    """Some new delivery rows already existed (the same claim prepared twice): use the stored rows.
+
+    Messages whose stored delivery is no longer pending are dropped; the rest take the stored id.
+    """
+    dlv = ReminderDelivery
+    occurrence_ids = {occ_id for delivery_id, occ_id, _ in batch.keys if delivery_id in lost}
+    stored = {
+        (o, s): (d, status)
+        for d, o, s, status in db.session.execute(
+            select(dlv.id, dlv.occurrence_id, dlv.subscription_id, dlv.status).where(
+                dlv.occurrence_id.in_(occurrence_ids)
+            )
+        )
+    }
+    keys, messages = [], []
+    for (delivery_id, occ_id, sub_id), message in zip(batch.keys, batch.messages, strict=True):
+        if delivery_id in lost:
+            delivery_id, status = stored.get((occ_id, sub_id), (None, "gone"))
+            if status != "pending":
+                continue
+        keys.append((delivery_id, occ_id, sub_id))
+        messages.append(message)
+    batch.keys, batch.messages = keys, messages
+
+
+def _insert_deliveries(rows: list[dict]) -> set[str]:
+    """Insert new delivery rows, skipping any that exist; returns the ids actually inserted."""
     if not rows:
-        return
+        return set()
     if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    # executemany, not one multi-VALUES statement: `.values(rows)` compiles 6 bind parameters per
-    # delivery into ONE statement, which PostgreSQL refuses past 65,535 parameters (~10,900 deliveries)
-    # and SQLite builds with the common 32,766 limit past ~5,400. The unique
+    # A list of rows, not `.values(rows)`: `.values()` compiles 6 bind parameters per delivery into
+    # ONE statement, which PostgreSQL refuses past 65,535 parameters (~10,900 deliveries) and SQLite
+    # builds with the common 32,766 limit past ~5,400; with a list, SQLAlchemy's "insertmanyvalues"
+    # sends pages of at most 1,000 rows (RETURNING included). The unique
     # (occurrence_id, subscription_id) + ON CONFLICT DO NOTHING keeps a re-prepared claim idempotent.
-    db.session.execute(
-        insert(ReminderDelivery).on_conflict_do_nothing(index_elements=["occurrence_id", "subscription_id"]),
-        rows,
+    # Core (the table), not the ORM bulk path: no per-row ORM bookkeeping on the hot path.
+    table = ReminderDelivery.__table__
+    return set(
+        db.session.scalars(
+            insert(table)
+            .on_conflict_do_nothing(index_elements=["occurrence_id", "subscription_id"])
+            .returning(table.c.id),
+            rows,
+        )
     )
 
 
@@ -256,25 +361,6 @@ def _fail_pending_deliveries(occurrence_id: str, error: str) -> None:
 
 
 # -- send + record -----------------------------------------------------------------------------------------
-
-
-def message_for(occ: ReminderOccurrence, sub: PushSubscription, now: datetime) -> PushMessage:
-    data = occ.data or {}
-    payload = texts.payload(
-        kind=occ.kind,
-        data=data,
-        occurrence_id=occ.id,
-        reminder_id=occ.rule_id,
-        tag=data.get("snoozed_from") or occ.id,
-    )
-    ttl = int(min(MAX_TTL_SECONDS, max(60, (occ.expires_at - now).total_seconds())))
-    return PushMessage(
-        target=PushTarget(sub.id, sub.endpoint, sub.p256dh, sub.auth),
-        payload=payload,
-        ttl=ttl,
-        urgency="high" if occ.kind in HIGH_URGENCY else "normal",
-        topic=make_topic(occ.id),
-    )
 
 
 def record_result(
@@ -362,18 +448,9 @@ def _record_subscriptions(
     return outcomes
 
 
-def _send(occurrence_ids: list[str], sender: PushSender, now: datetime, stats: TickStats) -> None:
-    rows = db.session.execute(
-        select(ReminderDelivery, ReminderOccurrence, PushSubscription)
-        .join(ReminderOccurrence, ReminderDelivery.occurrence_id == ReminderOccurrence.id)
-        .join(PushSubscription, ReminderDelivery.subscription_id == PushSubscription.id)
-        .where(ReminderDelivery.occurrence_id.in_(occurrence_ids), ReminderDelivery.status == "pending")
-    ).all()
-    messages = [message_for(occ, sub, now) for _, occ, sub in rows]
-    keys = [(delivery.id, occ.id, sub.id) for delivery, occ, sub in rows]
-    db.session.commit()  # no transaction stays open while we talk to push services
-    results = sender.send_many(messages)
-
+def _record(batch: Batch, results: list[PushResult], now: datetime, stats: TickStats) -> None:
+    """Apply a sent batch's outcomes to subscriptions, deliveries and occurrences. Commits."""
+    occurrence_ids, keys = batch.occurrence_ids, batch.keys
     after = max(utcnow(), now)
     outcomes = _record_subscriptions([sub_id for _, _, sub_id in keys], results, after, stats)
     retry_in: dict[str, float] = {}
@@ -404,13 +481,20 @@ def _send(occurrence_ids: list[str], sender: PushSender, now: datetime, stats: T
             )
     db.session.flush()
 
+    # Which occurrences have a sent delivery: those sent in this batch, plus, read back only for the
+    # rest, any sent by an earlier pass (the common all-sent batch needs no query).
     statuses: dict[str, set[str]] = {}
-    for occ_id, status in db.session.execute(
-        select(ReminderDelivery.occurrence_id, ReminderDelivery.status).where(
-            ReminderDelivery.occurrence_id.in_(occurrence_ids)
-        )
-    ):
-        statuses.setdefault(occ_id, set()).add(status)
+    for (_, occ_id, _), outcome in zip(keys, outcomes, strict=True):
+        if outcome == "sent":
+            statuses.setdefault(occ_id, set()).add("sent")
+    unknown = [o for o in occurrence_ids if o not in statuses]
+    for chunk in _chunks(unknown):
+        for occ_id, status in db.session.execute(
+            select(ReminderDelivery.occurrence_id, ReminderDelivery.status).where(
+                ReminderDelivery.occurrence_id.in_(chunk)
+            )
+        ):
+            statuses.setdefault(occ_id, set()).add(status)
     # Fully sent and not waiting for a retry (the common case): one set-based UPDATE per chunk.
     done = [o for o in occurrence_ids if o not in retry_in and "sent" in statuses.get(o, ())]
     for chunk in _chunks(done):
@@ -448,35 +532,95 @@ def run_tick(
     batch_size: int | None = None,
     max_batches: int | None = None,
     node: str | None = None,
+    depth: int | None = None,
 ) -> TickStats:
-    """One dispatcher pass. Needs an app context (pass `app` to get one)."""
+    """One dispatcher pass. Needs an app context (pass `app` to get one).
+
+    A pipeline: while batch N is on the wire (the sender's loop thread), this thread claims and
+    prepares batch N+1 and submits it, so its messages queue behind N's in the sender's one in-flight
+    window and take each slot N frees; finished batches are recorded as soon as they complete, while
+    later ones keep sending. At most `depth` batches are claimed and not yet recorded at any time
+    (REMINDER_PIPELINE_DEPTH, default 2), which bounds the rows held under lease by this process.
+    """
     if app is not None:
         with app.app_context():
-            return run_tick(now=now, sender=sender, batch_size=batch_size, max_batches=max_batches, node=node)
+            return run_tick(
+                now=now, sender=sender, batch_size=batch_size, max_batches=max_batches, node=node, depth=depth
+            )
     config = current_app.config
     now = now or utcnow()
     batch_size = batch_size or config.get("REMINDER_BATCH_SIZE", DEFAULT_BATCH_SIZE)
     max_batches = max_batches or config.get("REMINDER_MAX_BATCHES", DEFAULT_MAX_BATCHES)
+    depth = max(1, depth or config.get("REMINDER_PIPELINE_DEPTH", DEFAULT_PIPELINE_DEPTH))
     lease = timedelta(seconds=config.get("REMINDER_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
     node = node or node_name()
     stats = TickStats()
+    in_flight: deque[Batch] = deque()
     try:
         stats.topped_up = service.top_up(now)
-        for _ in range(max_batches):
-            ids = claim_due(now, batch_size, lease, node)
-            if not ids:
-                break
-            stats.claimed += len(ids)
-            to_send = _prepare(ids, now, stats)
-            if to_send:
-                _send(to_send, sender or get_sender(), now, stats)
-            if len(ids) < batch_size:
-                break
+        claimed_batches = 0
+        more = True
+        while more or in_flight:
+            while in_flight and in_flight[0].results is not None and in_flight[0].results.done():
+                _finish_batch(in_flight.popleft(), now, stats)  # done already: record without waiting
+            if more and len(in_flight) < depth:
+                ids = claim_due(now, batch_size, lease, node)
+                claimed_batches += 1
+                more = len(ids) == batch_size and claimed_batches < max_batches
+                if not ids:
+                    continue
+                stats.claimed += len(ids)
+                batch = _prepare(ids, now, stats)
+                if batch.occurrence_ids:
+                    batch.results = (sender or get_sender()).submit_many(batch.messages)
+                    in_flight.append(batch)
+            elif in_flight:
+                _finish_batch(in_flight.popleft(), now, stats)  # wait for the oldest batch
     finally:
+        # Whatever happened above, the batches already on the wire are recorded when they land:
+        # a delivery sent and not recorded would be sent again once its lease runs out.
+        if in_flight:
+            db.session.rollback()  # whatever the failure left half-done in the session
+        while in_flight:
+            try:
+                _finish_batch(in_flight.popleft(), now, stats)
+            except Exception:
+                db.session.rollback()
+                log.exception("reminder tick: recording a sent batch failed; its leases will run out")
         db.session.remove()
     if stats.claimed:
         log.info("reminder tick: %s", stats.as_dict())
     return stats
+
+
+def _finish_batch(batch: Batch, now: datetime, stats: TickStats, patience: float | None = None) -> None:
+    """Wait for a batch's results and record them; ride out a database outage of up to `patience` s.
+
+    The results of a sent batch exist only in this process: if recording fails because the database
+    went away (a restart, a fail-over, a dropped connection), we roll back and try again, so the
+    deliveries are not sent a second time when their leases run out. Other batches keep sending
+    meanwhile. Default patience: half the lease.
+    """
+    assert batch.results is not None
+    results = batch.results.result()
+    if patience is None:
+        patience = current_app.config.get("REMINDER_LEASE_SECONDS", DEFAULT_LEASE_SECONDS) / 2
+    deadline = time.monotonic() + patience
+    delay = 0.25
+    while True:
+        attempt = TickStats()
+        try:
+            _record(batch, results, now, attempt)
+        except (OperationalError, InterfaceError) as exc:
+            db.session.rollback()
+            if time.monotonic() + delay > deadline:
+                raise
+            log.warning("recording %d results failed (%s); retrying in %.2f s", len(results), exc.orig, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+            continue
+        stats.add(attempt)
+        return
 
 
 def send_test(patient_id: str, now: datetime | None = None, sender: PushSender | None = None) -> list[dict]:

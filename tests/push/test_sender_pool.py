@@ -204,3 +204,46 @@ def test_forked_child_builds_its_own_loop_and_session(push_service, make_message
         assert whos == ["child", "parent", "parent again"]
     finally:
         sender.close()
+
+
+def test_submitted_batches_share_one_in_flight_window(make_message, push_service, vapid_keys):
+    """Batches submitted back to back queue behind each other in ONE window of `concurrency`."""
+    push_service.delay = 0.2
+    sender = PushSender(vapid_keys, concurrency=4)
+    try:
+        first = [make_message({"batch": 1, "i": i}) for i in range(6)]
+        second = [make_message({"batch": 2, "i": i}) for i in range(6)]
+        futures = [sender.submit_many(first), sender.submit_many(second)]  # neither waits for the other
+        results = [f.result(timeout=30) for f in futures]
+    finally:
+        sender.close()
+    assert [r.subscription_id for r in results[0]] == [m.target.subscription_id for m in first]
+    assert [r.subscription_id for r in results[1]] == [m.target.subscription_id for m in second]
+    _sent_once(push_service, results[0] + results[1])
+    assert push_service.max_in_flight == 4  # full, and never more than the one window
+
+
+def test_counting_push_service_counts_without_verifying(vapid_keys):
+    import urllib.request
+
+    from tests.push._helpers import target_for
+    from tests.support.push_service import PushService
+
+    with PushService(verify=False) as service:
+        messages = [
+            PushMessage(target=target_for(service.new_subscription()), payload={"kind": "dose"}, ttl=60)
+            for _ in range(3)
+        ]
+        results = PushSender(vapid_keys).send_many([*messages, messages[0]])
+        # No VAPID, no TTL, no encryption: a verifying service answers 401; this one only counts.
+        raw = urllib.request.urlopen(urllib.request.Request(messages[1].target.endpoint, b"x", method="POST"))
+        assert raw.status == 201
+        counts = service.counts()
+        assert service.deliveries() == []  # nothing decrypted
+        assert service.failures == []
+    assert all(r.ok for r in results)
+    assert counts == {
+        messages[0].target.subscription_id: 2,
+        messages[1].target.subscription_id: 2,
+        messages[2].target.subscription_id: 1,
+    }

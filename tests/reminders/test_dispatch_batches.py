@@ -143,15 +143,19 @@ def test_prepare_fans_out_a_batch_past_the_bind_parameter_limit(app: Flask, comm
         assert sorted(ids) == sorted(seeded)
 
         stats = dispatch.TickStats()
-        to_send = dispatch._prepare(ids, NOW, stats)
+        batch = dispatch._prepare(ids, NOW, stats)
 
-        assert sorted(to_send) == sorted(seeded)
+        assert sorted(batch.occurrence_ids) == sorted(seeded)
+        assert len(batch.messages) == len(batch.keys) == OCCURRENCES * DEVICES
         assert _delivery_count() == OCCURRENCES * DEVICES  # 11,100 x 6 > 65,535 parameters
         pairs = db.session.execute(select(ReminderDelivery.occurrence_id, ReminderDelivery.subscription_id))
         assert len(set(pairs)) == OCCURRENCES * DEVICES
 
-        # Preparing the same claim again (a retried pass) adds nothing: unique (occurrence, subscription).
-        assert sorted(dispatch._prepare(ids, NOW, stats)) == sorted(seeded)
+        # Preparing the same claim again (a retried pass) adds nothing: unique (occurrence, subscription),
+        # and the still-pending deliveries are sent under their existing ids.
+        again = dispatch._prepare(ids, NOW, stats)
+        assert sorted(again.occurrence_ids) == sorted(seeded)
+        assert sorted(again.keys) == sorted(batch.keys)
         assert _delivery_count() == OCCURRENCES * DEVICES
         db.session.remove()
 

@@ -11,7 +11,12 @@ Apple check (RFC 8030/8291/8292), decrypts the body with ``http_ece`` and record
 * then it decrypts (400 if that fails) and answers 201 with a ``Location``.
 
 Unknown subscription ids get 404, expired ones 410. Scripted answers: ``respond(...)``, ``hang(...)``
-and ``delay``. Every refused verification is recorded in ``failures`` so a test can assert there were
+and ``delay``.
+
+``verify=False`` is the counting mode for throughput benchmarks: it checks nothing and decrypts
+nothing, only counts the POSTs per subscription id (``counts()``) and answers 201 after ``delay``, so
+the service spends as little CPU as possible beside the sender it measures. Correctness tests keep the
+default verifying mode. Every refused verification is recorded in ``failures`` so a test can assert there were
 none. Runs an aiohttp server on 127.0.0.1 in a background thread (HTTP/1.1 keep-alive, hundreds of
 concurrent connections), optionally over TLS with a throw-away test CA (``ca_path``).
 
@@ -206,8 +211,13 @@ class _Subscription:
 class PushService:
     """Fake push service; see the module docstring. Thread-safe; use as a context manager."""
 
-    def __init__(self, *, tls: bool = False, host: str = "127.0.0.1", delay: float = 0.0) -> None:
+    def __init__(
+        self, *, tls: bool = False, host: str = "127.0.0.1", delay: float = 0.0, verify: bool = True
+    ) -> None:
         self.tls = tls
+        #: False: counting mode (no checks, no decryption; see the module docstring).
+        self.verify = verify
+        self._counts: dict[str, int] = {}
         self.host = host
         #: Seconds to wait before answering each POST (benchmarks use 0.05).
         self.delay = delay
@@ -264,7 +274,7 @@ class PushService:
             try:
                 self._stopping = asyncio.Event()
                 app = web.Application(client_max_size=1 << 20)
-                app.router.add_post("/push/{sid}", self._handle_push)
+                app.router.add_post("/push/{sid}", self._handle_push if self.verify else self._count_push)
                 runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
                 loop.run_until_complete(runner.setup())
                 site = web.SockSite(runner, sock, ssl_context=ssl_context)
@@ -381,6 +391,7 @@ class PushService:
             self._failures.clear()
             self._answers.clear()
             self._rules.clear()
+            self._counts.clear()
             self.max_in_flight = 0
 
     # -- inspection ----------------------------------------------------------------------------------
@@ -392,6 +403,11 @@ class PushService:
     def deliveries(self, subscription_id: str | None = None) -> list[Delivery]:
         with self._lock:
             return [d for d in self._deliveries if subscription_id in (None, d.subscription_id)]
+
+    def counts(self) -> dict[str, int]:
+        """Counting mode: POSTs received per subscription id (each answered 201)."""
+        with self._lock:
+            return dict(self._counts)
 
     @property
     def failures(self) -> list[Failure]:
@@ -474,6 +490,16 @@ class PushService:
         if exp > now + MAX_EXP_AHEAD:
             return 403, "BadJwtToken: exp more than 24 h ahead"
         return None
+
+    async def _count_push(self, request: web.Request) -> web.Response:
+        """Counting mode: read the body, wait ``delay``, count, answer 201. No checks at all."""
+        sid = request.match_info["sid"]
+        await request.read()
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        with self._lock:
+            self._counts[sid] = self._counts.get(sid, 0) + 1
+        return web.Response(status=201)
 
     async def _handle_push(self, request: web.Request) -> web.Response:
         with self._lock:
@@ -588,8 +614,11 @@ class PushServiceProcess:
     Benchmarks use this class so they measure the sender, not the fake service.
     """
 
-    def __init__(self, *, tls: bool = False, host: str = "127.0.0.1", delay: float = 0.0) -> None:
-        self._kwargs = {"tls": tls, "host": host, "delay": delay}
+    def __init__(
+        self, *, tls: bool = False, host: str = "127.0.0.1", delay: float = 0.0, verify: bool = True
+    ) -> None:
+        self._kwargs = {"tls": tls, "host": host, "delay": delay, "verify": verify}
+        self.verify = verify
         self.tls = tls
         self._delay = delay
         self._process: Any = None
@@ -675,6 +704,9 @@ class PushServiceProcess:
 
     def received(self, subscription_id: str | None = None) -> list[Any]:
         return self._call("received", subscription_id)
+
+    def counts(self) -> dict[str, int]:
+        return self._call("counts")
 
     def deliveries(self, subscription_id: str | None = None) -> list[Delivery]:
         return self._call("deliveries", subscription_id)

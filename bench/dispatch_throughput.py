@@ -1,0 +1,476 @@
+"""Dispatcher throughput against its own floors, in one run, against one push service (issue 9 §10).
+
+The local push service runs in its own process in COUNTING mode (``PushService(verify=False)``: no
+VAPID check, no decryption, it only counts POSTs per subscription and answers 201 after ``--delay``),
+over HTTPS with a throw-away test CA, so the machine's CPU goes to the code under test. Side by side:
+
+(floor)      pywebpush ``WebPusher.send_async`` on one shared aiohttp session with a cached VAPID
+             header and a semaphore of ``--concurrency``: no database, no retries, no classification;
+(send_many)  ``PushSender.send_many`` on the same prepared messages (one call);
+(dispatcher) ``run_tick`` end to end on ``--reminders`` due reminders seeded into a fresh database
+             (claim -> prepare deliveries -> encrypt + send -> record), pipelined;
+             on SQLite in this process, and on PostgreSQL in 1 and in 2 worker processes
+             (``--processes``) that start together on a go signal and share the rows by SKIP LOCKED.
+
+Each method runs ``--repeat`` times; the tables use the best run of each (the least disturbed by the
+other engineers' processes on the same two cores) and print every run. Every dispatcher run is
+checked: each reminder POSTed exactly once (service counts), every occurrence ``sent`` with exactly
+one ``sent`` delivery row. Exits 1 when a check fails.
+
+    .venv/bin/python bench/dispatch_throughput.py                 # 10,000 messages / reminders
+    .venv/bin/python bench/dispatch_throughput.py --quick         # 2,000
+    .venv/bin/python bench/dispatch_throughput.py --no-postgres   # SQLite only
+
+PostgreSQL runs create a throw-away database through ``--pg-admin-url`` (default
+postgres@127.0.0.1:5432) and drop it at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import shutil
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import aiohttp
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from backend.push.sender import PushMessage, PushSender, encode_payload
+from backend.push.vapid import VapidKeys
+from bench.dbtools import drop_everything, throwaway_postgres
+from bench.push_fanout import (
+    SUBJECT,
+    VerificationError,
+    _make_app,
+    make_messages,
+    seed_due_reminders,
+    verify_database,
+)
+from tests.support.push_service import PushServiceProcess
+
+REMINDERS_PER_MINUTE = 100_000
+
+
+@dataclass
+class Run:
+    method: str
+    messages: int
+    seconds: float
+    cpu: float | None = None  # CPU seconds of the measured process(es)
+    service_cpu: float | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.messages / self.seconds
+
+
+def _cpu_ms(cpu: float | None, n: int) -> str:
+    return "-" if cpu is None else f"{cpu * 1000 / n:.2f}"
+
+
+def check_counts(service: PushServiceProcess, expected: Sequence[str], label: str, retries: int = 0) -> None:
+    """Each expected subscription POSTed exactly once; ``retries``: extra attempts the sender reported.
+
+    A retried attempt (a timeout under load, say) may have reached the service: those are the only
+    repeats allowed, and they are reported, not hidden.
+    """
+    counts = service.counts()
+    wanted = set(expected)
+    dupes = sum(1 for sid, c in counts.items() if sid in wanted and c > 1)
+    missing = len(wanted - set(counts))
+    extra = len(set(counts) - wanted)
+    repeats = sum(c - 1 for sid, c in counts.items() if sid in wanted and c > 1)
+    if missing or extra or repeats > retries:
+        raise VerificationError(
+            f"{label}: {dupes} sent more than once ({repeats} repeats, {retries} retried attempts), "
+            f"{missing} never sent, {extra} unexpected"
+        )
+    if repeats:
+        print(f"note: {label}: {repeats} repeats, all from {retries} retried attempts", flush=True)
+
+
+# -- floor ----------------------------------------------------------------------------------------
+
+
+async def _floor(messages: Sequence[PushMessage], vapid: VapidKeys, concurrency: int, ca: str | None) -> int:
+    from pywebpush import WebPusher
+
+    ssl_context = ssl.create_default_context(cafile=ca) if ca else True
+    connector = aiohttp.TCPConnector(limit=concurrency, ssl=ssl_context)
+    headers = dict(vapid.authorization_header(messages[0].target.endpoint))  # one origin: cached once
+    semaphore = asyncio.Semaphore(concurrency)
+    timeout = aiohttp.ClientTimeout(total=60)  # a floor: no retries, so no timeouts from a busy machine
+
+    async def one(m: PushMessage, session: aiohttp.ClientSession) -> int:
+        info = {"endpoint": m.target.endpoint, "keys": {"p256dh": m.target.p256dh, "auth": m.target.auth}}
+        async with semaphore:
+            resp = await WebPusher(info, aiohttp_session=session).send_async(
+                encode_payload(m.payload),
+                {**headers, "Urgency": m.urgency, "Topic": m.topic or ""},
+                ttl=m.ttl,
+                content_encoding="aes128gcm",
+                timeout=timeout,
+            )
+            return resp.status
+
+    async with aiohttp.ClientSession(connector=connector, trust_env=False) as session:
+        statuses = await asyncio.gather(*(one(m, session) for m in messages))
+    return sum(1 for s in statuses if s == 201)
+
+
+def run_floor(messages: Sequence[PushMessage], service: PushServiceProcess, concurrency: int) -> Run:
+    vapid = VapidKeys(ec.generate_private_key(ec.SECP256R1()), SUBJECT)
+    service.reset()
+    svc = service.cpu_seconds()
+    cpu, started = time.process_time(), time.perf_counter()
+    ok = asyncio.run(_floor(messages, vapid, concurrency, service.ca_path))
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if ok != len(messages):
+        raise VerificationError(f"floor: {len(messages) - ok} messages not accepted")
+    check_counts(service, [service.subscription_id(m.target.endpoint) for m in messages], "floor")
+    return Run(
+        "floor: pywebpush send_async, shared session, cached VAPID",
+        len(messages),
+        seconds,
+        cpu,
+        _delta(service, svc),
+    )
+
+
+def run_send_many(messages: Sequence[PushMessage], service: PushServiceProcess, concurrency: int) -> Run:
+    sender = PushSender(
+        VapidKeys(ec.generate_private_key(ec.SECP256R1()), SUBJECT),
+        concurrency=concurrency,
+        ca_bundle=service.ca_path,
+    )
+    service.reset()
+    svc = service.cpu_seconds()
+    cpu, started = time.process_time(), time.perf_counter()
+    results = sender.send_many(messages)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    sender.close()
+    if not all(r.ok for r in results):
+        raise VerificationError(f"send_many: {sum(not r.ok for r in results)} messages failed")
+    retried = sum(r.attempts - 1 for r in results)
+    check_counts(
+        service, [service.subscription_id(m.target.endpoint) for m in messages], "send_many", retried
+    )
+    return Run("PushSender.send_many", len(messages), seconds, cpu, _delta(service, svc))
+
+
+def _delta(service: PushServiceProcess, before: float | None) -> float | None:
+    after = service.cpu_seconds()
+    return None if before is None or after is None else after - before
+
+
+# -- dispatcher -----------------------------------------------------------------------------------
+
+
+def _seed(url: str, instance: str, subscriptions: Sequence[dict], args: argparse.Namespace, ca: str | None):
+    from flask_migrate import upgrade
+
+    from backend.extensions import db
+
+    app = _make_app(
+        url,
+        instance,
+        concurrency=args.concurrency,
+        batch_size=args.batch_size,
+        max_batches=args.max_batches,
+        ca_path=ca,
+    )
+    with app.app_context():
+        engine = db.engine
+        upgrade()
+        seed_due_reminders(subscriptions, datetime.now(UTC))
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")
+        db.session.remove()
+    return app
+
+
+def _retried(app) -> int:
+    """Attempts beyond the first, over all delivery rows (the sender's in-process retries)."""
+    from sqlalchemy import func, select
+
+    from backend.extensions import db
+    from backend.models import ReminderDelivery
+
+    with app.app_context():
+        extra = db.session.scalar(select(func.sum(ReminderDelivery.attempts - 1))) or 0
+        db.session.remove()
+    return int(extra)
+
+
+def _verify(app, count: int) -> None:
+    from backend.extensions import db
+
+    with app.app_context():
+        verify_database(count)
+        db.session.remove()
+
+
+def run_dispatcher_inline(
+    service: PushServiceProcess, subscriptions: Sequence[dict], args: argparse.Namespace
+) -> Run:
+    """The dispatcher in this process on a fresh SQLite file."""
+    from backend.extensions import db
+    from backend.reminders import dispatch
+
+    tmp = tempfile.mkdtemp(prefix="dispatch-bench-")
+    try:
+        app = _seed(f"sqlite:///{tmp}/bench.db", f"{tmp}/instance", subscriptions, args, service.ca_path)
+        service.reset()
+        svc = service.cpu_seconds()
+        cpu, started = time.process_time(), time.perf_counter()
+        sent = 0
+        while True:
+            stats = dispatch.run_tick(app)
+            sent += stats.sent
+            if stats.claimed == 0:
+                break
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        service_cpu = _delta(service, svc)
+        dispatch.close_sender(app)
+        check_counts(
+            service, [service.subscription_id(s) for s in subscriptions], "dispatcher", _retried(app)
+        )
+        _verify(app, len(subscriptions))
+        if sent != len(subscriptions):
+            raise VerificationError(f"dispatcher reported {sent} sent of {len(subscriptions)}")
+        with app.app_context():
+            db.engine.dispose()
+        return Run("dispatcher run_tick, SQLite, 1 process", len(subscriptions), seconds, cpu, service_cpu)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_dispatcher_processes(
+    service: PushServiceProcess, subscriptions: Sequence[dict], args: argparse.Namespace, url: str, n: int
+) -> Run:
+    """``n`` dispatcher processes on one PostgreSQL database, started together on a go file."""
+    tmp = tempfile.mkdtemp(prefix="dispatch-bench-")
+    try:
+        app = _seed(url, f"{tmp}/instance", subscriptions, args, service.ca_path)
+        go = os.path.join(tmp, "go")
+        spec = {
+            "url": url,
+            "instance": f"{tmp}/instance",
+            "ca": service.ca_path,
+            "go": go,
+            "concurrency": args.concurrency,
+            "batch_size": args.batch_size,
+            "max_batches": args.max_batches,
+        }
+        workers = [
+            subprocess.Popen(
+                [sys.executable, __file__, "--worker", json.dumps(spec)], stdout=subprocess.PIPE, text=True
+            )
+            for _ in range(n)
+        ]
+        for w in workers:  # each says "ready" once its app is built
+            assert w.stdout is not None
+            if w.stdout.readline().strip() != "ready":
+                raise VerificationError("a dispatcher worker failed to start")
+        service.reset()
+        svc = service.cpu_seconds()
+        started = time.time()
+        Path(go).touch()
+        reports = []
+        for w in workers:
+            out, _ = w.communicate(timeout=600)
+            if w.returncode != 0:
+                raise VerificationError(f"dispatcher worker exited {w.returncode}")
+            reports.append(json.loads(out.strip().splitlines()[-1]))
+        seconds = max(r["end"] for r in reports) - started
+        service_cpu = _delta(service, svc)
+        check_counts(
+            service, [service.subscription_id(s) for s in subscriptions], f"dispatcher x{n}", _retried(app)
+        )
+        _verify(app, len(subscriptions))
+        sent = sum(r["sent"] for r in reports)
+        if sent != len(subscriptions):
+            raise VerificationError(f"workers reported {sent} sent of {len(subscriptions)}")
+        split = "/".join(str(r["sent"]) for r in reports)
+        cpu = sum(r["cpu"] for r in reports)
+        from backend.extensions import db
+
+        with app.app_context():
+            drop_everything(db.engine)
+            db.engine.dispose()
+        label = f"dispatcher run_tick, PostgreSQL, {n} process{'es' if n > 1 else ''}"
+        return Run(
+            f"{label} (sent {split})" if n > 1 else label, len(subscriptions), seconds, cpu, service_cpu
+        )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def worker(spec_json: str) -> None:
+    """A dispatcher process: build the app, say ready, wait for the go file, tick until nothing is due."""
+    from backend.reminders import dispatch
+
+    spec = json.loads(spec_json)
+    logging.disable(logging.INFO)
+    app = _make_app(
+        spec["url"],
+        spec["instance"],
+        concurrency=spec["concurrency"],
+        batch_size=spec["batch_size"],
+        max_batches=spec["max_batches"],
+        ca_path=spec["ca"],
+    )
+    dispatch.get_sender(app)
+    print("ready", flush=True)
+    while not os.path.exists(spec["go"]):
+        time.sleep(0.002)
+    cpu = time.process_time()
+    sent = 0
+    while True:
+        stats = dispatch.run_tick(app)
+        sent += stats.sent
+        if stats.claimed == 0:
+            break
+    end = time.time()
+    cpu = time.process_time() - cpu
+    dispatch.close_sender(app)
+    print(json.dumps({"sent": sent, "end": end, "cpu": cpu, "pid": os.getpid()}), flush=True)
+
+
+# -- report ---------------------------------------------------------------------------------------
+
+
+def best(runs: Sequence[Run], method_prefix: str) -> Run | None:
+    chosen = [r for r in runs if r.method.startswith(method_prefix)]
+    return max(chosen, key=lambda r: r.rate) if chosen else None
+
+
+def report(runs: Sequence[Run]) -> None:
+    print("every run:\n")
+    print(
+        "| method | messages | seconds | msg/s | CPU ms/msg (measured processes) | push service CPU ms/msg |"
+    )
+    print("|---|--:|--:|--:|--:|--:|")
+    for r in runs:
+        print(
+            f"| {r.method} | {r.messages:,} | {r.seconds:.2f} | {r.rate:,.0f} | {_cpu_ms(r.cpu, r.messages)} "
+            f"| {_cpu_ms(r.service_cpu, r.messages)} |"
+        )
+    floor = best(runs, "floor")
+    send_many = best(runs, "PushSender")
+    rows = [
+        (floor, "floor"),
+        (send_many, "send_many"),
+        (best(runs, "dispatcher run_tick, SQLite"), "dispatcher, SQLite, 1 process"),
+        (best(runs, "dispatcher run_tick, PostgreSQL, 1"), "dispatcher, PostgreSQL, 1 process"),
+        (best(runs, "dispatcher run_tick, PostgreSQL, 2"), "dispatcher, PostgreSQL, 2 processes"),
+    ]
+    print("\nbest run of each (ratios in this run):\n")
+    print("| method | msg/s | × floor | × send_many |")
+    print("|---|--:|--:|--:|")
+    for run, name in rows:
+        if run is None:
+            continue
+        vs_floor = run.rate / floor.rate if floor else float("nan")
+        vs_send = run.rate / send_many.rate if send_many else float("nan")
+        print(f"| {name} | {run.rate:,.0f} | {vs_floor:.2f} | {vs_send:.2f} |")
+    one = best(runs, "dispatcher run_tick, PostgreSQL, 1")
+    two = best(runs, "dispatcher run_tick, PostgreSQL, 2")
+    sqlite = best(runs, "dispatcher run_tick, SQLite")
+    print()
+    if sqlite and send_many:
+        print(
+            f"aim: dispatcher >= 0.85 x send_many: {sqlite.rate / send_many.rate:.2f} (SQLite)"
+            + (f", {one.rate / send_many.rate:.2f} (PostgreSQL, 1 process)" if one else "")
+        )
+    if one and two:
+        print(f"aim: 2 dispatcher processes on PostgreSQL >= 1.6 x one: {two.rate / one.rate:.2f}")
+    if one:
+        per_process = one.rate * 60
+        need = -(-REMINDERS_PER_MINUTE // int(per_process))
+        print(
+            f"100,000 reminders due in one minute at {one.rate:,.0f} msg/s per process "
+            f"({per_process:,.0f} a minute): {need} dispatcher process(es), each on its own core"
+            " (this machine's rate; the push service and PostgreSQL elsewhere)"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true", help="2,000 messages and reminders")
+    parser.add_argument("--messages", type=int, help="messages and reminders per run (10,000)")
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=256)
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--max-batches", type=int, default=1000)
+    parser.add_argument("--delay", type=float, default=0.05, help="push service answer delay (50 ms)")
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--processes", type=int, default=2, help="dispatcher processes for the scale-out run")
+    parser.add_argument(
+        "--pg-admin-url",
+        default=os.environ.get("REMINDERS_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+    )
+    args = parser.parse_args(argv)
+    if args.worker:
+        worker(args.worker)
+        return 0
+    n = args.messages or (2_000 if args.quick else 10_000)
+    logging.disable(logging.INFO)
+    runs: list[Run] = []
+    try:
+        with contextlib.ExitStack() as stack:
+            service = stack.enter_context(PushServiceProcess(tls=True, delay=args.delay, verify=False))
+            print(
+                f"push service {service.origin}: counting mode, TLS, {args.delay * 1000:.0f} ms per answer; "
+                f"{n:,} messages per run, {args.concurrency} in flight, batches of {args.batch_size}\n"
+            )
+            messages = make_messages(service, n)
+            subscriptions = service.new_subscriptions(n)
+            pg_url = (
+                None
+                if args.no_postgres
+                else stack.enter_context(throwaway_postgres(args.pg_admin_url, "cc_dispatch_bench"))
+            )
+            for _ in range(args.repeat):  # interleaved, so a busy moment hits every method alike
+                steps = [
+                    lambda: run_floor(messages, service, args.concurrency),
+                    lambda: run_send_many(messages, service, args.concurrency),
+                    lambda: run_dispatcher_inline(service, subscriptions, args),
+                ]
+                if pg_url:
+                    steps += [
+                        lambda: run_dispatcher_processes(service, subscriptions, args, pg_url, 1),
+                        lambda: run_dispatcher_processes(
+                            service, subscriptions, args, pg_url, args.processes
+                        ),
+                    ]
+                for step in steps:
+                    run = step()
+                    runs.append(run)
+                    print(f"  {run.method}: {run.rate:,.0f} msg/s", flush=True)
+            report(runs)
+            print(f"\n{os.cpu_count()} CPUs; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    except VerificationError as exc:
+        print(f"VERIFICATION FAILED: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
