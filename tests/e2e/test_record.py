@@ -117,8 +117,21 @@ def test_photos_stay_on_the_phone(page, context):
     name = download.value.suggested_filename
     assert name.startswith("skin-") and name.endswith("-front.png"), name
 
+    yesterday = page.evaluate(
+        "() => { const d = new Date(); d.setDate(d.getDate() - 1); return d.toISOString().slice(0, 10); }"
+    )
+    page.get_by_label("Date").fill(yesterday)
+    page.set_input_files("#photo-front", files=[{"name": "old.png", "mimeType": "image/png", "buffer": PNG}])
+    expect(page.locator(".photo-day")).to_have_count(2)
+    compare = page.locator(".photo-compare")
+    expect(compare.locator("img")).to_have_count(2)
+    expect(compare.locator("figcaption").nth(0)).to_contain_text("1 day before day 1")
+    expect(compare.locator("figcaption").nth(1)).to_contain_text("day 1")
+    page.get_by_label("View").select_option("left")
+    expect(compare.locator("img")).to_have_count(1)
+
     page.get_by_role("button", name=re.compile(r"^Delete ?: Left side")).click()
-    expect(page.locator(".photo-day img")).to_have_count(1)
+    expect(page.locator(".photo-day img")).to_have_count(2)
     page.get_by_role("button", name="Delete all photos…").click()
     page.get_by_role("button", name="Yes, delete every photo").click()
     expect(page.locator(".photo-day")).to_have_count(0)

@@ -5,8 +5,11 @@ import { announce, course, courseToday } from '../store';
 
 const VIEW_LABEL: Record<PhotoView, string> = { front: 'Front', left: 'Left side', right: 'Right side' };
 
-function dayOfCourse(start: string, date: string): number {
-  return Math.round((Date.parse(`${date}T12:00:00Z`) - Date.parse(`${start}T12:00:00Z`)) / 86_400_000) + 1;
+/** "day 12" of the course, or "3 days before day 1" for a baseline photo. */
+function dayOfCourse(start: string, date: string): string {
+  const n = Math.round((Date.parse(`${date}T12:00:00Z`) - Date.parse(`${start}T12:00:00Z`)) / 86_400_000) + 1;
+  if (n >= 1) return `day ${n}`;
+  return `${1 - n} day${n === 0 ? '' : 's'} before day 1`;
 }
 
 /** An object URL for each photo while the screen is open (revoked when it closes). */
@@ -22,6 +25,8 @@ export function Photos() {
   const [photos, setPhotos] = useState<Photo[]>([]);
   const [date, setDate] = useState(courseToday());
   const [confirmAll, setConfirmAll] = useState(false);
+  const [compareView, setCompareView] = useState<PhotoView>('front');
+  const [compareDates, setCompareDates] = useState<[string, string] | null>(null);
   const urls = usePhotoUrls(photos);
   const reload = async () => setPhotos(await listPhotos());
   useEffect(() => void reload(), []);
@@ -46,6 +51,70 @@ export function Photos() {
     link.download = `skin-${photo.date}-${photo.view}.${ext}`;
     link.click();
   };
+
+  const dates = [...byDate.keys()];
+  const [earlier, later] = compareDates ?? [dates[dates.length - 1], dates[0]];
+
+  function compare() {
+    const shot = (day: string) => byDate.get(day)?.find((p) => p.view === compareView);
+    return (
+      <section class="card" aria-labelledby="compare-heading">
+        <h2 id="compare-heading">Compare two days</h2>
+        <div class="compare-controls">
+          <div class="field">
+            <label for="compare-view">View</label>
+            <select id="compare-view" value={compareView} onChange={(e) => setCompareView((e.currentTarget as HTMLSelectElement).value as PhotoView)}>
+              {PHOTO_VIEWS.map((v) => (
+                <option key={v} value={v}>
+                  {VIEW_LABEL[v]}
+                </option>
+              ))}
+            </select>
+          </div>
+          {(['earlier', 'later'] as const).map((which, i) => (
+            <div class="field" key={which}>
+              <label for={`compare-${which}`}>{which === 'earlier' ? 'First day' : 'Second day'}</label>
+              <select
+                id={`compare-${which}`}
+                value={i === 0 ? earlier : later}
+                onChange={(e) => {
+                  const value = (e.currentTarget as HTMLSelectElement).value;
+                  setCompareDates(i === 0 ? [value, later] : [earlier, value]);
+                }}
+              >
+                {dates.map((d) => (
+                  <option key={d} value={d}>
+                    {formatDate(d)} ({dayOfCourse(current!.start_date, d)})
+                  </option>
+                ))}
+              </select>
+            </div>
+          ))}
+        </div>
+        <ul class="photo-row photo-compare">
+          {[earlier, later].map((day, i) => {
+            const photo = shot(day);
+            return (
+              <li key={`${i}-${day}`}>
+                {photo ? (
+                  <figure>
+                    <img src={urls[photo.id]} alt={`${VIEW_LABEL[compareView]}, ${formatDate(day)}`} />
+                    <figcaption>
+                      {formatDate(day)} · {dayOfCourse(current!.start_date, day)}
+                    </figcaption>
+                  </figure>
+                ) : (
+                  <p class="muted">
+                    No {VIEW_LABEL[compareView].toLowerCase()} photo on {formatDate(day)}
+                  </p>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+    );
+  }
 
   return (
     <div class="view photos">
@@ -77,10 +146,11 @@ export function Photos() {
           ))}
         </div>
       </section>
+      {byDate.size > 1 && compare()}
       {[...byDate.entries()].map(([day, list]) => (
         <section class="card photo-day" key={day} aria-labelledby={`photos-${day}`}>
           <h2 id={`photos-${day}`}>
-            {formatDate(day)} · day {dayOfCourse(current.start_date, day)}
+            {formatDate(day)} · {dayOfCourse(current.start_date, day)}
           </h2>
           <ul class="photo-row">
             {PHOTO_VIEWS.map((view) => {
