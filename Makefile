@@ -66,6 +66,8 @@ bench: install-dev build services
 	$(BIN)/python bench/api_cost.py
 	$(BIN)/python bench/push_fanout.py
 	$(BIN)/python bench/claim_cost.py --postgres
+	$(BIN)/python bench/serving.py
+	$(BIN)/python bench/first_load.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .ruff_cache

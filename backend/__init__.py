@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, jsonify, send_from_directory
+from flask import Flask, Response, abort, jsonify, request, send_from_directory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -117,6 +117,15 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     extensions.api.init_app(app)
     limiter.init_app(app)
+    extensions.compress.init_app(app)
+    app.after_request(compress_api_reads)
+
+
+def compress_api_reads(response: Response) -> Response:
+    """Brotli/gzip for JSON answers to GET (the API needs no cookies, so compression leaks no secret)."""
+    if request.method == "GET":
+        return extensions.compress.after_request(response)
+    return response
 
 
 def register_blueprints(app: Flask) -> None:

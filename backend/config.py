@@ -41,6 +41,12 @@ class Config:
     RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "clearcourse")
     ACCOUNT_CREATE_LIMIT = _env("ACCOUNT_CREATE_LIMIT", "20 per hour")
 
+    # JSON answers to GET, compressed on the fly (flask-compress); the PWA is compressed at build time.
+    COMPRESS_REGISTER = False  # applied by create_app to GET requests only
+    COMPRESS_MIMETYPES = ["application/json"]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 1024
+
     # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none, trust no such header).
     PROXY_HOPS = int(_env("PROXY_HOPS", "0"))
 

@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -25,3 +26,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 api = Api()
 limiter = Limiter(key_func=get_remote_address)
+compress = Compress()

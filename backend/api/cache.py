@@ -65,14 +65,17 @@ def computed_view(
     """
     key = (kind, course.id, course.updated_at.isoformat(), day.isoformat())
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-    if etag in request.if_none_match:
+    # The compressed representations carry "<etag>:br" / "<etag>:gzip" (flask-compress).
+    held = next((tag for tag in (etag, f"{etag}:br", f"{etag}:gzip") if tag in request.if_none_match), None)
+    if held is not None:
         response = Response(status=304)
+        response.set_etag(held)
     else:
         body = _cache().get(key)
         if body is None:
             body = json.dumps(schema.dump(build()), separators=(",", ":")).encode()
             _cache().put(key, body)
         response = Response(body, mimetype="application/json")
-    response.set_etag(etag)
+        response.set_etag(etag)
     response.headers["Cache-Control"] = "private, no-cache"
     return response
