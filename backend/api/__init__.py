@@ -11,6 +11,7 @@ def register_api(api: Api) -> None:
         checkins,
         courses,
         mood,
+        programmes,
         push,
         reminders,
         report,
@@ -30,5 +31,6 @@ def register_api(api: Api) -> None:
         supply.blp,
         report.blp,
         calendar_feeds.blp,
+        programmes.blp,
     ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")

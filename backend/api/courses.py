@@ -139,7 +139,14 @@ class CourseById(MethodView):
             {"from_date": date.fromisoformat(s["from_date"])} for s in course.dose_plan
         ]
         try:
-            check_plan(plan, start, changes.get("ended_on", course.ended_on))
+            check_plan(
+                plan,
+                start,
+                changes.get("ended_on", course.ended_on),
+                today=courses.local_today(courses.ZoneOf(changes.get("timezone", course.timezone))),
+                programme=changes.get("programme", course.programme),
+                rule_set=changes.get("rule_set"),
+            )
         except ValidationError as err:
             errors = {**err.messages, **errors}  # type: ignore[dict-item]
         if errors:

@@ -4,6 +4,7 @@ Nothing in this package imports Flask or SQLAlchemy.
 """
 
 from backend.course.content import load_content
+from backend.course.dates import add_months, month_after
 from backend.course.plan import (
     PlannedSlot,
     Segment,
@@ -17,7 +18,6 @@ from backend.course.timeline import (
     CourseInfo,
     LoggedDose,
     Projection,
-    add_months,
     build_timeline,
     build_today,
     project,
@@ -34,6 +34,7 @@ __all__ = [
     "build_today",
     "daily_mg",
     "load_content",
+    "month_after",
     "parse_plan",
     "plan_to_json",
     "project",

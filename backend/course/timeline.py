@@ -6,14 +6,15 @@ The numbers are "what usually happens" arithmetic on the prescriber's plan and t
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from backend.course.content import load_content, render_items
+from backend.course.content import load_content, render_item, render_items
+from backend.course.dates import add_months, month_after
 from backend.course.plan import Segment, iter_plan_days, slots_for
+from backend.course.rules import RuleSet, rule_set
 
 __all__ = [
     "MAX_HORIZON_DAYS",
@@ -26,6 +27,7 @@ __all__ = [
     "build_timeline",
     "build_today",
     "course_flags",
+    "course_rule_set",
     "project",
 ]
 
@@ -69,7 +71,8 @@ class CourseInfo:
     programme: str  # "us_ipledge" | "eu_ppp" | "none"
     pregnancy_prevention: bool
     plan: tuple[Segment, ...]
-    ended_on: date | None = None  # actual last capsule day, once the patient has finished or stopped
+    ended_on: date | None = None  # the last capsule, once the patient confirmed their prescriber stopped
+    rule_set: str | None = None  # id of the programme's rule set (None: the programme's default)
 
 
 @dataclass(frozen=True)
@@ -90,8 +93,11 @@ class Projection:
 
     ``threshold_dates[p]`` is the day the cumulative dose reaches p % of the target: the logged day if it
     already happened (``threshold_estimated[p]`` False), else the projected day, else None.
-    ``projected_last_dose_on`` is ``ended_on`` when set (``last_dose_estimated`` False), otherwise the day
-    the target is (or was) reached. ``missing`` lists past planned slots with no log, oldest first.
+    ``target_reached_on`` is the logged day the total reached the target (None until then).
+    ``projected_last_dose_on`` is ``ended_on`` when the patient has confirmed it (``last_dose_estimated``
+    False). Until then it is only an estimate: the day the plan reaches the target, or, once the logged
+    total has reached it and the capsules go on (DOSE-13), today at the earliest. Reaching the target never
+    ends the course. ``missing`` lists past planned slots with no log, oldest first.
     """
 
     cumulative_mg: float
@@ -100,16 +106,10 @@ class Projection:
     target_percent: float | None
     projected_last_dose_on: date | None
     last_dose_estimated: bool
+    target_reached_on: date | None = None
     threshold_dates: dict[int, date | None] = field(default_factory=dict)
     threshold_estimated: dict[int, bool] = field(default_factory=dict)
     missing: list[tuple[date, int]] = field(default_factory=list)
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus whole months, clamped to the month's end (Jan 31 + 1 month = Feb 28/29)."""
-    m = day.month - 1 + months
-    year, month = day.year + m // 12, m % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def course_flags(course: CourseInfo, target_mg: float | None = None) -> frozenset[str]:
@@ -162,7 +162,9 @@ def _project(
     reached_on = dates[100] if target else None
 
     ended = course.ended_on
-    last: date | None = ended if ended is not None else reached_on
+    last: date | None = ended
+    if ended is None and reached_on is not None:
+        last = max(reached_on, today)  # still taking capsules: the end is the prescriber's call (DOSE-13)
 
     # Past planned slots (start..yesterday, up to the last dose) with no log at all.
     missing: list[tuple[date, int]] = []
@@ -211,6 +213,7 @@ def _project(
         target_percent=cum / target * 100 if target else None,
         projected_last_dose_on=last,
         last_dose_estimated=ended is None,
+        target_reached_on=reached_on,
         threshold_dates=dates if target else dict.fromkeys(THRESHOLDS),
         threshold_estimated=estimated,
         missing=missing,
@@ -225,61 +228,96 @@ def project(course: CourseInfo, logs: Iterable[LoggedDose], today: date) -> Proj
 
 # ---------------------------------------------------------------- phases
 
+PhaseRange = tuple[str, date | None, date | None, bool]  # key, starts_on, ends_on, dates rest on an estimate
 
-def _phase_ranges(course: CourseInfo, last: date | None) -> list[tuple[str, date | None, date | None, bool]]:
-    """(key, starts_on, ends_on, known) in order; squeezed-out phases are left out."""
+
+def _phase_ranges(course: CourseInfo, proj: Projection) -> list[PhaseRange]:
+    """The phases in order, squeezed-out ones left out.
+
+    The final stretch is anchored on the confirmed last capsule, else on the day the target is (or
+    was) reached. While the course is not ended the final stretch stays open past that day and the
+    "after" phase is only an estimate: it never becomes the current phase (see ``_current_key``).
+    """
     s = course.start_date
+    ended = course.ended_on
+    est = ended is None
+    anchor = ended if ended is not None else proj.threshold_dates.get(100)
+    if anchor is None and ended is None and proj.projected_last_dose_on is not None:
+        anchor = proj.projected_last_dose_on
     raw = [
         ("first_weeks", s, s + timedelta(days=55)),
         ("improving", s + timedelta(days=56), s + timedelta(days=83)),
     ]
-    out: list[tuple[str, date | None, date | None, bool]] = [("before_start", None, s - _ONE, True)]
-    if last is None:
-        out += [(k, a, b, True) for k, a, b in raw]
-        out.append(("clearing", s + timedelta(days=84), None, True))
-        out += [("final_stretch", None, None, False), ("after", None, None, False)]
+    out: list[PhaseRange] = [("before_start", None, s - _ONE, False)]
+    if anchor is None:
+        out += [(k, a, b, False) for k, a, b in raw]
+        out.append(("clearing", s + timedelta(days=84), None, False))
+        out += [("final_stretch", None, None, True), ("after", None, None, True)]
         return out
-    end = max(last, s)
+    end = max(anchor, s)
     fs_start = max(end - timedelta(days=27), s)
     raw.append(("clearing", s + timedelta(days=84), fs_start - _ONE))
     for key, a, b in raw:
         b = min(b, fs_start - _ONE)
         if a <= b:
-            out.append((key, a, b, True))
-    out += [("final_stretch", fs_start, end, True), ("after", end + _ONE, None, True)]
+            out.append((key, a, b, False))
+    if ended is None and proj.target_reached_on is not None:
+        # The target is reached and the capsules go on until the prescriber stops them (DOSE-13).
+        out += [("final_stretch", fs_start, None, False), ("after", None, None, True)]
+        return out
+    out += [("final_stretch", fs_start, end, est), ("after", end + _ONE, None, est)]
     return out
 
 
-def _current_key(ranges: list[tuple[str, date | None, date | None, bool]], today: date) -> str:
-    for key, a, b, known in ranges:
-        if known and (a is None or a <= today) and (b is None or today <= b):
-            return key
-    return ranges[-1][0]  # unreachable: known ranges are contiguous and unbounded at both ends
-
-
-def _phases(course: CourseInfo, last: date | None, today: date, content: dict, flags: frozenset[str]):
-    ranges = _phase_ranges(course, last)
-    current = _current_key(ranges, today)
-    red = content["red_flags"]
-    phases = []
+def _current_key(ranges: list[PhaseRange], today: date, ended: bool) -> str:
     for key, a, b, _ in ranges:
+        if a is None and b is None:
+            continue  # dates unknown
+        if key == "after" and not ended:
+            continue  # only the patient's confirmation ends the course
+        if (a is None or a <= today) and (b is None or today <= b):
+            return key
+    # Past the projected end but not confirmed: still on the capsules.
+    return next(k for k, *_ in reversed(ranges) if k != "after")
+
+
+def _phases(course: CourseInfo, proj: Projection, today: date, content: dict, flags: frozenset[str]):
+    ranges = _phase_ranges(course, proj)
+    current = _current_key(ranges, today, course.ended_on is not None)
+    red = content["red_flags"]
+    while_on = _while_on(content, flags)
+    continuing = course.ended_on is None and proj.target_reached_on is not None
+    phases = []
+    for key, a, b, estimated in ranges:
         c = content["phases"][key]
         report = render_items(c.get("report_now", []), flags)
         report += render_items((red[r] for r in c.get("red_flags", [])), flags)
+        tips = render_items(c.get("tips", []), flags)
+        if c.get("while_on"):
+            tips += while_on
+        summary = c["summary"]
+        if continuing and c.get("summary_target_reached"):
+            summary = c["summary_target_reached"]
         phases.append(
             {
                 "key": key,
                 "title": c["title"],
-                "summary": c["summary"],
+                "summary": summary,
                 "starts_on": a,
                 "ends_on": b,
+                "estimated": estimated,
                 "current": key == current,
                 "expectations": render_items(c.get("expectations", []), flags),
-                "tips": render_items(c.get("tips", []), flags),
+                "tips": tips,
                 "report_now": report,
             }
         )
     return phases, current
+
+
+def _while_on(content: dict, flags: frozenset[str]) -> list[dict[str, Any]]:
+    """What applies from the first capsule to a month (or more) after the last (AFTER-1/2/4/6/7, PREG-11)."""
+    return render_items(content["while_on"], flags)
 
 
 # ---------------------------------------------------------------- milestones
@@ -296,13 +334,22 @@ def _milestone(entry: dict, kind: str, day: date, estimated: bool) -> dict[str, 
     }
 
 
+def course_rule_set(course: CourseInfo) -> RuleSet:
+    return rule_set(course.rule_set, course.programme)
+
+
 def _milestones(course: CourseInfo, proj: Projection, today: date, content: dict) -> list[dict[str, Any]]:
     m = content["milestones"]
+    rules = course_rule_set(course)
     s = course.start_date
     last = proj.projected_last_dose_on
-    est = proj.last_dose_estimated
+    ended = course.ended_on is not None
+    est = not ended
     horizon = add_months(last, 6) if last is not None else add_months(max(today, s), 6)
-    bound = min(last, horizon) if last is not None else horizon  # recurring items stop at the last dose
+    if not ended and proj.target_reached_on is not None:
+        bound = horizon  # capsules go on past the target: so do visits and tests
+    else:
+        bound = min(last, horizon) if last is not None else horizon  # recurring items stop at the last dose
     out = [_milestone(m["course_start"], "course_start", s, False)]
 
     out.append(_milestone(m["blood_test"]["baseline"], "blood_test", s, False))
@@ -310,26 +357,19 @@ def _milestones(course: CourseInfo, proj: Projection, today: date, content: dict
     if follow_up <= bound:
         out.append(_milestone(m["blood_test"]["follow_up"], "blood_test", follow_up, False))
 
-    day = s + timedelta(days=30)
+    day = s + timedelta(days=rules.visit_interval_days)
     while day <= bound:
         out.append(_milestone(m["monthly_visit"], "monthly_visit", day, False))
-        day += timedelta(days=30)
+        day += timedelta(days=rules.visit_interval_days)
 
     if course.pregnancy_prevention:
-        programme = course.programme if course.programme in ("us_ipledge", "eu_ppp") else "none"
-        entry = m["pregnancy_test"][programme]
-        n = 0
-        while True:
-            if programme == "us_ipledge":
-                day = s + timedelta(days=30 * n)
-            elif programme == "eu_ppp":
-                day = s + timedelta(days=28 * n)
-            else:
-                day = add_months(s, n)
-            if day > bound:
-                break
-            out.append(_milestone(entry, "pregnancy_test", day, False))
-            n += 1
+        for test in rules.tests_before_start:
+            entry = {"title": test.title, "description": test.description, "facts": test.facts}
+            out.append(_milestone(entry, "pregnancy_test", s - timedelta(days=test.days_before), False))
+        day = s + timedelta(days=rules.test_interval_days)
+        while day <= bound:
+            out.append(_milestone(rules.pregnancy_test, "pregnancy_test", day, False))
+            day += timedelta(days=rules.test_interval_days)
 
     if proj.target_mg:
         for p in THRESHOLDS:
@@ -339,13 +379,20 @@ def _milestones(course: CourseInfo, proj: Projection, today: date, content: dict
                 out.append(_milestone(m[kind], kind, d, proj.threshold_estimated[p]))
 
     if last is not None:
-        out.append(_milestone(m["last_dose"]["estimated" if est else "actual"], "last_dose", last, est))
-        month_after = add_months(last, 1)
+        if ended:
+            variant = "actual"
+        elif proj.target_reached_on is not None:
+            variant = "continuing"
+        else:
+            variant = "estimated"
+        out.append(_milestone(m["last_dose"][variant], "last_dose", last, est))
+        month = month_after(last)
+        state = "estimated" if est else "actual"
         if course.pregnancy_prevention:
-            out.append(_milestone(m["final_pregnancy_test"], "final_pregnancy_test", month_after, est))
-            out.append(_milestone(m["contraception_end"], "contraception_end", month_after, est))
-        out.append(_milestone(m["blood_donation_ok"], "blood_donation_ok", month_after, est))
-        out.append(_milestone(m["procedures_ok"], "procedures_ok", add_months(last, 6), est))
+            out.append(_milestone(m["final_pregnancy_test"][state], "final_pregnancy_test", month, est))
+            out.append(_milestone(m["contraception_end"][state], "contraception_end", month, est))
+        out.append(_milestone(m["blood_donation_ok"][state], "blood_donation_ok", month, est))
+        out.append(_milestone(m["procedures_ok"][state], "procedures_ok", add_months(last, 6), est))
 
     out = [x for x in out if x["date"] <= horizon]
     out.sort(key=lambda x: (x["date"], _KIND_ORDER.get(x["kind"], 99)))
@@ -355,12 +402,28 @@ def _milestones(course: CourseInfo, proj: Projection, today: date, content: dict
 # ---------------------------------------------------------------- views
 
 
-def _status(course: CourseInfo, last: date | None, today: date) -> str:
+def _status(course: CourseInfo, today: date) -> str:
+    """not_started, active, or finished — finished only after the last capsule the patient confirmed."""
     if today < course.start_date:
         return "not_started"
-    if last is not None and today > last:
+    if course.ended_on is not None and today > course.ended_on:
         return "finished"
     return "active"
+
+
+def _dose_guidance(content: dict, rules: RuleSet, flags: frozenset[str]) -> list[dict[str, Any]]:
+    """The general dose texts, with the missed-dose rule of the course's programme (DOSE-8 / DOSE-11)."""
+    items = render_items(content["dose_guidance"], flags)
+    items.insert(min(2, len(items)), render_item(rules.missed_dose))
+    return items
+
+
+def _target_reached(course: CourseInfo, proj: Projection, content: dict) -> dict[str, Any] | None:
+    """Once the logged total reaches the target and no last capsule is confirmed (DOSE-13)."""
+    if proj.target_reached_on is None or course.ended_on is not None:
+        return None
+    entry = content["target_reached"]
+    return {"on": proj.target_reached_on, **render_item(entry)}
 
 
 def build_today(
@@ -370,9 +433,10 @@ def build_today(
     content = load_content(locale)
     proj, by_slot = _project(course, logs, today)
     flags = course_flags(course, proj.target_mg)
+    rules = course_rule_set(course)
     last = proj.projected_last_dose_on
-    status = _status(course, last, today)
-    phases, current = _phases(course, last, today, content, flags)
+    status = _status(course, today)
+    phases, current = _phases(course, proj, today, content, flags)
     milestones = _milestones(course, proj, today, content)
 
     day_of_course = (today - course.start_date).days + 1 if today >= course.start_date else None
@@ -396,28 +460,41 @@ def build_today(
         planned = {ps.slot: ps.mg for ps in slots_for(course.plan, day)}
         missing_logs.append({"date": day, "slot": slot, "mg": planned.get(slot, 0.0)})
 
-    # Dose days left, today included (before the start: the whole course).
-    days_remaining = None if last is None else max((last - max(today, course.start_date)).days + 1, 0)
+    # Dose days left, today included (before the start: the whole course). Unknown once the target is
+    # reached and the capsules go on: the prescriber decides.
+    days_remaining = None
+    if last is not None and (course.ended_on is not None or proj.target_reached_on is None):
+        days_remaining = max((last - max(today, course.start_date)).days + 1, 0)
+
+    target_note = None
+    if proj.target_mg and course.product == "food_independent":
+        target_note = render_item(content["target_note_food_independent"])
 
     return {
         "date": today,
         "day_of_course": day_of_course,
         "week_of_course": (day_of_course - 1) // 7 + 1 if day_of_course else None,
         "status": status,
+        "ended_on": course.ended_on,
+        "target_reached": _target_reached(course, proj, content),
         "phase": next(p for p in phases if p["key"] == current),
         "doses": doses,
         "with_food": "standard" in flags,
-        "dose_guidance": render_items(content["dose_guidance"], flags),
+        "dose_guidance": _dose_guidance(content, rules, flags),
+        "while_on": _while_on(content, flags),
         "cumulative_mg": round(proj.cumulative_mg, 1),
         "cumulative_mg_per_kg": round(proj.cumulative_mg_per_kg, 1),
         "target_mg": round(float(proj.target_mg), 1) if proj.target_mg else None,
         "target_mg_per_kg": float(course.target_mg_per_kg) if proj.target_mg else None,
         "target_percent": round(proj.target_percent, 1) if proj.target_percent is not None else None,
+        "target_note": target_note,
         "projected_last_dose_on": last,
+        "last_dose_estimated": proj.last_dose_estimated,
         "days_remaining": days_remaining,
         "missing_logs": missing_logs,
         "missing_logs_count": len(proj.missing),
         "next_milestones": [x for x in milestones if x["date"] >= today][:NEXT_MILESTONES],
+        "rule_set": rules.summary(),
         "disclaimer": content["disclaimer"]["text"],
     }
 
@@ -429,13 +506,18 @@ def build_timeline(
     content = load_content(locale)
     proj, _ = _project(course, logs, today)
     flags = course_flags(course, proj.target_mg)
-    phases, current = _phases(course, proj.projected_last_dose_on, today, content, flags)
+    phases, current = _phases(course, proj, today, content, flags)
     return {
         "today": today,
         "current_phase": current,
         "projected_last_dose_on": proj.projected_last_dose_on,
+        "last_dose_estimated": proj.last_dose_estimated,
+        "ended_on": course.ended_on,
+        "target_reached": _target_reached(course, proj, content),
         "phases": phases,
         "milestones": _milestones(course, proj, today, content),
+        "while_on": _while_on(content, flags),
         "report_now": render_items(content["red_flags"].values(), flags),
+        "rule_set": course_rule_set(course).summary(),
         "disclaimer": content["disclaimer"]["text"],
     }

@@ -33,6 +33,12 @@ class Course(db.Model):
     timezone: Mapped[str] = mapped_column(String(64))
     product: Mapped[str] = mapped_column(String(32))
     programme: Mapped[str] = mapped_column(String(32))
+    # The programme's versioned rule set (backend/course/rulesets/<id>.json).
+    rule_set: Mapped[str] = mapped_column(String(64))
+    # ISO 3166 alpha-2 code for the help numbers (HELP-1); None: a country without listed numbers.
+    country: Mapped[str | None] = mapped_column(String(2))
+    # The prescriber's clinic, so help is one tap away (HELP-2).
+    clinic_phone: Mapped[str | None] = mapped_column(String(32))
     pregnancy_prevention: Mapped[bool] = mapped_column(Boolean, default=False)
     dose_plan: Mapped[list] = mapped_column(JSON)
     ended_on: Mapped[date | None] = mapped_column(Date)

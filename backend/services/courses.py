@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from backend.course.helplines import country_for_zone
 from backend.course.plan import parse_plan, plan_to_json, slots_for
+from backend.course.rules import default_rule_set
 from backend.course.timeline import CourseInfo, LoggedDose, build_timeline, build_today
 from backend.extensions import db
 from backend.models import Course, DoseLog
@@ -39,6 +41,13 @@ class DoseRejected(ValueError):
 
 
 class HasTimezone(Protocol):
+    timezone: str
+
+
+@dataclass(frozen=True)
+class ZoneOf:
+    """Anything with a time zone, for `local_today` before a course row exists or changes."""
+
     timezone: str
 
 
@@ -88,6 +97,9 @@ def _plan_json(segments: list[dict]) -> list[dict]:
 def create_course(patient_id: str, data: dict[str, Any]) -> Course:
     fields = dict(data)
     fields["dose_plan"] = _plan_json(fields["dose_plan"])
+    fields["rule_set"] = fields.get("rule_set") or default_rule_set(fields["programme"]).id
+    if "country" not in fields:
+        fields["country"] = country_for_zone(fields["timezone"])
     course = Course(patient_id=patient_id, **fields)
     db.session.add(course)
     db.session.commit()
@@ -96,6 +108,10 @@ def create_course(patient_id: str, data: dict[str, Any]) -> Course:
 
 
 def update_course(course: Course, changes: dict[str, Any]) -> Course:
+    """Apply validated changes; a new programme without a rule set takes that programme's default."""
+    changes = dict(changes)
+    if "programme" in changes and "rule_set" not in changes and changes["programme"] != course.programme:
+        changes["rule_set"] = default_rule_set(changes["programme"]).id
     for key, value in changes.items():
         setattr(course, key, _plan_json(value) if key == "dose_plan" else value)
     db.session.commit()
@@ -367,6 +383,7 @@ def course_info(course: Course) -> CourseInfo:
         pregnancy_prevention=course.pregnancy_prevention,
         plan=parse_plan(course.dose_plan),
         ended_on=course.ended_on,
+        rule_set=course.rule_set,
     )
 
 

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from backend.course.content import CONTENT_DIR, FLAGS, iter_items, load_content
+from backend.course.rules import RULESET_DIR
 from backend.course.timeline import PHASE_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "docs" / "clinical-sources.md"
-FACTS_FILE = Path("/work/shared/clinical-facts.md")
+FACTS_FILE = ROOT.parent / "shared" / "clinical-facts.md"
 TEXT_FIELDS = ("text", "title", "summary", "description")
 MILESTONE_KINDS = (
     "course_start",
@@ -24,11 +25,11 @@ MILESTONE_KINDS = (
     "contraception_end",
     "blood_donation_ok",
     "procedures_ok",
-    "pregnancy_test",
     "monthly_visit",
     "blood_test",
 )
 LOCALE_FILES = sorted(CONTENT_DIR.glob("*.json"))
+RULESET_FILES = sorted(RULESET_DIR.glob("*.json"))
 
 
 def documented_ids() -> set[str]:
@@ -83,21 +84,28 @@ def test_every_phase_key_exists_with_its_parts():
         assert set(phase["red_flags"]) <= set(red), key
 
 
-def test_red_flags_cover_red_1_to_10():
+def test_red_flags_cover_red_1_to_12_in_red_11s_words():
     red = load_content("en")["red_flags"]
-    assert list(red) == [f"RED-{n}" for n in range(1, 11)]
+    assert list(red) == [f"RED-{n}" for n in (*range(1, 11), 12)]
     for key, item in red.items():
         assert key in item["facts"]
     assert "crisis line" in red["RED-1"]["text"]
     assert "emergency" in red["RED-7"]["text"]
     assert red["RED-10"]["when"] == "pregnancy_prevention"
+    for key in ("RED-2", "RED-3", "RED-4", "RED-5", "RED-6", "RED-8", "RED-9", "RED-12"):
+        assert "Stop taking your capsules and call your prescriber now" in red[key]["text"], key
+        assert "RED-11" in red[key]["facts"], key
+    assert "next visit" not in red["RED-8"]["text"].replace("Don't wait for your next visit", "")
 
 
 def test_milestone_texts_exist_for_every_kind():
     ms = load_content("en")["milestones"]
     assert set(ms) == set(MILESTONE_KINDS)
-    assert set(ms["pregnancy_test"]) == {"us_ipledge", "eu_ppp", "none"}
-    assert set(ms["last_dose"]) == {"estimated", "actual"}
+    assert set(ms["last_dose"]) == {"estimated", "continuing", "actual"}
+    for kind in ("final_pregnancy_test", "contraception_end", "blood_donation_ok", "procedures_ok"):
+        assert set(ms[kind]) == {"estimated", "actual"}, kind
+        assert "estimate" in ms[kind]["estimated"]["description"], kind
+    assert "final pregnancy test is negative" in ms["contraception_end"]["actual"]["description"]
     assert set(ms["blood_test"]) == {"baseline", "follow_up"}
 
 
@@ -120,12 +128,25 @@ def test_pregnancy_items_are_marked_pregnancy_only():
                 assert "pregnancy_prevention" in flags, item["text"]
 
 
-def test_dose_guidance_covers_food_swallowing_and_missed_dose():
+def test_dose_guidance_covers_food_and_swallowing_and_leaves_missed_doses_to_the_rule_set():
     guidance = load_content("en")["dose_guidance"]
     facts = {f for i in guidance for f in i["facts"]}
-    assert {"DOSE-5", "DOSE-7", "DOSE-8"} <= facts
-    missed = next(i for i in guidance if "DOSE-8" in i["facts"])
-    assert "Never take two doses" in missed["text"]
+    assert {"DOSE-5", "DOSE-7"} <= facts
+    assert not {"DOSE-8", "DOSE-11"} & facts
+
+
+def test_statements_without_a_fact_are_gone():
+    """Review found "dryness is a sign the medicine is working": no fact says so."""
+    text = json.dumps(load_content("en")).lower()
+    assert "sign the medicine is working" not in text
+    assert "your prescriber is aiming for" not in text
+
+
+def test_while_on_list_has_the_day_one_precautions():
+    items = load_content("en")["while_on"]
+    facts = {f for i in items for f in i["facts"]}
+    assert {"AFTER-1", "AFTER-2", "AFTER-4", "AFTER-6", "AFTER-7", "PREG-11"} <= facts
+    assert next(i for i in items if "PREG-11" in i["facts"])["when"] == "pregnancy_prevention"
 
 
 def test_unknown_or_unsafe_locale_falls_back_to_english():
@@ -146,9 +167,20 @@ def test_texts_are_written_in_our_own_words():
     source = words(FACTS_FILE.read_text(encoding="utf-8"))
     n = 7
     grams = {tuple(source[i : i + n]) for i in range(len(source) - n + 1)}
-    for path in LOCALE_FILES:
+    for path in [*LOCALE_FILES, *RULESET_FILES]:
         for where, item in iter_items(raw(path)):
             for key in TEXT_FIELDS:
                 w = words(item.get(key, ""))
                 for i in range(len(w) - n + 1):
                     assert tuple(w[i : i + n]) not in grams, f"{where}.{key}: {' '.join(w[i : i + n])}"
+
+
+@pytest.mark.parametrize("path", RULESET_FILES, ids=lambda p: p.name)
+def test_rule_set_texts_cite_documented_facts(path):
+    ids = documented_ids()
+    items = list(iter_items(raw(path)))
+    assert len(items) >= 4
+    for where, item in items:
+        facts = item.get("facts")
+        assert isinstance(facts, list) and facts, f"{path.name} {where}: no facts"
+        assert set(facts) <= ids, f"{path.name} {where}: {set(facts) - ids}"

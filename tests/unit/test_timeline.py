@@ -6,12 +6,12 @@ from itertools import pairwise
 
 import pytest
 
+from backend.course.dates import add_months, month_after
 from backend.course.plan import parse_plan
 from backend.course.timeline import (
     PHASE_KEYS,
     CourseInfo,
     LoggedDose,
-    add_months,
     build_timeline,
     build_today,
     project,
@@ -37,6 +37,7 @@ def course(
     ended_on=None,
     segments=None,
     start=S,
+    rule_set=None,
 ):
     raw = segments or [
         {
@@ -56,6 +57,7 @@ def course(
         pregnancy_prevention=prevention,
         plan=parse_plan(raw),
         ended_on=ended_on,
+        rule_set=rule_set,
     )
 
 
@@ -212,18 +214,86 @@ def test_future_logs_are_ignored():
     assert project(course(), logs, S).cumulative_mg == 0
 
 
-def test_target_reached_in_log_without_ended_on():
-    logs = taken(0, 119, 70)
-    p = project(course(daily=70), logs, d(125))
-    assert p.cumulative_mg == 8400
-    assert p.projected_last_dose_on == d(119)
+def test_target_reached_in_log_without_ended_on_is_not_the_end():
+    """DOSE-13: 60 kg at 40 mg/day reaches 120 mg/kg (7,200 mg) on day 180 and the capsules go on."""
+    c = course(daily=40, weight=60.0, prevention=True, programme="us_ipledge")
+    logs = taken(0, 189, 40)  # ten days past the target
+    today_date = d(190)
+    p = project(c, logs, today_date)
+    assert p.cumulative_mg == 190 * 40
+    assert p.target_reached_on == d(179)
     assert p.threshold_estimated[100] is False
-    assert p.missing == []  # days after the target are not asked for
-    today = build_today(course(daily=70), logs, d(125))
-    assert today["status"] == "finished"
-    assert today["doses"] == []
-    assert today["days_remaining"] == 0
-    assert today["target_percent"] == 100.0
+    assert p.projected_last_dose_on == today_date and p.last_dose_estimated is True
+    assert p.missing == []
+
+    today = build_today(c, logs, today_date)
+    assert today["status"] == "active"
+    assert [x["status"] for x in today["doses"]] == ["pending"]  # today's capsule is still asked for
+    assert today["phase"]["key"] == "final_stretch"
+    assert "until your prescriber" in today["phase"]["summary"]
+    assert today["target_reached"]["on"] == d(179)
+    assert today["target_reached"]["facts"] == ["DOSE-13", "PRODUCT-1"]
+    assert today["days_remaining"] is None
+    assert today["target_percent"] > 100
+
+    tl = build_timeline(c, logs, today_date)
+    assert tl["current_phase"] == "final_stretch"
+    after = next(ph for ph in tl["phases"] if ph["key"] == "after")
+    assert after["current"] is False and after["estimated"] is True
+    ms = tl["milestones"]
+    for kind in (
+        "last_dose",
+        "final_pregnancy_test",
+        "contraception_end",
+        "blood_donation_ok",
+        "procedures_ok",
+    ):
+        assert one(ms, kind)["estimated"] is True, kind
+    assert one(ms, "contraception_end")["date"] == month_after(today_date)
+    assert "estimate" in one(ms, "contraception_end")["description"]
+    # Visits and tests go on past the target while the capsules do.
+    assert max(m["date"] for m in ms if m["kind"] == "pregnancy_test") > d(179)
+
+    # A missed day after the target is asked for like any other.
+    gap = [x for x in logs if x.date != d(185)]
+    assert (d(185), 1) in project(c, gap, today_date).missing
+
+
+def test_before_target_not_finished_even_past_the_projected_day():
+    """Not reached by the log: the projection moves later, the course never reads as finished."""
+    c = course(daily=70)
+    logs = taken(0, 99, 70)  # 7,000 of 8,400 mg, then nothing logged for 30 days
+    today = build_today(c, logs, d(130))
+    assert today["status"] == "active"
+    assert today["doses"] and today["target_reached"] is None
+    assert today["projected_last_dose_on"] >= d(130)
+
+
+def test_ended_on_confirms_the_end_and_clearing_it_undoes_it():
+    c = course(daily=40, weight=60.0, prevention=True, programme="eu_ppp")
+    logs = taken(0, 189, 40)
+    ended = course(daily=40, weight=60.0, prevention=True, programme="eu_ppp", ended_on=d(189))
+    today = build_today(ended, logs, d(195))
+    assert today["status"] == "finished" and today["doses"] == []
+    assert today["phase"]["key"] == "after"
+    assert today["target_reached"] is None
+    ms = build_timeline(ended, logs, d(195))["milestones"]
+    for kind in (
+        "last_dose",
+        "final_pregnancy_test",
+        "contraception_end",
+        "blood_donation_ok",
+        "procedures_ok",
+    ):
+        assert one(ms, kind)["estimated"] is False, kind
+    assert one(ms, "final_pregnancy_test")["date"] == month_after(d(189))
+    assert build_today(c, logs, d(195))["status"] == "active"  # the same course without ended_on
+
+
+def test_ended_on_today_still_shows_todays_capsules():
+    c = course(daily=70, ended_on=d(10))
+    today = build_today(c, taken(0, 9, 70), d(10))
+    assert today["status"] == "active" and len(today["doses"]) == 1
 
 
 # ---------------------------------------------------------------- ended / low dose / guards
@@ -246,10 +316,10 @@ def test_ended_course():
     last = one(ms, "last_dose")
     assert last["date"] == date(2026, 1, 31)
     assert last["estimated"] is False
-    # One month after Jan 31 clamps to Feb 28; six months is Jul 31.
-    assert one(ms, "blood_donation_ok")["date"] == date(2026, 2, 28)
-    assert one(ms, "final_pregnancy_test")["date"] == date(2026, 2, 28)
-    assert one(ms, "contraception_end")["date"] == date(2026, 2, 28)
+    # One month after Jan 31 is never shorter than 30 days: 2 March, not 28 February. Six months is Jul 31.
+    assert one(ms, "blood_donation_ok")["date"] == date(2026, 3, 2)
+    assert one(ms, "final_pregnancy_test")["date"] == date(2026, 3, 2)
+    assert one(ms, "contraception_end")["date"] == date(2026, 3, 2)
     assert one(ms, "procedures_ok")["date"] == date(2026, 7, 31)
     assert one(ms, "procedures_ok")["estimated"] is False
     # 27 × 70 = 1890 mg < 25 % of 8400: no cumulative milestone is reached or projected.
@@ -405,9 +475,9 @@ def test_phase_items_carry_facts_and_drop_pregnancy_items():
         }
 
     assert not {f for f in facts(off) if f.startswith("PREG")}
-    assert {"PREG-2", "PREG-3", "PREG-8"} <= facts(on)
+    assert {"PREG-2", "PREG-9", "PREG-8", "PREG-11"} <= facts(on)
     assert "RED-10" not in {f for i in off["report_now"] for f in i["facts"]}
-    assert [i["facts"][0] for i in on["report_now"]] == [f"RED-{n}" for n in range(1, 11)]
+    assert [i["facts"][0] for i in on["report_now"]] == [f"RED-{n}" for n in (*range(1, 11), 12)]
     for p in on["phases"]:
         for part in ("expectations", "tips", "report_now"):
             for item in p[part]:
@@ -428,11 +498,16 @@ def test_milestones_for_projected_course_with_us_pregnancy_prevention():
     last = one(ms, "last_dose")
     assert last["date"] == d(119) and last["estimated"] is True
     assert [one(ms, f"cumulative_{p}")["date"] for p in (25, 50, 75, 100)] == [d(29), d(59), d(89), d(119)]
-    assert [m["date"] for m in ms if m["kind"] == "pregnancy_test"] == [d(0), d(30), d(60), d(90)]
-    us_test = next(m for m in ms if m["kind"] == "pregnancy_test")
+    # PREG-9: two tests before the first prescription, then one every month.
+    assert [m["date"] for m in ms if m["kind"] == "pregnancy_test"] == [d(-30), d(-3), d(30), d(60), d(90)]
+    screening, confirmation = (m for m in ms if m["kind"] == "pregnancy_test" and m["date"] < S)
+    assert "screening" in screening["title"] and "PREG-9" in screening["facts"]
+    assert "confirmation" in confirmation["title"]
+    us_test = next(m for m in ms if m["kind"] == "pregnancy_test" and m["date"] > S)
     assert "7 days" in us_test["description"] and "day 1" in us_test["description"]
-    assert one(ms, "final_pregnancy_test")["date"] == add_months(d(119), 1)
-    assert one(ms, "contraception_end")["date"] == add_months(d(119), 1)
+    assert one(ms, "final_pregnancy_test")["date"] == month_after(d(119))
+    assert one(ms, "contraception_end")["date"] == month_after(d(119))
+    assert one(ms, "contraception_end")["estimated"] is True
     assert one(ms, "blood_donation_ok")["estimated"] is True
     assert one(ms, "procedures_ok")["date"] == add_months(d(119), 6)
     assert [m["date"] for m in ms if m["kind"] == "monthly_visit"] == [d(30), d(60), d(90)]
@@ -445,7 +520,7 @@ def test_milestones_for_projected_course_with_us_pregnancy_prevention():
 def test_eu_ppp_pregnancy_tests_every_28_days():
     c = course(daily=70, prevention=True, programme="eu_ppp")
     ms = build_timeline(c, [], S)["milestones"]
-    assert [m["date"] for m in ms if m["kind"] == "pregnancy_test"] == [d(0), d(28), d(56), d(84), d(112)]
+    assert [m["date"] for m in ms if m["kind"] == "pregnancy_test"] == [d(-3), d(28), d(56), d(84), d(112)]
     assert one(ms, "final_pregnancy_test")["facts"]
 
 
@@ -459,7 +534,7 @@ def test_no_programme_pregnancy_reminders_monthly():
     )
     ms = build_timeline(c, [], date(2026, 1, 31))["milestones"]
     dates = [m["date"] for m in ms if m["kind"] == "pregnancy_test"]
-    assert dates == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30)]
+    assert dates == [date(2026, 1, 28), date(2026, 3, 2), date(2026, 4, 1), date(2026, 5, 1)]
     assert "prescriber arranges" in next(m for m in ms if m["kind"] == "pregnancy_test")["description"]
 
 

@@ -7,6 +7,8 @@ from datetime import date
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from backend.api.schemas.common import LocalTime, StrictBoolean, StrictFloat, StrictInteger, TimeZoneName
+from backend.course.helplines import country_codes
+from backend.course.rules import load_rule_sets, rule_set_ids
 
 PRODUCTS = ("standard", "food_independent")
 PROGRAMMES = ("us_ipledge", "eu_ppp", "none")
@@ -14,6 +16,7 @@ DOSE_STATUSES = ("taken", "skipped")
 EARLIEST_DATE = date(2000, 1, 1)
 MAX_DAILY_MG = 300.0
 
+PHONE_PATTERN = r"^\+?[0-9][0-9 ()./-]{2,30}$"
 _mg = validate.Range(min=0, max=MAX_DAILY_MG, min_inclusive=False)
 _sane_date = validate.Range(min=EARLIEST_DATE, max=date(2100, 1, 1))
 
@@ -48,8 +51,16 @@ class DoseSegmentSchema(Schema):
             raise ValidationError("Times must be different and in order through the day.", "dose_times")
 
 
-def check_plan(plan: list[dict], start_date: date | None, ended_on: date | None = None) -> None:
-    """Cross-field rules for a whole course: ordered unique segments covering the start date."""
+def check_plan(
+    plan: list[dict],
+    start_date: date | None,
+    ended_on: date | None = None,
+    today: date | None = None,
+    programme: str | None = None,
+    rule_set: str | None = None,
+) -> None:
+    """Cross-field rules for a whole course: ordered unique segments covering the start date, a last
+    capsule between the start and the patient's today, a rule set of the course's programme."""
     errors: dict[str, list[str]] = {}
     dates = [segment["from_date"] for segment in plan]
     if len(set(dates)) != len(dates):
@@ -58,6 +69,12 @@ def check_plan(plan: list[dict], start_date: date | None, ended_on: date | None 
         errors["dose_plan"] = ["The first segment must start on or before start_date."]
     if ended_on is not None and start_date is not None and ended_on < start_date:
         errors["ended_on"] = ["The last capsule cannot come before start_date."]
+    elif ended_on is not None and today is not None and ended_on > today:
+        errors["ended_on"] = [f"The last capsule cannot be in the future (today is {today.isoformat()})."]
+    if rule_set is not None and programme is not None and load_rule_sets()[rule_set].programme != programme:
+        errors["rule_set"] = [
+            f"Rule set {rule_set!r} belongs to another programme; use one of {rule_set_ids(programme)}."
+        ]
     if errors:
         raise ValidationError(errors)
 
@@ -97,7 +114,42 @@ class CourseFieldsSchema(Schema):
     dose_plan = fields.List(
         fields.Nested(DoseSegmentSchema), required=True, validate=validate.Length(min=1, max=60)
     )
-    ended_on = fields.Date(load_default=None, allow_none=True, validate=_sane_date)
+    ended_on = fields.Date(
+        load_default=None,
+        allow_none=True,
+        validate=_sane_date,
+        metadata={
+            "description": "The last capsule, once the prescriber has stopped them (from start_date to "
+            "the patient's today). Until it is set the course is on, whatever the cumulative total; "
+            "null undoes it."
+        },
+    )
+    rule_set = fields.String(
+        validate=validate.OneOf(rule_set_ids()),
+        metadata={
+            "description": "The programme's rule set (GET /rule-sets); "
+            "defaults to the programme's current one."
+        },
+    )
+    country = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(country_codes()),
+        metadata={
+            "description": "ISO 3166 code for the help numbers; defaults from the time zone; "
+            "null: not listed.",
+            "example": "GB",
+        },
+    )
+    clinic_phone = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(
+            PHONE_PATTERN, error="Use digits, spaces and + ( ) - . only, 3 to 32 characters."
+        ),
+        metadata={
+            "description": "The prescriber's clinic, to call from the help screen.",
+            "example": "+44 20 7946 0000",
+        },
+    )
 
     @validates_schema
     def _check_weight(self, data: dict, **kwargs) -> None:
@@ -131,7 +183,13 @@ class CourseCreateSchema(CourseFieldsSchema):
 
     @validates_schema
     def _check(self, data: dict, **kwargs) -> None:
-        check_plan(data.get("dose_plan") or [], data.get("start_date"), data.get("ended_on"))
+        check_plan(
+            data.get("dose_plan") or [],
+            data.get("start_date"),
+            data.get("ended_on"),
+            programme=data.get("programme"),
+            rule_set=data.get("rule_set"),
+        )
 
 
 class CoursePatchSchema(CourseFieldsSchema):
@@ -169,6 +227,9 @@ class CourseSchema(Schema):
     timezone = fields.String()
     product = fields.String()
     programme = fields.String()
+    rule_set = fields.String()
+    country = fields.String(allow_none=True)
+    clinic_phone = fields.String(allow_none=True)
     pregnancy_prevention = fields.Boolean()
     dose_plan = fields.List(fields.Dict())
     ended_on = fields.Date(allow_none=True)

@@ -8,12 +8,35 @@ class ContentItemSchema(Schema):
     facts = fields.List(fields.String(), metadata={"description": "Ids in docs/clinical-sources.md"})
 
 
+class RuleSetSchema(Schema):
+    id = fields.String(metadata={"example": "us_ipledge_2026"})
+    programme = fields.String(metadata={"example": "us_ipledge"})
+    default = fields.Boolean(metadata={"description": "The programme's current rule set for new courses."})
+    version = fields.String()
+    title = fields.String()
+    tests_before_start = fields.Integer(metadata={"description": "Pregnancy tests before the first capsule."})
+    test_interval_days = fields.Integer()
+    visit_interval_days = fields.Integer()
+    pickup_window_days = fields.Integer(allow_none=True)
+    lockout_days = fields.Integer(allow_none=True, metadata={"description": "Wait after a missed window."})
+    home_tests = fields.Boolean(metadata={"description": "The prescriber may allow home pregnancy tests."})
+    missed_dose = fields.Nested(ContentItemSchema)
+    facts = fields.List(fields.String())
+
+
+class TargetReachedSchema(ContentItemSchema):
+    on = fields.Date(metadata={"description": "The logged day the total reached the target."})
+
+
 class PhaseSchema(Schema):
     key = fields.String()
     title = fields.String()
     summary = fields.String()
     starts_on = fields.Date(allow_none=True)
     ends_on = fields.Date(allow_none=True)
+    estimated = fields.Boolean(
+        metadata={"description": "The dates rest on a projection, not a confirmed end."}
+    )
     current = fields.Boolean()
     expectations = fields.List(fields.Nested(ContentItemSchema))
     tips = fields.List(fields.Nested(ContentItemSchema))
@@ -26,7 +49,9 @@ class MilestoneSchema(Schema):
     title = fields.String()
     description = fields.String()
     facts = fields.List(fields.String())
-    estimated = fields.Boolean()
+    estimated = fields.Boolean(
+        metadata={"description": "True while the date rests on a projection (e.g. before ended_on is set)."}
+    )
 
 
 class TodayDoseSchema(Schema):
@@ -49,21 +74,33 @@ class TodaySchema(Schema):
     date = fields.Date()
     day_of_course = fields.Integer(allow_none=True)
     week_of_course = fields.Integer(allow_none=True)
-    status = fields.String(metadata={"description": "not_started | active | finished"})
+    status = fields.String(
+        metadata={"description": "not_started | active | finished (finished only after a confirmed ended_on)"}
+    )
+    ended_on = fields.Date(allow_none=True)
+    target_reached = fields.Nested(
+        TargetReachedSchema,
+        allow_none=True,
+        metadata={"description": "Set once the logged total reaches the target while the course goes on."},
+    )
     phase = fields.Nested(PhaseSchema)
     doses = fields.List(fields.Nested(TodayDoseSchema))
     with_food = fields.Boolean()
     dose_guidance = fields.List(fields.Nested(ContentItemSchema))
+    while_on = fields.List(fields.Nested(ContentItemSchema))
     cumulative_mg = fields.Float()
     cumulative_mg_per_kg = fields.Float()
     target_mg = fields.Float(allow_none=True)
     target_mg_per_kg = fields.Float(allow_none=True)
     target_percent = fields.Float(allow_none=True)
+    target_note = fields.Nested(ContentItemSchema, allow_none=True)
     projected_last_dose_on = fields.Date(allow_none=True)
+    last_dose_estimated = fields.Boolean()
     days_remaining = fields.Integer(allow_none=True)
     missing_logs = fields.List(fields.Nested(MissingLogSchema))
     missing_logs_count = fields.Integer()
     next_milestones = fields.List(fields.Nested(MilestoneSchema))
+    rule_set = fields.Nested(RuleSetSchema)
     disclaimer = fields.String()
 
 
@@ -72,7 +109,12 @@ class TimelineSchema(Schema):
     today = fields.Date()
     current_phase = fields.String()
     projected_last_dose_on = fields.Date(allow_none=True)
+    last_dose_estimated = fields.Boolean()
+    ended_on = fields.Date(allow_none=True)
+    target_reached = fields.Nested(TargetReachedSchema, allow_none=True)
     phases = fields.List(fields.Nested(PhaseSchema))
     milestones = fields.List(fields.Nested(MilestoneSchema))
+    while_on = fields.List(fields.Nested(ContentItemSchema))
     report_now = fields.List(fields.Nested(ContentItemSchema))
+    rule_set = fields.Nested(RuleSetSchema)
     disclaimer = fields.String()

@@ -1,0 +1,41 @@
+"""Emergency numbers and crisis lines per country (HELP-1), read from ``helplines.json`` (pure).
+
+The PWA bundles the same file at build time, so the "Get help" screen works offline.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+__all__ = ["HELPLINES_FILE", "country_codes", "country_for_zone", "helpline", "load_helplines"]
+
+HELPLINES_FILE = Path(__file__).with_name("helplines.json")
+
+
+@cache
+def load_helplines() -> dict[str, dict[str, Any]]:
+    """Country code → entry (name, emergency, crisis or None, zones)."""
+    with HELPLINES_FILE.open(encoding="utf-8") as fh:
+        doc = json.load(fh)
+    return {c["code"]: c for c in doc["countries"]}
+
+
+def country_codes() -> list[str]:
+    return sorted(load_helplines())
+
+
+def helpline(code: str | None) -> dict[str, Any] | None:
+    return load_helplines().get(code or "")
+
+
+@cache
+def _zone_index() -> dict[str, str]:
+    return {zone: code for code, entry in load_helplines().items() for zone in entry["zones"]}
+
+
+def country_for_zone(zone: str) -> str | None:
+    """The listed country whose IANA zone this is (None when the zone is not one of theirs)."""
+    return _zone_index().get(zone)

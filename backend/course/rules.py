@@ -1,0 +1,155 @@
+"""Programme rule sets (PRODUCT-2, PREG-4): versioned data files in ``rulesets/``, one per rule set (pure).
+
+A rule set holds what differs between regional programmes: the missed-dose rule (DOSE-11 in the US,
+DOSE-8 elsewhere), the pregnancy tests before the start (two for iPLEDGE, PREG-9), the test and visit
+rhythm, the pick-up / dispensing window (PREG-3, PREG-10) and the lockout after a missed window. A
+course records the id of its rule set; a rule change is a new file, never an edit of code.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "RULESET_DIR",
+    "PickupWindow",
+    "PreStartTest",
+    "RuleSet",
+    "default_rule_set",
+    "load_rule_sets",
+    "rule_set",
+    "rule_set_ids",
+]
+
+RULESET_DIR = Path(__file__).with_name("rulesets")
+PROGRAMMES = ("us_ipledge", "eu_ppp", "none")
+
+
+@dataclass(frozen=True)
+class PreStartTest:
+    key: str
+    days_before: int
+    title: str
+    description: str
+    facts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PickupWindow:
+    days: int
+    counts_from: str  # "pregnancy_test" (specimen date is day 1) | "prescription"
+    text: str
+    facts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    id: str
+    programme: str
+    default: bool
+    version: str
+    title: str
+    facts: tuple[str, ...]
+    missed_dose: dict[str, Any]
+    missed_dose_reminder: dict[str, Any]
+    tests_before_start: tuple[PreStartTest, ...]
+    test_interval_days: int
+    visit_interval_days: int
+    pregnancy_test: dict[str, Any]
+    pickup_window: PickupWindow | None
+    lockout_days: int | None
+    home_tests: bool
+
+    def summary(self) -> dict[str, Any]:
+        """What the API shows about a rule set."""
+        return {
+            "id": self.id,
+            "programme": self.programme,
+            "default": self.default,
+            "version": self.version,
+            "title": self.title,
+            "tests_before_start": len(self.tests_before_start),
+            "test_interval_days": self.test_interval_days,
+            "visit_interval_days": self.visit_interval_days,
+            "pickup_window_days": self.pickup_window.days if self.pickup_window else None,
+            "lockout_days": self.lockout_days,
+            "home_tests": self.home_tests,
+            "missed_dose": {"text": self.missed_dose["text"], "facts": list(self.missed_dose["facts"])},
+            "facts": list(self.facts),
+        }
+
+
+def _text(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    if not isinstance(raw, dict) or not raw.get("text") or not raw.get("facts"):
+        raise ValueError(f"{where}: needs text and facts")
+    return {"text": raw["text"], "facts": tuple(raw["facts"])}
+
+
+def _parse(raw: dict[str, Any], name: str) -> RuleSet:
+    if raw.get("programme") not in PROGRAMMES:
+        raise ValueError(f"{name}: unknown programme {raw.get('programme')!r}")
+    if raw.get("id") != name:
+        raise ValueError(f"{name}: the id must match the file name")
+    pickup = raw.get("pickup_window")
+    tests = tuple(
+        PreStartTest(t["key"], int(t["days_before"]), t["title"], t["description"], tuple(t["facts"]))
+        for t in raw.get("tests_before_start", [])
+    )
+    preg = raw["pregnancy_test"]
+    return RuleSet(
+        id=raw["id"],
+        programme=raw["programme"],
+        default=bool(raw.get("default")),
+        version=raw["version"],
+        title=raw["title"],
+        facts=tuple(raw.get("facts", [])),
+        missed_dose=_text(raw["missed_dose"], f"{name}.missed_dose"),
+        missed_dose_reminder=_text(raw["missed_dose_reminder"], f"{name}.missed_dose_reminder"),
+        tests_before_start=tuple(sorted(tests, key=lambda t: -t.days_before)),
+        test_interval_days=int(raw["test_interval_days"]),
+        visit_interval_days=int(raw["visit_interval_days"]),
+        pregnancy_test={
+            "title": preg["title"],
+            "description": preg["description"],
+            "facts": tuple(preg["facts"]),
+        },
+        pickup_window=None
+        if pickup is None
+        else PickupWindow(int(pickup["days"]), pickup["from"], pickup["text"], tuple(pickup["facts"])),
+        lockout_days=raw.get("lockout_days"),
+        home_tests=bool(raw.get("home_tests")),
+    )
+
+
+@cache
+def load_rule_sets(directory: Path = RULESET_DIR) -> dict[str, RuleSet]:
+    """Every rule set by id; each programme must have exactly one default."""
+    sets: dict[str, RuleSet] = {}
+    for path in sorted(directory.glob("*.json")):
+        with path.open(encoding="utf-8") as fh:
+            sets[path.stem] = _parse(json.load(fh), path.stem)
+    for programme in PROGRAMMES:
+        defaults = [s.id for s in sets.values() if s.programme == programme and s.default]
+        if len(defaults) != 1:
+            raise ValueError(f"programme {programme} needs exactly one default rule set, has {defaults}")
+    return sets
+
+
+def rule_set_ids(programme: str | None = None) -> list[str]:
+    return [s.id for s in load_rule_sets().values() if programme is None or s.programme == programme]
+
+
+def default_rule_set(programme: str) -> RuleSet:
+    return next(s for s in load_rule_sets().values() if s.programme == programme and s.default)
+
+
+def rule_set(rule_set_id: str | None, programme: str) -> RuleSet:
+    """The rule set a course names, or its programme's default when it names none (or another programme's)."""
+    found = load_rule_sets().get(rule_set_id or "")
+    if found is None or found.programme != programme:
+        return default_rule_set(programme)
+    return found
