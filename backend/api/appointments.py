@@ -10,12 +10,11 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
 from backend.auth import SECURITY, auth_required, current_patient_id
+from backend.course.dates import add_months, month_after
 from backend.extensions import db
 from backend.models import Appointment, Course
 from backend.models.reminders import APPOINTMENT_KINDS
 from backend.reminders import service
-from backend.reminders.occurrences import PICKUP_WINDOW_DAYS
-from backend.reminders.schedule import add_months
 
 blp = Blueprint("appointments", __name__, description="Appointments and suggested monitoring")
 
@@ -195,25 +194,19 @@ def suggest(course: Course, booked: list[Appointment], today: date | None = None
             ["MON-2"],
             True,
         )
+    rules = snapshot.rules
     if course.pregnancy_prevention:
-        add(
-            "pregnancy_test",
-            start - timedelta(days=3),
-            "Pregnancy test before starting",
-            ["PREG-3", "PREG-6"],
-        )
-        for m in range(1, months + 1):
-            add(
-                "pregnancy_test",
-                add_months(start, m),
-                f"Monthly pregnancy test, month {m}",
-                ["PREG-3", "PREG-6"],
-            )
+        for test in rules.tests_before_start:  # PREG-9: two for iPLEDGE
+            add("pregnancy_test", start - timedelta(days=test.days_before), test.title, list(test.facts))
+        day, n = start + timedelta(days=rules.test_interval_days), 1
+        while day <= (last or add_months(start, months)):
+            add("pregnancy_test", day, f"Pregnancy test, month {n}", list(rules.pregnancy_test["facts"]))
+            day, n = day + timedelta(days=rules.test_interval_days), n + 1
         if last is not None:
             add(
                 "pregnancy_test",
-                add_months(last, 1),
-                "Final pregnancy test, 1 month after the last capsule",
+                month_after(last),
+                "Final pregnancy test, a full month after the last capsule",
                 ["PREG-6", "PREG-7"],
             )
 
@@ -222,12 +215,14 @@ def suggest(course: Course, booked: list[Appointment], today: date | None = None
         if item["day"] < today:
             continue
         pickup = None
+        window = rules.pickup_window
         if (
             item["kind"] == "pregnancy_test"
-            and course.programme == "us_ipledge"
+            and window is not None
+            and window.counts_from == "pregnancy_test"
             and "PREG-7" not in item["facts"]
         ):
-            pickup = (item["day"] + timedelta(days=PICKUP_WINDOW_DAYS - 1)).isoformat()
+            pickup = (item["day"] + timedelta(days=window.days - 1)).isoformat()  # PREG-3: day 1
         out.append(
             {
                 "kind": item["kind"],

@@ -16,8 +16,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from backend.course.rules import default_rule_set
 from backend.extensions import db
 from backend.models.types import UTCDateTime, new_id, utcnow
+
+
+def _programme_default_rule_set(context) -> str:
+    return default_rule_set(context.get_current_parameters()["programme"]).id
 
 
 class Course(db.Model):
@@ -34,7 +39,7 @@ class Course(db.Model):
     product: Mapped[str] = mapped_column(String(32))
     programme: Mapped[str] = mapped_column(String(32))
     # The programme's versioned rule set (backend/course/rulesets/<id>.json).
-    rule_set: Mapped[str] = mapped_column(String(64))
+    rule_set: Mapped[str] = mapped_column(String(64), default=_programme_default_rule_set)
     # ISO 3166 alpha-2 code for the help numbers (HELP-1); None: a country without listed numbers.
     country: Mapped[str | None] = mapped_column(String(2))
     # The prescriber's clinic, so help is one tap away (HELP-2).

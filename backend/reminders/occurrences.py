@@ -13,10 +13,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from backend.course.dates import month_after
 from backend.course.plan import Segment, slots_for
+from backend.course.rules import RuleSet, rule_set
 from backend.reminders.schedule import (
     QuietHours,
-    add_months,
     local_dates_between,
     resolve_local,
     schedule_local,
@@ -64,8 +65,10 @@ GRACE: dict[str, timedelta] = {
     "mood_checkin": timedelta(hours=3),  # a late "how are you feeling?" at night helps nobody
     "test": timedelta(minutes=10),
 }
-FASTING_HOURS = 8  # MON-3: usually water only for 8 hours before a fasting lipid test
-PICKUP_WINDOW_DAYS = 7  # PREG-3: the specimen date is day 1, so the window ends on test date + 6
+# MON-3: fasting is usually water only for about 8 hours before the test. The fasting reminder must have
+# arrived by then (it never names a number of hours: the clinic's instructions count).
+FASTING_HOURS = 8
+FASTING_NOTICE = timedelta(hours=1)  # at the latest this long before the fast would begin
 SUPPLY_DAYS = 30  # DOSE-10: one prescription covers at most 30 days; supplies counted from the start
 MOOD_AFTER_DAYS = 28  # weekly mood check-ins continue for 4 weeks after the last capsule (MOOD-1)
 
@@ -82,11 +85,17 @@ class CourseSnapshot:
     start_date: date
     ended_on: date | None
     plan: tuple[Segment, ...]
-    # The last capsule: ended_on when set, else the projection from the timeline (may be None).
+    # The last capsule: ended_on when set, else the timeline's projection while the target is still ahead
+    # (None once the target is reached and the capsules go on, or with no target).
     last_capsule: date | None = None
     last_capsule_estimated: bool = False
     # From recorded pick-ups (backend.record.supply): the day the next supply is needed, else None.
     supply_needed_on: date | None = None
+    rule_set: str | None = None
+
+    @property
+    def rules(self) -> RuleSet:
+        return rule_set(self.rule_set, self.programme)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -194,16 +203,38 @@ def _dose(rule, course, appointments, quiet, start, end):
         )
 
 
+def _next_dose_after(course: CourseSnapshot, day: date, index: int, slots) -> datetime | None:
+    """When the next planned dose after slot ``index`` of ``day`` is due (local time)."""
+    if index + 1 < len(slots):
+        return datetime.combine(day, slots[index + 1].time)
+    for ahead in range(1, 8):  # a cycle may have rest days
+        following = day + timedelta(days=ahead)
+        if course.ended_on is not None and following > course.ended_on:
+            return None
+        nxt = slots_for(course.plan, following)
+        if nxt:
+            return datetime.combine(following, nxt[0].time)
+    return None
+
+
 def _dose_followup(rule, course, appointments, quiet, start, end):
+    """A nudge after a dose that is still unmarked.
+
+    It is dropped, never moved, when it would come nearer the next dose than the one it is about — by
+    its own delay or because quiet hours push it later (a 21:00 dose's nudge moved to 07:00 before an
+    08:00 dose): by then the next dose is nearly due and the missed one is left out (DOSE-8, DOSE-11).
+    """
     delay = timedelta(minutes=rule.offset_or_default or 60)
     for day in _course_days(course, start, end):
         slots = slots_for(course.plan, day)
         for i, slot in enumerate(slots):
-            naive = datetime.combine(day, slot.time) + delay
-            if i + 1 < len(slots) and naive >= datetime.combine(day, slots[i + 1].time):
-                continue  # the next dose is due by then: no nudge for this one (DOSE-8)
+            due = datetime.combine(day, slot.time)
+            naive = due + delay
             if quiet is not None:
                 naive = quiet.shift(naive)
+            following = _next_dose_after(course, day, i, slots)
+            if following is not None and naive - due >= (following - due) / 2:
+                continue
             fires = resolve_local(naive, course.zone)
             yield OccurrenceSpec(
                 rule.id,
@@ -218,6 +249,7 @@ def _dose_followup(rule, course, appointments, quiet, start, end):
                     "slots_today": len(slots),
                     "mg": slot.mg,
                     "dose_time": _hhmm(slot.time),
+                    "rule_set": course.rules.id,
                 },
             )
 
@@ -239,8 +271,12 @@ def _appointment(rule, course, appointments, quiet, start, end):
         starts = resolve_local(appt.starts_at_local, zone)
         evening = rule.time_or_default
         if evening is not None:
-            fires = schedule_local(appt.starts_at_local.date() - timedelta(days=1), evening, zone, quiet)
-            if fires < starts:
+            # The evening before; quiet hours move it earlier, so "tomorrow" stays true.
+            naive = datetime.combine(appt.starts_at_local.date() - timedelta(days=1), evening)
+            if quiet is not None:
+                naive = quiet.shift_earlier(naive)
+            fires = resolve_local(naive, zone)
+            if fires < starts and naive.date() == appt.starts_at_local.date() - timedelta(days=1):
                 yield OccurrenceSpec(
                     rule.id,
                     f"{appt.id}:eve",
@@ -267,34 +303,44 @@ def _appointment(rule, course, appointments, quiet, start, end):
 
 
 def _fasting(rule, course, appointments, quiet, start, end):
+    """The evening before a fasting test, and never after the fast would usually have begun (MON-3).
+
+    Quiet hours move it earlier, not later; one that still cannot arrive in time is dropped.
+    """
     zone = course.zone
     for appt in appointments:
         if not appt.fasting:
             continue
         fast_from = appt.starts_at_local - timedelta(hours=FASTING_HOURS)
-        fires = schedule_local(
-            appt.starts_at_local.date() - timedelta(days=1), rule.time_or_default, zone, quiet
-        )
-        expires = max(resolve_local(fast_from, zone), fires + timedelta(hours=1))
+        evening = datetime.combine(appt.starts_at_local.date() - timedelta(days=1), rule.time_or_default)
+        naive = min(evening, fast_from - FASTING_NOTICE)
+        if quiet is not None:
+            naive = quiet.shift_earlier(naive)
+        fires, latest = resolve_local(naive, zone), resolve_local(fast_from, zone)
+        if fires >= latest:
+            continue
+        day_before = naive.date() < appt.starts_at_local.date()
         yield OccurrenceSpec(
             rule.id,
             f"{appt.id}:fasting",
             "fasting",
             fires,
-            expires,
-            {**_appointment_data(course, appt), "fast_from": _hhmm(fast_from.time())},
+            latest,
+            {**_appointment_data(course, appt), "when": "tomorrow" if day_before else "today"},
         )
 
 
 def _pickup_window(rule, course, appointments, quiet, start, end):
-    if course.programme != "us_ipledge" or not course.pregnancy_prevention:
+    """The day before the rule set's pick-up window after a pregnancy test closes (PREG-3)."""
+    window = course.rules.pickup_window
+    if window is None or window.counts_from != "pregnancy_test" or not course.pregnancy_prevention:
         return
     zone = course.zone
     for appt in appointments:
         if appt.kind != "pregnancy_test":
             continue
         test_day = appt.starts_at_local.date()
-        closes = test_day + timedelta(days=PICKUP_WINDOW_DAYS - 1)  # PREG-3
+        closes = test_day + timedelta(days=window.days - 1)  # the test day is day 1
         fires = schedule_local(closes - timedelta(days=1), rule.time_or_default, zone, quiet)
         yield OccurrenceSpec(
             rule.id,
@@ -307,15 +353,18 @@ def _pickup_window(rule, course, appointments, quiet, start, end):
                 "appointment_id": appt.id,
                 "test_date": test_day.isoformat(),
                 "window_ends": closes.isoformat(),
+                "window_days": window.days,
+                "lockout_days": course.rules.lockout_days,
             },
         )
 
 
 def post_course_date(course: CourseSnapshot) -> date | None:
-    """One month after the last capsule (PREG-1/6/7), when pregnancy prevention applies."""
-    if not course.pregnancy_prevention or course.last_capsule is None:
+    """A full month (at least 30 days) after the confirmed last capsule (PREG-1/6/7), when pregnancy
+    prevention applies. Nothing is scheduled from a projected end: only ended_on counts."""
+    if not course.pregnancy_prevention or course.ended_on is None:
         return None
-    return add_months(course.last_capsule, 1)
+    return month_after(course.ended_on)
 
 
 def _post_course(kind: str):
@@ -330,12 +379,7 @@ def _post_course(kind: str):
             kind,
             fires,
             fires + GRACE[kind],
-            {
-                "course_id": course.id,
-                "date": day.isoformat(),
-                "last_capsule": course.last_capsule.isoformat(),
-                "estimated": course.last_capsule_estimated,
-            },
+            {"course_id": course.id, "date": day.isoformat(), "last_capsule": course.ended_on.isoformat()},
         )
 
     return build
@@ -436,7 +480,8 @@ def rule_kinds_for(course: CourseSnapshot) -> list[tuple[str, int]]:
     kinds: list[tuple[str, int]] = [("dose", slot) for slot in range(1, max_slots + 1)]
     kinds += [("dose_followup", 0), ("appointment", 0), ("fasting", 0)]
     if course.pregnancy_prevention:
-        if course.programme == "us_ipledge":
+        window = course.rules.pickup_window
+        if window is not None and window.counts_from == "pregnancy_test":
             kinds.append(("pickup_window", 0))
         kinds += [("final_pregnancy_test", 0), ("contraception_end", 0)]
     kinds += [("refill", 0), ("mood_checkin", 0)]

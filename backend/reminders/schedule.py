@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from backend.course.dates import add_months
+
 __all__ = [
     "QuietHours",
     "add_months",
@@ -40,6 +42,16 @@ class QuietHours:
         if self.start < self.end:
             return self.start <= t < self.end
         return t >= self.start or t < self.end
+
+    def shift_earlier(self, local: datetime) -> datetime:
+        """Move a naive local date-time inside the window to the minute before the window began."""
+        t = local.time()
+        if not self.contains(t):
+            return local
+        start_day = local.date()
+        if self.start > self.end and t < self.end:  # wrapped window, we are after midnight
+            start_day -= timedelta(days=1)
+        return datetime.combine(start_day, self.start) - timedelta(minutes=1)
 
     def shift(self, local: datetime) -> datetime:
         """Move a naive local date-time inside the window to the window's end (else unchanged)."""
@@ -131,15 +143,3 @@ def next_daily(at: time, zone: ZoneInfo | str, after: datetime, quiet: QuietHour
         if instant > after:
             return instant
     raise AssertionError("unreachable: a daily time recurs within two days")
-
-
-def add_months(day: date, months: int) -> date:
-    """Calendar months later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, _days_in_month(year, month)))
-
-
-def _days_in_month(year: int, month: int) -> int:
-    nxt = date(year + (month == 12), month % 12 + 1, 1)
-    return (nxt - timedelta(days=1)).day

@@ -49,7 +49,11 @@ def horizon() -> timedelta:
 
 
 def _last_capsule(course: Course, now: datetime) -> tuple[date | None, bool]:
-    """ended_on when set, else the timeline's projected last dose (estimated)."""
+    """ended_on when set, else the timeline's projected last dose (estimated) while the target is ahead.
+
+    Once the logged total has reached the target and no end is confirmed, the capsules go on until the
+    prescriber stops them (DOSE-13): the end is unknown, so refills and check-ins keep going.
+    """
     if course.ended_on is not None:
         return course.ended_on, False
     try:
@@ -59,6 +63,8 @@ def _last_capsule(course: Course, now: datetime) -> tuple[date | None, bool]:
         projection = project(course_info(course), logged_doses(course.id), local_today(course, now))
     except Exception:  # the projection is a nicety for post-course reminders; never block on it
         log.exception("could not project the last capsule of course %s", course.id)
+        return None, True
+    if projection.target_reached_on is not None:
         return None, True
     return projection.projected_last_dose_on, True
 
@@ -77,6 +83,7 @@ def course_snapshot(course: Course, now: datetime | None = None) -> CourseSnapsh
         last_capsule=last,
         last_capsule_estimated=estimated,
         supply_needed_on=supply_needed_on(course, now),
+        rule_set=course.rule_set,
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from backend.course.rules import load_rule_sets
+
 APPOINTMENT_NAMES = {
     "dermatologist_visit": "dermatologist visit",
     "blood_test": "blood test",
@@ -18,11 +20,11 @@ APPOINTMENT_NAMES = {
 # Which fact ids back each kind's text (clinical-facts.md).
 FACTS = {
     "dose": ["DOSE-5"],
-    "dose_followup": ["DOSE-8"],
+    "dose_followup": ["DOSE-8", "DOSE-11"],  # the rule set of the course's programme picks one
     "fasting": ["MON-3"],
-    "pickup_window": ["PREG-3"],
+    "pickup_window": ["PREG-3", "PREG-4"],
     "final_pregnancy_test": ["PREG-6", "PREG-7"],
-    "contraception_end": ["PREG-1", "PREG-2"],
+    "contraception_end": ["PREG-1", "PREG-2", "PREG-6", "PREG-7"],
     "refill": ["DOSE-10", "PRODUCT-1"],
     "mood_checkin": ["MOOD-1", "RED-1", "PRODUCT-1"],
 }
@@ -64,10 +66,10 @@ def render(kind: str, data: dict[str, Any]) -> tuple[str, str]:
         body = "Take it with a meal." if data.get("with_meal") else "Take it with or without food."  # DOSE-5
         return title, body + " Swallow it whole with water."
     if kind == "dose_followup":
-        return (
+        rules = load_rule_sets().get(data.get("rule_set") or "none") or load_rule_sets()["none"]
+        return (  # DOSE-11 (US) or DOSE-8, from the course's rule set
             f"Not marked yet: your {data.get('dose_time', '')} capsule",
-            "Forgot it? Take it now - but if the next one is almost due, leave this one out and "
-            "carry on as planned. Never take two doses at once.",  # DOSE-8
+            rules.missed_dose_reminder["text"],
         )
     if kind == "appointment":
         name = APPOINTMENT_NAMES.get(data.get("appointment_kind", "other"), "appointment")
@@ -83,29 +85,32 @@ def render(kind: str, data: dict[str, Any]) -> tuple[str, str]:
         return title, body
     if kind == "fasting":
         at = _time_of(data["starts_at_local"])
-        fast_from = data.get("fast_from", "tonight")
-        return (  # MON-3
-            f"Fasting blood test tomorrow at {at}",
-            f"Did the clinic tell you to fast? Then drink only water from {fast_from} until the test.",
+        when = "today" if data.get("when") == "today" else "tomorrow"
+        return (  # MON-3: the clinic's instructions set how long
+            f"Fasting blood test {when} at {at}",
+            "Were you told to fast? Then have only water beforehand, for as long as the clinic "
+            "told you.",
         )
     if kind == "pickup_window":
-        return (
-            "Pick up your prescription by tomorrow",
-            f"iPLEDGE: the 7-day pick-up window from your pregnancy test on {data['test_date']} "
-            f"closes on {data['window_ends']}.",  # PREG-3
+        days = data.get("window_days", 7)
+        body = (  # PREG-3, PREG-4
+            f"The {days}-day pick-up window from your pregnancy test on {data['test_date']} "
+            f"closes on {data['window_ends']}."
         )
+        if data.get("lockout_days"):
+            body += f" Missing it can mean a {data['lockout_days']}-day wait for a new test."
+        return "Pick up your prescription by tomorrow", body
     if kind == "final_pregnancy_test":
-        about = "about " if data.get("estimated") else ""
         return (
             "Final pregnancy test",
-            f"It is {about}1 month since your last capsule: time for the final pregnancy test "
-            "your prescriber asked for.",  # PREG-6, PREG-7
+            "A full month has passed since your last capsule: time for the final pregnancy test "
+            "your clinic asked for.",  # PREG-6, PREG-7
         )
     if kind == "contraception_end":
         return (
-            "1 month since your last capsule",
-            "Contraception was needed until 1 month after the last capsule. "
-            "Talk to your prescriber before you change anything.",  # PREG-1, PREG-2
+            "A month since your last capsule",
+            "Keep using contraception until your final pregnancy test is negative. "
+            "Talk to your prescriber before you change anything.",  # PREG-1, PREG-2, PREG-6, PREG-7
         )
     if kind == "refill":
         # DOSE-10: supplies are counted in 30-day blocks from the start; no dose advice (PRODUCT-1).

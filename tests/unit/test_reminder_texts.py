@@ -13,15 +13,20 @@ from backend.reminders.occurrences import _BUILDERS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "docs" / "clinical-sources.md"
-FACTS_FILE = Path("/work/shared/clinical-facts.md")
+FACTS_FILE = ROOT.parent / "shared" / "clinical-facts.md"
 
 SAMPLE_DATA = {
     "dose": {"mg": 20, "slot": 1, "slots_today": 2, "with_meal": True, "date": "2026-03-10"},
     "dose_followup": {"dose_time": "08:00", "slot": 1, "date": "2026-03-10"},
     "appointment": {"appointment_kind": "blood_test", "starts_at_local": "2026-03-10T09:30", "when": "soon"},
-    "fasting": {"starts_at_local": "2026-03-10T09:30", "fast_from": "01:30"},
-    "pickup_window": {"test_date": "2026-03-10", "window_ends": "2026-03-16"},
-    "final_pregnancy_test": {"estimated": True},
+    "fasting": {"starts_at_local": "2026-03-10T09:30", "when": "tomorrow"},
+    "pickup_window": {
+        "test_date": "2026-03-10",
+        "window_ends": "2026-03-16",
+        "window_days": 7,
+        "lockout_days": 19,
+    },
+    "final_pregnancy_test": {},
     "contraception_end": {},
     "refill": {"date": "2026-02-01", "supply_from": "2026-02-04", "supply_number": 2, "lead_days": 3},
     "mood_checkin": {"date": "2026-03-29", "after_course": False},
@@ -91,12 +96,33 @@ def test_notification_texts_are_in_our_own_words(kind, data):
     assert copied_runs(f"{title} {body}", FACTS_FILE.read_text(encoding="utf-8")) == []
 
 
-def test_reworded_texts_keep_their_meaning():
-    _, followup = texts.render("dose_followup", SAMPLE_DATA["dose_followup"])  # DOSE-8
-    assert "Take it now" in followup and "almost due, leave this one out" in followup
-    assert "Never take two doses at once" in followup
-    _, fasting = texts.render("fasting", SAMPLE_DATA["fasting"])  # MON-3
-    assert "clinic tell you to fast" in fasting and "only water from 01:30" in fasting
+def test_missed_dose_follow_up_follows_the_course_rule_set():
+    _, eu = texts.render("dose_followup", {**SAMPLE_DATA["dose_followup"], "rule_set": "eu_ppp"})  # DOSE-8
+    assert "Take it now" in eu and "nearly due" in eu and "Never take two at once" in eu
+    _, us = texts.render(
+        "dose_followup", {**SAMPLE_DATA["dose_followup"], "rule_set": "us_ipledge"}
+    )  # DOSE-11
+    assert "leave that dose out" in us and "Take it now" not in us and "Never take two at once" in us
+
+
+def test_fasting_text_names_no_fixed_hours_and_says_today_on_the_day():
+    title, body = texts.render("fasting", SAMPLE_DATA["fasting"])  # MON-3
+    assert "tomorrow at 09:30" in title and "for as long as the clinic told you" in body
+    assert not re.search(r"\d+ hours", body)
+    title, _ = texts.render("fasting", {**SAMPLE_DATA["fasting"], "when": "today"})
+    assert "today at 09:30" in title
+
+
+def test_contraception_end_names_the_final_negative_test():
+    _, body = texts.render("contraception_end", {})
+    assert "until your final pregnancy test is negative" in body
+
+
+def test_pickup_window_names_the_lockout_only_where_the_rule_set_has_one():
+    _, body = texts.render("pickup_window", SAMPLE_DATA["pickup_window"])
+    assert "7-day" in body and "19-day wait" in body
+    _, body = texts.render("pickup_window", {**SAMPLE_DATA["pickup_window"], "lockout_days": None})
+    assert "wait" not in body
 
 
 def test_refill_text_names_the_day_and_gives_no_dose_advice():

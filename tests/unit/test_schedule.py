@@ -222,14 +222,70 @@ def test_appointment_rules_evening_before_lead_and_fasting():
     assert all(s.expires_at == utc(2026, 3, 30, 7, 0) for s in reminders)
     [fast] = generate(RuleSnapshot("f", "fasting"), c, [appt], None, *window)
     assert to_local(fast.fires_at, "Europe/Berlin").strftime("%m-%d %H:%M") == "03-29 20:00"
-    assert fast.data["fast_from"] == "01:00"
+    assert fast.data["when"] == "tomorrow"
+    assert to_local(fast.expires_at, "Europe/Berlin").strftime("%m-%d %H:%M") == "03-30 01:00"  # MON-3
 
 
-def test_post_course_dates_need_prevention_and_a_last_capsule():
+def test_quiet_hours_move_the_fasting_and_evening_reminders_earlier_never_onto_the_test_morning():
+    appt = AppointmentSnapshot("a1", "blood_test", datetime(2026, 3, 30, 8, 30), "Lab", fasting=True)
+    quiet = QuietHours(time(19, 0), time(7, 0))
+    window = (utc(2026, 3, 28), utc(2026, 4, 1))
+    [fast] = generate(RuleSnapshot("f", "fasting"), course(), [appt], quiet, *window)
+    assert to_local(fast.fires_at, "Europe/Berlin").strftime("%m-%d %H:%M") == "03-29 18:59"
+    assert fast.data["when"] == "tomorrow"
+    eve = [
+        s
+        for s in generate(RuleSnapshot("r", "appointment"), course(), [appt], quiet, *window)
+        if "eve" in s.key
+    ]
+    assert [to_local(s.fires_at, "Europe/Berlin").strftime("%m-%d %H:%M") for s in eve] == ["03-29 18:59"]
+
+
+def test_fasting_reminder_comes_at_least_an_hour_before_the_fast_would_begin():
+    # A 03:00 test: the fast would begin around 19:00, so the reminder comes at 18:00, not 20:00.
+    appt = AppointmentSnapshot("a1", "blood_test", datetime(2026, 3, 30, 3, 0), "Lab", fasting=True)
+    window = (utc(2026, 3, 27), utc(2026, 4, 1))
+    [fast] = generate(RuleSnapshot("f", "fasting"), course(), [appt], None, *window)
+    assert to_local(fast.fires_at, "Europe/Berlin").strftime("%m-%d %H:%M") == "03-29 18:00"
+    assert to_local(fast.expires_at, "Europe/Berlin").strftime("%m-%d %H:%M") == "03-29 19:00"
+    # Quiet hours from 17:00 move it earlier still.
+    [quiet] = generate(
+        RuleSnapshot("f", "fasting"), course(), [appt], QuietHours(time(17, 0), time(7, 0)), *window
+    )
+    assert to_local(quiet.fires_at, "Europe/Berlin").strftime("%m-%d %H:%M") == "03-29 16:59"
+
+
+def test_follow_up_that_quiet_hours_would_push_past_the_next_dose_is_dropped():
+    # A 21:00 dose, follow-up at 22:00 inside quiet hours 22:00-07:00 would move to 07:00, an hour before
+    # the next 08:00 dose: dropped, not moved. The 08:00 dose's 09:00 follow-up stays.
+    quiet = QuietHours(time(22, 0), time(7, 0))
+    c = course(times=("08:00", "21:00"))
+    specs = generate(RuleSnapshot("f", "dose_followup"), c, [], quiet, utc(2026, 5, 4), utc(2026, 5, 5))
+    assert [(s.data["date"], s.data["slot"]) for s in specs] == [("2026-05-04", 1)]
+    # Once a day at 21:00: the moved nudge at 07:00 still comes before the next 21:00 dose.
+    once = course(times=("21:00",))
+    [spec] = generate(
+        RuleSnapshot("f", "dose_followup"), once, [], quiet, utc(2026, 5, 5, 4), utc(2026, 5, 5, 8)
+    )
+    assert to_local(spec.fires_at, "Europe/Berlin").strftime("%m-%d %H:%M") == "05-05 07:00"
+    # Without quiet hours the 22:00 nudge comes well before the next dose.
+    specs = generate(RuleSnapshot("f", "dose_followup"), c, [], None, utc(2026, 5, 4), utc(2026, 5, 5))
+    assert [(s.data["date"], s.data["slot"]) for s in specs] == [("2026-05-04", 1), ("2026-05-04", 2)]
+    assert all(s.data["rule_set"] == "eu_ppp" for s in specs)
+
+
+def test_post_course_dates_need_prevention_and_a_confirmed_last_capsule():
     done = course(last_capsule=date(2026, 6, 30), ended_on=date(2026, 6, 30))
     window = (utc(2026, 7, 1), utc(2026, 8, 31))
     [final] = generate(RuleSnapshot("p", "final_pregnancy_test"), done, [], None, *window)
     assert final.key == "2026-07-30"
+    projected = course(last_capsule=date(2026, 6, 30), last_capsule_estimated=True)
+    for kind in ("final_pregnancy_test", "contraception_end"):
+        assert generate(RuleSnapshot("p", kind), projected, [], None, *window) == [], kind
+    # 31 January + a month is 2 March, never 28 February (at least 30 days).
+    jan = course(last_capsule=date(2026, 1, 31), ended_on=date(2026, 1, 31))
+    [end] = generate(RuleSnapshot("p", "contraception_end"), jan, [], None, utc(2026, 2, 1), utc(2026, 3, 31))
+    assert end.key == "2026-03-02"
     assert to_local(final.fires_at, "Europe/Berlin").strftime("%H:%M") == "09:00"
     no_prevention = course(last_capsule=date(2026, 6, 30), pregnancy_prevention=False)
     assert generate(RuleSnapshot("p", "contraception_end"), no_prevention, [], None, *window) == []
@@ -244,6 +300,15 @@ def test_pickup_window_only_for_ipledge():
     )
     assert spec.data["window_ends"] == "2026-05-10"  # PREG-3: test date is day 1
     assert to_local(spec.fires_at, "Europe/Berlin").date() == date(2026, 5, 9)
+    assert spec.data["lockout_days"] == 19
+    [modified] = generate(
+        RuleSnapshot("w", "pickup_window"),
+        course(programme="us_ipledge", rule_set="us_ipledge_2026"),
+        [appt],
+        None,
+        *window,
+    )
+    assert modified.data["lockout_days"] is None  # PREG-4
 
 
 def test_disabled_rule_generates_nothing():

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
@@ -16,7 +17,7 @@ DOSE_STATUSES = ("taken", "skipped")
 EARLIEST_DATE = date(2000, 1, 1)
 MAX_DAILY_MG = 300.0
 
-PHONE_PATTERN = r"^\+?[0-9][0-9 ()./-]{2,30}$"
+PHONE_PATTERN = r"^(?=(?:\D*\d){3})\+?[0-9(][0-9 ()./-]{2,30}$"  # at least 3 digits
 _mg = validate.Range(min=0, max=MAX_DAILY_MG, min_inclusive=False)
 _sane_date = validate.Range(min=EARLIEST_DATE, max=date(2100, 1, 1))
 
@@ -183,10 +184,12 @@ class CourseCreateSchema(CourseFieldsSchema):
 
     @validates_schema
     def _check(self, data: dict, **kwargs) -> None:
+        zone = data.get("timezone")
         check_plan(
             data.get("dose_plan") or [],
             data.get("start_date"),
             data.get("ended_on"),
+            today=datetime.now(ZoneInfo(zone)).date() if zone else None,
             programme=data.get("programme"),
             rule_set=data.get("rule_set"),
         )
