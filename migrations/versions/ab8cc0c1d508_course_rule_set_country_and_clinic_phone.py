@@ -3,7 +3,7 @@
 Existing courses get their programme's default rule set (the file named after the programme).
 
 Revision ID: ab8cc0c1d508
-Revises: 44128a04bc25
+Revises: 3de7bd80bcf4
 Create Date: 2026-11-29 21:42:55.675615
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ab8cc0c1d508'
-down_revision = '44128a04bc25'
+down_revision = '3de7bd80bcf4'
 branch_labels = None
 depends_on = None
 

@@ -88,7 +88,7 @@ def test_post_course_dates_are_marked_estimated_until_the_last_capsule_is_record
     cal = parsed(client, feed)
     post = [e for e in cal.walk("VEVENT") if "X-CLEARCOURSE-ESTIMATED" in e]
     assert {str(e["summary"]) for e in post} >= {
-        "Estimated: Final pregnancy test",
+        "Estimated: Final pregnancy test (estimate)",
         "Estimated: Estimated last capsule",
     }
     assert all(str(e["summary"]).startswith("Estimated: ") for e in post)

@@ -176,8 +176,8 @@ def test_follow_up_is_sent_when_the_dose_is_not_logged(patient, push_service, ma
     assert kinds == ["dose", "dose_followup"]
     payload = push_service.received()[1]
     assert "08:00" in payload["title"]
-    assert "Never take two doses at once" in payload["body"]  # DOSE-8
-    assert "if the next one is almost due, leave this one out" in payload["body"]
+    assert "Never take two at once" in payload["body"]  # DOSE-8 under the course's EU/UK rule set
+    assert "unless your next one is nearly due; then leave this one out" in payload["body"]
 
 
 def test_no_follow_up_after_the_dose_is_logged(patient, push_service, materialise, tick, occurrences):

@@ -75,7 +75,7 @@ def test_refill_lead_days_and_time_can_be_changed(patient):
 
 def test_no_refill_once_the_supply_outlasts_the_course(patient):
     course = _course(patient)
-    last = today() + timedelta(days=15)  # the 2nd supply would be needed 20 days from now
+    last = today()  # the last capsule is today; the 2nd supply would be needed 20 days from now
     assert patient.patch(f"{API}/courses/{course['id']}", json={"ended_on": str(last)}).status_code == 200
     assert rule(patient, "refill")["next"] is None
     assert upcoming(patient, "refill") == []

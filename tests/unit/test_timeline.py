@@ -588,17 +588,3 @@ def test_locale_fallback_gives_english():
         build_timeline(course(), [], S, locale="xx")["disclaimer"]
         == build_timeline(course(), [], S)["disclaimer"]
     )
-
-
-def test_six_month_log_is_fast():
-    c = course(daily=70, times=("08:00", "20:00"), prevention=True, programme="us_ipledge")
-    logs = taken(0, 179, 35, slots=(1, 2))
-    logs = [x for i, x in enumerate(logs) if i % 17]  # some gaps
-    today = d(180)
-    project(c, logs, today)
-    runs = 200
-    start = clock.perf_counter()
-    for _ in range(runs):
-        project(c, logs, today)
-    per_call = (clock.perf_counter() - start) / runs
-    assert per_call < 0.002, per_call
