@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from backend.course.rules import rule_set
 from backend.course.timeline import CourseInfo, LoggedDose, project
 from backend.record import mood as mood_check
 from backend.record import triage
@@ -150,7 +151,7 @@ def build_report(
         for a in sorted(appointments, key=lambda a: a.starts_at_local)
         if a.kind != "pregnancy_test" or course.pregnancy_prevention
     ]
-    programme = content["programmes"].get(course.programme, {"text": course.programme})
+    rules = rule_set(course.rule_set, course.programme)
     return {
         "title": content["title"]["text"],
         "disclaimer": content["disclaimer"]["text"],
@@ -165,7 +166,8 @@ def build_report(
             "target_mg_per_kg": course.target_mg_per_kg,
             "product": course.product,
             "programme": course.programme,
-            "rule_set": programme["text"],
+            "rule_set": rules.id,
+            "rule_set_title": f"{rules.title} ({rules.version})",
             "pregnancy_prevention": course.pregnancy_prevention,
             "plan": _plan_lines(course),
         },

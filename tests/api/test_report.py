@@ -73,7 +73,8 @@ def test_report_numbers_follow_the_dose_log(patient, course):
     ]
     assert adherence["skipped_days"] == [{"date": days_ago(9).isoformat(), "slots": [2]}]
     assert body["course"]["start_date"] == days_ago(10).isoformat() and body["course"]["weight_kg"] == 70
-    assert body["course"]["rule_set"] and body["course"]["plan"]
+    assert body["course"]["rule_set"] == "eu_ppp" and "EU/UK" in body["course"]["rule_set_title"]
+    assert body["course"]["plan"] == [f"From {days_ago(10)}: 40 mg a day, 2 dose(s) at 08:00, 20:00"]
     assert "does not replace the clinic" in body["disclaimer"]
 
 
@@ -138,6 +139,7 @@ def test_pdf_text_has_the_same_numbers_as_the_json(patient, course):
         f"{adherence['planned_doses']} {adherence['taken_doses']} {adherence['skipped_doses']} "
         f"{adherence['missed_doses']}",
         body["course"]["start_date"],
+        body["course"]["rule_set_title"],
         *(d["date"] for d in adherence["missed_days"]),
         "does not replace the clinic's records",
     ]

@@ -65,19 +65,31 @@ def test_checkin_offline_with_a_red_flag_shows_help_at_once_and_syncs_once(page,
     assert len(puts) == 1, puts
 
 
-def test_emergency_red_flag_opens_help_with_emergency_numbers(page):
+def set_country(page, live_app, code: str) -> None:
+    session = session_of(page)
+    status, body = live_app.api(
+        "PATCH", f"/courses/{session['courseId']}", session["token"], {"country": code}
+    )
+    assert status == 200, body
+    page.reload()
+
+
+def test_emergency_red_flag_shows_the_countrys_emergency_number(page, live_app):
     onboard(page)
+    set_country(page, live_app, "GB")
     open_journal(page)
     page.get_by_label("Swollen face, lips or throat, or trouble breathing").check()
     page.get_by_role("button", name="Save check-in").click()
     panel = page.locator("#triage")
     expect(panel).to_have_attribute("data-level", "emergency")
     expect(panel).to_be_focused()
-    expect(panel.get_by_role("link", name=re.compile(r"^Call 112"))).to_have_attribute("href", "tel:112")
+    expect(panel.get_by_role("link", name="Emergency: call 999")).to_have_attribute("href", "tel:999")
+    expect(panel).to_contain_text("Numbers for United Kingdom.")
 
 
 def test_mood_reminder_opens_the_mood_check_and_self_harm_leads_to_the_crisis_line(page, context, live_app):
     session, _ = ready_for_push(page, context, live_app)
+    set_country(page, live_app, "US")
     page.goto("/settings")
     assert click(page, "", {"kind": "mood_checkin", "url": "/?checkin=mood"}) == "opened"
     expect(page).to_have_url(re.compile(r"/mood$"))
@@ -88,7 +100,10 @@ def test_mood_reminder_opens_the_mood_check_and_self_harm_leads_to_the_crisis_li
     page.get_by_role("group", name=re.compile("hurting yourself")).get_by_label("Yes").check()
     crisis = page.locator("#crisis")
     expect(crisis).to_be_visible()
-    expect(crisis.get_by_role("link", name=re.compile("988"))).to_have_attribute("href", "tel:988")
+    expect(crisis.get_by_role("link", name=re.compile(r"Lifeline: 988$"))).to_have_attribute(
+        "href", "tel:988"
+    )
+    expect(crisis.get_by_role("link", name="Text 988")).to_have_attribute("href", "sms:988")
     page.get_by_role("button", name="Save this week's answers").click()
     expect(page.get_by_role("status").filter(has_text="next visit")).to_be_visible()
     expect(page.locator(".mood table tbody tr")).to_have_count(1)

@@ -1,4 +1,5 @@
 import { SourceIds } from './Facts';
+import { HelpNumbers } from './HelpNumbers';
 import type { Triage } from '../lib/triage';
 
 const HEADINGS: Record<Triage['level'], string> = {
@@ -34,20 +35,7 @@ export function TriagePanel({ result, pending }: { result: Triage; pending: bool
           ))}
         </ul>
       )}
-      {serious && (
-        <p>
-          <a class="button button-primary" href="tel:112">
-            Call 112 (EU emergency number)
-          </a>{' '}
-          <a class="button" href="tel:911">
-            Call 911 (US, Canada)
-          </a>{' '}
-          <a class="button" href="tel:999">
-            Call 999 (UK)
-          </a>
-          <SourceIds facts={['HELP-1']} />
-        </p>
-      )}
+      {serious && <HelpNumbers crisis={result.actions.some((a) => a.key === 'crisis_line')} />}
       {result.level === 'none' && <p>Nothing in today's answers needs action. Thank you for checking in.</p>}
       <p class="muted">{pending ? 'Checked on this phone; it will be confirmed when it reaches the server.' : 'Confirmed by the server.'}</p>
     </section>

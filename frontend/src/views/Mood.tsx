@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { SourceIds } from '../components/Facts';
 import { Choices } from '../components/Form';
+import { HelpNumbers } from '../components/HelpNumbers';
 import content from '../../../backend/record/mood.json';
 import { isoWeek, refreshMood, saveMood, savedMood, type MoodAnswer, type MoodCheck } from '../lib/record';
 import { announce, course, courseToday, sync } from '../store';
@@ -68,18 +69,7 @@ export function Mood() {
               </li>
             ))}
           </ul>
-          <p>
-            <a class="button button-primary" href="tel:988">
-              Call or text 988 (US, Canada)
-            </a>{' '}
-            <a class="button" href="tel:116123">
-              Samaritans 116 123 (UK, Ireland)
-            </a>{' '}
-            <a class="button" href="tel:112">
-              Emergency 112 (EU)
-            </a>
-            <SourceIds facts={['HELP-1']} />
-          </p>
+          <HelpNumbers crisis />
         </section>
       )}
       <form class="card" onSubmit={submit} aria-labelledby="mood-form-heading">

@@ -178,7 +178,7 @@ export function Report() {
               ['Start', data.course.start_date],
               ['Weight', `${data.course.weight_kg} kg`],
               ['Cumulative target', data.course.target_mg_per_kg === null ? 'none' : `${data.course.target_mg_per_kg} mg/kg`],
-              ['Rule set', data.course.rule_set],
+              ['Rule set', data.course.rule_set_title],
               ['Plan', data.course.plan.join('; ')],
             ]}
           />
