@@ -10,11 +10,11 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
 from backend.auth import SECURITY, auth_required, current_patient_id
-from backend.course.dates import add_months, month_after
 from backend.extensions import db
 from backend.models import Appointment, Course
 from backend.models.reminders import APPOINTMENT_KINDS
 from backend.reminders import service
+from backend.services.courses import timeline_view, touch
 
 blp = Blueprint("appointments", __name__, description="Appointments and suggested monitoring")
 
@@ -91,6 +91,7 @@ class Appointments(MethodView):
         course = _course_or_404(course_id)
         appt = Appointment(course_id=course.id, **data)
         db.session.add(appt)
+        touch(course)  # Today and the Timeline show booked appointments
         db.session.flush()
         service.appointments_changed(course)
         return appt
@@ -117,9 +118,7 @@ class Suggested(MethodView):
     @blp.alt_response(404, description=COURSE_NOT_FOUND)
     def get(self, course_id: str):
         """The programme's monitoring rhythm as suggestions to accept or edit (the prescriber decides)."""
-        course = _course_or_404(course_id)
-        booked = db.session.scalars(select(Appointment).where(Appointment.course_id == course.id)).all()
-        return suggest(course, booked)
+        return suggest(_course_or_404(course_id))
 
 
 @blp.route("/courses/<string:course_id>/appointments/<string:appointment_id>")
@@ -143,6 +142,7 @@ class AppointmentById(MethodView):
         appt = _appointment_or_404(course, appointment_id)
         for key, value in changes.items():
             setattr(appt, key, value)
+        touch(course)  # Today and the Timeline show booked appointments
         db.session.flush()
         service.appointments_changed(course)
         return appt
@@ -156,6 +156,7 @@ class AppointmentById(MethodView):
         course = _course_or_404(course_id)
         appt = _appointment_or_404(course, appointment_id)
         db.session.delete(appt)
+        touch(course)  # Today and the Timeline show booked appointments
         db.session.flush()
         service.appointments_changed(course)
 
@@ -163,57 +164,23 @@ class AppointmentById(MethodView):
 # -- suggestions (programme rhythm: MON-1, MON-2, MON-4, PREG-3, PREG-6, PREG-7) ---------------------------
 
 
-def suggest(course: Course, booked: list[Appointment], today: date | None = None) -> list[dict]:
-    snapshot = service.course_snapshot(course)
+def suggest(course: Course, today: date | None = None) -> list[dict]:
+    """The timeline's own visits and tests from today on (one rhythm: `backend.course.rhythm`), and the
+    final pregnancy test after the last capsule. Nothing recurring falls after the projected last capsule.
+    """
     today = today or service_today(course)
-    start = course.start_date
-    last = snapshot.last_capsule
-    months = _course_months(start, last)
+    rules = service.course_snapshot(course).rules
     items: list[dict] = []
-
-    def add(kind: str, day: date, reason: str, facts: list[str], fasting: bool = False) -> None:
-        items.append({"kind": kind, "day": day, "reason": reason, "facts": facts, "fasting": fasting})
-
-    # Monthly visits (MON-4), from month 1 to the end.
-    for m in range(1, months + 1):
-        add("dermatologist_visit", add_months(start, m), f"Monthly visit, month {m}", ["MON-4"])
-    # Labs: baseline and month 1, then every 3 months (EU SmPC; US practices often more often) (MON-1/2/3).
-    add(
-        "blood_test",
-        start - timedelta(days=7),
-        "Baseline blood tests (liver, fasting lipids)",
-        ["MON-1"],
-        True,
-    )
-    add("blood_test", add_months(start, 1), "Blood tests 1 month after starting", ["MON-2"], True)
-    for m in range(4, months + 1, 3):
-        add(
-            "blood_test",
-            add_months(start, m),
-            "Follow-up blood tests, per your prescriber's plan",
-            ["MON-2"],
-            True,
-        )
-    rules = snapshot.rules
-    if course.pregnancy_prevention:
-        for test in rules.tests_before_start:  # PREG-9: two for iPLEDGE
-            add("pregnancy_test", start - timedelta(days=test.days_before), test.title, list(test.facts))
-        day, n = start + timedelta(days=rules.test_interval_days), 1
-        while day <= (last or add_months(start, months)):
-            add("pregnancy_test", day, f"Pregnancy test, month {n}", list(rules.pregnancy_test["facts"]))
-            day, n = day + timedelta(days=rules.test_interval_days), n + 1
-        if last is not None:
-            add(
-                "pregnancy_test",
-                month_after(last),
-                "Final pregnancy test, a full month after the last capsule",
-                ["PREG-6", "PREG-7"],
-            )
-
-    out = []
-    for item in sorted(items, key=lambda i: (i["day"], i["kind"])):
-        if item["day"] < today:
+    for m in timeline_view(course, today)["milestones"]:
+        if m["date"] < today:
             continue
+        if m["appointment_kind"] is not None:
+            items.append({**m, "kind": m["appointment_kind"], "reason": m["title"]})
+        elif m["kind"] == "final_pregnancy_test" and course.pregnancy_prevention:
+            reason = "Final pregnancy test, a full month after the last capsule"
+            items.append({**m, "kind": "pregnancy_test", "reason": reason, "facts": ["PREG-6", "PREG-7"]})
+    out = []
+    for item in items:
         pickup = None
         window = rules.pickup_window
         if (
@@ -222,29 +189,19 @@ def suggest(course: Course, booked: list[Appointment], today: date | None = None
             and window.counts_from == "pregnancy_test"
             and "PREG-7" not in item["facts"]
         ):
-            pickup = (item["day"] + timedelta(days=window.days - 1)).isoformat()  # PREG-3: day 1
+            pickup = (item["date"] + timedelta(days=window.days - 1)).isoformat()  # PREG-3: day 1
         out.append(
             {
                 "kind": item["kind"],
-                "starts_at": datetime.combine(item["day"], SUGGESTED_TIME).isoformat(timespec="minutes"),
-                "fasting": item["fasting"],
+                "starts_at": datetime.combine(item["date"], SUGGESTED_TIME).isoformat(timespec="minutes"),
+                "fasting": item["kind"] == "blood_test",
                 "reason": item["reason"],
-                "facts": item["facts"],
+                "facts": list(item["facts"]),
                 "pickup_window_ends": pickup,
-                "already_booked": any(
-                    b.kind == item["kind"] and abs((b.starts_at_local.date() - item["day"]).days) <= 10
-                    for b in booked
-                ),
+                "already_booked": item.get("booked") is not None,
             }
         )
     return out
-
-
-def _course_months(start: date, last: date | None) -> int:
-    if last is None:
-        return 6
-    months = (last.year - start.year) * 12 + (last.month - start.month)
-    return max(1, min(months + (last.day >= start.day), 24))
 
 
 def service_today(course: Course) -> date:

@@ -14,6 +14,7 @@ from typing import Any
 from backend.course.content import load_content, render_item, render_items
 from backend.course.dates import add_months, month_after
 from backend.course.plan import Segment, iter_plan_days, slots_for
+from backend.course.rhythm import BookedAppointment, RhythmDate, monitoring_dates, place_appointments
 from backend.course.rules import RuleSet, rule_set
 
 __all__ = [
@@ -73,6 +74,7 @@ class CourseInfo:
     plan: tuple[Segment, ...]
     ended_on: date | None = None  # the last capsule, once the patient confirmed their prescriber stopped
     rule_set: str | None = None  # id of the programme's rule set (None: the programme's default)
+    appointments: tuple[BookedAppointment, ...] = ()  # booked visits and tests (they replace estimates)
 
 
 @dataclass(frozen=True)
@@ -351,25 +353,8 @@ def _milestones(course: CourseInfo, proj: Projection, today: date, content: dict
     else:
         bound = min(last, horizon) if last is not None else horizon  # recurring items stop at the last dose
     out = [_milestone(m["course_start"], "course_start", s, False)]
-
-    out.append(_milestone(m["blood_test"]["baseline"], "blood_test", s, False))
-    follow_up = add_months(s, 1)
-    if follow_up <= bound:
-        out.append(_milestone(m["blood_test"]["follow_up"], "blood_test", follow_up, False))
-
-    day = s + timedelta(days=rules.visit_interval_days)
-    while day <= bound:
-        out.append(_milestone(m["monthly_visit"], "monthly_visit", day, False))
-        day += timedelta(days=rules.visit_interval_days)
-
-    if course.pregnancy_prevention:
-        for test in rules.tests_before_start:
-            entry = {"title": test.title, "description": test.description, "facts": test.facts}
-            out.append(_milestone(entry, "pregnancy_test", s - timedelta(days=test.days_before), False))
-        day = s + timedelta(days=rules.test_interval_days)
-        while day <= bound:
-            out.append(_milestone(rules.pregnancy_test, "pregnancy_test", day, False))
-            day += timedelta(days=rules.test_interval_days)
+    for r in monitoring_dates(s, bound, rules, course.pregnancy_prevention):
+        out.append({**_milestone(_rhythm_entry(r, m, rules), r.kind, r.day, False), "rhythm": True})
 
     if proj.target_mg:
         for p in THRESHOLDS:
@@ -396,7 +381,18 @@ def _milestones(course: CourseInfo, proj: Projection, today: date, content: dict
 
     out = [x for x in out if x["date"] <= horizon]
     out.sort(key=lambda x: (x["date"], _KIND_ORDER.get(x["kind"], 99)))
-    return out
+    return place_appointments(out, course.appointments, today, m["appointment"])
+
+
+def _rhythm_entry(r: RhythmDate, m: dict, rules: RuleSet) -> dict[str, Any]:
+    """The text of one rhythm date."""
+    if r.test is not None:
+        return {"title": r.test.title, "description": r.test.description, "facts": r.test.facts}
+    if r.kind == "pregnancy_test":
+        return rules.pregnancy_test
+    if r.kind == "blood_test":
+        return m["blood_test"]["baseline" if r.role == "baseline" else "follow_up"]
+    return m["monthly_visit"]
 
 
 # ---------------------------------------------------------------- views

@@ -12,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.course.helplines import country_for_zone
 from backend.course.plan import parse_plan, plan_to_json, slots_for
+from backend.course.rhythm import BookedAppointment
 from backend.course.rules import default_rule_set
 from backend.course.timeline import CourseInfo, LoggedDose, build_timeline, build_today
 from backend.extensions import db
-from backend.models import Course, DoseLog
+from backend.models import Appointment, Course, DoseLog
 from backend.models.types import utcnow
 
 # A dose may be logged for the patient's "today" and, to cover time-zone edges, one day beyond.
@@ -384,7 +385,17 @@ def course_info(course: Course) -> CourseInfo:
         plan=parse_plan(course.dose_plan),
         ended_on=course.ended_on,
         rule_set=course.rule_set,
+        appointments=booked_appointments(course.id),
     )
+
+
+def booked_appointments(course_id: str) -> tuple[BookedAppointment, ...]:
+    rows = db.session.execute(
+        select(Appointment.id, Appointment.kind, Appointment.starts_at_local, Appointment.place).where(
+            Appointment.course_id == course_id
+        )
+    )
+    return tuple(BookedAppointment(r[0], r[1], r[2], r[3]) for r in rows)
 
 
 def logged_doses(course_id: str) -> list[LoggedDose]:

@@ -15,6 +15,7 @@ SOURCES = ROOT / "docs" / "clinical-sources.md"
 FACTS_FILE = ROOT.parent / "shared" / "clinical-facts.md"
 TEXT_FIELDS = ("text", "title", "summary", "description")
 MILESTONE_KINDS = (
+    "appointment",
     "course_start",
     "last_dose",
     "cumulative_25",

@@ -43,6 +43,12 @@ class PhaseSchema(Schema):
     report_now = fields.List(fields.Nested(ContentItemSchema))
 
 
+class BookedSchema(Schema):
+    appointment_id = fields.String()
+    starts_at = fields.String(metadata={"description": "Local wall-clock time in the course's zone"})
+    place = fields.String(allow_none=True)
+
+
 class MilestoneSchema(Schema):
     kind = fields.String()
     date = fields.Date()
@@ -51,6 +57,20 @@ class MilestoneSchema(Schema):
     facts = fields.List(fields.String())
     estimated = fields.Boolean(
         metadata={"description": "True while the date rests on a projection (e.g. before ended_on is set)."}
+    )
+    state = fields.String(
+        metadata={
+            "description": "upcoming | done (passed: reached, confirmed or booked) | missed (a past usual "
+            "visit or test with no appointment booked for it)"
+        }
+    )
+    booked = fields.Nested(
+        BookedSchema,
+        allow_none=True,
+        metadata={"description": "The booked appointment in place of the usual date (same kind and month)"},
+    )
+    appointment_kind = fields.String(
+        allow_none=True, metadata={"description": "The appointment kind that books this visit or test"}
     )
 
 
