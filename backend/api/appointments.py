@@ -165,14 +165,14 @@ class AppointmentById(MethodView):
 
 
 def suggest(course: Course, today: date | None = None) -> list[dict]:
-    """The timeline's own visits and tests from today on (one rhythm: `backend.course.rhythm`), and the
+    """The timeline's own visits and tests from tomorrow on (one rhythm: `backend.course.rhythm`), and the
     final pregnancy test after the last capsule. Nothing recurring falls after the projected last capsule.
     """
     today = today or service_today(course)
     rules = service.course_snapshot(course).rules
     items: list[dict] = []
     for m in timeline_view(course, today)["milestones"]:
-        if m["date"] < today:
+        if m["date"] <= today:  # from tomorrow: a suggested time today may already have passed
             continue
         if m["appointment_kind"] is not None:
             items.append({**m, "kind": m["appointment_kind"], "reason": m["title"]})

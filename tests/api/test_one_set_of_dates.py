@@ -121,7 +121,7 @@ def test_suggestions_are_the_timeline_dates_and_stop_at_the_last_capsule(patient
     rhythm = sorted(
         (m["appointment_kind"], m["date"])
         for m in milestones
-        if m["appointment_kind"] and date.fromisoformat(m["date"]) >= today_in()
+        if m["appointment_kind"] and date.fromisoformat(m["date"]) > today_in()
     )
     items = patient.get(f"{API}/courses/{course['id']}/appointments/suggested").get_json()
     recurring = [i for i in items if "PREG-7" not in i["facts"]]
