@@ -61,7 +61,7 @@ class FeedCourse:
     product: str
     plan: tuple[Segment, ...]
     start_date: date
-    last_capsule: date | None  # ended_on, else the projection (None while unknown)
+    last_capsule: date | None  # the recorded last capsule (ended_on); None while the course goes on
 
 
 def _uid(course_id: str, name: str) -> str:

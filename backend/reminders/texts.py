@@ -88,8 +88,7 @@ def render(kind: str, data: dict[str, Any]) -> tuple[str, str]:
         when = "today" if data.get("when") == "today" else "tomorrow"
         return (  # MON-3: the clinic's instructions set how long
             f"Fasting blood test {when} at {at}",
-            "Were you told to fast? Then have only water beforehand, for as long as the clinic "
-            "told you.",
+            "Were you told to fast? Then have only water beforehand, for as long as the clinic told you.",
         )
     if kind == "pickup_window":
         days = data.get("window_days", 7)

@@ -69,7 +69,9 @@ def render_feed(feed: CalendarFeed, now: datetime | None = None) -> bytes:
             product=course.product,
             plan=parse_plan(course.dose_plan),
             start_date=course.start_date,
-            last_capsule=timeline["projected_last_dose_on"],
+            # Only a recorded last capsule ends the daily capsule events: a projected one is an estimate and
+            # reaching the target does not end a course by itself (DOSE-13).
+            last_capsule=course.ended_on,
         ),
         [
             calendar.FeedAppointment(a.id, a.kind, a.starts_at_local, a.place, bool(a.fasting))

@@ -119,14 +119,25 @@ def test_appointment_change_updates_the_same_event(patient, course, client):
 def test_daily_capsules_are_one_recurring_event_per_slot_with_an_alarm(patient, course, client):
     without = parsed(client, create(patient, course))
     assert not [e for e in without.walk("VEVENT") if "RRULE" in e]
-    cal = parsed(client, create(patient, course, include_doses=True))
+    feed = create(patient, course, include_doses=True)
+    cal = parsed(client, feed)
     capsules = [e for e in cal.walk("VEVENT") if "RRULE" in e]
+    assert all("UNTIL" not in e["rrule"] for e in capsules)  # a projected end is only an estimate (DOSE-13)
     assert sorted(str(e["summary"]) for e in capsules) == ["Capsules (dose 1 of 2)", "Capsules (dose 2 of 2)"]
     for event, hour in zip(sorted(capsules, key=lambda e: str(e["summary"])), (8, 20), strict=True):
         assert event["rrule"]["FREQ"] == ["DAILY"]
         start = event["dtstart"].dt
         assert (start.hour, start.minute) == (hour, 0) and event["dtstart"].params["TZID"] == "Europe/Berlin"
         assert [a["action"] for a in event.walk("VALARM")] == ["DISPLAY"]
+
+    ended = days_ago(1)
+    assert (
+        patient.patch(f"{API}/courses/{course['id']}", json={"ended_on": ended.isoformat()}).status_code
+        == 200
+    )
+    for event in (e for e in parsed(client, feed).walk("VEVENT") if "RRULE" in e):
+        [until] = event["rrule"]["UNTIL"]
+        assert until.astimezone(BERLIN).date() == ended
 
 
 def test_revoked_feed_is_404_and_others_cannot_touch_it(patient, make_patient, course, client):

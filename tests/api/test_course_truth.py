@@ -115,12 +115,8 @@ def test_rule_set_defaults_to_the_programme_and_must_belong_to_it(patient):
     missed = [i for i in today["dose_guidance"] if "DOSE-11" in i["facts"]]
     assert len(missed) == 1
 
-    assert "rule_set" in bad_fields(
-        patient.patch(f"{API}/courses/{us['id']}", json={"rule_set": "eu_ppp"})
-    )
-    assert "rule_set" in bad_fields(
-        patient.patch(f"{API}/courses/{us['id']}", json={"rule_set": "nope"})
-    )
+    assert "rule_set" in bad_fields(patient.patch(f"{API}/courses/{us['id']}", json={"rule_set": "eu_ppp"}))
+    assert "rule_set" in bad_fields(patient.patch(f"{API}/courses/{us['id']}", json={"rule_set": "nope"}))
     assert "rule_set" in bad_fields(
         patient.post(f"{API}/courses", json={**_body(), "programme": "eu_ppp", "rule_set": "us_ipledge"})
     )
