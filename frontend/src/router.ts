@@ -59,15 +59,34 @@ addEventListener('popstate', () => {
 });
 
 const HASH_WAIT_MS = 3000;
+const USER_SCROLL = ['wheel', 'touchstart', 'keydown', 'pointerdown'] as const;
+
+/**
+ * Keeps `target` at the top while content above it is still loading (a chart, a list), for `ms` or
+ * until the patient scrolls or taps themselves.
+ */
+function holdInView(target: HTMLElement, ms: number): () => void {
+  const resize = new ResizeObserver(() => target.scrollIntoView({ block: 'start', behavior: 'instant' }));
+  const stop = () => {
+    resize.disconnect();
+    clearTimeout(timer);
+    for (const type of USER_SCROLL) removeEventListener(type, stop, true);
+  };
+  const timer = setTimeout(stop, ms);
+  for (const type of USER_SCROLL) addEventListener(type, stop, true);
+  resize.observe(document.body);
+  return stop;
+}
 
 /**
  * Scrolls to the element the address's `#id` names and moves focus there. The element may only
- * appear once saved data or a lazy screen has loaded, so this waits for it (up to 3 s). Returns a
- * function that stops waiting.
+ * appear once saved data or a lazy screen has loaded, so this waits for it (up to 3 s), then holds it
+ * in place while the rest of the screen settles. Returns a function that stops both.
  */
 export function scrollToHash(hash: string): () => void {
   const id = decodeURIComponent(hash.replace(/^#/, ''));
   if (!id) return () => undefined;
+  let release: () => void = () => undefined;
   const reveal = (): boolean => {
     const target = document.getElementById(id);
     if (!target) return false;
@@ -78,19 +97,23 @@ export function scrollToHash(hash: string): () => void {
     }
     target.scrollIntoView({ block: 'start' });
     target.focus({ preventScroll: true });
+    release = holdInView(target, HASH_WAIT_MS);
     return true;
   };
-  if (reveal()) return () => undefined;
+  if (reveal()) return () => release();
   const observer = new MutationObserver(() => {
-    if (reveal()) stop();
+    if (reveal()) stopWaiting();
   });
-  const timer = setTimeout(() => stop(), HASH_WAIT_MS);
-  const stop = () => {
+  const timer = setTimeout(() => stopWaiting(), HASH_WAIT_MS);
+  const stopWaiting = () => {
     observer.disconnect();
     clearTimeout(timer);
   };
   observer.observe(document.body, { childList: true, subtree: true });
-  return stop;
+  return () => {
+    stopWaiting();
+    release();
+  };
 }
 
 /** Handles a click on an in-app link without a page load (modified clicks keep browser behaviour). */

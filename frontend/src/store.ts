@@ -2,14 +2,14 @@
 import { batch, computed, signal } from '@preact/signals';
 import { api } from './api';
 import * as db from './lib/db';
-import { instantOn, isoWithOffset, localDate } from './lib/dates';
-import { logDoseRecord, undoDoseRecord } from './lib/doses';
+import { formatTime, instantOn, isoWithOffset, localDate } from './lib/dates';
+import { batchRecords, correctDoseRecord, logDoseRecord, undoDoseRecord } from './lib/doses';
 import { deleteAllPhotos } from './lib/photos';
 import { ApiError, NetworkError } from './lib/http';
 import { currentSubscription } from './push';
 import { requestBackgroundSync } from './pwa';
 import { confirmedWrites, enqueue, withLock, flushOutbox, listOutbox, nextRetryAt, onOutboxChange, type FlushReport } from './lib/outbox';
-import type { Course, DoseStatus, Saved, Session, Timeline, Today } from './types';
+import type { Course, DoseStatus, DoseWrite, Saved, Session, Timeline, Today } from './types';
 
 export const session = signal<Session | null>(null);
 export const course = signal<Course | null>(null);
@@ -164,15 +164,47 @@ export async function sync({ force = true } = {}): Promise<void> {
   }
 }
 
-/** Logs a slot as taken or skipped: stored on the device at once, then sent. */
-export async function logDose(date: string, slot: number, mg: number, status: Exclude<DoseStatus, 'pending'>, time: string | null): Promise<void> {
+/**
+ * Logs a slot as taken or skipped: stored on the device at once, then sent. `at` is the "HH:MM" the
+ * patient said it was taken; without it a dose of today is taken now and an earlier one at its slot time.
+ */
+export async function logDose(
+  date: string,
+  slot: number,
+  mg: number,
+  status: Exclude<DoseStatus, 'pending'>,
+  time: string | null,
+  at: string | null = null,
+): Promise<void> {
   const current = course.value;
   if (!current) return;
   const isToday = date === courseToday();
-  const takenAt = status === 'taken' ? (isToday ? isoWithOffset() : instantOn(date, time ?? '12:00')) : null;
+  const takenAt = status === 'taken' ? (at ? instantOn(date, at) : isToday ? isoWithOffset() : instantOn(date, time ?? '12:00')) : null;
   await enqueue(logDoseRecord(current.id, { date, slot, status, mg, taken_at: takenAt }));
   await reloadOutbox();
   announce(status === 'taken' ? `Dose ${slot} marked taken.` : `Dose ${slot} marked skipped.`);
+  void requestBackgroundSync();
+  void sync();
+}
+
+/** Logs many past doses at once (catching up): batch requests through the outbox, then sent. */
+export async function logMany(writes: DoseWrite[], message: string): Promise<void> {
+  const current = course.value;
+  if (!current || !writes.length) return;
+  for (const record of batchRecords(current.id, writes)) await enqueue(record);
+  await reloadOutbox();
+  announce(message);
+  void requestBackgroundSync();
+  void sync();
+}
+
+/** Corrects when a logged dose was taken ("HH:MM" on its day), through the outbox (PATCH). */
+export async function correctDoseTime(date: string, slot: number, doseId: string, at: string): Promise<void> {
+  const current = course.value;
+  if (!current) return;
+  await enqueue(correctDoseRecord(current.id, doseId, date, slot, { taken_at: instantOn(date, at) }));
+  await reloadOutbox();
+  announce(`Dose ${slot}: time taken changed to ${formatTime(at)}.`);
   void requestBackgroundSync();
   void sync();
 }

@@ -73,6 +73,8 @@ export interface Milestone {
   description: string;
   facts: string[];
   estimated: boolean;
+  /** Past milestones, when the server says whether they happened. */
+  state?: 'done' | 'missed' | null;
 }
 
 export interface TodayDose {
@@ -130,6 +132,9 @@ export interface DoseLog {
   mg: number;
   taken_at: string | null;
 }
+
+/** PATCH /courses/{id}/doses/{dose_id}: any of these. */
+export type DoseCorrection = Partial<Pick<DoseWrite, 'status' | 'mg' | 'taken_at'>>;
 
 export interface DoseWrite {
   date: string;

@@ -26,6 +26,7 @@ def chip_boxes(page) -> list[dict]:
 
 def test_a_chip_opens_its_fact_with_a_working_public_link(page, context, axe_source):
     onboard(page)
+    page.get_by_text("How to take them").click()  # the dose guidance is folded on Today
     chip = page.get_by_role("link", name=re.compile(r"^Source: [A-Z]+-\d+$")).first
     expect(chip).to_have_text("Source")  # a word, the id is in the accessible name only
     fact_id = CHIP_NAME.match(

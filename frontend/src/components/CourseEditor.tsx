@@ -4,9 +4,11 @@ import { addDays, formatDate, isValidTimeZone } from '../lib/dates';
 import { fieldErrorsFrom, focusSoon, messageFor } from '../lib/errors';
 import { describeSegment, segmentOn } from '../lib/plan';
 import { announce, courseToday, refreshTimeline, refreshToday, setCourse } from '../store';
-import type { Course } from '../types';
+import type { Course, Product, Programme } from '../types';
 import { DosePlanFields, draftFromSegment, segmentFrom, validatePlan, type PlanDraft } from './DosePlanFields';
-import { CumulativeTargetFields, ErrorSummary, Field, TimeZoneField, type Errors, type TargetMode } from './Form';
+import { Choices, CumulativeTargetFields, ErrorSummary, Field, TimeZoneField, type Errors, type TargetMode } from './Form';
+import { StartDateConfirm, unusualStart } from './StartDateCheck';
+import { toKg, WeightField, weightError, type WeightUnit } from './WeightField';
 
 async function save(current: Course, patch: Partial<Course>, message: string): Promise<void> {
   const updated = await api.updateCourse(current.id, patch);
@@ -16,14 +18,33 @@ async function save(current: Course, patch: Partial<Course>, message: string): P
 }
 
 function toId(field: string): string | null {
+  if (field.startsWith('start_date') || field.startsWith('dose_plan')) return 'edit-start';
+  if (field.startsWith('product')) return 'edit-product-standard';
+  if (field.startsWith('programme')) return 'edit-programme-us_ipledge';
   if (field.startsWith('weight')) return 'edit-weight';
   if (field.startsWith('target')) return 'edit-target';
   if (field.startsWith('timezone')) return 'edit-timezone';
   return null;
 }
 
-/** Weight, target, time zone and pregnancy-prevention reminders. */
+/**
+ * An earlier start needs the first plan segment to begin with it (the server wants the start covered);
+ * a later start keeps the plan as it is, so the segment in force on the new day 1 still applies.
+ */
+function planFrom(current: Course, start: string): Course['dose_plan'] | undefined {
+  const plan = [...current.dose_plan].sort((a, b) => (a.from_date < b.from_date ? -1 : 1));
+  const [first, ...rest] = plan;
+  if (!first || start >= first.from_date) return undefined;
+  return [{ ...first, from_date: start }, ...rest];
+}
+
+/** Start date, weight (kg or lb), target, capsules, programme, time zone and pregnancy-prevention reminders. */
 export function CourseDetailsForm({ current }: { current: Course }) {
+  const [start, setStart] = useState(current.start_date);
+  const [askStart, setAskStart] = useState<string | null>(null);
+  const [product, setProduct] = useState<Product>(current.product);
+  const [programme, setProgramme] = useState<Programme>(current.programme);
+  const [unit, setUnit] = useState<WeightUnit>('kg');
   const [weight, setWeight] = useState(String(current.weight_kg));
   const [targetMode, setTargetMode] = useState<TargetMode>(current.target_mg_per_kg === null ? 'none' : 'target');
   const [target, setTarget] = useState(String(current.target_mg_per_kg ?? 120));
@@ -32,21 +53,40 @@ export function CourseDetailsForm({ current }: { current: Course }) {
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
+  const submit = async (event?: Event, confirmedStart = false) => {
+    event?.preventDefault();
     const found: Errors = {};
-    const kg = Number(weight);
-    if (!Number.isFinite(kg) || kg < 20 || kg > 350) found['edit-weight'] = 'Enter your weight in kilograms, for example 68.';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(start)) found['edit-start'] = 'Enter the date of your first capsule.';
+    else if (current.ended_on && start > current.ended_on) found['edit-start'] = `Choose a date before your last capsule (${formatDate(current.ended_on)}).`;
+    found['edit-weight'] = weightError(weight, unit);
+    const kg = toKg(weight, unit);
     const t = Number(target);
     if (targetMode === 'target' && (!Number.isFinite(t) || t < 10 || t > 400)) found['edit-target'] = 'Enter a target in mg/kg, for example 120.';
     if (!isValidTimeZone(timezone)) found['edit-timezone'] = 'Choose a time zone from the list, for example Europe/London.';
-    setErrors(found);
-    if (Object.keys(found).length) return focusSoon('course-errors');
+    const cleaned = Object.fromEntries(Object.entries(found).filter(([, v]) => v));
+    setErrors(cleaned);
+    if (Object.keys(cleaned).length) return focusSoon('course-errors');
+    const unusual = start !== current.start_date ? unusualStart(start, courseToday()) : null;
+    if (unusual && !confirmedStart) {
+      setAskStart(unusual);
+      return focusSoon('edit-start-confirm');
+    }
+    setAskStart(null);
     setBusy(true);
     try {
+      const plan = planFrom(current, start);
       await save(
         current,
-        { weight_kg: kg, target_mg_per_kg: targetMode === 'target' ? t : null, timezone, pregnancy_prevention: prevention },
+        {
+          start_date: start,
+          ...(plan ? { dose_plan: plan } : {}),
+          weight_kg: kg!,
+          target_mg_per_kg: targetMode === 'target' ? t : null,
+          product,
+          programme,
+          timezone,
+          pregnancy_prevention: prevention,
+        },
         'Course details saved.',
       );
     } catch (error) {
@@ -61,16 +101,26 @@ export function CourseDetailsForm({ current }: { current: Course }) {
     <form class="form" onSubmit={submit} noValidate>
       <ErrorSummary errors={errors} id="course-errors" />
       <Field
-        id="edit-weight"
-        label="Weight"
-        type="number"
-        inputMode="decimal"
-        step="any"
-        suffix="kg"
-        value={weight}
-        error={errors['edit-weight']}
-        onInput={(e) => setWeight((e.currentTarget as HTMLInputElement).value)}
+        id="edit-start"
+        label="First day of your course"
+        hint="Changing it moves day 1, the phases, the projected dates and the reminders."
+        type="date"
+        value={start}
+        error={errors['edit-start']}
+        onInput={(e) => setStart((e.currentTarget as HTMLInputElement).value)}
       />
+      {askStart && (
+        <StartDateConfirm
+          id="edit-start-confirm"
+          reason={askStart}
+          onConfirm={() => void submit(undefined, true)}
+          onChange={() => {
+            setAskStart(null);
+            focusSoon('edit-start');
+          }}
+        />
+      )}
+      <WeightField id="edit-weight" label="Weight" value={weight} unit={unit} error={errors['edit-weight']} onValue={setWeight} onUnit={setUnit} />
       <CumulativeTargetFields
         idPrefix="edit-"
         mode={targetMode}
@@ -78,6 +128,29 @@ export function CourseDetailsForm({ current }: { current: Course }) {
         target={target}
         onTarget={setTarget}
         error={errors['edit-target']}
+      />
+      <Choices
+        name="edit-product"
+        legend="Which capsules do you have?"
+        value={product}
+        error={errors['edit-product-standard']}
+        onChange={setProduct}
+        choices={[
+          { value: 'standard', label: 'Standard capsules', hint: 'Take with a meal' },
+          { value: 'food_independent', label: 'A with-or-without-food product', hint: 'For example Absorica' },
+        ]}
+      />
+      <Choices
+        name="edit-programme"
+        legend="Pregnancy prevention programme"
+        value={programme}
+        error={errors['edit-programme-us_ipledge']}
+        onChange={setProgramme}
+        choices={[
+          { value: 'us_ipledge', label: 'US iPLEDGE' },
+          { value: 'eu_ppp', label: 'EU or UK pregnancy prevention programme' },
+          { value: 'none', label: 'Neither' },
+        ]}
       />
       <TimeZoneField id="edit-timezone" value={timezone} onInput={setTimezone} error={errors['edit-timezone']} />
       <div class="choice choice-check">

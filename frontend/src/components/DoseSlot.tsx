@@ -3,17 +3,91 @@ import { formatClock, formatTime } from '../lib/dates';
 import type { DoseView } from '../lib/doses';
 import { formatMg } from '../lib/format';
 
+/** Ticking a slot this long after its time asks when it was really taken. */
+export const LATE_AFTER_MINUTES = 120;
+
+export type SlotTiming = 'upcoming' | 'due' | 'overdue';
+
 interface Props {
   dose: DoseView;
   withFood: boolean;
-  onLog: (status: 'taken' | 'skipped') => Promise<void>;
+  /** Minutes since the slot's time (negative before it); null when the day shown is not today. */
+  minutesLate: number | null;
+  /** `at`: "HH:MM" the patient says it was taken; null = now. */
+  onLog: (status: 'taken' | 'skipped', at: string | null) => Promise<void>;
   onUndo: (doseId: string) => Promise<void>;
+  /** Corrects the time a logged dose was taken ("HH:MM" on the dose's day). */
+  onCorrect: (doseId: string, at: string) => Promise<void>;
   /** Opened from this dose's reminder: bring the slot into view and put focus on "Taken". */
   highlight?: boolean;
 }
 
-export function DoseSlot({ dose, withFood, onLog, onUndo, highlight = false }: Props) {
+export function timingOf(minutesLate: number | null): SlotTiming {
+  if (minutesLate === null || minutesLate < 0) return 'upcoming';
+  return minutesLate > 30 ? 'overdue' : 'due';
+}
+
+/** "HH:MM" of an ISO instant in this device's zone (the value a time input takes). */
+function clockValue(iso: string): string {
+  const at = new Date(iso);
+  return `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+}
+
+function TimeQuestion({ id, question, initial, submitLabel, onSubmit, onCancel, onNow }: {
+  id: string;
+  question: string;
+  initial: string;
+  submitLabel: string;
+  onSubmit: (at: string) => void;
+  onCancel: () => void;
+  onNow?: () => void;
+}) {
+  const [value, setValue] = useState(initial);
+  const [error, setError] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), []);
+  const submit = (event: Event) => {
+    event.preventDefault();
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) return setError('Enter the time you took it.');
+    onSubmit(value);
+  };
+  return (
+    <form class="time-question" onSubmit={submit} noValidate>
+      <label for={id}>{question}</label>
+      {error && (
+        <p class="error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+      <input
+        ref={input}
+        id={id}
+        type="time"
+        value={value}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        onInput={(e) => setValue((e.currentTarget as HTMLInputElement).value)}
+      />
+      <div class="button-row">
+        <button type="submit" class="button">
+          {submitLabel}
+        </button>
+        {onNow && (
+          <button type="button" class="button button-secondary" onClick={onNow}>
+            Just now
+          </button>
+        )}
+        <button type="button" class="button button-quiet" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function DoseSlot({ dose, withFood, minutesLate, onLog, onUndo, onCorrect, highlight = false }: Props) {
   const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState<'late' | 'correct' | null>(null);
   const takenButton = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (!highlight) return;
@@ -25,27 +99,61 @@ export function DoseSlot({ dose, withFood, onLog, onUndo, highlight = false }: P
   const run = async (action: () => Promise<void>) => {
     if (busy) return;
     setBusy(true);
+    setAsking(null);
     try {
       await action();
     } finally {
       setBusy(false);
     }
   };
-  const suffix = ` — dose ${dose.slot} at ${formatTime(dose.time)}`;
+  const time = formatTime(dose.time);
+  const suffix = ` — dose ${dose.slot} at ${time}`;
+  const timing = dose.status === 'pending' ? timingOf(minutesLate) : null;
+  const taken = () => {
+    if (minutesLate !== null && minutesLate > LATE_AFTER_MINUTES) setAsking('late');
+    else void run(() => onLog('taken', null));
+  };
   return (
-    <li class={`dose dose-${dose.status}${highlight ? ' dose-highlight' : ''}`} data-slot={dose.slot} data-status={dose.status} aria-labelledby={labelId}>
+    <li
+      class={`dose dose-${dose.status}${timing ? ` dose-${timing}` : ''}${highlight ? ' dose-highlight' : ''}`}
+      data-slot={dose.slot}
+      data-status={dose.status}
+      data-timing={timing ?? undefined}
+      aria-labelledby={labelId}
+    >
       <div class="dose-info">
         <p id={labelId} class="dose-title">
-          <time dateTime={dose.time}>{formatTime(dose.time)}</time> · {formatMg(dose.mg)}
+          <time dateTime={dose.time}>{time}</time> · {formatMg(dose.mg)}
+          {timing === 'overdue' && <span class="badge badge-overdue">Overdue</span>}
+          {timing === 'due' && <span class="badge badge-due">Due now</span>}
         </p>
         {withFood && <p class="dose-note">Take with a meal</p>}
       </div>
-      {dose.status === 'pending' ? (
+      {asking === 'late' ? (
+        <TimeQuestion
+          id={`dose-${dose.slot}-when`}
+          question="When did you take it?"
+          initial={dose.time}
+          submitLabel="Save time"
+          onSubmit={(at) => void run(() => onLog('taken', at))}
+          onNow={() => void run(() => onLog('taken', null))}
+          onCancel={() => setAsking(null)}
+        />
+      ) : asking === 'correct' && dose.dose_id ? (
+        <TimeQuestion
+          id={`dose-${dose.slot}-correct`}
+          question="When did you take it?"
+          initial={dose.taken_at ? clockValue(dose.taken_at) : dose.time}
+          submitLabel="Save time"
+          onSubmit={(at) => void run(() => onCorrect(dose.dose_id!, at))}
+          onCancel={() => setAsking(null)}
+        />
+      ) : dose.status === 'pending' ? (
         <div class="dose-actions">
-          <button type="button" class="button" ref={takenButton} disabled={busy} onClick={() => run(() => onLog('taken'))}>
+          <button type="button" class="button" ref={takenButton} disabled={busy} onClick={taken}>
             Taken<span class="visually-hidden">{suffix}</span>
           </button>
-          <button type="button" class="button button-secondary" disabled={busy} onClick={() => run(() => onLog('skipped'))}>
+          <button type="button" class="button button-secondary" disabled={busy} onClick={() => run(() => onLog('skipped', null))}>
             Skipped<span class="visually-hidden">{suffix}</span>
           </button>
           {dose.syncing && <span class="badge badge-pending">Waiting to sync</span>}
@@ -56,6 +164,11 @@ export function DoseSlot({ dose, withFood, onLog, onUndo, highlight = false }: P
             {dose.status === 'taken' ? (dose.taken_at ? `Taken at ${formatClock(dose.taken_at)}` : 'Taken') : 'Skipped'}
             {dose.syncing && <span class="badge badge-pending">Waiting to sync</span>}
           </p>
+          {dose.dose_id && dose.status === 'taken' && (
+            <button type="button" class="button button-quiet" disabled={busy} onClick={() => setAsking('correct')}>
+              Change time<span class="visually-hidden">{suffix}</span>
+            </button>
+          )}
           {dose.dose_id && (
             <button type="button" class="button button-quiet" disabled={busy} onClick={() => run(() => onUndo(dose.dose_id!))}>
               Undo<span class="visually-hidden">{suffix}</span>

@@ -1,6 +1,6 @@
 /** The on-device store (IndexedDB), shared by the page and the service worker. */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Course, DoseWrite, Fact, Saved, Session, Timeline, Today } from '../types';
+import type { Course, DoseLog, DoseWrite, Fact, Saved, Session, Timeline, Today } from '../types';
 
 export const DB_NAME = 'clearcourse';
 const DB_VERSION = 1;
@@ -13,13 +13,20 @@ export interface DoseMeta {
   slot: number;
 }
 
+/** Many past doses logged in one request (POST …/doses/batch), e.g. catching up at onboarding. */
+export interface BatchMeta {
+  kind: 'batch';
+  courseId: string;
+  items: { date: string; slot: number }[];
+}
+
 export interface OutboxRecord {
   seq?: number;
   id: string;
   method: 'PUT' | 'DELETE' | 'POST' | 'PATCH';
   path: string;
   body: DoseWrite | Record<string, unknown> | null;
-  meta: DoseMeta | null;
+  meta: DoseMeta | BatchMeta | null;
   createdAt: number;
   attempts: number;
   lastError: string | null;
@@ -127,6 +134,17 @@ export async function putSources(facts: Fact[]): Promise<Saved<Fact[]>> {
   return saved;
 }
 
+/** The course's dose logs as last fetched (for the cumulative chart offline). */
+export async function getDoseLogs(courseId: string): Promise<Saved<DoseLog[]> | null> {
+  return ((await (await getDb()).get('kv', `doses:${courseId}`)) as Saved<DoseLog[]> | undefined) ?? null;
+}
+
+export async function putDoseLogs(courseId: string, logs: DoseLog[]): Promise<Saved<DoseLog[]>> {
+  const saved = { data: logs, savedAt: Date.now() };
+  await (await getDb()).put('kv', saved, `doses:${courseId}`);
+  return saved;
+}
+
 /** The saved "today" for that date, or else the most recent one saved for the course. */
 export async function getToday(courseId: string, date: string): Promise<Saved<Today> | null> {
   const db = await getDb();
@@ -150,7 +168,7 @@ export async function putToday(courseId: string, today: Today, savedAt = Date.no
 }
 
 /** Applies a dose change the server confirmed to the saved "today" views, keeping their savedAt. */
-export async function patchSavedToday(meta: DoseMeta, change: (today: Today) => Today): Promise<void> {
+export async function patchSavedToday(meta: { courseId: string }, change: (today: Today) => Today): Promise<void> {
   const db = await getDb();
   const tx = db.transaction('today', 'readwrite');
   let cursor = await tx.store.index('byCourse').openCursor(meta.courseId);

@@ -2,7 +2,7 @@
  * The write outbox: every change is stored on the device first, then sent in order.
  * Importable by the page and the service worker; a Web Lock keeps two contexts from sending at once.
  */
-import { applyConfirmed, type NewRecord } from './doses';
+import { applyConfirmed, splitBatch, type NewRecord } from './doses';
 import { getDb, getSession, patchSavedToday, type DoseMeta, type OutboxRecord } from './db';
 import { ApiError, NetworkError, request } from './http';
 
@@ -102,6 +102,13 @@ async function remove(record: OutboxRecord): Promise<void> {
   await (await getDb()).delete('outbox', record.seq!);
 }
 
+async function replaceWith(record: OutboxRecord, replacements: NewRecord[]): Promise<void> {
+  const tx = (await getDb()).transaction('outbox', 'readwrite');
+  await tx.store.delete(record.seq!);
+  for (const next of replacements) await tx.store.add({ ...next, createdAt: Date.now(), attempts: 0, lastError: null, nextAttemptAt: 0 });
+  await tx.done;
+}
+
 async function retryLater(record: OutboxRecord, message: string): Promise<void> {
   const attempts = record.attempts + 1;
   const delay = Math.min(MAX_BACKOFF_MS, 2 ** attempts * 1000);
@@ -118,7 +125,7 @@ export function confirmedWrites(): number {
 async function confirm(record: OutboxRecord): Promise<void> {
   confirmed += 1;
   await remove(record);
-  if (record.meta?.kind === 'dose') await patchSavedToday(record.meta, (today) => applyConfirmed(today, record));
+  if (record.meta) await patchSavedToday(record.meta, (today) => applyConfirmed(today, record));
 }
 
 function isTransient(error: unknown): boolean {
@@ -149,9 +156,15 @@ async function drain(force: boolean): Promise<FlushReport> {
         report.stopped = 'unauthorized';
         break;
       }
+      if (record.meta?.kind === 'batch' && [404, 405, 409].includes(error.status)) {
+        // All-or-nothing: one dose already logged differently (409), or a server without batches, would
+        // lose them all. Send them one by one instead; each PUT is idempotent and conflicts alone.
+        await replaceWith(record, splitBatch(record));
+        continue;
+      }
       await remove(record);
       if (error.status === 409) {
-        if (record.meta) report.conflicts.push(record.meta);
+        if (record.meta?.kind === 'dose') report.conflicts.push(record.meta);
       } else if (error.status === 404 && record.method === 'DELETE') {
         report.sent += 1;
       } else {

@@ -4,13 +4,17 @@ import { Disclaimer } from '../components/Disclaimer';
 import { DosePlanFields, EMPTY_PLAN, segmentFrom, validatePlan, type PlanDraft } from '../components/DosePlanFields';
 import { Choices, CumulativeTargetFields, ErrorSummary, Field, TimeZoneField, type Errors, type TargetMode } from '../components/Form';
 import { LinkCodeEntry } from '../components/LinkCodeEntry';
-import { detectTimeZone, isValidTimeZone, localDate } from '../lib/dates';
+import { StartDateConfirm, unusualStart } from '../components/StartDateCheck';
+import { toKg, WeightField, weightError, type WeightUnit } from '../components/WeightField';
+import { plannedSlots } from '../lib/cumulative';
+import { addDays, detectTimeZone, formatDate, instantOn, isValidTimeZone, localDate } from '../lib/dates';
 import { fieldErrorsFrom, focusSoon } from '../lib/errors';
 import { navigate } from '../router';
-import { adoptSession, announce, refreshToday, refreshTimeline, session, setCourse, unlinked } from '../store';
+import { adoptSession, announce, logMany, refreshToday, refreshTimeline, session, setCourse, unlinked } from '../store';
 import type { Product, Programme } from '../types';
 
 type Pregnancy = 'yes' | 'no' | 'unsure';
+type SoFar = 'all' | 'some' | 'later';
 
 function apiFieldToId(field: string): string | null {
   if (field.startsWith('weight')) return 'weight';
@@ -30,6 +34,10 @@ function apiFieldToId(field: string): string | null {
 export function Onboarding() {
   const [startDate, setStartDate] = useState(localDate(detectTimeZone()));
   const [weight, setWeight] = useState('');
+  const [unit, setUnit] = useState<WeightUnit>('kg');
+  const [soFar, setSoFar] = useState<SoFar | null>(null);
+  const [startConfirmed, setStartConfirmed] = useState<string | null>(null);
+  const [askStart, setAskStart] = useState<string | null>(null);
   const [plan, setPlan] = useState<PlanDraft>(EMPTY_PLAN);
   const [product, setProduct] = useState<Product | null>(null);
   const [programme, setProgramme] = useState<Programme | null>(null);
@@ -40,11 +48,13 @@ export function Onboarding() {
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
 
+  const startedBefore = /^\d{4}-\d{2}-\d{2}$/.test(startDate) && startDate < localDate(timezone);
+
   const validate = (): Errors => {
     const found: Errors = { ...validatePlan(plan, 'plan') };
     if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate)) found['start-date'] = 'Enter the date you take (or took) your first capsule.';
-    const kg = Number(weight);
-    if (!weight.trim() || !Number.isFinite(kg) || kg < 20 || kg > 350) found.weight = 'Enter your weight in kilograms, for example 68.';
+    found.weight = weightError(weight, unit);
+    if (startedBefore && !soFar) found['so-far-all'] = 'Tell us how your capsules went so far, or choose “I’ll fill them in”.';
     if (!product) found['product-standard'] = 'Choose which kind of capsules you have.';
     if (!programme) found['programme-us_ipledge'] = 'Choose a programme, or “Neither”.';
     if (targetMode === 'target') {
@@ -55,14 +65,21 @@ export function Onboarding() {
     return Object.fromEntries(Object.entries(found).filter(([, v]) => v));
   };
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
+  const submit = async (event?: Event, confirmedStart = startConfirmed) => {
+    event?.preventDefault();
     const found = validate();
     setErrors(found);
     if (Object.keys(found).length) {
       focusSoon('error-summary');
       return;
     }
+    const unusual = unusualStart(startDate, localDate(timezone));
+    if (unusual && confirmedStart !== startDate) {
+      setAskStart(unusual);
+      focusSoon('start-confirm');
+      return;
+    }
+    setAskStart(null);
     setBusy(true);
     try {
       if (!session.value) {
@@ -71,7 +88,7 @@ export function Onboarding() {
       }
       const created = await api.createCourse({
         start_date: startDate,
-        weight_kg: Number(weight),
+        weight_kg: toKg(weight, unit)!,
         target_mg_per_kg: targetMode === 'target' ? Number(target) : null,
         timezone,
         product: product!,
@@ -80,9 +97,17 @@ export function Onboarding() {
         dose_plan: [segmentFrom(plan, startDate)],
       });
       await setCourse(created);
+      if (startedBefore && soFar === 'all') {
+        const past = plannedSlots(created, created.start_date, addDays(localDate(timezone), -1));
+        await logMany(
+          past.map((s) => ({ date: s.date, slot: s.slot, status: 'taken', mg: s.mg, taken_at: instantOn(s.date, s.time) })),
+          `Your course is set up, with ${past.length} earlier doses logged as taken.`,
+        );
+      } else {
+        announce('Your course is set up.');
+      }
       await Promise.all([refreshToday(), refreshTimeline().catch(() => undefined)]);
-      announce('Your course is set up.');
-      navigate('/', { replace: true });
+      navigate(startedBefore && soFar !== 'all' ? '/#fill-in' : '/', { replace: true });
     } catch (error) {
       setErrors(fieldErrorsFrom(error, apiFieldToId));
       focusSoon('error-summary');
@@ -115,19 +140,44 @@ export function Onboarding() {
           error={errors['start-date']}
           onInput={(e) => setStartDate((e.currentTarget as HTMLInputElement).value)}
         />
-        <Field
+        {askStart && (
+          <StartDateConfirm
+            id="start-confirm"
+            reason={askStart}
+            onConfirm={() => {
+              setStartConfirmed(startDate);
+              void submit(undefined, startDate);
+            }}
+            onChange={() => {
+              setAskStart(null);
+              focusSoon('start-date');
+            }}
+          />
+        )}
+        {startedBefore && (
+          <Choices
+            name="so-far"
+            legend="How did your capsules go so far?"
+            hint={`Your course started ${formatDate(startDate)}. ClearCourse counts only what is logged.`}
+            value={soFar}
+            error={errors['so-far-all']}
+            onChange={setSoFar}
+            choices={[
+              { value: 'all', label: 'I took them all', hint: 'Every earlier dose is logged as taken at its usual time' },
+              { value: 'some', label: 'I missed some', hint: 'Next you mark each week, or the days you missed' },
+              { value: 'later', label: 'I’ll fill them in', hint: 'Today lists the earlier days by week' },
+            ]}
+          />
+        )}
+        <WeightField
           id="weight"
           label="Your weight"
           hint="Used only to work out your cumulative dose per kg."
-          type="number"
-          inputMode="decimal"
-          min={20}
-          max={350}
-          step="any"
-          suffix="kg"
           value={weight}
+          unit={unit}
           error={errors.weight}
-          onInput={(e) => setWeight((e.currentTarget as HTMLInputElement).value)}
+          onValue={setWeight}
+          onUnit={setUnit}
         />
 
         <DosePlanFields prefix="plan" draft={plan} errors={errors} onChange={setPlan} />

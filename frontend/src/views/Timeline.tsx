@@ -1,27 +1,52 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api';
 import { Disclaimer } from '../components/Disclaimer';
+import { DoseChart } from '../components/DoseChart';
 import { FactList, SourceIds } from '../components/Facts';
 import { formatDate, formatShortDate } from '../lib/dates';
-import { timeline } from '../store';
-import type { Milestone, Phase } from '../types';
+import { milestoneState, type MilestoneState } from '../lib/milestones';
+import { course, courseToday, timeline } from '../store';
+import type { Appointment, Milestone, Phase } from '../types';
 
-export function MilestoneList({ milestones }: { milestones: Milestone[] }) {
+const STATE_LABEL: Record<Exclude<MilestoneState, null>, string> = { done: 'Done', missed: 'Missed' };
+
+interface ListProps {
+  milestones: Milestone[];
+  /** Past items get a done / missed badge when given. */
+  today?: string;
+  appointments?: Appointment[] | null;
+  /** Descriptions already shown on the page (shared by several lists so each text appears once). */
+  described?: Set<string>;
+}
+
+/**
+ * Dated milestones. A description repeated by a later item of the same kind (every monthly test says the
+ * same thing) is shown once, at its first appearance.
+ */
+export function MilestoneList({ milestones, today, appointments = null, described = new Set() }: ListProps) {
   return (
     <ol class="milestones">
-      {milestones.map((m, index) => (
-        <li key={`${m.kind}-${m.date}-${index}`}>
-          <p class="milestone-date">
-            <time dateTime={m.date}>{formatDate(m.date)}</time>
-            {m.estimated && <span class="badge">estimated</span>}
-          </p>
-          <p class="milestone-title">{m.title}</p>
-          {m.description && (
-            <p class="muted">
-              {m.description}
-              <SourceIds facts={m.facts} />
+      {milestones.map((m, index) => {
+        const state = today ? milestoneState(m, today, appointments) : null;
+        const repeat = described.has(m.description);
+        described.add(m.description);
+        return (
+          <li key={`${m.kind}-${m.date}-${index}`} data-kind={m.kind} data-state={state ?? undefined}>
+            <p class="milestone-date">
+              <time dateTime={m.date}>{formatDate(m.date)}</time>
+              {m.estimated && <span class="badge">estimated</span>}
+              {state && <span class={`badge badge-${state}`}>{STATE_LABEL[state]}</span>}
             </p>
-          )}
-        </li>
-      ))}
+            <p class="milestone-title">{m.title}</p>
+            {m.description && !repeat && (
+              <p class="muted">
+                {m.description}
+                <SourceIds facts={m.facts} />
+              </p>
+            )}
+          </li>
+        );
+      })}
     </ol>
   );
 }
@@ -33,22 +58,27 @@ function dateRange(phase: Phase): string {
   return '';
 }
 
+/** One phase; only the current one is open, the others show their title and dates until tapped. */
 function PhaseItem({ phase }: { phase: Phase }) {
   const headingId = `phase-${phase.key}`;
   return (
     <li class={phase.current ? 'phase phase-current' : 'phase'} aria-current={phase.current ? 'step' : undefined} data-phase={phase.key}>
-      <article aria-labelledby={headingId}>
-        <p class="eyebrow">
-          {dateRange(phase)}
-          {phase.current && <span class="badge badge-current">You are here</span>}
-        </p>
-        <h2 id={headingId}>{phase.title}</h2>
+      <details open={phase.current} class="phase-details">
+        <summary>
+          <span class="eyebrow">
+            {dateRange(phase)}
+            {phase.current && <span class="badge badge-current">You are here</span>}
+          </span>
+          <h2 id={headingId} class="phase-title">
+            {phase.title}
+          </h2>
+        </summary>
         <p>{phase.summary}</p>
         {phase.expectations.length > 0 && (
-          <details open={phase.current}>
-            <summary>What is common now</summary>
+          <>
+            <h3 class="phase-subheading">What is common now</h3>
             <FactList items={phase.expectations} />
-          </details>
+          </>
         )}
         {phase.tips.length > 0 && (
           <details>
@@ -62,13 +92,33 @@ function PhaseItem({ phase }: { phase: Phase }) {
             <FactList items={phase.report_now} class="fact-list report" />
           </details>
         )}
-      </article>
+      </details>
     </li>
   );
 }
 
+/** Appointments for the done / missed badges; null until loaded (or offline), which shows no badge. */
+function useAppointments(courseId: string | undefined): Appointment[] | null {
+  const [appointments, setAppointments] = useState<Appointment[] | null>(null);
+  useEffect(() => {
+    if (!courseId) return;
+    let live = true;
+    api.appointments(courseId).then(
+      (list) => live && setAppointments(list),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [courseId]);
+  return appointments;
+}
+
 export function Timeline() {
   const saved = timeline.value;
+  const current = course.value;
+  const appointments = useAppointments(current?.id);
+
   if (!saved) {
     return (
       <div class="view">
@@ -80,11 +130,18 @@ export function Timeline() {
     );
   }
   const data = saved.data;
+  const today = courseToday();
+  const past = data.milestones.filter((m) => m.date < today);
+  const upcoming = data.milestones.filter((m) => m.date >= today);
+  const states = past.map((m) => milestoneState(m, today, appointments));
+  const done = states.filter((s) => s === 'done').length;
+  const described = new Set<string>();
+  const missed = states.filter((s) => s === 'missed').length;
   return (
     <div class="view">
       <header class="view-header">
         <h1 tabIndex={-1}>Your timeline</h1>
-        {data.projected_last_dose_on && <p class="lede">Projected last capsule: {formatDate(data.projected_last_dose_on)}</p>}
+        {data.projected_last_dose_on && <p class="lede">Projected last capsule (an estimate): {formatDate(data.projected_last_dose_on)}</p>}
       </header>
 
       <ol class="phases" aria-label="Phases of your course">
@@ -93,9 +150,20 @@ export function Timeline() {
         ))}
       </ol>
 
+      {current && <DoseChart course={current} today={today} lastDay={data.projected_last_dose_on} />}
+
       <section class="card" aria-labelledby="milestones-all">
         <h2 id="milestones-all">Milestones</h2>
-        <MilestoneList milestones={data.milestones} />
+        {upcoming.length > 0 ? <MilestoneList milestones={upcoming} today={today} appointments={appointments} described={described} /> : <p class="muted">Nothing dated ahead.</p>}
+        {past.length > 0 && (
+          <details class="past-milestones">
+            <summary>
+              Earlier: {past.length}
+              {appointments || done ? ` (${done} done${missed ? `, ${missed} missed` : ''})` : ''}
+            </summary>
+            <MilestoneList milestones={past} today={today} appointments={appointments} described={described} />
+          </details>
+        )}
       </section>
 
       <section class="card card-alert" id="report-now" tabIndex={-1} aria-labelledby="report-now-heading">

@@ -1,14 +1,15 @@
+import { useEffect, useState } from 'preact/hooks';
 import { Disclaimer } from '../components/Disclaimer';
+import { FillIn } from '../components/FillIn';
 import { DoseSlot } from '../components/DoseSlot';
 import { FactList } from '../components/Facts';
 import { Link } from '../components/Link';
-import { formatDate, formatShortDate, formatTime } from '../lib/dates';
+import { formatDate, localDateTime } from '../lib/dates';
 import { overlayToday } from '../lib/doses';
 import { formatMg, formatNumber, plural } from '../lib/format';
-import { slotTime } from '../lib/plan';
 import { currentSearch } from '../router';
-import { course, logDose, outboxRecords, pendingCount, today, undoDose } from '../store';
-import type { MissingLog, Today as TodayData } from '../types';
+import { correctDoseTime, course, logDose, outboxRecords, pendingCount, today, undoDose } from '../store';
+import type { Phase, Today as TodayData } from '../types';
 import { MilestoneList } from './Timeline';
 
 function Headline({ data }: { data: TodayData }) {
@@ -79,48 +80,42 @@ function Progress({ data }: { data: TodayData }) {
   );
 }
 
-function MissingLogs({ missing, total }: { missing: MissingLog[]; total: number }) {
-  if (!missing.length) return null;
+/** The phase in three lines; "More about this phase" opens what is common now. */
+function PhaseCard({ phase }: { phase: Phase }) {
+  const [open, setOpen] = useState(false);
   return (
-    <section class="card card-attention" aria-labelledby="missing-heading">
-      <h2 id="missing-heading">Earlier doses not logged</h2>
-      <p>
-        {plural(total, 'earlier dose')} {total === 1 ? 'has' : 'have'} no entry yet. Logging them keeps your
-        progress accurate.
-      </p>
-      <details class="missing">
-        <summary>Fill them in</summary>
-        <ul class="missing-list">
-          {missing.map((item) => {
-            const time = slotTime(course.value, item.date, item.slot);
-            const label = `${formatShortDate(item.date)}, dose ${item.slot}${time ? ` at ${formatTime(time)}` : ''}, ${formatMg(item.mg)}`;
-            return (
-              <li key={`${item.date}-${item.slot}`}>
-                <span>{label}</span>
-                <span class="dose-actions">
-                  <button type="button" class="button button-small" onClick={() => logDose(item.date, item.slot, item.mg, 'taken', time)}>
-                    Taken<span class="visually-hidden"> — {label}</span>
-                  </button>
-                  <button
-                    type="button"
-                    class="button button-small button-secondary"
-                    onClick={() => logDose(item.date, item.slot, item.mg, 'skipped', time)}
-                  >
-                    Skipped<span class="visually-hidden"> — {label}</span>
-                  </button>
-                </span>
-              </li>
-            );
-          })}
-        </ul>
-      </details>
+    <section class="card" aria-labelledby="phase-heading">
+      <p class="eyebrow">This phase</p>
+      <h2 id="phase-heading">{phase.title}</h2>
+      <div id="phase-more" class={open ? 'phase-text' : 'phase-text clamp-3'}>
+        <p>{phase.summary}</p>
+        {open && <FactList items={phase.expectations} />}
+      </div>
+      <button type="button" class="button button-quiet button-inline" aria-expanded={open} aria-controls="phase-more" onClick={() => setOpen(!open)}>
+        {open ? 'Less' : 'More about this phase'}
+      </button>
     </section>
   );
+}
+
+const COMING_UP_SHOWN = 3;
+
+/** Minutes since a slot's "HH:MM" in the course's zone, re-read every minute; null when the day is not today. */
+function useMinutesLate(date: string, zone: string): (time: string) => number | null {
+  const [now, setNow] = useState(() => localDateTime(zone));
+  useEffect(() => {
+    const timer = setInterval(() => setNow(localDateTime(zone)), 60_000);
+    return () => clearInterval(timer);
+  }, [zone]);
+  if (now.slice(0, 10) !== date) return () => null;
+  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  return (time) => minutes(now.slice(11, 16)) - minutes(time);
 }
 
 export function Today() {
   const saved = today.value;
   const current = course.value;
+  const minutesLate = useMinutesLate(saved?.data.date ?? '', current?.timezone ?? '');
   if (!saved || !current) {
     return (
       <div class="view">
@@ -134,6 +129,7 @@ export function Today() {
   const data = saved.data;
   const { doses, missing } = overlayToday(data, outboxRecords.value, current.id);
   const pending = pendingCount.value;
+  const missingTotal = Math.max(missing.length, data.missing_logs_count - (data.missing_logs.length - missing.length));
   // A capsule reminder opens "/?dose=DATE:SLOT".
   const fromReminder = new URLSearchParams(currentSearch.value).get('dose');
   return (
@@ -141,7 +137,6 @@ export function Today() {
       <header class="view-header">
         <Headline data={data} />
       </header>
-
 
       <section class="card" aria-labelledby="doses-heading">
         <h2 id="doses-heading">Today’s capsules</h2>
@@ -152,8 +147,10 @@ export function Today() {
                 key={dose.slot}
                 dose={dose}
                 withFood={data.with_food}
-                onLog={(status) => logDose(data.date, dose.slot, dose.mg, status, dose.time)}
+                minutesLate={minutesLate(dose.time)}
+                onLog={(status, at) => logDose(data.date, dose.slot, dose.mg, status, dose.time, at)}
                 onUndo={(doseId) => undoDose(data.date, dose.slot, doseId)}
+                onCorrect={(doseId, at) => correctDoseTime(data.date, dose.slot, doseId, at)}
                 highlight={fromReminder === `${data.date}:${dose.slot}`}
               />
             ))}
@@ -164,26 +161,30 @@ export function Today() {
         <p class="sync-count" aria-live="polite">
           {pending > 0 ? `${plural(pending, 'change')} waiting to sync` : ''}
         </p>
-        <FactList items={data.dose_guidance} class="fact-list guidance" />
+        {missingTotal > 0 && (
+          <p class="missing-line">
+            {plural(missingTotal, 'earlier dose')} not logged yet. <Link href="/#fill-in">Fill them in</Link>
+          </p>
+        )}
+        {data.dose_guidance.length > 0 && (
+          <details class="guidance-more">
+            <summary>How to take them</summary>
+            <FactList items={data.dose_guidance} class="fact-list guidance" />
+          </details>
+        )}
       </section>
 
-      {data.phase && (
-        <section class="card" aria-labelledby="phase-heading">
-          <p class="eyebrow">This phase</p>
-          <h2 id="phase-heading">{data.phase.title}</h2>
-          <p>{data.phase.summary}</p>
-          <FactList items={data.phase.expectations} />
-        </section>
-      )}
-
-      <MissingLogs missing={missing} total={Math.max(missing.length, data.missing_logs_count - (data.missing_logs.length - missing.length))} />
+      {data.phase && <PhaseCard phase={data.phase} />}
 
       <Progress data={data} />
 
       {data.next_milestones.length > 0 && (
         <section class="card" aria-labelledby="milestones-heading">
           <h2 id="milestones-heading">Coming up</h2>
-          <MilestoneList milestones={data.next_milestones} />
+          <MilestoneList milestones={data.next_milestones.slice(0, COMING_UP_SHOWN)} />
+          <p>
+            <Link href="/timeline">Your whole timeline</Link>
+          </p>
         </section>
       )}
 
@@ -198,6 +199,8 @@ export function Today() {
           </p>
         )}
       </section>
+
+      {missingTotal > 0 && <FillIn course={current} data={data} missingFallback={missing} />}
 
       <Disclaimer text={data.disclaimer} />
     </div>

@@ -1,0 +1,173 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useDoseLogs } from '../doseLogs';
+import { cumulativeSeries, weeklyRows, type CumulativeSeries } from '../lib/cumulative';
+import { formatDate, formatShortDate } from '../lib/dates';
+import { formatMg, formatNumber, formatWhole } from '../lib/format';
+import type { Course } from '../types';
+
+const CHART_HEIGHT = 220;
+const DARK = '(prefers-color-scheme: dark)';
+
+const seconds = (day: string) => Date.parse(`${day}T00:00:00Z`) / 1000;
+const cssVar = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+/** Draws the chart with uPlot, which is fetched only when a chart is first shown (outside the first-load budget). */
+async function drawChart(box: HTMLElement, series: CumulativeSeries): Promise<() => void> {
+  const [{ default: UPlot }] = await Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css')]);
+  const xs = series.days.map(seconds);
+  const target = series.targetMg;
+  const colours = { text: cssVar('--muted'), line: cssVar('--line'), logged: cssVar('--primary'), plan: cssVar('--text'), target: cssVar('--danger') };
+  const today = series.todayIndex >= 0 ? xs[series.todayIndex] : null;
+  const plot = new UPlot(
+    {
+      width: box.clientWidth,
+      height: CHART_HEIGHT,
+      legend: { show: false },
+      cursor: { show: false },
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(max, target ?? 0) * 1.05 || 1] } },
+      axes: [
+        {
+          stroke: colours.text,
+          grid: { stroke: colours.line, width: 1 },
+          ticks: { stroke: colours.line },
+          values: (_u, splits) => splits.map((s) => formatShortDate(new Date(s * 1000).toISOString().slice(0, 10))),
+        },
+        {
+          stroke: colours.text,
+          grid: { stroke: colours.line, width: 1 },
+          ticks: { stroke: colours.line },
+          size: 56,
+          values: (_u, splits) => splits.map((s) => formatNumber(s / 1000) + ' g'),
+        },
+      ],
+      series: [
+        {},
+        { label: 'Logged', stroke: colours.logged, width: 3 },
+        { label: 'Plan', stroke: colours.plan, width: 1.5, dash: [6, 4] },
+        ...(target !== null ? [{ label: 'Target', stroke: colours.target, width: 1.5, dash: [2, 3] }] : []),
+      ],
+      hooks: {
+        draw: [
+          (u) => {
+            if (today === null) return;
+            const x = u.valToPos(today, 'x', true);
+            const { ctx } = u;
+            ctx.save();
+            ctx.strokeStyle = colours.logged;
+            ctx.setLineDash([]);
+            ctx.lineWidth = 2 * devicePixelRatio;
+            ctx.beginPath();
+            ctx.moveTo(x, u.bbox.top);
+            ctx.lineTo(x, u.bbox.top + u.bbox.height);
+            ctx.stroke();
+            ctx.restore();
+          },
+        ],
+      },
+    },
+    [xs, series.logged, series.planned, ...(target !== null ? [xs.map(() => target)] : [])],
+    box,
+  );
+  const resize = new ResizeObserver(() => plot.setSize({ width: box.clientWidth, height: CHART_HEIGHT }));
+  resize.observe(box);
+  return () => {
+    resize.disconnect();
+    plot.destroy();
+  };
+}
+
+function useDarkMode(): boolean {
+  const [dark, setDark] = useState(() => matchMedia(DARK).matches);
+  useEffect(() => {
+    const query = matchMedia(DARK);
+    const change = () => setDark(query.matches);
+    query.addEventListener('change', change);
+    return () => query.removeEventListener('change', change);
+  }, []);
+  return dark;
+}
+
+/** Cumulative dose so far against the plan and the target, with the same numbers as a table. */
+export function DoseChart({ course, today, lastDay }: { course: Course; today: string; lastDay: string | null }) {
+  const { logs, stale } = useDoseLogs(course, today);
+  const series = useMemo(() => (logs ? cumulativeSeries(course, logs, today, lastDay) : null), [logs, course, today, lastDay]);
+  const box = useRef<HTMLDivElement>(null);
+  const dark = useDarkMode();
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    if (!series || !box.current) return;
+    let cleanup: (() => void) | null = null;
+    let live = true;
+    drawChart(box.current, series).then(
+      (stop) => (live ? (cleanup = stop) : stop()),
+      () => live && setFailed(true),
+    );
+    return () => {
+      live = false;
+      cleanup?.();
+    };
+  }, [series, dark]);
+
+  const loggedNow = series && series.todayIndex >= 0 ? series.logged[series.todayIndex] : null;
+  const plannedNow = series && series.todayIndex >= 0 ? series.planned[series.todayIndex] : null;
+  return (
+    <section class="card" id="dose-chart" aria-labelledby="dose-chart-heading">
+      <h2 id="dose-chart-heading">Cumulative dose</h2>
+      {!series ? (
+        <p class="muted" role="status">
+          {stale ? 'Connect once to load your logged doses.' : 'Loading your logged doses…'}
+        </p>
+      ) : (
+        <>
+          <p>
+            Logged by today: <strong>{formatMg(loggedNow ?? 0)}</strong>
+            {plannedNow !== null && <> · your plan by today: {formatMg(plannedNow)}</>}
+            {series.targetMg !== null && <> · target: {formatMg(series.targetMg)}</>}.
+          </p>
+          {stale && <p class="muted">Offline: showing the doses saved on this device.</p>}
+          <figure class="chart-figure">
+            <div ref={box} class="chart" aria-hidden="true" />
+            {failed && <p class="muted">The chart could not be loaded; the table below has the same numbers.</p>}
+            <figcaption class="chart-legend">
+              <span class="key key-logged">Logged</span>
+              <span class="key key-plan">Plan</span>
+              {series.targetMg !== null && <span class="key key-target">Target</span>}
+              <span class="key key-today">Today</span>
+            </figcaption>
+          </figure>
+          <details>
+            <summary>Show the numbers as a table</summary>
+            <div class="table-scroll" tabIndex={0} role="region" aria-label="Cumulative dose table">
+              <table class="data-table">
+                <caption class="visually-hidden">Cumulative dose by week: logged and planned</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Week</th>
+                    <th scope="col">Date</th>
+                    <th scope="col">Logged (mg)</th>
+                    <th scope="col">Plan (mg)</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {weeklyRows(series).map((row) => (
+                    <tr key={row.day} class={row.day === today ? 'row-today' : undefined}>
+                      <th scope="row">{row.week}</th>
+                      <td>
+                        <time dateTime={row.day} title={formatDate(row.day)}>
+                          {formatShortDate(row.day)}
+                        </time>
+                      </td>
+                      <td>{row.logged === null ? '—' : formatWhole(row.logged)}</td>
+                      <td>{formatWhole(row.planned)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </details>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,30 @@
+import { addDays, formatDate } from '../lib/dates';
+
+/** A start further back than this, or further ahead, is probably a typo and is confirmed first. */
+const MAX_DAYS_BACK = 365;
+const MAX_DAYS_AHEAD = 60;
+
+/** Why this start date needs a second look, or null when it is plausible. */
+export function unusualStart(start: string, today: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(start)) return null;
+  if (start < addDays(today, -MAX_DAYS_BACK)) return `${formatDate(start)} is more than a year ago.`;
+  if (start > addDays(today, MAX_DAYS_AHEAD)) return `${formatDate(start)} is more than 60 days from now.`;
+  return null;
+}
+
+/** Asks "is that right?" about an unusual start date before the form is sent. */
+export function StartDateConfirm({ id, reason, onConfirm, onChange }: { id: string; reason: string; onConfirm: () => void; onChange: () => void }) {
+  return (
+    <div class="confirm" id={id} tabIndex={-1} role="group" aria-labelledby={`${id}-text`}>
+      <p id={`${id}-text`}>
+        <strong>Check the first day of your course.</strong> {reason} Is that right?
+      </p>
+      <button type="button" class="button button-primary" onClick={onConfirm}>
+        Yes, that’s right
+      </button>
+      <button type="button" class="button button-secondary" onClick={onChange}>
+        Change the date
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,245 @@
+"""Issue 7 on a phone: catching up at onboarding, Today's fill-in by week, a late tick asks the time, a
+logged time can be corrected, the course can be edited, and Today / Timeline read at a glance."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PHONE
+from tests.e2e.helpers import onboard, session_of
+
+pytestmark = pytest.mark.e2e
+
+SHOTS = "/tmp"
+
+
+def at(ctx, hour: int, minute: int = 0) -> None:
+    ctx.clock.install(time=datetime.now().replace(hour=hour, minute=minute, second=0, microsecond=0))
+
+
+def fill_course(page, *, start: date | None = None, daily_mg: str = "40") -> None:
+    page.goto("/onboarding")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your course")
+    if start is not None:
+        page.get_by_label("First day of your course").fill(start.isoformat())
+    page.get_by_label("Your weight").fill("70")
+    page.get_by_label("Milligrams per day (all doses together)").fill(daily_mg)
+    page.get_by_label("Standard capsules").check()
+    page.get_by_label("Neither").check()
+    page.get_by_label("No", exact=True).check()
+
+
+def server_doses(live_app, session) -> list[dict]:
+    status, doses = live_app.api("GET", f"/courses/{session['courseId']}/doses", session["token"])
+    assert status == 200
+    return doses
+
+
+def wait_synced(page) -> None:
+    page.wait_for_function("() => !document.querySelector('.sync-count')?.textContent")
+
+
+def test_catch_up_all_taken_logs_every_earlier_dose_in_one_step(page, live_app):
+    start = date.today() - timedelta(days=20)
+    fill_course(page, start=start)
+    question = page.get_by_role("group", name="How did your capsules go so far?")
+    expect(question).to_be_visible()
+    page.get_by_role("button", name="Start my course").click()
+    expect(page.locator("#error-summary")).to_contain_text("how your capsules went so far")
+    question.get_by_label("I took them all").check()
+    page.get_by_role("button", name="Start my course").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Day 21 · week 3")
+    wait_synced(page)
+    session = session_of(page)
+    doses = server_doses(live_app, session)
+    assert len(doses) == 20
+    assert {d["status"] for d in doses} == {"taken"}
+    assert sorted(d["date"] for d in doses)[0] == start.isoformat()
+    assert all(d["taken_at"][11:16] == "08:00" for d in doses)
+    page.reload()
+    expect(page.locator("#fill-in")).to_have_count(0)
+    expect(page.get_by_text("800 mg", exact=True)).to_be_visible()
+
+
+def test_fill_them_in_lists_every_unlogged_day_by_week(page, live_app):
+    start = date.today() - timedelta(days=45)
+    fill_course(page, start=start)
+    page.get_by_label("I’ll fill them in").check()
+    page.get_by_role("button", name="Start my course").click()
+    expect(page).to_have_url(re.compile(r"/#fill-in$"))
+    section = page.locator("#fill-in")
+    expect(section).to_be_focused()
+    expect(section).to_contain_text("45 earlier doses have no entry yet")
+    weeks = section.locator("li.week")
+    expect(weeks).to_have_count(7)
+    expect(weeks.first).to_contain_text("Week 7")
+    weeks.first.get_by_role("button", name=re.compile("^All taken this week")).click()
+    expect(section).to_contain_text("42 earlier doses have no entry yet")
+    last = section.locator('li.week[data-week="1"]')
+    last.get_by_role("button", name=re.compile("^Days")).click()
+    rows = last.locator(".missing-list > li")
+    expect(rows).to_have_count(7)
+    rows.first.get_by_role("button", name=re.compile("^Skipped")).click()
+    expect(section).to_contain_text("41 earlier doses have no entry yet")
+    wait_synced(page)
+    doses = server_doses(live_app, session_of(page))
+    assert sorted(d["status"] for d in doses) == ["skipped"] + ["taken"] * 3
+    page.screenshot(path=f"{SHOTS}/fill-in.png", full_page=True)
+
+
+def test_late_tick_asks_when_and_the_time_can_be_corrected(browser, live_app):
+    ctx = browser.new_context(base_url=live_app.url, viewport=PHONE, service_workers="allow", locale="en-US")
+    ctx.set_default_timeout(15_000)
+    at(ctx, 11, 0)
+    try:
+        page = ctx.new_page()
+        onboard(page, doses_per_day=2)
+        first = page.locator('ul.doses > li[data-slot="1"]')
+        second = page.locator('ul.doses > li[data-slot="2"]')
+        expect(first).to_have_attribute("data-timing", "overdue")
+        expect(first.get_by_text("Overdue")).to_be_visible()
+        expect(second).to_have_attribute("data-timing", "upcoming")
+        page.screenshot(path=f"{SHOTS}/today-overdue.png")
+
+        page.get_by_role("button", name=re.compile(r"^Taken — dose 1")).click()
+        when = page.get_by_label("When did you take it?")
+        expect(when).to_be_focused()
+        expect(when).to_have_value("08:00")
+        when.fill("08:30")
+        page.get_by_role("button", name="Save time").click()
+        expect(first).to_have_attribute("data-status", "taken")
+        expect(first).to_contain_text("Taken at 8:30 AM")
+        wait_synced(page)
+        session = session_of(page)
+        [dose] = server_doses(live_app, session)
+        assert dose["taken_at"][11:16] == "08:30"
+
+        status, spec = live_app.api("GET", "/openapi.json", session["token"])
+        paths = spec.get("paths", {}) if status == 200 and isinstance(spec, dict) else {}
+        if "patch" not in paths.get("/api/v1/courses/{course_id}/doses/{dose_id}", {}):
+            pytest.skip("PATCH …/doses/{dose_id} is not on this server yet")
+        first.get_by_role("button", name=re.compile("^Change time")).click()
+        page.get_by_label("When did you take it?").fill("07:45")
+        page.get_by_role("button", name="Save time").click()
+        expect(first).to_contain_text("Taken at 7:45 AM")
+        wait_synced(page)
+        [dose] = server_doses(live_app, session)
+        assert dose["taken_at"][11:16] == "07:45"
+    finally:
+        ctx.close()
+
+
+def test_a_tick_on_time_does_not_ask(page, live_app):
+    onboard(page)
+    page.get_by_role("button", name=re.compile(r"^Taken — dose 1")).click()
+    expect(page.get_by_label("When did you take it?")).to_have_count(0)
+    expect(page.locator('ul.doses > li[data-slot="1"]')).to_have_attribute("data-status", "taken")
+
+
+def test_today_reads_at_a_glance_on_a_phone(page):
+    onboard(page)
+    headings = page.locator("main section > h2").all_inner_texts()
+    order = [h for h in headings if h in ("Today’s capsules", "Progress", "Coming up")]
+    assert order == ["Today’s capsules", "Progress", "Coming up"], headings
+    phase = page.locator("#phase-heading")
+    doses_box = page.locator("#doses-heading").bounding_box()
+    phase_box = phase.bounding_box()
+    assert doses_box["y"] < phase_box["y"] < page.locator("#progress-heading").bounding_box()["y"]
+    capsules = page.locator("section", has=page.locator("#doses-heading")).bounding_box()
+    assert capsules["y"] + capsules["height"] < PHONE["height"], "today's capsules fit the first screen"
+    text = page.locator("#phase-more")
+    lines = text.evaluate("(el) => Math.round(el.clientHeight / parseFloat(getComputedStyle(el).lineHeight))")
+    assert lines <= 3
+    more = page.get_by_role("button", name="More about this phase")
+    expect(more).to_have_attribute("aria-expanded", "false")
+    more.click()
+    expect(page.get_by_role("button", name="Less")).to_have_attribute("aria-expanded", "true")
+    page.screenshot(path=f"{SHOTS}/today-390.png")
+
+
+def test_timeline_scans_and_has_a_chart_with_a_table(page, live_app):
+    start = date.today() - timedelta(days=40)
+    fill_course(page, start=start)
+    page.get_by_label("I took them all").check()
+    page.get_by_role("button", name="Start my course").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Day 41 · week 6")
+    wait_synced(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Timeline").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your timeline")
+
+    phases = page.locator("ol.phases > li")
+    open_phases = page.locator("ol.phases > li > details[open]")
+    expect(open_phases).to_have_count(1)
+    assert phases.count() > 1
+    expect(page.locator('ol.phases > li[aria-current="step"] > details')).to_have_attribute("open", "")
+
+    page.locator(".past-milestones > summary").click()
+    descriptions = page.locator(".milestones li p.muted").all_inner_texts()
+    assert descriptions and len(descriptions) == len(set(descriptions)), "each text once"
+    page.locator(".past-milestones > summary").click()
+
+    chart = page.locator("#dose-chart")
+    expect(chart.locator("canvas")).to_have_count(1)
+    expect(chart).to_contain_text("Logged by today: 1,600 mg")
+    chart.get_by_text("Show the numbers as a table").click()
+    table = chart.get_by_role("table")
+    expect(table).to_be_visible()
+    expect(table.get_by_role("columnheader")).to_have_text(["Week", "Date", "Logged (mg)", "Plan (mg)"])
+    today_row = table.locator("tr.row-today")
+    expect(today_row).to_contain_text("1,600")
+
+    past = page.locator(".past-milestones")
+    expect(past).to_contain_text(re.compile(r"Earlier: \d+ \(\d+ done"))
+    past.locator("summary").click()
+    expect(past.locator('li[data-kind="course_start"]')).to_have_attribute("data-state", "done")
+    expect(past.locator('li[data-kind="monthly_visit"]').first).to_have_attribute("data-state", "missed")
+    page.screenshot(path=f"{SHOTS}/timeline-390.png", full_page=True)
+
+
+def test_edit_course_start_weight_in_lb_product_and_programme(page, live_app):
+    onboard(page)
+    session = session_of(page)
+    page.goto("/settings")
+    start = page.get_by_label("First day of your course")
+    start.fill((date.today() - timedelta(days=400)).isoformat())
+    page.get_by_role("button", name="Save course details").click()
+    confirm = page.locator("#edit-start-confirm")
+    expect(confirm).to_be_focused()
+    expect(confirm).to_contain_text("more than a year ago")
+    confirm.get_by_role("button", name="Change the date").click()
+    expect(start).to_be_focused()
+    earlier = (date.today() - timedelta(days=10)).isoformat()
+    start.fill(earlier)
+
+    page.locator("#edit-weight-unit").select_option("lb")
+    page.get_by_label("Weight").fill("10")
+    page.get_by_role("button", name="Save course details").click()
+    expect(page.locator("#course-errors")).to_contain_text("between 45 and 771 lb")
+    page.get_by_label("Weight").fill("154")
+    capsules = page.get_by_role("group", name="Which capsules do you have?")
+    capsules.get_by_label("A with-or-without-food product").check()
+    programme = page.get_by_role("group", name="Pregnancy prevention programme")
+    programme.get_by_label("EU or UK pregnancy prevention programme").check()
+    page.get_by_role("button", name="Save course details").click()
+    expect(page.get_by_role("status").filter(has_text="Course details saved.")).to_have_count(1)
+    _, course = live_app.api("GET", f"/courses/{session['courseId']}", session["token"])
+    assert course["start_date"] == earlier
+    assert course["weight_kg"] == pytest.approx(69.9, abs=0.05)
+    assert course["product"] == "food_independent"
+    assert course["programme"] == "eu_ppp"
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Day 11 · week 2")
+
+
+def test_start_far_ahead_asks_at_onboarding(page):
+    fill_course(page, start=date.today() + timedelta(days=90))
+    page.get_by_role("button", name="Start my course").click()
+    confirm = page.locator("#start-confirm")
+    expect(confirm).to_be_focused()
+    expect(confirm).to_contain_text("more than 60 days from now")
+    confirm.get_by_role("button", name="Yes, that’s right").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your course starts soon")
