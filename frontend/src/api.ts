@@ -61,7 +61,7 @@ export const api = {
   deleteAccount: () => authed<null>('DELETE', '/me'),
   courses: () => authed<Course[]>('GET', '/courses'),
   createCourse: (input: CourseInput) => authed<Course>('POST', '/courses', input),
-  updateCourse: (id: string, patch: Partial<Course>) =>
+  updateCourse: (id: string, patch: Partial<Course> & { confirm_start_date?: boolean }) =>
     authed<Course>('PATCH', `/courses/${encodeURIComponent(id)}`, patch),
   today: (courseId: string, date: string) =>
     authed<Today>('GET', `/courses/${encodeURIComponent(courseId)}/today`, undefined, { date }),

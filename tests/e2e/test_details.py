@@ -25,7 +25,7 @@ def test_plan_tab_opens_appointments_and_reminders(page):
     page.get_by_role("navigation", name="Plan").get_by_role("link", name="Reminders").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reminders")
     expect(tabs.get_by_role("link", name="Plan")).to_have_attribute("aria-current", "page")
-    expect(tabs.get_by_role("link")).to_have_count(4)
+    expect(tabs.get_by_role("link")).to_have_count(5)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

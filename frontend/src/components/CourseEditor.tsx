@@ -10,7 +10,7 @@ import { Choices, CumulativeTargetFields, ErrorSummary, Field, TimeZoneField, ty
 import { StartDateConfirm, unusualStart } from './StartDateCheck';
 import { toKg, WeightField, weightError, type WeightUnit } from './WeightField';
 
-async function save(current: Course, patch: Partial<Course>, message: string): Promise<void> {
+async function save(current: Course, patch: Partial<Course> & { confirm_start_date?: boolean }, message: string): Promise<void> {
   const updated = await api.updateCourse(current.id, patch);
   await setCourse(updated);
   await Promise.all([refreshToday(), refreshTimeline()]).catch(() => undefined);
@@ -80,6 +80,7 @@ export function CourseDetailsForm({ current }: { current: Course }) {
         {
           start_date: start,
           ...(plan ? { dose_plan: plan } : {}),
+          ...(unusual ? { confirm_start_date: true } : {}),
           weight_kg: kg!,
           target_mg_per_kg: targetMode === 'target' ? t : null,
           product,
