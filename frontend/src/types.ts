@@ -73,8 +73,11 @@ export interface Milestone {
   description: string;
   facts: string[];
   estimated: boolean;
-  /** Past milestones, when the server says whether they happened. */
-  state?: 'done' | 'missed' | null;
+  /** done (reached, confirmed or booked and passed) | missed (a past usual visit or test with nothing booked) | upcoming. */
+  state?: 'done' | 'missed' | 'upcoming' | null;
+  /** The booked appointment shown in place of the usual date. */
+  booked?: { appointment_id: string; starts_at: string; place: string | null } | null;
+  appointment_kind?: string | null;
 }
 
 export interface TodayDose {

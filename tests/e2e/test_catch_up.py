@@ -168,8 +168,26 @@ def test_timeline_scans_and_has_a_chart_with_a_table(page, live_app):
     page.get_by_role("button", name="Start my course").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Day 41 · week 6")
     wait_synced(page)
+    session = session_of(page)
+    visit_day = (date.today() + timedelta(days=20)).isoformat()
+    status, _ = live_app.api(
+        "POST",
+        f"/courses/{session['courseId']}/appointments",
+        session["token"],
+        {
+            "kind": "dermatologist_visit",
+            "starts_at": f"{visit_day}T09:30",
+            "place": "Skin clinic",
+            "notes": None,
+            "fasting": False,
+        },
+    )
+    assert status == 201
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Timeline").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your timeline")
+    booked = page.locator(".milestones li", has=page.locator(".milestone-booked"))
+    expect(booked).to_have_count(1)
+    expect(booked).to_contain_text(re.compile(r"booked 9:30\sAM · Skin clinic"))
 
     phases = page.locator("ol.phases > li")
     open_phases = page.locator("ol.phases > li > details[open]")

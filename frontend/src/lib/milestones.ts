@@ -21,7 +21,8 @@ const dayNumber = (date: string) => Date.parse(`${date.slice(0, 10)}T00:00:00Z`)
  * visit/test with no such appointment. null: not past yet, or not known (appointments not loaded).
  */
 export function milestoneState(milestone: Milestone, today: string, appointments: Appointment[] | null): MilestoneState {
-  if (milestone.state === 'done' || milestone.state === 'missed') return milestone.state;
+  // The server's word when it gives one; the rest only serves timelines saved on the device before it did.
+  if (milestone.state !== undefined && milestone.state !== null) return milestone.state === 'upcoming' ? null : milestone.state;
   if (milestone.date > today) return null;
   const kind = BOOKED_AS[milestone.kind];
   if (!kind) return milestone.estimated ? null : 'done';

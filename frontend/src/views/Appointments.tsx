@@ -11,7 +11,7 @@ import { localDateTime } from '../lib/dates';
 import { focusSoon, messageFor } from '../lib/errors';
 import { appointmentKindLabel } from '../lib/labels';
 import { currentSearch } from '../router';
-import { announce, course } from '../store';
+import { announce, course, refreshTimeline, refreshToday } from '../store';
 import type { Appointment, AppointmentInput, AppointmentSuggestion } from '../types';
 
 type FormState = { mode: 'add'; draft: AppointmentDraft; version: number } | { mode: 'edit'; appointment: Appointment };
@@ -23,6 +23,9 @@ export function Appointments() {
   const [form, setForm] = useState<FormState>({ mode: 'add', draft: EMPTY_DRAFT, version: 0 });
   const [error, setError] = useState<string | null>(null);
   const highlightId = new URLSearchParams(currentSearch.value).get('id');
+
+  /** Today's "Coming up" and the Timeline show booked appointments in place of the usual dates. */
+  const refreshDates = () => Promise.all([refreshToday(), refreshTimeline()]).catch(() => undefined);
 
   const load = async () => {
     if (!current) return;
@@ -48,6 +51,7 @@ export function Appointments() {
     announce(`${appointmentKindLabel(input.kind)} on ${describeWhen(input.starts_at)} added.`);
     resetForm();
     await load();
+    void refreshDates();
   };
 
   const update = (appointment: Appointment) => async (input: AppointmentInput) => {
@@ -55,6 +59,7 @@ export function Appointments() {
     announce(`${appointmentKindLabel(input.kind)} on ${describeWhen(input.starts_at)} saved.`);
     resetForm();
     await load();
+    void refreshDates();
     focusSoon(`appointment-${appointment.id}`);
   };
 
@@ -64,6 +69,7 @@ export function Appointments() {
       announce(`${appointmentKindLabel(appointment.kind)} on ${describeWhen(appointment.starts_at)} deleted.`);
       if (form.mode === 'edit' && form.appointment.id === appointment.id) resetForm();
       await load();
+      void refreshDates();
       focusSoon('appointments-heading');
     } catch (failure) {
       setError(messageFor(failure));

@@ -3,9 +3,9 @@ import { api } from '../api';
 import { Disclaimer } from '../components/Disclaimer';
 import { DoseChart } from '../components/DoseChart';
 import { FactList, SourceIds } from '../components/Facts';
-import { formatDate, formatShortDate } from '../lib/dates';
+import { formatDate, formatShortDate, formatTime } from '../lib/dates';
 import { milestoneState, type MilestoneState } from '../lib/milestones';
-import { course, courseToday, timeline } from '../store';
+import { course, courseToday, refreshTimeline, timeline } from '../store';
 import type { Appointment, Milestone, Phase } from '../types';
 
 const STATE_LABEL: Record<Exclude<MilestoneState, null>, string> = { done: 'Done', missed: 'Missed' };
@@ -38,6 +38,12 @@ export function MilestoneList({ milestones, today, appointments = null, describe
               {state && <span class={`badge badge-${state}`}>{STATE_LABEL[state]}</span>}
             </p>
             <p class="milestone-title">{m.title}</p>
+            {m.booked && (
+              <p class="milestone-booked">
+                <span class="badge badge-done">booked</span> {formatTime(m.booked.starts_at.slice(11, 16))}
+                {m.booked.place ? ` · ${m.booked.place}` : ''}
+              </p>
+            )}
             {m.description && !repeat && (
               <p class="muted">
                 {m.description}
@@ -118,6 +124,10 @@ export function Timeline() {
   const saved = timeline.value;
   const current = course.value;
   const appointments = useAppointments(current?.id);
+  // Appointments and doses change the dates: show the saved copy at once, then the server's.
+  useEffect(() => {
+    void refreshTimeline().catch(() => undefined);
+  }, [current?.id]);
 
   if (!saved) {
     return (
