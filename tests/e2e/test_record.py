@@ -171,9 +171,13 @@ def test_supply_charts_and_report(page, live_app):
 
     page.goto("/charts")
     expect(page.get_by_role("heading", level=1)).to_have_text("Charts")
-    expect(page.locator(".chart svg")).to_have_count(3)
+    expect(page.locator(".chart canvas")).to_have_count(3)  # uPlot: cumulative dose, skin, one side effect
+    expect(page.locator(".adherence-calendar li")).to_have_count(1)
     page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
     expect(page.locator("details table")).to_have_count(3)
+    expect(page.get_by_role("region", name="Capsules by day table")).to_contain_text(
+        "Today, not all logged yet"
+    )
 
     page.goto("/report")
     report = page.locator(".report-page")
