@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE
-from tests.e2e.helpers import onboard, session_of
+from tests.e2e.helpers import axe_violations, onboard, session_of
 
 pytestmark = pytest.mark.e2e
 
@@ -261,3 +261,42 @@ def test_start_far_ahead_asks_at_onboarding(page):
     expect(confirm).to_contain_text("more than 60 days from now")
     confirm.get_by_role("button", name="Yes, that’s right").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your course starts soon")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_new_screens_at_320_px_are_axe_clean(browser, live_app, axe_source, scheme):
+    """Onboarding's catch-up question, Today with the late-time question and the fill-in list, the Timeline
+    chart and table, and the course editor: no sideways scroll at 320 px and no axe violations."""
+    ctx = browser.new_context(
+        base_url=live_app.url, viewport={"width": 320, "height": 640}, color_scheme=scheme, locale="en-US"
+    )
+    ctx.set_default_timeout(15_000)
+    at(ctx, 11, 0)
+
+    def check(page, name: str) -> None:
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px"
+        assert axe_violations(page, axe_source) == [], f"{name}, {scheme}"
+        page.screenshot(path=f"{SHOTS}/{name}-320-{scheme}.png", full_page=True)
+
+    try:
+        page = ctx.new_page()
+        fill_course(page, start=date.today() - timedelta(days=15))
+        page.get_by_label("I’ll fill them in").check()
+        check(page, "onboarding")
+        page.get_by_role("button", name="Start my course").click()
+        expect(page.locator("#fill-in")).to_be_focused()
+        page.locator("#fill-in").get_by_role("button", name=re.compile("^Days")).first.click()
+        page.get_by_role("button", name=re.compile(r"^Taken — dose 1")).first.click()
+        expect(page.get_by_label("When did you take it?")).to_be_visible()
+        check(page, "today")
+        page.goto("/timeline")
+        expect(page.locator("#dose-chart canvas")).to_have_count(1)
+        page.get_by_text("Show the numbers as a table").click()
+        check(page, "timeline")
+        page.goto("/settings")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Settings")
+        page.locator("#edit-weight-unit").select_option("lb")
+        check(page, "settings")
+    finally:
+        ctx.close()
