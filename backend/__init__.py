@@ -18,6 +18,7 @@ from backend.config import Config, DevelopmentConfig
 from backend.errors import register_error_handlers
 from backend.extensions import db, limiter, migrate
 from backend.pwa_files import PwaFiles
+from backend.web import register_web
 
 __version__ = "0.1.0"
 
@@ -36,6 +37,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     check_push_settings(app)
     register_extensions(app)
     register_blueprints(app)
+    register_web(app)
     register_error_handlers(app)
     register_commands(app)
     register_frontend(app)
@@ -137,12 +139,6 @@ def register_blueprints(app: Flask) -> None:
     def version():
         """The API's version: a cheap call clients use to check they reach the server."""
         return jsonify(api=app.config["API_VERSION"], version=__version__)
-
-    @app.get("/healthz")
-    @limiter.exempt
-    def healthz():
-        db.session.execute(db.text("SELECT 1"))
-        return jsonify(status="ok")
 
 
 def register_commands(app: Flask) -> None:

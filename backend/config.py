@@ -30,9 +30,20 @@ class Config:
     ENV_NAME = _env("CLEARCOURSE_ENV", "production")
     # None means "an SQLite file in the app's instance folder" (resolved in create_app).
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: an error's log line never prints the statement's values (keys, tokens).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     MAX_CONTENT_LENGTH = int(_env("MAX_BODY_BYTES", str(64 * 1024)))
     MAX_BATCH_BODY_BYTES = int(_env("MAX_BATCH_BODY_BYTES", str(512 * 1024)))  # POST …/doses/batch only
+    HSTS_MAX_AGE_SECONDS = int(_env("HSTS_MAX_AGE_SECONDS", str(2 * 365 * 24 * 3600)))
+
+    # What one patient may keep (409 beyond): far above a real course, far below an abuse.
+    MAX_COURSES_PER_PATIENT = int(_env("MAX_COURSES_PER_PATIENT", "10"))
+    MAX_APPOINTMENTS_PER_PATIENT = int(_env("MAX_APPOINTMENTS_PER_PATIENT", "200"))
+    MAX_PUSH_SUBSCRIPTIONS_PER_PATIENT = int(_env("MAX_PUSH_SUBSCRIPTIONS_PER_PATIENT", "10"))
+    MAX_DEVICES_PER_PATIENT = int(_env("MAX_DEVICES_PER_PATIENT", "10"))
+
+    METRICS_ENABLED = as_bool(_env("METRICS_ENABLED"), True)
+    METRICS_TOKEN = _env("METRICS_TOKEN")  # when set, GET /metrics needs Authorization: Bearer <it>
 
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_DEFAULT = _env("RATELIMIT_DEFAULT", "300 per minute")
@@ -74,8 +85,7 @@ class Config:
     OPENAPI_VERSION = "3.1.0"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
-    OPENAPI_SWAGGER_UI_PATH = "/docs"
-    OPENAPI_SWAGGER_UI_URL = _env("OPENAPI_SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/")
+    # The docs page (/api/v1/docs) is served by backend/web/docs.py from a pinned local Swagger UI.
     API_SPEC_OPTIONS = {
         "info": {
             "description": (

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
-from flask import Flask, abort, jsonify, request
+from flask import Flask, jsonify, request
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,8 @@ def handle_http_exception(error: HTTPException):
     if error.code == 429 and not headers:
         headers = dict(error.get_headers()) if hasattr(error, "get_headers") else {}
         headers.pop("Content-Type", None)
+    if error.code == 405 and getattr(error, "valid_methods", None):
+        headers["Allow"] = ", ".join(error.valid_methods)
     payload = error_payload(error.code or 500, error.name, message, errors)
     for extra in EXTRA_KEYS:
         if data.get(extra) is not None:
@@ -61,7 +65,19 @@ def handle_http_exception(error: HTTPException):
 
 
 def handle_unexpected(error: Exception):
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    if isinstance(error, DBAPIError):
+        # The driver's message may quote the row (PostgreSQL's "Failing row contains (…)"), keys and
+        # all: log the error's class, SQLSTATE and stack only.
+        log.error(
+            "database error on %s %s: %s (SQLSTATE %s)\n%s",
+            request.method,
+            request.path,
+            type(error.orig).__name__,
+            getattr(error.orig, "sqlstate", None),
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
+    else:
+        log.exception("unhandled error on %s %s", request.method, request.path)
     return handle_http_exception(InternalServerError())
 
 
@@ -77,12 +93,6 @@ def _field_names(errors: dict, prefix: str = "") -> list[str]:
         else:
             names.append(f"{prefix}{location}")
     return names
-
-
-def require_json_body() -> None:
-    """before_request hook: a body sent as anything but JSON is 415, never silently read as empty."""
-    if request.method in {"POST", "PUT", "PATCH"} and request.content_length and not request.is_json:
-        abort(415)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -16,6 +16,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
+from pathlib import Path
 
 from backend.config import as_bool
 
@@ -45,6 +47,31 @@ def web_command(host: str, port: str, workers: str, threads: str) -> list[str]:
     ]
 
 
+def limits_warning(workers: int, env: Mapping[str, str]) -> str | None:
+    """What to say at start-up when rate limits would be counted separately by each worker."""
+    if workers <= 1 or not as_bool(env.get("RATELIMIT_ENABLED"), True):
+        return None
+    storage = env.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if not storage.startswith("memory://"):
+        return None
+    return (
+        f"warning: {workers} web workers count rate limits separately (RATELIMIT_STORAGE_URI=memory://); "
+        "set RATELIMIT_STORAGE_URI=redis://host:6379 to share them."
+    )
+
+
+def metrics_env(env: Mapping[str, str]) -> dict[str, str]:
+    """PROMETHEUS_MULTIPROC_DIR for every child (emptied now), so /metrics adds up all processes."""
+    directory = env.get("PROMETHEUS_MULTIPROC_DIR") or str(
+        Path(env.get("INSTANCE_PATH") or Path.cwd() / "instance") / "metrics"
+    )
+    path = Path(directory)
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
+    return {**env, "PROMETHEUS_MULTIPROC_DIR": str(path)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -58,14 +85,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-scheduler", action="store_true", help="serve the web app only")
     args = parser.parse_args(argv)
 
+    warning = limits_warning(int(args.workers), os.environ)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
+    env = metrics_env(os.environ)
     children: list[subprocess.Popen] = []
     if not args.no_scheduler and as_bool(os.environ.get("SCHEDULER_ENABLED"), True):
         children.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "flask", "--app", "wsgi", "reminders", "run"], env=os.environ
-            )
+            subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "reminders", "run"], env=env)
         )
-    children.append(subprocess.Popen(web_command(args.host, args.port, args.workers, args.threads)))
+    children.append(subprocess.Popen(web_command(args.host, args.port, args.workers, args.threads), env=env))
     print(f"ClearCourse is running on http://{args.host}:{args.port}  (Ctrl+C stops it)", flush=True)
 
     stopping = False

@@ -19,6 +19,9 @@ def register_api(api: Api) -> None:
         supply,
     )
 
+    # A wall-clock time without offset: a plain string in the spec (its pattern says the form), not date-time.
+    api.register_field(appointments.LocalDateTime, "string", None)
+
     for blueprint in (
         accounts.blp,
         courses.blp,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import current_app, jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
+from backend.api.blueprint import Blueprint
 from backend.api.schemas.accounts import (
     DeviceCreatedSchema,
     DeviceLabelSchema,
@@ -15,12 +16,10 @@ from backend.api.schemas.accounts import (
     RedeemCodeSchema,
 )
 from backend.auth import SECURITY, auth_required, current_device, current_patient_id
-from backend.errors import require_json_body
 from backend.extensions import limiter
 from backend.services import accounts
 
 blp = Blueprint("accounts", __name__, description="Anonymous accounts, devices, export and erasure")
-blp.before_request(require_json_body)
 
 
 def _account_limit() -> str:
@@ -59,9 +58,15 @@ class Devices(MethodView):
     @blp.arguments(RedeemCodeSchema)
     @blp.response(201, DeviceCreatedSchema)
     @blp.alt_response(404, description="The code is unknown, used or expired.")
+    @blp.alt_response(409, description="The account already has MAX_DEVICES_PER_PATIENT devices.")
     def post(self, data: dict):
         """Redeem a link code and receive a token for this new device."""
-        redeemed = accounts.redeem_link_code(data["code"], data.get("label"))
+        try:
+            redeemed = accounts.redeem_link_code(
+                data["code"], data.get("label"), current_app.config["MAX_DEVICES_PER_PATIENT"]
+            )
+        except accounts.DeviceLimitReached as full:
+            abort(409, message=f"At most {full.limit} devices per account; unlink one in Settings first.")
         if redeemed is None:
             abort(
                 404,
@@ -106,13 +111,19 @@ class DeviceById(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(204)
     @blp.alt_response(404, description="No such device for this patient.")
+    @blp.alt_response(409, description="The account's last device: erase everything instead.")
     @auth_required
     def delete(self, device_id: str):
-        """Unlink a device; its token stops working at once."""
+        """Unlink a device; its token stops working at once. The last device stays (409): without
+        it no one could export or erase the data; use DELETE /me to erase everything instead."""
         device = accounts.get_device(current_patient_id(), device_id)
         if device is None:
             abort(404, message="No such device.")
-        accounts.delete_device(device)
+        if not accounts.delete_device(device):
+            abort(
+                409,
+                message="This is the account's only device; to remove it, erase everything (DELETE /me).",
+            )
 
 
 @blp.route("/me/export")

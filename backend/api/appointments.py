@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
+from backend.api.blueprint import Blueprint
+from backend.api.limits import check_appointment_cap
 from backend.auth import SECURITY, auth_required, current_patient_id
 from backend.extensions import db
 from backend.models import Appointment, Course
@@ -35,6 +38,9 @@ class LocalDateTime(fields.NaiveDateTime):
         return result.replace(second=0, microsecond=0)
 
 
+LOCAL_DATE_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$"
+
+
 class CourseAppointmentSchema(Schema):
     id = fields.String(dump_only=True)
     course_id = fields.String(dump_only=True)
@@ -42,13 +48,33 @@ class CourseAppointmentSchema(Schema):
     starts_at = LocalDateTime(
         required=True,
         attribute="starts_at_local",
-        metadata={"description": "local date-time in the course's time zone, no offset"},
+        metadata={
+            "description": "local wall-clock date-time in the course's time zone, no offset "
+            "(YYYY-MM-DDTHH:MM), from 2000-01-01 to 2100-01-01",
+            "pattern": LOCAL_DATE_TIME_PATTERN,
+            "example": "2026-03-02T09:30",
+        },
+    )
+    starts_at_zoned = fields.Method(
+        "_zoned",
+        dump_only=True,
+        metadata={
+            "type": "string",
+            "format": "date-time",
+            "description": "the same instant with the course zone's UTC offset (ISO 8601)",
+        },
     )
     place = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
     fasting = fields.Boolean(load_default=False)
     created_at = fields.AwareDateTime(dump_only=True)
     updated_at = fields.AwareDateTime(dump_only=True)
+
+
+    def _zoned(self, appt: Appointment) -> str:
+        course = db.session.get(Course, appt.course_id)
+        zone = ZoneInfo(course.timezone if course is not None else "UTC")
+        return appt.starts_at_local.replace(tzinfo=zone).isoformat()
 
 
 class CourseAppointmentPatchSchema(CourseAppointmentSchema):
@@ -86,9 +112,11 @@ class Appointments(MethodView):
     @blp.arguments(CourseAppointmentSchema)
     @blp.response(201, CourseAppointmentSchema)
     @blp.alt_response(404, description=COURSE_NOT_FOUND)
+    @blp.alt_response(409, description="The account already holds MAX_APPOINTMENTS_PER_PATIENT appointments.")
     def post(self, data: dict, course_id: str):
         """Add an appointment; its reminders (evening before, lead time, fasting) follow."""
         course = _course_or_404(course_id)
+        check_appointment_cap(course.patient_id)
         appt = Appointment(course_id=course.id, **data)
         db.session.add(appt)
         touch(course)  # Today and the Timeline show booked appointments

@@ -77,5 +77,5 @@ def computed_view(
             _cache().put(key, body)
         response = Response(body, mimetype="application/json")
         response.set_etag(etag)
-    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Cache-Control"] = "private, no-store"  # health data: revalidate by ETag, keep no copy
     return response

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from flask import Response, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
+from backend.api.blueprint import Blueprint
 from backend.api.owned import COURSE_NOT_FOUND, course_or_404
 from backend.api.schemas.record import FeedCreatedSchema, FeedCreateSchema, FeedSchema
 from backend.auth import SECURITY, auth_required, current_patient_id
-from backend.errors import require_json_body
 from backend.services import calendar_feeds
 
 blp = Blueprint("calendar_feeds", __name__, description="Calendar feeds (iCalendar subscriptions)")
-blp.before_request(require_json_body)
 
 NOT_FOUND = "No such calendar feed."
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
+from backend.api.blueprint import Blueprint
 from backend.api.owned import COURSE_NOT_FOUND, course_or_404, path_date, reject
 from backend.api.schemas.courses import DateRangeQuerySchema
 from backend.api.schemas.record import CheckInPutSchema, CheckInSchema
 from backend.auth import SECURITY, auth_required
-from backend.errors import require_json_body
 from backend.services import record
 from backend.services.record import RecordRejected
 
 blp = Blueprint("checkins", __name__, description="Daily check-ins and their triage")
-blp.before_request(require_json_body)
 
 NOT_FOUND = "No check-in on this date."
 

@@ -8,10 +8,12 @@ from datetime import date
 
 from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError
 
+from backend.api.blueprint import Blueprint
 from backend.api.cache import computed_view
+from backend.api.limits import check_course_cap
 from backend.api.schemas.courses import (
     COURSE_PATCH_FIELDS,
     CourseCreateSchema,
@@ -28,12 +30,10 @@ from backend.api.schemas.courses import (
 )
 from backend.api.schemas.views import TimelineSchema, TodaySchema
 from backend.auth import SECURITY, auth_required, current_patient_id
-from backend.errors import require_json_body
 from backend.models import Course
 from backend.services import courses
 
 blp = Blueprint("courses", __name__, description="Courses, dose log, today and timeline")
-blp.before_request(require_json_body)
 
 
 @blp.before_request
@@ -87,8 +87,10 @@ class Courses(MethodView):
     @auth_required
     @blp.arguments(CourseCreateSchema)
     @blp.response(201, CourseSchema)
+    @blp.alt_response(409, description="The account already holds MAX_COURSES_PER_PATIENT courses.")
     def post(self, data: dict):
         """Set up a course."""
+        check_course_cap(current_patient_id())
         return courses.create_course(current_patient_id(), data)
 
     @blp.doc(security=SECURITY)
@@ -212,7 +214,7 @@ class DoseById(MethodView):
     @blp.arguments(DosePutSchema)
     @blp.response(200, DoseSchema, description="An identical replay: nothing changed.")
     @blp.alt_response(201, schema=DoseSchema, description="Logged for the first time.")
-    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.alt_response(404, description="No such course, or the id is another course's dose.")
     @blp.alt_response(409, description="The id or the slot is already used by a different dose.")
     def put(self, data: dict, course_id: str, dose_id: str):
         """Log a dose as taken or skipped, idempotently under a client-made UUID."""
@@ -220,6 +222,8 @@ class DoseById(MethodView):
         dose_id = _dose_id_or_422(dose_id)
         try:
             result = courses.put_dose(course, dose_id, data)
+        except courses.DoseIdElsewhere:
+            abort(404, message="No such dose.")
         except courses.DoseRejected as err:
             abort(422, message=err.reason, errors={"json": {err.field: [err.reason]}})
         except courses.DoseConflict as err:

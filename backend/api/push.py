@@ -8,10 +8,12 @@ import binascii
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
+from backend.api.blueprint import Blueprint
 from backend.auth import SECURITY, auth_required, current_device, current_patient_id
 from backend.extensions import db
 from backend.models import PushSubscription
@@ -140,6 +142,51 @@ def _allowlist() -> list[str]:
     return [*DEFAULT_PUSH_SERVICES, *configured]
 
 
+UPSERT_ATTEMPTS = 3
+MOVE_NEEDS_KEYS = "This push endpoint is registered to another account; it moves only with the same keys."
+
+
+def _upsert_subscription(data: dict) -> tuple[PushSubscription, bool]:
+    """Insert or update by endpoint and commit; IntegrityError when a concurrent insert won.
+
+    An endpoint moves to this patient only when the request proves the same keys (p256dh and auth):
+    knowing another patient's endpoint is not enough to take their reminders.
+    """
+    now = utcnow()
+    patient_id = current_patient_id()  # read before any pending change (autoflush)
+    device_id = current_device().id
+    keys = data["keys"]
+    sub = db.session.scalars(
+        select(PushSubscription).where(PushSubscription.endpoint == data["endpoint"])
+    ).first()
+    created = sub is None
+    if created:
+        limit = current_app.config["MAX_PUSH_SUBSCRIPTIONS_PER_PATIENT"]
+        held = db.session.scalar(
+            select(func.count())
+            .select_from(PushSubscription)
+            .where(PushSubscription.patient_id == patient_id)
+        )
+        if held >= limit:
+            abort(
+                409,
+                message=f"At most {limit} push subscriptions per account; remove an old device's first.",
+            )
+        sub = PushSubscription(endpoint=data["endpoint"], patient_id=patient_id, created_at=now)
+        db.session.add(sub)
+    elif sub.patient_id != patient_id and (sub.p256dh, sub.auth) != (keys["p256dh"], keys["auth"]):
+        abort(409, message=MOVE_NEEDS_KEYS, errors={"json": {"keys": [MOVE_NEEDS_KEYS]}})
+    sub.patient_id = patient_id
+    sub.device_id = device_id
+    sub.p256dh = keys["p256dh"]
+    sub.auth = keys["auth"]
+    sub.last_seen_at = now
+    if data.get("user_agent"):
+        sub.user_agent = data["user_agent"]
+    db.session.commit()
+    return sub, created
+
+
 @blp.route("/push/subscriptions")
 class Subscriptions(MethodView):
     @blp.doc(security=SECURITY)
@@ -149,11 +196,13 @@ class Subscriptions(MethodView):
         200, PushSubscriptionSchema, description="Already known: updated (and moved to this patient)."
     )
     @blp.alt_response(201, schema=PushSubscriptionSchema, description="New subscription.")
+    @blp.alt_response(409, description="Another account's endpoint without its keys, or the cap reached.")
     def post(self, data: dict):
         """Register (upsert by endpoint) this device's push subscription; send it at every app start.
 
         The subscription belongs to the calling device: unlinking that device deletes it. An upsert
-        from another device (or patient) moves it there.
+        from another device of the same patient moves it there; one from another patient moves it
+        only with the same keys (409 otherwise). At most MAX_PUSH_SUBSCRIPTIONS_PER_PATIENT (409).
         """
         endpoint = data["endpoint"]
         try:
@@ -168,24 +217,14 @@ class Subscriptions(MethodView):
                 message=f"This push endpoint is refused: {err.reason}.",
                 errors={"json": {"endpoint": [err.reason]}},
             )
-        now = utcnow()
-        patient_id = current_patient_id()  # read before any pending change (autoflush)
-        device_id = current_device().id
-        sub = db.session.scalars(
-            select(PushSubscription).where(PushSubscription.endpoint == endpoint)
-        ).first()
-        created = sub is None
-        if created:
-            sub = PushSubscription(endpoint=endpoint, patient_id=patient_id, created_at=now)
-            db.session.add(sub)
-        sub.patient_id = patient_id
-        sub.device_id = device_id
-        sub.p256dh = data["keys"]["p256dh"]
-        sub.auth = data["keys"]["auth"]
-        sub.last_seen_at = now
-        if data.get("user_agent"):
-            sub.user_agent = data["user_agent"]
-        db.session.commit()
+        for _attempt in range(UPSERT_ATTEMPTS):
+            try:
+                sub, created = _upsert_subscription(data)
+                break
+            except IntegrityError:  # the same endpoint registered at the same moment: read it again
+                db.session.rollback()
+        else:
+            abort(409, message="This push endpoint is being registered by another request; try again.")
         return sub, (201 if created else 200)
 
     @blp.doc(security=SECURITY)

@@ -6,11 +6,12 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
-from backend.api.schemas.common import LocalTime, StrictInteger
+from backend.api.blueprint import Blueprint
+from backend.api.schemas.common import BoundedDate, LocalTime, StrictInteger
 from backend.auth import SECURITY, auth_required, current_patient_id
 from backend.course.plan import parse_plan, segment_for
 from backend.extensions import db
@@ -130,8 +131,8 @@ class ReminderSettingsSchema(Schema):
 
 
 class UpcomingRemindersQuerySchema(Schema):
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
+    from_ = BoundedDate(data_key="from", load_default=None)
+    to = BoundedDate(load_default=None)
 
 
 # -- helpers ------------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from backend.api.blueprint import Blueprint
 from backend.api.owned import COURSE_NOT_FOUND, course_or_404
 from backend.api.schemas.record import ReportQuerySchema, ReportSchema
 from backend.auth import SECURITY, auth_required

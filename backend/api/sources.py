@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from backend.api.blueprint import Blueprint
 from backend.api.schemas.sources import FactSchema
 from backend.course.sources import load_facts
 

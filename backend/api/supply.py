@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
+from backend.api.blueprint import Blueprint
 from backend.api.owned import COURSE_NOT_FOUND, course_or_404, reject
 from backend.api.schemas.record import PickupCreateSchema, PickupSchema, SupplySchema
 from backend.auth import SECURITY, auth_required
-from backend.errors import require_json_body
 from backend.services import record
 from backend.services.record import RecordRejected
 
 blp = Blueprint("supply", __name__, description="Capsule pick-ups and supply")
-blp.before_request(require_json_body)
 
 
 @blp.route("/courses/<string:course_id>/supply")

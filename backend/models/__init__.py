@@ -11,6 +11,7 @@ from backend.models.reminders import (  # noqa: F401  (reminders, push subscript
     ReminderRule,
     ReminderSettings,
 )
+from backend.models.worker import WorkerHeartbeat
 
 __all__ = [
     "CalendarFeed",
@@ -22,4 +23,5 @@ __all__ = [
     "MoodCheck",
     "Patient",
     "SupplyPickup",
+    "WorkerHeartbeat",
 ]

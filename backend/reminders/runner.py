@@ -19,18 +19,25 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from backend.models.types import utcnow
+
 log = logging.getLogger(__name__)
 
 JOB_ID = "tick"
 
 
 def _tick(app: Flask) -> None:
-    from backend.reminders.dispatch import run_tick
+    from backend.reminders.dispatch import node_name, run_tick
+    from backend.reminders.observe import after_tick
 
+    node = node_name()
+    started = utcnow()
     try:
-        run_tick(app)
+        stats = run_tick(app, node=node)
     except Exception:  # keep the scheduler alive; the next tick retries
         log.exception("reminder tick failed")
+        return
+    after_tick(app, node, started, stats)
 
 
 def build_scheduler(app: Flask, *, blocking: bool = False):
@@ -67,9 +74,13 @@ def tick_command(batch_size: int | None) -> None:
     """Run one dispatch pass and exit (for cron and tests)."""
     from flask import current_app
 
-    from backend.reminders.dispatch import run_tick
+    from backend.reminders.dispatch import node_name, run_tick
+    from backend.reminders.observe import after_tick
 
-    stats = run_tick(current_app._get_current_object(), batch_size=batch_size)  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    node, started = node_name(), utcnow()
+    stats = run_tick(app, batch_size=batch_size, node=node)
+    after_tick(app, node, started, stats)
     click.echo(" ".join(f"{k}={v}" for k, v in stats.as_dict().items()))
 
 

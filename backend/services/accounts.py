@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from backend.auth import hash_secret, issue_device_token
 from backend.extensions import db
@@ -45,8 +45,21 @@ def create_link_code(patient_id: str, ttl_minutes: int) -> tuple[str, LinkCode]:
     return f"{raw[:4]}-{raw[4:]}", link
 
 
-def redeem_link_code(code: str, label: str | None) -> tuple[DeviceToken, str] | None:
-    """Spend a code atomically and return a new device token, or None if it is unusable."""
+class DeviceLimitReached(Exception):
+    """The patient already has the most devices allowed; the code was not spent."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"at most {limit} devices")
+        self.limit = limit
+
+
+def redeem_link_code(
+    code: str, label: str | None, max_devices: int | None = None
+) -> tuple[DeviceToken, str] | None:
+    """Spend a code atomically and return a new device token, or None if it is unusable.
+
+    DeviceLimitReached (code left unspent) when the patient already has `max_devices` devices.
+    """
     now = utcnow()
     code_hash = hash_secret(normalise_code(code))
     spent = db.session.execute(
@@ -62,6 +75,13 @@ def redeem_link_code(code: str, label: str | None) -> tuple[DeviceToken, str] | 
     if patient is None:
         db.session.rollback()
         return None
+    if max_devices is not None:
+        held = db.session.scalar(
+            select(func.count()).select_from(DeviceToken).where(DeviceToken.patient_id == patient.id)
+        )
+        if held >= max_devices:
+            db.session.rollback()
+            raise DeviceLimitReached(max_devices)
     device, token = issue_device_token(patient, label)
     db.session.commit()
     return device, token
@@ -80,9 +100,22 @@ def get_device(patient_id: str, device_id: str) -> DeviceToken | None:
     return device if device is not None and device.patient_id == patient_id else None
 
 
-def delete_device(device: DeviceToken) -> None:
+def delete_device(device: DeviceToken) -> bool:
+    """Unlink the device unless it is the patient's last one (False then: nothing changes).
+
+    The count and the delete run in one transaction; the patient row is locked first (on PostgreSQL)
+    so two devices removing each other at once cannot both succeed.
+    """
+    db.session.execute(select(Patient.id).where(Patient.id == device.patient_id).with_for_update())
+    held = db.session.scalar(
+        select(func.count()).select_from(DeviceToken).where(DeviceToken.patient_id == device.patient_id)
+    )
+    if held <= 1:
+        db.session.rollback()
+        return False
     db.session.delete(device)
     db.session.commit()
+    return True
 
 
 def export_patient(patient_id: str) -> dict[str, Any]:

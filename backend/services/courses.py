@@ -32,6 +32,10 @@ class DoseConflict(Exception):
         self.existing_id = existing_id
 
 
+class DoseIdElsewhere(Exception):
+    """The id belongs to another patient's dose: to this caller it is no dose at all."""
+
+
 class DoseRejected(ValueError):
     """The dose does not fit the course (field name, reason)."""
 
@@ -195,6 +199,8 @@ def put_dose(course: Course, dose_id: str, data: dict[str, Any]) -> DoseWrite:
     """Idempotent create: a replay returns the stored dose; a different body is a conflict."""
     existing = db.session.get(DoseLog, dose_id)
     if existing is not None:
+        if existing.course.patient_id != course.patient_id:
+            raise DoseIdElsewhere(dose_id)
         if existing.course_id != course.id or not _same_content(existing, data):
             raise DoseConflict("This dose id is already used with different content.", existing.id)
         return DoseWrite(created=False, dose=existing)
@@ -323,6 +329,8 @@ def correct_dose(course: Course, dose: DoseLog, changes: dict[str, Any]) -> Dose
 def _resolve_race(course: Course, dose_id: str, data: dict[str, Any]) -> DoseWrite:
     """Another request stored the same id or slot between our check and our insert."""
     existing = db.session.get(DoseLog, dose_id)
+    if existing is not None and existing.course.patient_id != course.patient_id:
+        raise DoseIdElsewhere(dose_id)
     if existing is not None and existing.course_id == course.id and _same_content(existing, data):
         return DoseWrite(created=False, dose=existing)
     other = db.session.scalars(

@@ -238,7 +238,8 @@ def test_delete_device_revokes_its_token(client, patient, app):
         assert db.session.get(DeviceToken, second["id"]) is None
 
 
-def test_deleting_the_current_device_logs_it_out(patient):
+def test_deleting_the_current_device_logs_it_out(client, patient):
+    client.post(f"{API}/devices", json={"code": _link_code(patient)})  # not the last device
     assert patient.delete(f"{API}/devices/{patient.device_id}").status_code == 204
     assert_error(patient.get(f"{API}/devices"), 401)
 

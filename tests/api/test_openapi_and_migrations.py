@@ -83,10 +83,12 @@ def test_docs_page_is_html(client):
     assert "swagger" in page and "openapi.json" in page
 
 
-def test_healthz(client):
+def test_healthz_without_a_worker_tick_is_degraded(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
+    body = response.get_json()
+    assert body["status"] == "degraded" and body["database"] == "ok"
+    assert body["reminder_worker"]["last_tick_at"] is None and body["reminder_worker"]["stale"] is True
 
 
 def test_healthz_wrong_method_is_json_405(client):

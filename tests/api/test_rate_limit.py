@@ -39,9 +39,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _call(base: str, method: str, path: str, token: str | None = None) -> tuple[int, dict, dict]:
+def _call(
+    base: str, method: str, path: str, token: str | None = None, forwarded_for: str | None = None
+) -> tuple[int, dict, dict]:
     request = urllib.request.Request(base + path, method=method, data=b"{}" if method == "POST" else None)
     request.add_header("Content-Type", "application/json")
+    if forwarded_for:
+        request.add_header("X-Forwarded-For", forwarded_for)
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     try:
@@ -67,6 +71,7 @@ def limited_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "RATELIMIT_STORAGE_URI": f"redis://{REDIS_HOST}:{REDIS_PORT}",
         "RATELIMIT_KEY_PREFIX": f"clearcourse-test-{uuid.uuid4().hex}",
         "ACCOUNT_CREATE_LIMIT": "3 per minute",
+        "PROXY_HOPS": "1",  # as behind one reverse proxy
     }
     flask = str(Path(sys.executable).with_name("flask"))
     subprocess.run(
@@ -114,3 +119,16 @@ def test_fourth_account_in_a_minute_is_429_across_workers(limited_server):
         status, _headers, courses = _call(limited_server, "GET", "/api/v1/courses", token)
         assert (status, courses) == (200, [])
     assert _call(limited_server, "GET", "/healthz")[0] == 200
+
+
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_bucket(limited_server):
+    """PROXY_HOPS=1: the address the proxy appended counts, not the socket's (the proxy's)."""
+
+    def create(forwarded_for: str) -> int:
+        return _call(limited_server, "POST", "/api/v1/patients", forwarded_for=forwarded_for)[0]
+
+    assert [create("203.0.113.7") for _ in range(3)] == [201, 201, 201]
+    assert create("203.0.113.7") == 429
+    # A client cannot pick a fresh bucket by prepending its own X-Forwarded-For entry.
+    assert create("198.51.100.99, 203.0.113.7") == 429
+    assert create("203.0.113.8") == 201  # another patient behind the same proxy

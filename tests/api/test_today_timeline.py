@@ -309,7 +309,7 @@ def test_views_change_when_the_log_changes(patient):
     url = f"{API}/courses/{course['id']}/today?date={iso(start)}"
     first = patient.get(url)
     etag = first.headers.get("ETag")
-    assert etag and first.headers["Cache-Control"] == "private, no-cache"
+    assert etag and first.headers["Cache-Control"] == "private, no-store"
     assert first.get_json()["cumulative_mg"] == 0
     assert patient.get(url, headers={"If-None-Match": etag}).status_code == 304
     dose_id = log(patient, course, start, 1)

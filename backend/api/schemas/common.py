@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import time
+from datetime import date, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+HHMM_PATTERN = _HHMM.pattern
+
+# Every date and date-time the API takes lies in this range (a course, a dose, an appointment…).
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 1, 1)
+sane_date = validate.Range(min=EARLIEST_DATE, max=LATEST_DATE)
+RANGE_TEXT = f"from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"
 
 
 class StrictFloat(fields.Float):
@@ -18,7 +25,11 @@ class StrictFloat(fields.Float):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValidationError("Must be a number.")
-        if not math.isfinite(value):
+        try:
+            finite = math.isfinite(value)
+        except OverflowError:  # an integer too large for a float
+            finite = False
+        if not finite:
             raise ValidationError("Must be a finite number.")
         return float(value)
 
@@ -35,6 +46,29 @@ class StrictInteger(fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class BoundedAwareDateTime(fields.AwareDateTime):
+    """An ISO 8601 date-time with an offset, its date within the API's range (so any UTC
+    conversion stays far from datetime's limits)."""
+
+    def __init__(self, **kwargs):
+        metadata = {"description": f"ISO 8601 with an offset, {RANGE_TEXT}", **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if not EARLIEST_DATE <= result.date() <= LATEST_DATE:
+            raise ValidationError(f"Must be {RANGE_TEXT}.")
+        return result
+
+
+class BoundedDate(fields.Date):
+    """An ISO 8601 date within the API's range."""
+
+    def __init__(self, **kwargs):
+        metadata = {"description": f"ISO 8601 date, {RANGE_TEXT}", **kwargs.pop("metadata", {})}
+        super().__init__(validate=sane_date, metadata=metadata, **kwargs)
+
+
 class StrictBoolean(fields.Boolean):
     """A JSON true/false only (no "yes", "1", 0 …)."""
 
@@ -46,6 +80,10 @@ class StrictBoolean(fields.Boolean):
 
 class LocalTime(fields.String):
     """A local wall-clock time written "HH:MM" (24-hour)."""
+
+    def __init__(self, **kwargs):
+        metadata = {"pattern": HHMM_PATTERN, "example": "08:00", **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> time:
         text = super()._deserialize(value, attr, data, **kwargs)

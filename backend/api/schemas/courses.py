@@ -7,19 +7,26 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from backend.api.schemas.common import LocalTime, StrictBoolean, StrictFloat, StrictInteger, TimeZoneName
+from backend.api.schemas.common import (
+    BoundedAwareDateTime,
+    LocalTime,
+    StrictBoolean,
+    StrictFloat,
+    StrictInteger,
+    TimeZoneName,
+    sane_date,
+)
 from backend.course.helplines import country_codes
 from backend.course.rules import load_rule_sets, rule_set_ids
 
 PRODUCTS = ("standard", "food_independent")
 PROGRAMMES = ("us_ipledge", "eu_ppp", "none")
 DOSE_STATUSES = ("taken", "skipped")
-EARLIEST_DATE = date(2000, 1, 1)
 MAX_DAILY_MG = 300.0
 
 PHONE_PATTERN = r"^(?=(?:\D*\d){3})\+?[0-9(][0-9 ()./-]{2,30}$"  # at least 3 digits
 _mg = validate.Range(min=0, max=MAX_DAILY_MG, min_inclusive=False)
-_sane_date = validate.Range(min=EARLIEST_DATE, max=date(2100, 1, 1))
+_sane_date = sane_date
 
 
 class DoseSegmentSchema(Schema):
@@ -245,7 +252,7 @@ class DosePutSchema(Schema):
     slot = StrictInteger(required=True, validate=validate.Range(min=1, max=2))
     status = fields.String(required=True, validate=validate.OneOf(DOSE_STATUSES))
     mg = StrictFloat(required=True, validate=validate.Range(min=0, max=MAX_DAILY_MG))
-    taken_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    taken_at = BoundedAwareDateTime(load_default=None, allow_none=True)
 
     @validates_schema
     def _check(self, data: dict, **kwargs) -> None:
@@ -274,9 +281,12 @@ class DoseBatchSchema(Schema):
 class DosePatchSchema(Schema):
     status = fields.String(validate=validate.OneOf(DOSE_STATUSES))
     mg = StrictFloat(validate=validate.Range(min=0, max=MAX_DAILY_MG))
-    taken_at = fields.AwareDateTime(
+    taken_at = BoundedAwareDateTime(
         allow_none=True,
-        metadata={"description": "Null only with status skipped; changing to skipped clears it."},
+        metadata={
+            "description": "ISO 8601 with an offset, from 2000-01-01 to 2100-01-01; null only with status "
+            "skipped; changing to skipped clears it."
+        },
     )
 
     @validates_schema

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from backend.api.schemas.common import StrictBoolean, StrictFloat, StrictInteger
+from backend.api.schemas.common import BoundedDate, StrictBoolean, StrictFloat, StrictInteger
 from backend.record import triage
 
 EFFECT_KEYS = triage.effect_keys()
@@ -120,7 +120,7 @@ class WeekRangeQuerySchema(Schema):
 
 
 class PickupCreateSchema(Schema):
-    picked_up_on = fields.Date(required=True)
+    picked_up_on = BoundedDate(required=True)
     capsules = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_CAPSULES))
     strength_mg = StrictFloat(
         required=True, validate=validate.Range(min=0, max=MAX_STRENGTH_MG, min_inclusive=False)
@@ -170,8 +170,8 @@ class FeedCreatedSchema(FeedSchema):
 
 
 class ReportQuerySchema(Schema):
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
+    from_ = BoundedDate(data_key="from", load_default=None)
+    to = BoundedDate(load_default=None)
 
     @validates_schema
     def _check(self, data: dict, **kwargs) -> None:
