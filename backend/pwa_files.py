@@ -21,6 +21,8 @@ from whitenoise import WhiteNoise
 from whitenoise.responders import IsDirectoryError, MissingFileError, StaticFile
 from whitenoise.string_utils import decode_path_info
 
+from backend.web.headers import FILE_HEADERS
+
 HASHED_ASSETS = "/assets/"  # Vite names every file here after its content hash
 NOT_FILES = ("/api/", "/healthz")
 
@@ -75,3 +77,5 @@ class PwaFiles(WhiteNoise):
 def _revalidate_unhashed(headers: Any, path: str, url: str) -> None:
     if not url.startswith(HASHED_ASSETS):
         headers["Cache-Control"] = "no-cache"
+    for name, value in FILE_HEADERS.items():  # CSP, nosniff…: Flask's after_request never sees these
+        headers[name] = value

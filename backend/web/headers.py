@@ -38,6 +38,14 @@ PERMISSIONS_POLICY = (
     "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), xr-spatial-tracking=()"
 )
 DOCS_PREFIX = "/api/v1/docs"
+# The same headers on the PWA's files, which WhiteNoise (backend/pwa_files.py) serves before Flask runs.
+FILE_HEADERS = {
+    "Content-Security-Policy": APP_CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": PERMISSIONS_POLICY,
+    "X-Frame-Options": "DENY",
+}
 
 
 def _csp_for(path: str) -> str:
