@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from backend.api.blueprint import Blueprint
 from backend.api.schemas.views import RuleSetSchema
 from backend.course.helplines import load_helplines
 from backend.course.rules import load_rule_sets
