@@ -226,13 +226,14 @@ export async function adoptSession(next: Session): Promise<void> {
   unlinked.value = false;
 }
 
-export async function forgetEverything(): Promise<void> {
+/** Removes the account from this device; skin photos too unless `keepPhotos` (joining another account). */
+export async function forgetEverything({ keepPhotos = false } = {}): Promise<void> {
   clearTimeout(retryTimer);
   await currentSubscription()
     .then((subscription) => subscription?.unsubscribe())
     .catch(() => undefined);
   await withLock(() => db.clearEverything());
-  await deleteAllPhotos().catch(() => undefined);
+  if (!keepPhotos) await deleteAllPhotos().catch(() => undefined);
   session.value = null;
   course.value = null;
   today.value = null;

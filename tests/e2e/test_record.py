@@ -209,3 +209,29 @@ def test_record_screens_have_no_axe_violations(page, axe_source, path, heading):
     page.wait_for_load_state("networkidle")
     page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
     assert axe_violations(page, axe_source) == [], path
+
+
+PHOTO_COUNT = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open('clearcourse-photos');
+  open.onsuccess = () => {
+    const db = open.result;
+    if (!db.objectStoreNames.contains('photos')) return resolve(0);
+    const count = db.transaction('photos').objectStore('photos').count();
+    count.onsuccess = () => { db.close(); resolve(count.result); };
+    count.onerror = () => reject(count.error);
+  };
+  open.onerror = () => reject(open.error);
+})"""
+
+
+def test_delete_everything_also_deletes_the_photos(page):
+    onboard(page)
+    page.goto("/photos")
+    page.set_input_files("#photo-front", files=[{"name": "f.png", "mimeType": "image/png", "buffer": PNG}])
+    expect(page.locator(".photo-day img")).to_have_count(1)
+    assert page.evaluate(PHOTO_COUNT) == 1
+    page.goto("/settings")
+    page.get_by_role("button", name="Delete everything").click()
+    page.get_by_role("button", name="Yes, delete everything").click()
+    expect(page).to_have_url(re.compile(r"/onboarding$"))
+    assert page.evaluate(PHOTO_COUNT) == 0

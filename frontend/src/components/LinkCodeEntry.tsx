@@ -23,7 +23,7 @@ export function LinkCodeEntry() {
     setError(undefined);
     try {
       const joined = await api.joinWithCode(normalised, label.trim() || deviceKind());
-      await forgetEverything();
+      await forgetEverything({ keepPhotos: true }); // photos never leave this phone: they stay with it
       await adoptSession({ patientId: joined.patient_id, token: joined.token, deviceId: joined.id });
       await refreshAll();
       announce('This device is now linked.');
