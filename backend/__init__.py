@@ -23,6 +23,13 @@ from backend.web import register_web
 __version__ = "0.1.0"
 
 
+def register_events() -> None:
+    """Connect the domain events' listeners (`backend.events`): the reminders service reacts to courses."""
+    from backend.services.reminders import connect_events
+
+    connect_events()
+
+
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     """Build the Flask app. `config` is a Config class, a dict of overrides, or None (env)."""
     instance_path = (
@@ -38,6 +45,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_web(app)
+    register_events()
     register_error_handlers(app)
     register_commands(app)
     register_frontend(app)

@@ -15,8 +15,10 @@ from backend.api.schemas.accounts import (
     PatientCreatedSchema,
     RedeemCodeSchema,
 )
+from backend.api.schemas.courses import CourseSchema, DoseSchema
 from backend.auth import SECURITY, auth_required, current_device, current_patient_id
 from backend.extensions import limiter
+from backend.models.types import utcnow
 from backend.services import accounts
 
 blp = Blueprint("accounts", __name__, description="Anonymous accounts, devices, export and erasure")
@@ -126,6 +128,22 @@ class DeviceById(MethodView):
             )
 
 
+def _export_json(records: accounts.PatientRecords) -> dict:
+    """The export format (clearcourse-export/1): the records dumped with the API's own schemas."""
+    data: dict = {
+        "format": "clearcourse-export/1",
+        "exported_at": utcnow().isoformat(),
+        "patient": {"id": records.patient.id, "created_at": records.patient.created_at.isoformat()},
+        "devices": DeviceSchema(many=True, exclude=("current",)).dump(records.devices),
+        "courses": [
+            {**CourseSchema().dump(course), "doses": DoseSchema(many=True).dump(doses)}
+            for course, doses in records.courses
+        ],
+    }
+    data.update(records.sections)
+    return data
+
+
 @blp.route("/me/export")
 class Export(MethodView):
     @blp.doc(security=SECURITY)
@@ -133,7 +151,7 @@ class Export(MethodView):
     @auth_required
     def get(self):
         """Export all of this patient's data."""
-        response = jsonify(accounts.export_patient(current_patient_id()))
+        response = jsonify(_export_json(accounts.export_patient(current_patient_id())))
         response.headers["Content-Disposition"] = 'attachment; filename="clearcourse-export.json"'
         response.headers["Cache-Control"] = "no-store"
         return response

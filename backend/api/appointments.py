@@ -16,7 +16,7 @@ from backend.auth import SECURITY, auth_required, current_patient_id
 from backend.extensions import db
 from backend.models import Appointment, Course
 from backend.models.reminders import APPOINTMENT_KINDS
-from backend.reminders import service
+from backend.services import reminders as service
 from backend.services.courses import timeline_view, touch
 
 blp = Blueprint("appointments", __name__, description="Appointments and suggested monitoring")

@@ -17,8 +17,9 @@ from backend.course.plan import parse_plan, segment_for
 from backend.extensions import db
 from backend.models import Course
 from backend.models.types import utcnow
-from backend.reminders import service, texts
+from backend.reminders import texts
 from backend.reminders.occurrences import DEFAULT_OFFSET, DEFAULT_TIME, DEFAULT_WEEKDAY
+from backend.services import reminders as service
 from backend.services.courses import local_today
 
 blp = Blueprint("reminders", __name__, description="Reminder rules, quiet hours, snooze and the agenda")

@@ -30,7 +30,8 @@ from backend.extensions import db
 from backend.models import DoseLog, PushSubscription, ReminderDelivery, ReminderOccurrence, ReminderRule
 from backend.models.types import new_id, utcnow
 from backend.push import PushMessage, PushResult, PushSender, PushTarget, load_vapid, make_topic
-from backend.reminders import service, texts
+from backend.reminders import texts
+from backend.services import reminders as service
 
 log = logging.getLogger(__name__)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -118,31 +119,35 @@ def delete_device(device: DeviceToken) -> bool:
     return True
 
 
-def export_patient(patient_id: str) -> dict[str, Any]:
-    """Everything stored about the patient, as plain JSON-ready data."""
-    from backend.api.schemas.accounts import DeviceSchema
-    from backend.api.schemas.courses import CourseSchema, DoseSchema
+@dataclass(frozen=True)
+class PatientRecords:
+    """Everything stored about a patient, as rows: the API layer turns it into the export JSON."""
 
+    patient: Patient
+    devices: list[DeviceToken]
+    courses: list[tuple[Course, list[DoseLog]]]  # each course with its doses, by date and slot
+    sections: dict[str, Any]  # other aggregates' sections, already JSON-ready (EXPORT_SECTIONS)
+
+
+def export_patient(patient_id: str) -> PatientRecords:
+    """Everything stored about the patient (the API dumps it with its schemas)."""
     patient = db.session.get(Patient, patient_id)
     courses = db.session.scalars(
         select(Course).where(Course.patient_id == patient_id).order_by(Course.created_at)
     ).all()
-    course_dump = []
-    for course in courses:
-        doses = db.session.scalars(
-            select(DoseLog).where(DoseLog.course_id == course.id).order_by(DoseLog.date, DoseLog.slot)
-        ).all()
-        course_dump.append({**CourseSchema().dump(course), "doses": DoseSchema(many=True).dump(doses)})
-    data: dict[str, Any] = {
-        "format": "clearcourse-export/1",
-        "exported_at": utcnow().isoformat(),
-        "patient": {"id": patient.id, "created_at": patient.created_at.isoformat()},
-        "devices": DeviceSchema(many=True, exclude=("current",)).dump(list_devices(patient_id)),
-        "courses": course_dump,
-    }
-    for section, exporter in EXPORT_SECTIONS.items():
-        data[section] = exporter(patient_id)
-    return data
+    with_doses = [
+        (
+            course,
+            list(
+                db.session.scalars(
+                    select(DoseLog).where(DoseLog.course_id == course.id).order_by(DoseLog.date, DoseLog.slot)
+                )
+            ),
+        )
+        for course in courses
+    ]
+    sections = {section: exporter(patient_id) for section, exporter in EXPORT_SECTIONS.items()}
+    return PatientRecords(patient, list(list_devices(patient_id)), with_doses, sections)
 
 
 # Other aggregates add their sections here: section name → exporter(patient_id) → JSON-ready data.

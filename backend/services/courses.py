@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from backend import events
 from backend.course.helplines import country_for_zone
 from backend.course.plan import parse_plan, plan_to_json, slots_for
 from backend.course.rhythm import BookedAppointment
@@ -304,9 +305,7 @@ def put_doses(course: Course, items: list[dict[str, Any]]) -> list[DoseWrite]:
             raise BatchItemError(
                 409, 0, "id", "Some of these doses were logged at the same moment by another request."
             ) from err
-        from backend.reminders import service as reminders
-
-        reminders.doses_logged(course, [(dose.date, dose.slot) for dose in new_rows])
+        events.doses_logged.send(course, slots=[(dose.date, dose.slot) for dose in new_rows])
     return writes
 
 
@@ -344,17 +343,13 @@ def _resolve_race(course: Course, dose_id: str, data: dict[str, Any]) -> DoseWri
 
 
 def after_dose_logged(course: Course, dose: DoseLog) -> None:
-    """Hook for side effects of a logged dose (reminders cancel their follow-up)."""
-    from backend.reminders import service as reminders
-
-    reminders.dose_logged(course, dose.date, dose.slot)
+    """Announce a logged dose (the reminders service cancels its reminder and follow-up)."""
+    events.doses_logged.send(course, slots=[(dose.date, dose.slot)])
 
 
 def reminders_course_changed(course: Course) -> None:
-    """Reminders: derive the course's rules and recompute pending occurrences (plan, zone, end…)."""
-    from backend.reminders import service as reminders
-
-    reminders.course_changed(course)
+    """Announce a changed course (the reminders service derives its rules and recomputes them)."""
+    events.course_changed.send(course)
 
 
 def touch(course: Course) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from backend import events
 from backend.course.plan import parse_plan
 from backend.course.timeline import project
 from backend.extensions import db
@@ -220,9 +221,7 @@ def delete_pickup(course: Course, pickup: SupplyPickup) -> None:
 
 
 def _supply_changed(course: Course) -> None:
-    from backend.reminders import service as reminders
-
-    reminders.course_changed(course)
+    events.course_changed.send(course)
 
 
 @dataclass(frozen=True)

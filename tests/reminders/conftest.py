@@ -11,7 +11,8 @@ from flask import Flask
 from backend.extensions import db
 from backend.models import Course, ReminderOccurrence
 from backend.push import PushSender
-from backend.reminders import dispatch, service
+from backend.reminders import dispatch
+from backend.services import reminders as service
 from tests.support.push_service import PushService
 
 

@@ -328,7 +328,7 @@ def test_snooze_sends_a_one_off_with_the_original_tag(
     patient, push_service, materialise, tick, occurrences, app
 ):
     from backend.models import ReminderRule
-    from backend.reminders import service
+    from backend.services import reminders as service
 
     course = patient.create_course()
     subscribe(patient, push_service)
@@ -353,7 +353,7 @@ def test_snooze_sends_a_one_off_with_the_original_tag(
 
 def test_appointment_reminder_is_sent_the_evening_before(patient, push_service, tick, app, occurrences):
     from backend.models import Course
-    from backend.reminders import service
+    from backend.services import reminders as service
 
     course = patient.create_course()
     device = subscribe(patient, push_service)

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from backend.extensions import db
 from backend.models import ReminderOccurrence
-from backend.reminders.service import SNOOZE_STALE_AFTER
+from backend.services.reminders import SNOOZE_STALE_AFTER
 from tests.reminders.remhelp import API, rule, running_course
 
 BERLIN = ZoneInfo("Europe/Berlin")

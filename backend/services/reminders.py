@@ -1,10 +1,11 @@
 """Reminder rules and occurrences in the database: derive rules, materialise, recompute, snooze.
 
-Hooks other modules call (each commits its own work):
-- `course_changed(course)`: after a course is created or its plan / time zone / end changes.
-- `dose_logged(course, date, slot)`: a dose was marked taken or skipped → cancel its reminders
-  (`doses_logged(course, slots)` for a batch).
-- `appointments_changed(course)`, `settings_changed(patient_id)`.
+Reacts to the course services' events (`backend.events`, connected by `connect_events`), each
+committing its own work:
+- `course_changed(course)`: after a course is created or its plan / time zone / end / supply changes.
+- `doses_logged(course, slots)`: doses were marked taken or skipped → cancel their reminders
+  (`dose_logged(course, date, slot)` for one).
+Called directly by the API: `appointments_changed(course)`, `settings_changed(patient_id)`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
+from backend import events
 from backend.course.plan import parse_plan
+from backend.course.timeline import project
 from backend.extensions import db
 from backend.models import Appointment, Course, DoseLog, ReminderOccurrence, ReminderRule, ReminderSettings
 from backend.models.types import utcnow
@@ -33,6 +36,7 @@ from backend.reminders.occurrences import (
     rule_kinds_for,
 )
 from backend.reminders.schedule import QuietHours
+from backend.services.courses import course_info, local_today, logged_doses
 from backend.services.record import supply_needed_on
 
 log = logging.getLogger(__name__)
@@ -57,9 +61,6 @@ def _last_capsule(course: Course, now: datetime) -> tuple[date | None, bool]:
     if course.ended_on is not None:
         return course.ended_on, False
     try:
-        from backend.course.timeline import project
-        from backend.services.courses import course_info, local_today, logged_doses
-
         projection = project(course_info(course), logged_doses(course.id), local_today(course, now))
     except Exception:  # the projection is a nicety for post-course reminders; never block on it
         log.exception("could not project the last capsule of course %s", course.id)
@@ -604,3 +605,23 @@ def local_window(zone_name: str, first: date, last: date) -> tuple[datetime, dat
     start = resolve_local(datetime.combine(first, time(0, 0)), zone_name)
     end = resolve_local(datetime.combine(last + timedelta(days=1), time(0, 0)), zone_name)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+# -- events ----------------------------------------------------------------------------------------------
+
+
+def connect_events() -> None:
+    """Listen to `backend.events` (the app factory calls this; connecting twice is a no-op)."""
+    events.course_changed.connect(_on_course_changed, weak=False)
+    events.doses_logged.connect(_on_doses_logged, weak=False)
+
+
+def _on_course_changed(course: Course, **_: object) -> None:
+    course_changed(course)
+
+
+def _on_doses_logged(course: Course, *, slots: Sequence[tuple[date, int]], **_: object) -> None:
+    if len(slots) == 1:
+        dose_logged(course, *slots[0])
+    else:
+        doses_logged(course, slots)
