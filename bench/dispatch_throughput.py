@@ -293,7 +293,7 @@ def run_dispatcher_processes(
         Path(go).touch()
         reports = []
         for w in workers:
-            out, _ = w.communicate(timeout=600)
+            out, _ = w.communicate(timeout=1800)
             if w.returncode != 0:
                 raise VerificationError(f"dispatcher worker exited {w.returncode}")
             reports.append(json.loads(out.strip().splitlines()[-1]))
