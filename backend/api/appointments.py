@@ -120,7 +120,7 @@ class Appointments(MethodView):
         appt = Appointment(course_id=course.id, **data)
         db.session.add(appt)
         touch(course)  # Today and the Timeline show booked appointments
-        db.session.flush()
+        db.session.commit()  # stored before the recompute, which may roll back and retry
         service.appointments_changed(course)
         return appt
 
@@ -171,7 +171,7 @@ class AppointmentById(MethodView):
         for key, value in changes.items():
             setattr(appt, key, value)
         touch(course)  # Today and the Timeline show booked appointments
-        db.session.flush()
+        db.session.commit()  # stored before the recompute, which may roll back and retry
         service.appointments_changed(course)
         return appt
 
@@ -185,7 +185,7 @@ class AppointmentById(MethodView):
         appt = _appointment_or_404(course, appointment_id)
         db.session.delete(appt)
         touch(course)  # Today and the Timeline show booked appointments
-        db.session.flush()
+        db.session.commit()  # stored before the recompute, which may roll back and retry
         service.appointments_changed(course)
 
 

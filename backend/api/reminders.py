@@ -274,6 +274,7 @@ class ReminderSettingsView(MethodView):
     def put(self, data: dict):
         """Replace the reminder settings; pending reminders are recomputed."""
         patient_id = current_patient_id()
+        service.lock_patient(patient_id)  # before the change: a concurrent course recompute waits for it
         settings = service.get_settings(patient_id)
         settings.quiet_start = data.get("quiet_start")
         settings.quiet_end = data.get("quiet_end")
@@ -344,7 +345,7 @@ class ReminderById(MethodView):
         if "enabled" in changes:
             rule.enabled = changes["enabled"]
         rule.materialised_until = None
-        db.session.flush()
+        db.session.commit()  # stored before the recompute, which may roll back and retry
         course = db.session.get(Course, rule.course_id)
         service.course_changed(course)
         now = utcnow()

@@ -18,12 +18,21 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from backend import events
 from backend.course.plan import parse_plan
 from backend.course.timeline import project
 from backend.extensions import db
-from backend.models import Appointment, Course, DoseLog, ReminderOccurrence, ReminderRule, ReminderSettings
+from backend.models import (
+    Appointment,
+    Course,
+    DoseLog,
+    Patient,
+    ReminderOccurrence,
+    ReminderRule,
+    ReminderSettings,
+)
 from backend.models.types import utcnow
 from backend.reminders.occurrences import (
     GRACE,
@@ -270,21 +279,50 @@ def top_up(now: datetime, limit_courses: int = 200) -> int:
 # -- hooks ------------------------------------------------------------------------------------------------
 
 
+RECOMPUTE_ATTEMPTS = 3
+
+
+def lock_patient(patient_id: str) -> None:
+    """Serialise one patient's reminder recomputes (PostgreSQL: a row lock on the patient, held to the
+    end of the transaction). Taken first, so the course list and quiet hours read next are those of
+    any change that committed meanwhile. SQLite serialises writers itself; a recompute that lost the
+    race there fails to write and is retried (course_changed)."""
+    db.session.execute(select(Patient.id).where(Patient.id == patient_id).with_for_update())
+
+
 def course_changed(course: Course, now: datetime | None = None) -> None:
     """A course was created or changed (plan, time zone, end, product…): recompute its reminders.
 
-    Never breaks the caller's request: on an error the rules are marked for the next tick's top-up.
+    The caller has committed its change. A recompute that collides with a concurrent one of the same
+    patient (settings changed, another course saved) is rolled back and run again, up to
+    RECOMPUTE_ATTEMPTS times; only then, or on any other error, are the rules marked for the next
+    tick's top-up. It never breaks the caller's request.
     """
-    try:
-        rematerialise_course(course, now)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        log.exception("could not recompute reminders for course %s; the next tick retries", course.id)
-        db.session.execute(
-            update(ReminderRule).where(ReminderRule.course_id == course.id).values(materialised_until=None)
-        )
-        db.session.commit()
+    course_id, patient_id = course.id, course.patient_id
+    for attempt in range(1, RECOMPUTE_ATTEMPTS + 1):
+        try:
+            lock_patient(patient_id)
+            rematerialise_course(course, now)
+            db.session.commit()
+            return
+        except (OperationalError, IntegrityError) as err:
+            db.session.rollback()
+            log.info(
+                "reminder recompute of course %s collided (%s), attempt %d",
+                course_id,
+                type(err).__name__,
+                attempt,
+            )
+        except Exception:
+            db.session.rollback()
+            log.exception("could not recompute reminders for course %s; the next tick retries", course_id)
+            break
+    else:
+        log.error("reminder recompute of course %s kept colliding; the next tick retries", course_id)
+    db.session.execute(
+        update(ReminderRule).where(ReminderRule.course_id == course_id).values(materialised_until=None)
+    )
+    db.session.commit()
 
 
 def appointments_changed(course: Course, now: datetime | None = None) -> None:
@@ -292,6 +330,9 @@ def appointments_changed(course: Course, now: datetime | None = None) -> None:
 
 
 def settings_changed(patient_id: str, now: datetime | None = None) -> None:
+    """Quiet hours changed: recompute every course of the patient in the caller's transaction (which
+    took `lock_patient` before changing the settings) and commit."""
+    lock_patient(patient_id)
     for course in db.session.scalars(select(Course).where(Course.patient_id == patient_id)):
         rematerialise_course(course, now)
     db.session.commit()
