@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE
-from tests.e2e.helpers import axe_violations, onboard, session_of
+from tests.e2e.helpers import axe_violations, onboard, outbox_of, session_of
 
 pytestmark = pytest.mark.e2e
 
@@ -300,3 +300,30 @@ def test_new_screens_at_320_px_are_axe_clean(browser, live_app, axe_source, sche
         check(page, "settings")
     finally:
         ctx.close()
+
+
+def test_all_taken_this_week_offline_waits_in_the_outbox(page, context, live_app):
+    start = date.today() - timedelta(days=8)
+    fill_course(page, start=start)
+    page.get_by_label("I’ll fill them in").check()
+    page.get_by_role("button", name="Start my course").click()
+    section = page.locator("#fill-in")
+    expect(section).to_contain_text("8 earlier doses have no entry yet")
+    context.set_offline(True)
+    try:
+        week_one = section.locator('li.week[data-week="1"]')
+        week_one.get_by_role("button", name=re.compile("^All taken this week")).click()
+        expect(section).to_contain_text("1 earlier dose has no entry yet")
+        records = outbox_of(page)
+        assert [(r["method"], r["path"].rsplit("/", 1)[-1], len(r["body"]["doses"])) for r in records] == [
+            ("POST", "batch", 7)
+        ]
+        assert len({d["id"] for d in records[0]["body"]["doses"]}) == 7
+    finally:
+        context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    wait_synced(page)
+    page.wait_for_function("() => !document.querySelector('.badge-pending')")
+    doses = server_doses(live_app, session_of(page))
+    assert len(doses) == 7 and {d["status"] for d in doses} == {"taken"}
+    assert outbox_of(page) == []
