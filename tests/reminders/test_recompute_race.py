@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import ReminderOccurrence, ReminderRule
-from backend.reminders import service
+from backend.services import reminders as service
 from tests.conftest import course_body
 from tests.reminders.remhelp import API, berlin_today
 
