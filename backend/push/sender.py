@@ -3,8 +3,9 @@
 A :class:`PushSender` keeps, for its lifetime, one event loop in a daemon thread and one aiohttp
 ``ClientSession`` (keep-alive pool with a connection limit, one SSL context), created lazily in the
 process that first sends (rebuilt after ``fork``, never shared across processes). Every blocking
-:meth:`PushSender.send_many` call, from any thread or from inside a running loop, runs on that loop,
-so consecutive batches reuse open (TLS) connections. Requests in flight are bounded by one semaphore
+:meth:`PushSender.send_many` call (and :meth:`PushSender.submit_many`, which returns a future at
+once), from any thread or from inside a running loop, runs on that loop, so consecutive batches reuse
+open (TLS) connections. Requests in flight are bounded by one semaphore
 shared by all calls, and there is one task per message, so the back-off of one message never delays
 another. :meth:`PushSender.close` releases the loop and pool (also done at interpreter exit).
 :meth:`PushSender.send_many_async` is for callers with their own loop: it uses a pool of its own

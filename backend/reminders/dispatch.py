@@ -7,8 +7,9 @@ writers. A claim is a lease (`claimed_until`): a dispatcher that dies after clai
 the lease runs out and the next pass takes the rows back, so a reminder is never lost (it may be
 sent twice; the push `Topic` and the notification `tag` collapse the repeat).
 
-Sending happens after the claim transaction has committed, with `PushSender.send_many` (retries
-and back-off inside it), and outcomes are recorded in a second short transaction.
+Sending happens after the claim transaction has committed, with `PushSender.submit_many` (retries
+and back-off inside it), and outcomes are recorded in a second short transaction. Batches are
+pipelined (see `run_tick`): the next batch is claimed and prepared while the current one sends.
 """
 
 from __future__ import annotations
