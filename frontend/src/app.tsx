@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { OfflineBanner, SyncProblemBanner, UpdateBanner } from './components/Banners';
 import { lazyView } from './components/LazyView';
+import { Link } from './components/Link';
 import { TabBar } from './components/TabBar';
 import { currentHash, currentPath, currentSearch, navigate, routeOf, scrollToHash, type RouteName } from './router';
 import { announcement, booted, course, noCourseOnServer, session } from './store';
@@ -24,6 +25,7 @@ const TITLES: Record<RouteName, string> = {
   supply: 'Capsule supply',
   charts: 'Charts',
   report: 'Report',
+  help: 'Get help',
   'not-found': 'Page not found',
 };
 
@@ -35,6 +37,7 @@ const Photos = lazyView(TITLES.photos, () => import('./views/Photos').then((m) =
 const Supply = lazyView(TITLES.supply, () => import('./views/Supply').then((m) => m.Supply));
 const Charts = lazyView(TITLES.charts, () => import('./views/Charts').then((m) => m.Charts));
 const Report = lazyView(TITLES.report, () => import('./views/Report').then((m) => m.Report));
+const Help = lazyView(TITLES.help, () => import('./views/Help').then((m) => m.Help));
 
 function NotFound() {
   return (
@@ -75,6 +78,8 @@ function View({ route }: { route: RouteName }) {
       return <Charts />;
     case 'report':
       return <Report />;
+    case 'help':
+      return <Help />;
     default:
       return <NotFound />;
   }
@@ -84,7 +89,7 @@ function View({ route }: { route: RouteName }) {
 function guard(route: RouteName): RouteName {
   if (!booted.value) return route;
   const needsSetup = !session.value || (!course.value && noCourseOnServer.value);
-  if (needsSetup && route !== 'onboarding' && route !== 'not-found') return 'onboarding';
+  if (needsSetup && route !== 'onboarding' && route !== 'not-found' && route !== 'help') return 'onboarding';
   if (!needsSetup && course.value && route === 'onboarding') return 'today';
   // The weekly mood reminder opens /?checkin=mood (reminders/dispatch.py): that is the mood check.
   if (route === 'today' && new URLSearchParams(currentSearch.value).get('checkin') === 'mood') return 'mood';
@@ -129,6 +134,12 @@ export function App() {
           <img src="/icons/favicon-32.png" alt="" width={24} height={24} />
           ClearCourse
         </span>
+        <Link href="/help" class="help-link" aria-current={route === 'help' ? 'page' : undefined}>
+          <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M6.6 10.8a15 15 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1L6.6 10.8Z" />
+          </svg>
+          Get help
+        </Link>
       </header>
       <div class="banners">
         <UpdateBanner />

@@ -15,6 +15,7 @@ export type RouteName =
   | 'supply'
   | 'charts'
   | 'report'
+  | 'help'
   | 'not-found';
 
 const ROUTES: Record<string, RouteName> = {
@@ -31,6 +32,7 @@ const ROUTES: Record<string, RouteName> = {
   '/supply': 'supply',
   '/charts': 'charts',
   '/report': 'report',
+  '/help': 'help',
 };
 
 export const currentPath = signal(location.pathname);

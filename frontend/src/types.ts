@@ -26,6 +26,11 @@ export interface CourseInput {
   programme: Programme;
   pregnancy_prevention: boolean;
   dose_plan: DosePlanSegment[];
+  /** The programme's rule set (GET /rule-sets); the server fills in the programme's current one. */
+  rule_set?: string;
+  /** ISO 3166 code for the help numbers; null: not listed; left out: from the time zone. */
+  country?: string | null;
+  clinic_phone?: string | null;
 }
 
 export interface Course extends CourseInput {
@@ -60,6 +65,8 @@ export interface Phase {
   summary: string;
   starts_on: string | null;
   ends_on: string | null;
+  /** The dates rest on a projection (no confirmed last capsule yet). */
+  estimated?: boolean;
   current: boolean;
   expectations: FactText[];
   tips: FactText[];
@@ -95,11 +102,38 @@ export interface MissingLog {
   mg: number;
 }
 
+export interface RuleSetSummary {
+  id: string;
+  programme: Programme;
+  default: boolean;
+  version: string;
+  title: string;
+  tests_before_start: number;
+  test_interval_days: number;
+  visit_interval_days: number;
+  pickup_window_days: number | null;
+  lockout_days: number | null;
+  home_tests: boolean;
+  missed_dose: FactText;
+  facts: string[];
+}
+
+/** The logged total has reached the target and the course goes on (DOSE-13). */
+export interface TargetReached extends FactText {
+  on: string;
+}
+
 export interface Today {
   date: string;
   day_of_course: number | null;
   week_of_course: number | null;
   status: CourseStatus;
+  ended_on?: string | null;
+  target_reached?: TargetReached | null;
+  while_on?: FactText[];
+  target_note?: FactText | null;
+  last_dose_estimated?: boolean;
+  rule_set?: RuleSetSummary;
   phase: Phase | null;
   doses: TodayDose[];
   with_food: boolean;
@@ -121,8 +155,13 @@ export interface Timeline {
   today: string;
   current_phase: string | null;
   projected_last_dose_on: string | null;
+  last_dose_estimated?: boolean;
+  ended_on?: string | null;
+  target_reached?: TargetReached | null;
   phases: Phase[];
   milestones: Milestone[];
+  while_on?: FactText[];
+  rule_set?: RuleSetSummary;
   report_now: FactText[];
   disclaimer: string;
 }

@@ -112,15 +112,15 @@ def test_tap_targets_are_at_least_24_px(page):
 
 def test_in_app_hash_link_scrolls_to_its_target(page):
     onboard(page)
-    page.get_by_role("link", name="See what to report to your prescriber at once").click()
-    expect(page).to_have_url(re.compile(r"/timeline#report-now$"))
-    target = page.locator("#report-now")
+    page.get_by_role("link", name="Signs to report to your prescriber at once").click()
+    expect(page).to_have_url(re.compile(r"/help#red-flags$"))
+    target = page.locator("#red-flags")
     expect(target).to_be_focused()
     expect(target).to_be_in_viewport()
     # Smooth scrolling settles with the section at the top of the screen, or the page scrolled to its end.
     page.wait_for_function(
         """() => {
-          const top = document.getElementById('report-now').getBoundingClientRect().top;
+          const top = document.getElementById('red-flags').getBoundingClientRect().top;
           const atEnd = scrollY + innerHeight >= document.documentElement.scrollHeight - 2;
           return scrollY > 0 && (Math.abs(top) < 100 || atEnd);
         }"""

@@ -52,9 +52,9 @@ def test_edit_course_and_finish(page, live_app):
     _, course = live_app.api("GET", f"/courses/{session['courseId']}", session["token"])
     assert course["weight_kg"] == 72.5
 
-    page.get_by_role("button", name="I’ve taken my last capsule").click()
-    page.get_by_role("button", name="Yes, my course is finished").click()
-    expect(page.get_by_text("You logged your last capsule on")).to_be_visible()
+    page.get_by_role("button", name="My prescriber stopped my capsules").click()
+    page.get_by_role("button", name="Record my last capsule").click()  # today, the default
+    expect(page.get_by_text("Your last capsule was on")).to_be_visible()
     _, course = live_app.api("GET", f"/courses/{session['courseId']}", session["token"])
     assert course["ended_on"] is not None
 

@@ -1,5 +1,8 @@
+import { helpCountry } from '../lib/help';
 import { SourceIds } from './Facts';
-import { HelpNumbers } from './HelpNumbers';
+import { course } from '../store';
+import { EmergencyCalls } from './EmergencyCalls';
+import { Link } from './Link';
 import type { Triage } from '../lib/triage';
 
 const HEADINGS: Record<Triage['level'], string> = {
@@ -35,7 +38,18 @@ export function TriagePanel({ result, pending }: { result: Triage; pending: bool
           ))}
         </ul>
       )}
-      {serious && <HelpNumbers crisis={result.actions.some((a) => a.key === 'crisis_line')} />}
+      {serious && (
+        <>
+          <EmergencyCalls
+            country={helpCountry(course.value)}
+            crisis={result.level === 'emergency'}
+            crisisFirst={result.actions.some((a) => a.key === 'crisis_line')}
+          />
+          <p>
+            <Link href="/help">Get help: your clinic and every sign to act on</Link>
+          </p>
+        </>
+      )}
       {result.level === 'none' && <p>Nothing in today's answers needs action. Thank you for checking in.</p>}
       <p class="muted">{pending ? 'Checked on this phone; it will be confirmed when it reaches the server.' : 'Confirmed by the server.'}</p>
     </section>

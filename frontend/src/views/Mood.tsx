@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { SourceIds } from '../components/Facts';
+import { EmergencyCalls } from '../components/EmergencyCalls';
 import { Choices } from '../components/Form';
-import { HelpNumbers } from '../components/HelpNumbers';
+import { helpCountry } from '../lib/help';
 import content from '../../../backend/record/mood.json';
 import { isoWeek, refreshMood, saveMood, savedMood, type MoodAnswer, type MoodCheck } from '../lib/record';
 import { announce, course, courseToday, sync } from '../store';
@@ -69,7 +70,7 @@ export function Mood() {
               </li>
             ))}
           </ul>
-          <HelpNumbers crisis />
+          <EmergencyCalls country={helpCountry(course.value)} crisisFirst />
         </section>
       )}
       <form class="card" onSubmit={submit} aria-labelledby="mood-form-heading">

@@ -9,6 +9,7 @@ import { toKg, WeightField, weightError, type WeightUnit } from '../components/W
 import { plannedSlots } from '../lib/cumulative';
 import { addDays, detectTimeZone, formatDate, instantOn, isValidTimeZone, localDate } from '../lib/dates';
 import { fieldErrorsFrom, focusSoon } from '../lib/errors';
+import { countryForZone, HELP_COUNTRIES } from '../lib/help';
 import { navigate } from '../router';
 import { adoptSession, announce, logMany, refreshToday, refreshTimeline, session, setCourse, unlinked } from '../store';
 import type { Product, Programme } from '../types';
@@ -28,6 +29,8 @@ function apiFieldToId(field: string): string | null {
   }
   if (field.startsWith('product')) return 'product-standard';
   if (field.startsWith('programme')) return 'programme-us_ipledge';
+  if (field.startsWith('pregnancy')) return 'pregnancy-yes';
+  if (field.startsWith('country')) return 'country';
   return null;
 }
 
@@ -45,6 +48,7 @@ export function Onboarding() {
   const [targetMode, setTargetMode] = useState<TargetMode>('target');
   const [target, setTarget] = useState('120');
   const [timezone, setTimezone] = useState(detectTimeZone());
+  const [country, setCountry] = useState(countryForZone(detectTimeZone())?.code ?? '');
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
 
@@ -57,6 +61,7 @@ export function Onboarding() {
     if (startedBefore && !soFar) found['so-far-all'] = 'Tell us how your capsules went so far, or choose “I’ll fill them in”.';
     if (!product) found['product-standard'] = 'Choose which kind of capsules you have.';
     if (!programme) found['programme-us_ipledge'] = 'Choose a programme, or “Neither”.';
+    if (!pregnancy) found['pregnancy-yes'] = 'Answer “Could you become pregnant?” — “Not sure” is a fine answer.';
     if (targetMode === 'target') {
       const t = Number(target);
       if (!Number.isFinite(t) || t < 10 || t > 400) found.target = 'Enter a target in mg/kg, for example 120, or choose “No target”.';
@@ -93,7 +98,9 @@ export function Onboarding() {
         timezone,
         product: product!,
         programme: programme!,
-        pregnancy_prevention: pregnancy === 'yes',
+        // "Not sure" keeps pregnancy prevention on until the patient changes it in Settings.
+        pregnancy_prevention: pregnancy !== 'no',
+        country: country || null,
         dose_plan: [segmentFrom(plan, startDate)],
       });
       await setCourse(created);
@@ -213,11 +220,16 @@ export function Onboarding() {
           legend="Could you become pregnant?"
           hint="This turns on pregnancy-prevention reminders. Your answer stays with your anonymous account. You can change it later in Settings."
           value={pregnancy}
+          error={errors['pregnancy-yes']}
           onChange={setPregnancy}
           choices={[
-            { value: 'yes', label: 'Yes', hint: 'Turn on pregnancy-prevention reminders' },
+            { value: 'yes', label: 'Yes', hint: 'Pregnancy tests and prevention reminders are on' },
             { value: 'no', label: 'No' },
-            { value: 'unsure', label: 'Not sure — I’ll ask my prescriber', hint: 'Reminders stay off for now' },
+            {
+              value: 'unsure',
+              label: 'Not sure — I’ll ask my prescriber',
+              hint: 'Pregnancy tests and prevention reminders stay on until you change this in Settings',
+            },
           ]}
         />
 
@@ -233,6 +245,21 @@ export function Onboarding() {
         />
 
         <TimeZoneField id="timezone" value={timezone} onInput={setTimezone} error={errors.timezone} />
+
+        <div class={errors.country ? 'field field-invalid' : 'field'}>
+          <label for="country">Country</label>
+          <p class="hint" id="country-hint">
+            For the emergency number and crisis line on the “Get help” screen.
+          </p>
+          <select id="country" value={country} aria-describedby="country-hint" onChange={(e) => setCountry((e.currentTarget as HTMLSelectElement).value)}>
+            <option value="">Another country (not listed)</option>
+            {HELP_COUNTRIES.map((c) => (
+              <option key={c.code} value={c.code}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </div>
 
         <Disclaimer />
 

@@ -1,4 +1,6 @@
-import { CourseDetailsForm, DoseChangeForm, EndCourse } from '../components/CourseEditor';
+import { CourseDetailsForm, DoseChangeForm } from '../components/CourseEditor';
+import { FinishCourse } from '../components/CourseEnd';
+import { ProgrammeSettings } from '../components/ProgrammeSettings';
 import { DeleteEverything, ExportData } from '../components/DataPanel';
 import { DevicesList, LinkCodeCreator } from '../components/DevicesPanel';
 import { Disclaimer } from '../components/Disclaimer';
@@ -21,8 +23,11 @@ export function Settings() {
           <Section id="dose-heading" title="Change your dose">
             <DoseChangeForm key={current.updated_at} current={current} />
           </Section>
-          <Section id="end-heading" title="Finished your course?">
-            <EndCourse current={current} />
+          <Section id="help-settings-heading" title="Help numbers and programme rules">
+            <ProgrammeSettings key={current.updated_at} current={current} />
+          </Section>
+          <Section id="end-heading" title="Has your prescriber stopped your capsules?">
+            <FinishCourse current={current} />
           </Section>
         </>
       )}

@@ -3,6 +3,7 @@ import { api } from '../api';
 import { Disclaimer } from '../components/Disclaimer';
 import { DoseChart } from '../components/DoseChart';
 import { FactList, SourceIds } from '../components/Facts';
+import { Link } from '../components/Link';
 import { formatDate, formatShortDate, formatTime } from '../lib/dates';
 import { milestoneState, type MilestoneState } from '../lib/milestones';
 import { course, courseToday, refreshTimeline, timeline } from '../store';
@@ -33,8 +34,11 @@ export function MilestoneList({ milestones, today, appointments = null, describe
         return (
           <li key={`${m.kind}-${m.date}-${index}`} data-kind={m.kind} data-state={state ?? undefined}>
             <p class="milestone-date">
-              <time dateTime={m.date}>{formatDate(m.date)}</time>
-              {m.estimated && <span class="badge">estimated</span>}
+              <time dateTime={m.date}>
+                {m.estimated ? 'About ' : ''}
+                {formatDate(m.date)}
+              </time>
+              {m.estimated && <span class="badge">estimate</span>}
               {state && <span class={`badge badge-${state}`}>{STATE_LABEL[state]}</span>}
             </p>
             <p class="milestone-title">{m.title}</p>
@@ -58,10 +62,11 @@ export function MilestoneList({ milestones, today, appointments = null, describe
 }
 
 function dateRange(phase: Phase): string {
-  if (phase.starts_on && phase.ends_on) return `${formatShortDate(phase.starts_on)} – ${formatShortDate(phase.ends_on)}`;
-  if (phase.starts_on) return `From ${formatShortDate(phase.starts_on)}`;
+  const about = phase.estimated ? 'about ' : '';
+  if (phase.starts_on && phase.ends_on) return `${formatShortDate(phase.starts_on)} – ${about}${formatShortDate(phase.ends_on)}`;
+  if (phase.starts_on) return `From ${about}${formatShortDate(phase.starts_on)}`;
   if (phase.ends_on) return `Until ${formatShortDate(phase.ends_on)}`;
-  return '';
+  return phase.key === 'after' ? 'Once your prescriber stops your capsules' : '';
 }
 
 /** One phase; only the current one is open, the others show their title and dates until tapped. */
@@ -96,6 +101,9 @@ function PhaseItem({ phase }: { phase: Phase }) {
           <details>
             <summary>Report at once</summary>
             <FactList items={phase.report_now} class="fact-list report" />
+            <p>
+              <Link href="/help#red-flags">What to do and who to call</Link>
+            </p>
           </details>
         )}
       </details>
@@ -151,7 +159,17 @@ export function Timeline() {
     <div class="view">
       <header class="view-header">
         <h1 tabIndex={-1}>Your timeline</h1>
-        {data.projected_last_dose_on && <p class="lede">Projected last capsule (an estimate): {formatDate(data.projected_last_dose_on)}</p>}
+        {data.target_reached ? (
+          <p class="lede">You’ve reached the total you entered; your prescriber decides when you stop.</p>
+        ) : (
+          data.projected_last_dose_on && (
+            <p class="lede">
+              {data.last_dose_estimated === false
+                ? `Last capsule: ${formatDate(data.projected_last_dose_on)}`
+                : `Estimated last capsule: about ${formatDate(data.projected_last_dose_on)}`}
+            </p>
+          )
+        )}
       </header>
 
       <ol class="phases" aria-label="Phases of your course">
@@ -176,9 +194,19 @@ export function Timeline() {
         )}
       </section>
 
+      {data.while_on && data.while_on.length > 0 && (
+        <section class="card" aria-labelledby="while-on-heading">
+          <h2 id="while-on-heading">While you take isotretinoin</h2>
+          <FactList items={data.while_on} />
+        </section>
+      )}
+
       <section class="card card-alert" id="report-now" tabIndex={-1} aria-labelledby="report-now-heading">
         <h2 id="report-now-heading">Report at once</h2>
-        <p>Tell your prescriber at once if you notice any of these:</p>
+        <p>
+          Stop your capsules and call your prescriber now if you notice any of these.{' '}
+          <Link href="/help#red-flags">Get help: numbers to call</Link>
+        </p>
         <FactList items={data.report_now} class="fact-list report" />
       </section>
 

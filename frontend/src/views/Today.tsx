@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
+import { TargetReachedCard } from '../components/CourseEnd';
 import { Disclaimer } from '../components/Disclaimer';
 import { FillIn } from '../components/FillIn';
 import { DoseSlot } from '../components/DoseSlot';
-import { FactList } from '../components/Facts';
+import { FactList, SourceIds } from '../components/Facts';
 import { Link } from '../components/Link';
 import { formatDate, localDateTime } from '../lib/dates';
 import { overlayToday } from '../lib/doses';
@@ -25,7 +26,7 @@ function Headline({ data }: { data: TodayData }) {
     return (
       <>
         <h1 tabIndex={-1}>Course finished</h1>
-        <p class="lede">{course.value?.ended_on ? `Last capsule logged on ${formatDate(course.value.ended_on)}.` : formatDate(data.date)}</p>
+        <p class="lede">{course.value?.ended_on ? `Your last capsule was on ${formatDate(course.value.ended_on)}.` : formatDate(data.date)}</p>
       </>
     );
   }
@@ -56,25 +57,39 @@ function Progress({ data }: { data: TodayData }) {
             {data.target_mg_per_kg !== null && ` of ${formatNumber(data.target_mg_per_kg)}`}
           </dd>
         </div>
-        {data.projected_last_dose_on && (
+        {data.target_reached ? (
           <div>
-            <dt>Projected last capsule</dt>
-            <dd>
-              {formatDate(data.projected_last_dose_on)}
-              {data.days_remaining !== null && ` (${plural(data.days_remaining, 'day')} to go)`}
-            </dd>
+            <dt>Last capsule</dt>
+            <dd>When your prescriber stops them</dd>
           </div>
+        ) : (
+          data.projected_last_dose_on && (
+            <div>
+              <dt>{data.last_dose_estimated === false ? 'Last capsule' : 'Estimated last capsule'}</dt>
+              <dd>
+                {data.last_dose_estimated === false ? '' : 'about '}
+                {formatDate(data.projected_last_dose_on)}
+                {data.days_remaining !== null && ` (${plural(data.days_remaining, 'day')} to go)`}
+              </dd>
+            </div>
+          )
         )}
       </dl>
       {percent !== null ? (
         <div class="progress">
-          <label for="target-progress">{formatNumber(percent)}% of your cumulative target</label>
+          <label for="target-progress">{formatNumber(data.target_percent ?? percent)}% of the total you entered</label>
           <progress id="target-progress" max={100} value={percent}>
             {formatNumber(percent)}%
           </progress>
         </div>
       ) : (
-        <p class="muted">No cumulative target set for this course.</p>
+        <p class="muted">No cumulative total entered for this course.</p>
+      )}
+      {data.target_note && (
+        <p class="hint target-note">
+          {data.target_note.text}
+          <SourceIds facts={data.target_note.facts} />
+        </p>
       )}
     </section>
   );
@@ -174,6 +189,8 @@ export function Today() {
         )}
       </section>
 
+      {data.target_reached && data.status === 'active' && <TargetReachedCard reached={data.target_reached} current={current} />}
+
       {data.phase && <PhaseCard phase={data.phase} />}
 
       <Progress data={data} />
@@ -188,10 +205,17 @@ export function Today() {
         </section>
       )}
 
+      {data.while_on && data.while_on.length > 0 && data.status !== 'finished' && (
+        <section class="card" aria-labelledby="while-on-heading" id="while-on">
+          <h2 id="while-on-heading">While you take isotretinoin</h2>
+          <FactList items={data.while_on} />
+        </section>
+      )}
+
       <section class="card card-alert" aria-labelledby="report-heading">
         <h2 id="report-heading">Something worrying?</h2>
         <p>
-          <Link href="/timeline#report-now">See what to report to your prescriber at once</Link>
+          <Link href="/help#red-flags">Signs to report to your prescriber at once</Link>
         </p>
         {data.phase && data.phase.report_now.length > 0 && (
           <p class="muted">

@@ -1,0 +1,91 @@
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import { focusSoon, messageFor } from '../lib/errors';
+import { HELP_COUNTRIES } from '../lib/help';
+import { announce, refreshTimeline, refreshToday, setCourse } from '../store';
+import type { Course } from '../types';
+import { SourceIds } from './Facts';
+
+// The programme rule sets are data files of the server (PRODUCT-2); only their names are bundled.
+const TITLES = import.meta.glob<string>('../../../backend/course/rulesets/*.json', { eager: true, import: 'title' });
+const PROGRAMMES = import.meta.glob<string>('../../../backend/course/rulesets/*.json', { eager: true, import: 'programme' });
+const VERSIONS = import.meta.glob<string>('../../../backend/course/rulesets/*.json', { eager: true, import: 'version' });
+const RULE_SETS = Object.keys(TITLES).map((path) => ({
+  id: path.replace(/^.*\/|\.json$/g, ''),
+  title: TITLES[path],
+  programme: PROGRAMMES[path],
+  version: VERSIONS[path],
+}));
+
+/** The country of the help numbers (HELP-1) and, where a programme has several, its rule set (PREG-4). */
+export function ProgrammeSettings({ current }: { current: Course }) {
+  const [country, setCountry] = useState(current.country ?? '');
+  const [ruleSet, setRuleSet] = useState(current.rule_set ?? current.programme);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const choices = RULE_SETS.filter((r) => r.programme === current.programme);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    try {
+      const patch: Partial<Course> = { country: country || null };
+      if (choices.length > 1) patch.rule_set = ruleSet;
+      await setCourse(await api.updateCourse(current.id, patch));
+      await Promise.all([refreshToday(), refreshTimeline()]).catch(() => undefined);
+      setError(null);
+      announce('Saved.');
+    } catch (e) {
+      setError(messageFor(e));
+      focusSoon('programme-error');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="form" onSubmit={submit} noValidate>
+      <div class="field">
+        <label for="country">Country for help numbers</label>
+        <p class="hint" id="country-hint">
+          The “Get help” screen shows this country’s emergency number and crisis line.
+          <SourceIds facts={['HELP-1']} />
+        </p>
+        <select id="country" value={country} aria-describedby="country-hint" onChange={(e) => setCountry((e.currentTarget as HTMLSelectElement).value)}>
+          <option value="">Another country (not listed)</option>
+          {HELP_COUNTRIES.map((c) => (
+            <option key={c.code} value={c.code}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      {choices.length > 1 && (
+        <fieldset class="field">
+          <legend>Programme rules</legend>
+          <p class="hint">
+            Switch when your clinic tells you it follows the newer rules.
+            <SourceIds facts={['PREG-4']} />
+          </p>
+          {choices.map((r) => (
+            <label key={r.id} class="choice">
+              <input type="radio" name="rule-set" value={r.id} checked={ruleSet === r.id} onChange={() => setRuleSet(r.id)} />
+              <span>
+                {r.title}
+                <span class="hint">{r.version}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {error && (
+        <p class="error" id="programme-error" role="alert" tabIndex={-1}>
+          {error}
+        </p>
+      )}
+      <button type="submit" class="button button-secondary" disabled={busy}>
+        {busy ? 'Saving…' : 'Save'}
+      </button>
+    </form>
+  );
+}
