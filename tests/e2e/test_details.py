@@ -134,6 +134,7 @@ def test_offline_onboarding_says_offline(page, context):
     page.get_by_label("Milligrams per day (all doses together)").fill("40")
     page.get_by_label("Standard capsules").check()
     page.get_by_label("Neither").check()
+    page.get_by_label("No", exact=True).check()
     context.set_offline(True)
     try:
         page.get_by_role("button", name="Start my course").click()

@@ -83,8 +83,12 @@ def test_emergency_red_flag_shows_the_countrys_emergency_number(page, live_app):
     panel = page.locator("#triage")
     expect(panel).to_have_attribute("data-level", "emergency")
     expect(panel).to_be_focused()
-    expect(panel.get_by_role("link", name="Emergency: call 999")).to_have_attribute("href", "tel:999")
-    expect(panel).to_contain_text("Numbers for United Kingdom.")
+    expect(
+        panel.get_by_role("link", name=re.compile(r"^Call 999 Emergency, United Kingdom"))
+    ).to_have_attribute("href", "tel:999")
+    expect(panel.get_by_role("link", name=re.compile(r"^Call 116 123"))).to_have_attribute(
+        "href", "tel:116123"
+    )
 
 
 def test_mood_reminder_opens_the_mood_check_and_self_harm_leads_to_the_crisis_line(page, context, live_app):
@@ -100,10 +104,10 @@ def test_mood_reminder_opens_the_mood_check_and_self_harm_leads_to_the_crisis_li
     page.get_by_role("group", name=re.compile("hurting yourself")).get_by_label("Yes").check()
     crisis = page.locator("#crisis")
     expect(crisis).to_be_visible()
-    expect(crisis.get_by_role("link", name=re.compile(r"Lifeline: 988$"))).to_have_attribute(
-        "href", "tel:988"
-    )
-    expect(crisis.get_by_role("link", name="Text 988")).to_have_attribute("href", "sms:988")
+    calls = crisis.locator(".emergency-calls a")
+    expect(calls.first).to_have_attribute("href", "tel:988")  # the crisis line comes first (RED-1, HELP-1)
+    expect(crisis.get_by_role("link", name=re.compile(r"^Call 988 .*Lifeline"))).to_be_visible()
+    expect(crisis.get_by_role("link", name=re.compile(r"^Text 988"))).to_have_attribute("href", "sms:988")
     page.get_by_role("button", name="Save this week's answers").click()
     expect(page.get_by_role("status").filter(has_text="next visit")).to_be_visible()
     expect(page.locator(".mood table tbody tr")).to_have_count(1)
