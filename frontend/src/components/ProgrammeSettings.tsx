@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { focusSoon, messageFor } from '../lib/errors';
-import { HELP_COUNTRIES } from '../lib/help';
 import { announce, refreshTimeline, refreshToday, setCourse } from '../store';
 import type { Course } from '../types';
+import { CountryField } from './CountryField';
 import { SourceIds } from './Facts';
 
 // The programme rule sets are data files of the server (PRODUCT-2); only their names are bundled.
@@ -45,21 +45,17 @@ export function ProgrammeSettings({ current }: { current: Course }) {
 
   return (
     <form class="form" onSubmit={submit} noValidate>
-      <div class="field">
-        <label for="country">Country for help numbers</label>
-        <p class="hint" id="country-hint">
-          The “Get help” screen shows this country’s emergency number and crisis line.
-          <SourceIds facts={['HELP-1']} />
-        </p>
-        <select id="country" value={country} aria-describedby="country-hint" onChange={(e) => setCountry((e.currentTarget as HTMLSelectElement).value)}>
-          <option value="">Another country (not listed)</option>
-          {HELP_COUNTRIES.map((c) => (
-            <option key={c.code} value={c.code}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <CountryField
+        label="Country for help numbers"
+        hint={
+          <>
+            The “Get help” screen shows this country’s emergency number and crisis line.
+            <SourceIds facts={['HELP-1']} />
+          </>
+        }
+        value={country}
+        onChange={setCountry}
+      />
       {choices.length > 1 && (
         <fieldset class="field">
           <legend>Programme rules</legend>

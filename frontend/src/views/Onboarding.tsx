@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
+import { CountryField } from '../components/CountryField';
 import { Disclaimer } from '../components/Disclaimer';
 import { DosePlanFields, EMPTY_PLAN, segmentFrom, validatePlan, type PlanDraft } from '../components/DosePlanFields';
 import { Choices, CumulativeTargetFields, ErrorSummary, Field, TimeZoneField, type Errors, type TargetMode } from '../components/Form';
@@ -9,7 +10,7 @@ import { toKg, WeightField, weightError, type WeightUnit } from '../components/W
 import { plannedSlots } from '../lib/cumulative';
 import { addDays, detectTimeZone, formatDate, instantOn, isValidTimeZone, localDate } from '../lib/dates';
 import { fieldErrorsFrom, focusSoon } from '../lib/errors';
-import { countryForZone, HELP_COUNTRIES } from '../lib/help';
+import { countryForZone } from '../lib/help';
 import { navigate } from '../router';
 import { adoptSession, announce, logMany, refreshToday, refreshTimeline, session, setCourse, unlinked } from '../store';
 import type { Product, Programme } from '../types';
@@ -246,20 +247,12 @@ export function Onboarding() {
 
         <TimeZoneField id="timezone" value={timezone} onInput={setTimezone} error={errors.timezone} />
 
-        <div class={errors.country ? 'field field-invalid' : 'field'}>
-          <label for="country">Country</label>
-          <p class="hint" id="country-hint">
-            For the emergency number and crisis line on the “Get help” screen.
-          </p>
-          <select id="country" value={country} aria-describedby="country-hint" onChange={(e) => setCountry((e.currentTarget as HTMLSelectElement).value)}>
-            <option value="">Another country (not listed)</option>
-            {HELP_COUNTRIES.map((c) => (
-              <option key={c.code} value={c.code}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <CountryField
+          label="Country"
+          hint="For the emergency number and crisis line on the “Get help” screen."
+          value={country}
+          onChange={setCountry}
+        />
 
         <Disclaimer />
 
