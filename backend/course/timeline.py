@@ -244,8 +244,6 @@ def _phase_ranges(course: CourseInfo, proj: Projection) -> list[PhaseRange]:
     ended = course.ended_on
     est = ended is None
     anchor = ended if ended is not None else proj.threshold_dates.get(100)
-    if anchor is None and ended is None and proj.projected_last_dose_on is not None:
-        anchor = proj.projected_last_dose_on
     raw = [
         ("first_weeks", s, s + timedelta(days=55)),
         ("improving", s + timedelta(days=56), s + timedelta(days=83)),
