@@ -91,6 +91,27 @@ def test_emergency_red_flag_shows_the_countrys_emergency_number(page, live_app):
     )
 
 
+def test_answers_given_before_the_saved_check_ins_arrive_are_kept(page):
+    """Regression: a slow GET …/checkins used to reset the form after the patient had ticked a box."""
+    onboard(page)
+    held = []
+    page.route(re.compile(r".*/checkins\?.*"), lambda route: held.append(route))
+    open_journal(page)
+    page.get_by_label("Chest pain").check()
+    deadline = 50
+    while not held and deadline:
+        page.wait_for_timeout(100)
+        deadline -= 1
+    assert held, "the journal did not ask for the saved check-ins"
+    for route in held:
+        route.continue_()
+    page.unroute(re.compile(r".*/checkins\?.*"))
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_label("Chest pain")).to_be_checked()
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.locator("#triage")).to_have_attribute("data-level", "urgent")
+
+
 def test_mood_reminder_opens_the_mood_check_and_self_harm_leads_to_the_crisis_line(page, context, live_app):
     session, _ = ready_for_push(page, context, live_app)
     set_country(page, live_app, "US")

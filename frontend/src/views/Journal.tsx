@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Checkbox, TextAreaField } from '../components/Form';
 import { SourceIds } from '../components/Facts';
 import { Link } from '../components/Link';
@@ -20,15 +20,25 @@ export function Journal() {
   const [flags, setFlags] = useState<string[]>([]);
   const [note, setNote] = useState('');
   const [result, setResult] = useState<CheckIn | null>(null);
+  // Answers the patient has started giving: a saved check-in that arrives later never overwrites them.
+  const touched = useRef(false);
+  const edit =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      touched.current = true;
+      set(value);
+    };
 
   const load = async (day: string, fromServer: boolean) => {
     if (!current) return;
     const all = fromServer ? await refreshCheckIns(current.id, addDays(today, -KEEP_DAYS)).catch(() => savedCheckIns(current.id)) : await savedCheckIns(current.id);
     const saved = all[day];
-    setSkin(saved?.skin ?? 5);
-    setEffects(saved?.effects ?? {});
-    setFlags(saved?.red_flags ?? []);
-    setNote(saved?.note ?? '');
+    if (!touched.current) {
+      setSkin(saved?.skin ?? 5);
+      setEffects(saved?.effects ?? {});
+      setFlags(saved?.red_flags ?? []);
+      setNote(saved?.note ?? '');
+    }
     setResult(saved ?? null);
   };
 
@@ -51,6 +61,7 @@ export function Journal() {
     announce('Check-in saved.');
     requestAnimationFrame(() => document.getElementById('triage')?.focus());
     await sync().catch(() => undefined);
+    touched.current = false;
     await load(date, true);
   };
 
@@ -74,7 +85,10 @@ export function Journal() {
         <h2 id="checkin-heading">Check-in for {formatDate(date)}</h2>
         <div class="field">
           <label for="checkin-date">Day</label>
-          <select id="checkin-date" value={date} onChange={(e) => setDate((e.currentTarget as HTMLSelectElement).value)}>
+          <select id="checkin-date" value={date} onChange={(e) => {
+              touched.current = false;
+              setDate((e.currentTarget as HTMLSelectElement).value);
+            }}>
             <option value={today}>Today</option>
             <option value={addDays(today, -1)}>Yesterday</option>
             <option value={addDays(today, -2)}>Two days ago</option>
@@ -82,7 +96,7 @@ export function Journal() {
         </div>
         <div class="field">
           <label for="skin">Your skin today, from 0 (clear) to 10 (the worst it has been): {skin}</label>
-          <input id="skin" type="range" min={0} max={10} step={1} value={skin} onInput={(e) => setSkin(Number((e.currentTarget as HTMLInputElement).value))} />
+          <input id="skin" type="range" min={0} max={10} step={1} value={skin} onInput={(e) => edit(setSkin)(Number((e.currentTarget as HTMLInputElement).value))} />
         </div>
 
         <fieldset class="effects">
@@ -114,7 +128,7 @@ export function Journal() {
                         value={s.value}
                         aria-label={`${effect.label}: ${s.label}`}
                         checked={(effects[effect.key] ?? 0) === s.value}
-                        onChange={() => setEffects({ ...effects, [effect.key]: s.value })}
+                        onChange={() => edit(setEffects)({ ...effects, [effect.key]: s.value })}
                       />
                     </td>
                   ))}
@@ -134,12 +148,12 @@ export function Journal() {
               id={`flag-${flag.key}`}
               label={flag.label}
               checked={flags.includes(flag.key)}
-              onChange={(on) => setFlags(on ? [...flags, flag.key] : flags.filter((f) => f !== flag.key))}
+              onChange={(on) => edit(setFlags)(on ? [...flags, flag.key] : flags.filter((f) => f !== flag.key))}
             />
           ))}
         </fieldset>
 
-        <TextAreaField id="checkin-note" label="Note (optional)" value={note} onInput={setNote} maxLength={2000} rows={2} />
+        <TextAreaField id="checkin-note" label="Note (optional)" value={note} onInput={edit(setNote)} maxLength={2000} rows={2} />
         <button type="submit" class="button button-primary button-block">
           Save check-in
         </button>
