@@ -24,12 +24,12 @@ interface FieldProps {
 }
 
 /** The ids a control's aria-describedby names: its hint and its error, when shown. */
-function describedBy(id: string, hint?: ComponentChildren, error?: string): string | undefined {
+export function describedBy(id: string, hint?: ComponentChildren, error?: string): string | undefined {
   return [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
 }
 
 /** The hint and error paragraphs under a label or legend. */
-function HintAndError({ id, hint, error }: { id: string; hint?: ComponentChildren; error?: string }) {
+export function HintAndError({ id, hint, error }: { id: string; hint?: ComponentChildren; error?: string }) {
   return (
     <>
       {hint && (

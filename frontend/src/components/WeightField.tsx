@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { describedBy, HintAndError } from './Form';
 
 export type WeightUnit = 'kg' | 'lb';
 
@@ -38,21 +39,12 @@ interface Props {
 
 /** Weight with a kg / lb choice; the number is converted to kg before it is sent. */
 export function WeightField({ id, label, hint, value, unit, error, onValue, onUnit }: Props) {
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const described = describedBy(id, hint, error);
   const [low, high] = range(unit);
   return (
     <div class={error ? 'field field-invalid' : 'field'}>
       <label for={id}>{label}</label>
-      {hint && (
-        <p id={`${id}-hint`} class="hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} class="error">
-          {error}
-        </p>
-      )}
+      <HintAndError id={id} hint={hint} error={error} />
       <span class="input-row">
         <input
           id={id}
