@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from backend import events
@@ -34,6 +34,7 @@ from backend.models import (
     ReminderSettings,
 )
 from backend.models.types import utcnow
+from backend.reminders.live import CourseHead, live_course_ids
 from backend.reminders.occurrences import (
     GRACE,
     AppointmentSnapshot,
@@ -52,6 +53,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_HORIZON_DAYS = 3
 ACTIVE = ("pending", "claimed")
+# materialised_until of a course that is not live (`backend.reminders.live`): nothing to materialise,
+# so the tick's top-up passes it by; a course change that makes it live again recomputes it.
+DORMANT_UNTIL = datetime(2999, 12, 31, tzinfo=UTC)
 
 
 def horizon() -> timedelta:
@@ -234,9 +238,90 @@ def sync_rule(rule: ReminderRule, specs: Sequence[OccurrenceSpec], now: datetime
     rule.materialised_until = until
 
 
-def rematerialise_course(course: Course, now: datetime | None = None) -> None:
-    """Ensure the course's rules and bring their occurrences up to now + horizon (no commit)."""
+# -- live courses ------------------------------------------------------------------------------------
+
+
+def course_heads(patient_id: str) -> list[CourseHead]:
+    """The patient's courses as `live` needs them: two small queries, no projection."""
+    last_appointment = dict(
+        db.session.execute(
+            select(Appointment.course_id, func.max(Appointment.starts_at_local))
+            .join(Course, Course.id == Appointment.course_id)
+            .where(Course.patient_id == patient_id)
+            .group_by(Appointment.course_id)
+        ).all()
+    )
+    rows = db.session.execute(
+        select(Course.id, Course.created_at, Course.ended_on, Course.pregnancy_prevention).where(
+            Course.patient_id == patient_id
+        )
+    ).all()
+    return [
+        CourseHead(
+            id=row.id,
+            created_at=row.created_at,
+            ended_on=row.ended_on,
+            pregnancy_prevention=bool(row.pregnancy_prevention),
+            last_appointment=last_appointment[row.id].date() if last_appointment.get(row.id) else None,
+        )
+        for row in rows
+    ]
+
+
+def live_courses(patient_id: str, now: datetime | None = None) -> set[str]:
+    """Ids of the patient's courses that can still remind them (`backend.reminders.live`)."""
+    return live_course_ids(course_heads(patient_id), (now or utcnow()).date())
+
+
+def make_dormant(course_ids: Iterable[str], now: datetime) -> None:
+    """Cancel the future pending reminders of courses that are no longer live and mark their rules
+    as having nothing to materialise (no commit). Sent and missed rows stay as they are."""
+    course_ids = list(course_ids)
+    if not course_ids:
+        return
+    rule_ids = select(ReminderRule.id).where(ReminderRule.course_id.in_(course_ids))
+    db.session.execute(
+        update(ReminderOccurrence)
+        .where(
+            ReminderOccurrence.rule_id.in_(rule_ids),
+            ReminderOccurrence.status == "pending",
+            ReminderOccurrence.one_off.is_(False),
+            ReminderOccurrence.fires_at >= now,
+        )
+        .values(status="cancelled", last_error="course no longer current")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(ReminderRule)
+        .where(ReminderRule.course_id.in_(course_ids))
+        .values(materialised_until=DORMANT_UNTIL)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _dormant_courses(patient_id: str) -> set[str]:
+    """Courses of the patient whose rules are all marked dormant."""
+    rows = db.session.execute(
+        select(ReminderRule.course_id, ReminderRule.materialised_until).where(
+            ReminderRule.patient_id == patient_id
+        )
+    ).all()
+    courses: dict[str, bool] = {}
+    for course_id, until in rows:
+        courses[course_id] = courses.get(course_id, True) and until is not None and until >= DORMANT_UNTIL
+    return {course_id for course_id, dormant in courses.items() if dormant}
+
+
+def rematerialise_course(course: Course, now: datetime | None = None, live: set[str] | None = None) -> None:
+    """Ensure the course's rules and bring their occurrences up to now + horizon (no commit).
+
+    A course that is not live (`live`, computed when not given) is made dormant instead.
+    """
     now = now or utcnow()
+    if course.id not in (live if live is not None else live_courses(course.patient_id, now)):
+        make_dormant([course.id], now)
+        db.session.flush()
+        return
     until = now + horizon()
     snapshot = course_snapshot(course, now)
     rules = ensure_rules(course, snapshot)
@@ -302,7 +387,7 @@ def course_changed(course: Course, now: datetime | None = None) -> None:
     for attempt in range(1, RECOMPUTE_ATTEMPTS + 1):
         try:
             lock_patient(patient_id)
-            rematerialise_course(course, now)
+            _recompute_changed(course, now or utcnow())
             db.session.commit()
             return
         except (OperationalError, IntegrityError) as err:
@@ -325,16 +410,34 @@ def course_changed(course: Course, now: datetime | None = None) -> None:
     db.session.commit()
 
 
+def _recompute_changed(course: Course, now: datetime) -> None:
+    """Recompute the changed course, and any other course of the patient whose liveness it changed:
+    a new course supersedes an open older one (made dormant); an end or an appointment can wake one."""
+    live = live_courses(course.patient_id, now)
+    rematerialise_course(course, now, live)
+    dormant = _dormant_courses(course.patient_id)
+    others = db.session.scalars(
+        select(Course).where(Course.patient_id == course.patient_id, Course.id != course.id)
+    ).all()
+    make_dormant([c.id for c in others if c.id not in live and c.id not in dormant], now)
+    for other in others:
+        if other.id in live and other.id in dormant:
+            rematerialise_course(other, now, live)
+
+
 def appointments_changed(course: Course, now: datetime | None = None) -> None:
     course_changed(course, now)
 
 
 def settings_changed(patient_id: str, now: datetime | None = None) -> None:
-    """Quiet hours changed: recompute every course of the patient in the caller's transaction (which
-    took `lock_patient` before changing the settings) and commit."""
+    """Quiet hours changed: recompute the patient's live courses (the others are dormant and hold no
+    pending reminders) in the caller's transaction (which took `lock_patient` before changing the
+    settings) and commit."""
     lock_patient(patient_id)
-    for course in db.session.scalars(select(Course).where(Course.patient_id == patient_id)):
-        rematerialise_course(course, now)
+    now = now or utcnow()
+    live = live_courses(patient_id, now)
+    for course in db.session.scalars(select(Course).where(Course.id.in_(live))):
+        rematerialise_course(course, now, live)
     db.session.commit()
 
 
@@ -446,9 +549,11 @@ def occurrences_between(
     }
     future_start = max(start, now)
     if future_start < end:
+        live = live_courses(patient_id, now)
         courses: dict[str, list[ReminderRule]] = defaultdict(list)
         for rule in rules:
-            courses[rule.course_id].append(rule)
+            if rule.course_id in live:
+                courses[rule.course_id].append(rule)
         quiet = quiet_hours(patient_id)
         for course_id, course_rules in courses.items():
             course = db.session.get(Course, course_id)
