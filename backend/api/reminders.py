@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from sqlalchemy import select
 
 from backend.api.blueprint import Blueprint
+from backend.api.owned import course_or_404
 from backend.api.schemas.common import BoundedDate, LocalTime, StrictInteger
 from backend.auth import SECURITY, auth_required, current_patient_id
 from backend.course.plan import parse_plan, segment_for
@@ -131,6 +132,13 @@ class ReminderSettingsSchema(Schema):
             raise ValidationError("Quiet hours must not start and end at the same time.", "quiet_end")
 
 
+class RemindersQuerySchema(Schema):
+    course_id = fields.UUID(
+        load_default=None,
+        metadata={"description": "Only this course's reminders (the app asks for its current course's)."},
+    )
+
+
 class UpcomingRemindersQuerySchema(Schema):
     from_ = BoundedDate(data_key="from", load_default=None)
     to = BoundedDate(load_default=None)
@@ -242,18 +250,21 @@ def _field_error(field: str, message: str):
 class Reminders(MethodView):
     @blp.doc(security=SECURITY)
     @auth_required
+    @blp.arguments(RemindersQuerySchema, location="query")
     @blp.response(200, ReminderSchema(many=True))
-    def get(self):
-        """Every reminder rule with its next occurrence (UTC and local time)."""
+    @blp.alt_response(404, description="`course_id` is not one of the caller's courses.")
+    def get(self, query: dict):
+        """Every reminder rule (or one course's) with its next occurrence (UTC and local time)."""
         patient_id = current_patient_id()
+        course_id = str(query["course_id"]) if query.get("course_id") else None
+        if course_id is not None:
+            course_or_404(course_id)
         now = utcnow()
-        nxt = service.next_occurrences(patient_id, now)
+        rules = service.rules_for_patient(patient_id, course_id)
+        nxt = service.next_occurrences(patient_id, now, rules=rules)
         zones: dict[str, str] = {}
         dose_times: dict[str, tuple[time, ...]] = {}
-        return [
-            _rule_out(rule, nxt.get(rule.id), zones, dose_times)
-            for rule in service.rules_for_patient(patient_id)
-        ]
+        return [_rule_out(rule, nxt.get(rule.id), zones, dose_times) for rule in rules]
 
 
 @blp.route("/reminders/settings")

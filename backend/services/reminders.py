@@ -489,14 +489,13 @@ def doses_logged(course: Course, slots: Iterable[tuple[date, int]]) -> int:
 # -- reading --------------------------------------------------------------------------------------------
 
 
-def rules_for_patient(patient_id: str) -> list[ReminderRule]:
-    return list(
-        db.session.scalars(
-            select(ReminderRule)
-            .where(ReminderRule.patient_id == patient_id)
-            .order_by(ReminderRule.course_id, ReminderRule.kind, ReminderRule.slot)
-        )
-    )
+def rules_for_patient(patient_id: str, course_id: str | None = None) -> list[ReminderRule]:
+    """The patient's rules (only `course_id`'s when given)."""
+    query = select(ReminderRule).where(ReminderRule.patient_id == patient_id)
+    if course_id is not None:
+        query = query.where(ReminderRule.course_id == course_id)
+    query = query.order_by(ReminderRule.course_id, ReminderRule.kind, ReminderRule.slot)
+    return list(db.session.scalars(query))
 
 
 def get_rule(patient_id: str, rule_id: str) -> ReminderRule | None:
@@ -577,10 +576,15 @@ def occurrences_between(
     return sorted(items.values(), key=lambda i: (i["fires_at"], i["kind"]))
 
 
-def next_occurrences(patient_id: str, now: datetime, look_ahead: timedelta = timedelta(days=62)) -> dict:
+def next_occurrences(
+    patient_id: str,
+    now: datetime,
+    look_ahead: timedelta = timedelta(days=62),
+    rules: Iterable[ReminderRule] | None = None,
+) -> dict:
     """rule id → the first pending/scheduled occurrence after now (None when there is none)."""
     nxt: dict[str, dict] = {}
-    for item in occurrences_between(patient_id, now, now + look_ahead, now):
+    for item in occurrences_between(patient_id, now, now + look_ahead, now, rules):
         if item["status"] in ("pending", "scheduled") and item["rule"].enabled:
             nxt.setdefault(item["rule"].id, item)
     return nxt

@@ -69,7 +69,8 @@ export const api = {
     authed<Timeline>('GET', `/courses/${encodeURIComponent(courseId)}/timeline`, undefined, { date }),
   doses: (courseId: string, from: string, to: string) =>
     authed<DoseLog[]>('GET', `/courses/${encodeURIComponent(courseId)}/doses`, undefined, { from, to }),
-  reminders: () => authed<ReminderRule[]>('GET', '/reminders'),
+  reminders: (courseId?: string) =>
+    authed<ReminderRule[]>('GET', '/reminders', undefined, courseId ? { course_id: courseId } : undefined),
   updateReminder: (id: string, patch: ReminderRulePatch) =>
     authed<ReminderRule>('PATCH', `/reminders/${encodeURIComponent(id)}`, patch),
   reminderSettings: () => authed<ReminderSettings>('GET', '/reminders/settings'),

@@ -141,3 +141,22 @@ def test_upcoming_and_settings_work_only_on_the_live_course(app, patient, monkey
     snapshotted.clear()
     assert patient.get(f"{API}/reminders").status_code == 200
     assert snapshotted == [current["id"]]
+
+
+def test_the_rules_list_can_be_asked_for_one_course(patient, make_patient):
+    old = running_course(patient, days_ago=30)
+    new = running_course(patient, days_ago=2)
+    every = patient.get(f"{API}/reminders").get_json()
+    assert {r["course_id"] for r in every} == {old["id"], new["id"]}
+    response = patient.get(f"{API}/reminders", query_string={"course_id": new["id"]})
+    assert response.status_code == 200, response.get_json()
+    mine = response.get_json()
+    assert mine and {r["course_id"] for r in mine} == {new["id"]}
+    assert any(r["kind"] == "dose" and r["next"] for r in mine)
+    assert all(r["next"] is None for r in every if r["course_id"] == old["id"])  # superseded
+
+    stranger = make_patient()
+    response = stranger.get(f"{API}/reminders", query_string={"course_id": new["id"]})
+    assert response.status_code == 404
+    response = patient.get(f"{API}/reminders", query_string={"course_id": "not-a-uuid"})
+    assert response.status_code == 422 and "course_id" in str(response.get_json()["errors"])

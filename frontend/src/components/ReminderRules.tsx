@@ -215,12 +215,15 @@ export function ReminderRules() {
   const [savedId, setSavedId] = useState<string | null>(null);
   const slotsPerDay = course.value ? (segmentOn(course.value, courseToday())?.doses_per_day ?? 1) : 1;
 
+  const courseId = course.value?.id;
+
   useEffect(() => {
-    api.reminders().then(
+    // The current course's reminder settings; the agenda still lists what an earlier course has left to send.
+    api.reminders(courseId).then(
       (list) => setRules(sortRules(list)),
       (failure: unknown) => setError(messageFor(failure)),
     );
-  }, []);
+  }, [courseId]);
 
   const replace = (updated: ReminderRule) => setRules((list) => list && list.map((r) => (r.id === updated.id ? updated : r)));
 
