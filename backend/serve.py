@@ -19,6 +19,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from backend.access_log import CONFIG as ACCESS_LOG_CONFIG
 from backend.config import as_bool
 
 
@@ -41,6 +42,8 @@ def web_command(host: str, port: str, workers: str, threads: str) -> list[str]:
         "--no-ws",
         "--respawn-failed-workers",
         "--access-log",
+        "--log-config",
+        str(ACCESS_LOG_CONFIG),
         "--workers-kill-timeout",
         "10",
         "wsgi:app",

@@ -56,7 +56,7 @@ def served(tmp_path):
         [sys.executable, "-m", "backend.serve", "--port", str(port), "--workers", "2", "--no-scheduler"],
         cwd=REPO,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=(tmp_path / "server.out").open("w"),
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -105,3 +105,17 @@ def test_a_slowly_sent_request_does_not_stall_others(served):
         slow.close()
     assert [status for status, _ in answers] == [200] * 5
     assert late.startswith(b"HTTP/1.1 200")
+
+
+def test_the_access_log_never_holds_a_calendar_feed_token(served, tmp_path):
+    secret = "Zk3xQ9vLmN0pR7sT2uVwXyA4bC6dE8fG"
+    assert _get(served, f"/api/v1/calendar/{secret}.ics", 10.0)[0] == 404
+    assert _get(served, "/api/v1/version", 10.0)[0] == 200
+    log = tmp_path / "server.out"
+    deadline = time.monotonic() + 10
+    while "/api/v1/version" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    text = log.read_text()
+    assert "/api/v1/version" in text  # the access log is on
+    assert "/api/v1/calendar/[redacted].ics" in text
+    assert secret not in text
