@@ -6,6 +6,7 @@ fetches details itself.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -40,11 +41,27 @@ def _mg(value: float | None) -> str:
 
 
 def _time_of(iso_local: str) -> str:
+    """"HH:MM" of a local ISO date-time: a `{name}` value the phone writes in its own clock format."""
     return datetime.fromisoformat(iso_local).strftime("%H:%M")
 
 
-def _day_of(iso_local: str) -> str:
-    return datetime.fromisoformat(iso_local).strftime("%a %d %b")
+def _date_of(iso_local: str) -> str:
+    """"YYYY-MM-DD" of a local ISO date or date-time: a `{name}` value the phone writes as a short day."""
+    return datetime.fromisoformat(iso_local).date().isoformat()
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_TIME = re.compile(r"^\d{2}:\d{2}$")
+
+
+def _default(value: str) -> str:
+    """The English fallback of a value: "09:30" as is, a date as "Tue 10 Mar"."""
+    return value if _TIME.match(value) else datetime.fromisoformat(value).strftime("%a %d %b")
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """The template with each `{name}` of `values` written out (other braces are left alone)."""
+    return _PLACEHOLDER.sub(lambda m: _default(values[m[1]]) if m[1] in values else m[0], template)
 
 
 # MOOD-1, RED-1: a gentle weekly question, what to tell the doctor now, and where to get help at once.
@@ -58,78 +75,99 @@ MOOD_CHECKIN_BODY = (
 
 
 def render(kind: str, data: dict[str, Any]) -> tuple[str, str]:
-    """(title, body) for an occurrence of `kind` with its stored `data`."""
+    """(title, body) for an occurrence of `kind` with its stored `data`, times and days in English."""
+    title, body, values = templates(kind, data)
+    return fill(title, values), fill(body, values)
+
+
+def templates(kind: str, data: dict[str, Any]) -> tuple[str, str, dict[str, str]]:
+    """(title, body, values): texts whose `{name}` placeholders stand for `values` — a wall-clock
+    "HH:MM" or a date "YYYY-MM-DD" — so the phone can write them in its own locale (sw/payload.ts)."""
     if kind == "dose":
         title = f"Time for your capsule ({_mg(data.get('mg'))})"
         if data.get("slots_today", 1) > 1:
             title = f"Time for capsule {data.get('slot')} of {data['slots_today']} ({_mg(data.get('mg'))})"
         body = "Take it with a meal." if data.get("with_meal") else "Take it with or without food."  # DOSE-5
-        return title, body + " Swallow it whole with water."
+        return title, body + " Swallow it whole with water.", {}
     if kind == "dose_followup":
         rules = load_rule_sets().get(data.get("rule_set") or "none") or load_rule_sets()["none"]
+        dose_time = data.get("dose_time")
+        values = {"dose_time": dose_time} if isinstance(dose_time, str) and _TIME.match(dose_time) else {}
         return (  # DOSE-11 (US) or DOSE-8, from the course's rule set
-            f"Not marked yet: your {data.get('dose_time', '')} capsule",
+            "Not marked yet: your {dose_time} capsule" if values else "Not marked yet: your capsule",
             rules.missed_dose_reminder["text"],
+            values,
         )
     if kind == "appointment":
         name = APPOINTMENT_NAMES.get(data.get("appointment_kind", "other"), "appointment")
-        at = _time_of(data["starts_at_local"])
-        where = f" at {data['place']}" if data.get("place") else ""
+        values = {"at": _time_of(data["starts_at_local"]), "day": _date_of(data["starts_at_local"])}
+        where = f" at {_literal(data['place'])}" if data.get("place") else ""
         if data.get("when") == "tomorrow":
-            title = f"Tomorrow: {name} at {at}"
+            title = f"Tomorrow: {name} at {{at}}"
         else:
-            title = f"Coming up: {name} at {at}"
-        body = f"{_day_of(data['starts_at_local'])}{where}."
+            title = f"Coming up: {name} at {{at}}"
+        body = f"{{day}}{where}."
         if data.get("fasting"):
             body += " Fasting test: check what your clinic asked."
-        return title, body
+        return title, body, values
     if kind == "fasting":
-        at = _time_of(data["starts_at_local"])
         when = "today" if data.get("when") == "today" else "tomorrow"
         return (  # MON-3: the clinic's instructions set how long
-            f"Fasting blood test {when} at {at}",
+            f"Fasting blood test {when} at {{at}}",
             "Were you told to fast? Then have only water beforehand, for as long as the clinic told you.",
+            {"at": _time_of(data["starts_at_local"])},
         )
     if kind == "pickup_window":
         days = data.get("window_days", 7)
         body = (  # PREG-3, PREG-4
-            f"The {days}-day pick-up window from your pregnancy test on {data['test_date']} "
-            f"closes on {data['window_ends']}."
+            f"The {days}-day pick-up window from your pregnancy test on {{test_date}} "
+            "closes on {window_ends}."
         )
         if data.get("lockout_days"):
             body += f" Missing it can mean a {data['lockout_days']}-day wait for a new test."
-        return "Pick up your prescription by tomorrow", body
+        values = {"test_date": _date_of(data["test_date"]), "window_ends": _date_of(data["window_ends"])}
+        return "Pick up your prescription by tomorrow", body, values
     if kind == "final_pregnancy_test":
         return (
             "Final pregnancy test",
             "A full month has passed since your last capsule: time for the final pregnancy test "
             "your clinic asked for.",  # PREG-6, PREG-7
+            {},
         )
     if kind == "contraception_end":
         return (
             "A month since your last capsule",
             "Keep using contraception until your final pregnancy test is negative. "
             "Talk to your prescriber before you change anything.",  # PREG-1, PREG-2, PREG-6, PREG-7
+            {},
         )
     if kind == "refill":
         # DOSE-10: supplies are counted in 30-day blocks from the start; no dose advice (PRODUCT-1).
-        due = f" on {_day_of(data['supply_from'])}" if data.get("supply_from") else " soon"
+        values = {"due": _date_of(data["supply_from"])} if data.get("supply_from") else {}
+        due = " on {due}" if values else " soon"
         if data.get("from_pickups"):
             return (
                 "Time to arrange your next prescription",
                 f"At your current plan, the capsules you recorded are expected to run out{due}. "
                 "Sort out the prescription and pick-up in good time.",
+                values,
             )
         return (
             "Time to arrange your next prescription",
             f"Counting 30-day supplies from your start date, the next one is due{due}. "
             "Sort out the prescription and pick-up in good time.",
+            values,
         )
     if kind == "mood_checkin":
-        return MOOD_CHECKIN_TITLE, MOOD_CHECKIN_BODY
+        return MOOD_CHECKIN_TITLE, MOOD_CHECKIN_BODY, {}
     if kind == "test":
-        return "ClearCourse test notification", "Reminders work on this device."
-    return "ClearCourse reminder", ""
+        return "ClearCourse test notification", "Reminders work on this device.", {}
+    return "ClearCourse reminder", "", {}
+
+
+def _literal(text: str) -> str:
+    """Patient text inside a template: braces doubled would still read oddly, so they are dropped."""
+    return text.replace("{", "(").replace("}", ")")
 
 
 def url_for(kind: str, data: dict[str, Any]) -> str:
@@ -151,10 +189,10 @@ def payload(
     tag: str | None = None,
 ) -> dict[str, Any]:
     """The JSON the service worker receives (see docs/ARCHITECTURE.md "Reminders")."""
-    title, body = render(kind, data)
+    title, body, values = templates(kind, data)
     message: dict[str, Any] = {
-        "title": title,
-        "body": body,
+        "title": fill(title, values),
+        "body": fill(body, values),
         "tag": tag or occurrence_id,
         "url": url_for(kind, data),
         "kind": kind,
@@ -169,4 +207,8 @@ def payload(
         message["actions"] = [SNOOZE_ACTION]
     if data.get("appointment_id"):
         message["appointment_id"] = data["appointment_id"]
+    if values:  # the phone writes times and days in its own locale; title and body are the fallback
+        local: dict[str, Any] = {"values": values}
+        local.update({key: text for key, text in (("title", title), ("body", body)) if "{" in text})
+        message["local"] = local
     return message

@@ -404,3 +404,39 @@ def test_blocked_and_unsupported_browsers_get_clear_text(page, context):
     context.add_init_script("delete window.PushManager;")
     page.reload()
     expect(page.get_by_text("This browser cannot show reminders.")).to_be_visible()
+
+
+def test_notification_times_and_days_are_written_in_the_phones_locale(page, context, live_app):
+    """backend/reminders/texts.py sends `{name}` templates; the worker writes them with Intl."""
+    from backend.reminders import texts
+
+    _, target = ready_for_push(page, context, live_app)
+    data = {
+        "appointment_kind": "blood_test",
+        "starts_at_local": "2026-03-10T21:30",
+        "when": "tomorrow",
+        "place": "City Lab",
+        "appointment_id": str(uuid.uuid4()),
+    }
+    payload = texts.payload(kind="appointment", data=data, occurrence_id=str(uuid.uuid4()), reminder_id=None)
+    assert payload["title"] == "Tomorrow: blood test at 21:30"  # the English fallback
+    expected_time, expected_day = page.evaluate(
+        """() => [
+          new Intl.DateTimeFormat(undefined, {hour: 'numeric', minute: '2-digit', timeZone: 'UTC'})
+            .format(Date.UTC(2000, 0, 1, 21, 30)),
+          new Intl.DateTimeFormat(
+            undefined, {weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC'}
+          ).format(new Date('2026-03-10T00:00:00Z')),
+        ]"""
+    )
+    assert expected_time != "21:30" or expected_day != "Tue 10 Mar"  # the locale writes them its own way
+    target.push(payload)
+    [shown] = notifications(page, 1)
+    assert shown["title"] == f"Tomorrow: blood test at {expected_time}"
+    assert shown["body"] == f"{expected_day} at City Lab."
+
+    unusable = {"at": "25:99", "day": "x"}
+    broken = {**payload, "tag": "broken", "local": {**payload["local"], "values": unusable}}
+    target.push(broken)
+    fallback = next(n for n in notifications(page, 2) if n["tag"] == "broken")
+    assert fallback["title"] == payload["title"] and fallback["body"] == payload["body"]

@@ -156,3 +156,40 @@ def test_mood_checkin_payload_opens_the_app_and_fits_the_budget():
     assert len(json.dumps(message).encode()) < texts.MAX_PAYLOAD_BYTES
     refill = texts.payload(kind="refill", data=SAMPLE_DATA["refill"], occurrence_id="o2", reminder_id="r2")
     assert refill["url"] == "/reminders" and len(json.dumps(refill).encode()) < texts.MAX_PAYLOAD_BYTES
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"), TEXT_CASES, ids=[f"{k}-{i}" for i, (k, _) in enumerate(TEXT_CASES)]
+)
+def test_the_phone_gets_templates_whose_every_placeholder_has_a_time_or_date(kind, data):
+    """Times and days go to the phone as values it writes in its own locale (sw/payload.ts)."""
+    title, body, values = texts.templates(kind, data)
+    for name in re.findall(r"\{(\w+)\}", f"{title} {body}"):
+        assert name in values, name
+    for value in values.values():
+        assert re.fullmatch(r"\d{2}:\d{2}|\d{4}-\d{2}-\d{2}", value), value
+    assert texts.render(kind, data) == (texts.fill(title, values), texts.fill(body, values))
+    data = {**data, "appointment_id": "a"}
+    message = texts.payload(kind=kind, data=data, occurrence_id="o", reminder_id="r")
+    assert (message["title"], message["body"]) == texts.render(kind, data)  # the fallback as before
+    assert ("local" in message) == bool(values)
+    assert len(json.dumps(message).encode()) < texts.MAX_PAYLOAD_BYTES
+
+
+def test_clock_times_and_days_reach_the_phone_as_values_not_text():
+    _, _, values = texts.templates("appointment", {**SAMPLE_DATA["appointment"], "when": "tomorrow"})
+    assert values == {"at": "09:30", "day": "2026-03-10"}
+    window = SAMPLE_DATA["pickup_window"]
+    message = texts.payload(kind="pickup_window", data=window, occurrence_id="o", reminder_id="r")
+    assert "2026-03-10" not in message["body"] and "Tue 10 Mar" in message["body"]  # the fallback: a day
+    assert message["local"]["values"] == {"test_date": "2026-03-10", "window_ends": "2026-03-16"}
+    assert "title" not in message["local"]  # only texts with placeholders travel twice
+    follow_up = texts.payload(kind="dose_followup", data={"slot": 1}, occurrence_id="o", reminder_id="r")
+    assert follow_up["title"] == "Not marked yet: your capsule" and "local" not in follow_up
+    place = texts.payload(
+        kind="appointment",
+        data={**SAMPLE_DATA["appointment"], "place": "Lab {at}", "appointment_id": "a"},
+        occurrence_id="o",
+        reminder_id="r",
+    )
+    assert "Lab (at)" in place["body"]  # a place's braces are never read as a placeholder

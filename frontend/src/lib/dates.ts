@@ -62,6 +62,13 @@ export function formatShortDate(date: string): string {
   return shortDateFormat.format(new Date(`${date}T00:00:00Z`));
 }
 
+const weekdayDateFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+
+/** "Tue, 10 Mar" (as the locale writes it) for a YYYY-MM-DD date, without any zone shift. */
+export function formatWeekdayDate(date: string): string {
+  return weekdayDateFormat.format(new Date(`${date}T00:00:00Z`));
+}
+
 /** The time of an instant, in this device's zone ("8:05 AM" or "08:05" as the locale writes it). */
 export function formatClock(at: number | string | Date): string {
   return clockFormat.format(new Date(at));
