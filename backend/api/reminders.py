@@ -360,7 +360,7 @@ class ReminderById(MethodView):
         course = db.session.get(Course, rule.course_id)
         service.course_changed(course)
         now = utcnow()
-        nxt = service.next_occurrences(rule.patient_id, now).get(rule.id)
+        nxt = service.next_occurrences(rule.patient_id, now, rules=[rule]).get(rule.id)
         return _rule_out(rule, nxt, {})
 
 
