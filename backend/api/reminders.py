@@ -48,6 +48,16 @@ MIN_LEAD_DAYS, MAX_LEAD_DAYS = 1, 14
 # -- schemas -----------------------------------------------------------------------------------------
 
 
+class LocalTextSchema(Schema):
+    title = fields.String(metadata={"description": "the title with {name} placeholders (when it has any)"})
+    body = fields.String(metadata={"description": "the body with {name} placeholders (when it has any)"})
+    values = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "each placeholder's value: a wall-clock HH:MM or a date YYYY-MM-DD"},
+    )
+
+
 class ReminderOccurrenceSchema(Schema):
     occurrence_id = fields.String(allow_none=True, metadata={"description": "null until materialised"})
     reminder_id = fields.String()
@@ -57,8 +67,13 @@ class ReminderOccurrenceSchema(Schema):
     fires_at = fields.String(metadata={"description": "UTC instant, ISO 8601 with +00:00"})
     local_time = fields.String(metadata={"description": "the same instant with the course's offset"})
     timezone = fields.String()
-    title = fields.String()
+    title = fields.String(metadata={"description": "English, times as HH:MM (see `local`)"})
     body = fields.String()
+    local = fields.Nested(
+        LocalTextSchema,
+        allow_none=True,
+        metadata={"description": "title/body templates for writing times and days in the phone's locale"},
+    )
     date = fields.String(allow_none=True)
     slot = fields.Integer(allow_none=True)
     appointment_id = fields.String(allow_none=True)
@@ -159,7 +174,7 @@ def _occurrence_out(item: dict, zones: dict[str, str]) -> dict:
     zone = _zone_of(rule.course_id, zones)
     fires_at: datetime = item["fires_at"].astimezone(UTC)
     data = item["data"] or {}
-    title, body = texts.render(item["kind"], data)
+    title, body, local = texts.texts_with_local(item["kind"], data)
     occurrence = item["occurrence"]
     return {
         "occurrence_id": occurrence.id if occurrence is not None else None,
@@ -172,6 +187,7 @@ def _occurrence_out(item: dict, zones: dict[str, str]) -> dict:
         "timezone": zone,
         "title": title,
         "body": body,
+        "local": local,
         "date": data.get("date"),
         "slot": data.get("slot"),
         "appointment_id": data.get("appointment_id"),

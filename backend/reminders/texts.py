@@ -80,6 +80,18 @@ def render(kind: str, data: dict[str, Any]) -> tuple[str, str]:
     return fill(title, values), fill(body, values)
 
 
+def texts_with_local(kind: str, data: dict[str, Any]) -> tuple[str, str, dict[str, Any] | None]:
+    """(title, body, local): the English texts, and for texts holding a time or a day, `local` — the
+    templates that have placeholders and their `values` — for the app and the service worker to write in
+    the phone's locale (None when there is nothing to write)."""
+    title, body, values = templates(kind, data)
+    local: dict[str, Any] | None = None
+    if values:
+        local = {"values": values}
+        local.update({key: text for key, text in (("title", title), ("body", body)) if "{" in text})
+    return fill(title, values), fill(body, values), local
+
+
 def templates(kind: str, data: dict[str, Any]) -> tuple[str, str, dict[str, str]]:
     """(title, body, values): texts whose `{name}` placeholders stand for `values` — a wall-clock
     "HH:MM" or a date "YYYY-MM-DD" — so the phone can write them in its own locale (sw/payload.ts)."""
@@ -189,10 +201,10 @@ def payload(
     tag: str | None = None,
 ) -> dict[str, Any]:
     """The JSON the service worker receives (see docs/ARCHITECTURE.md "Reminders")."""
-    title, body, values = templates(kind, data)
+    title, body, local = texts_with_local(kind, data)
     message: dict[str, Any] = {
-        "title": fill(title, values),
-        "body": fill(body, values),
+        "title": title,
+        "body": body,
         "tag": tag or occurrence_id,
         "url": url_for(kind, data),
         "kind": kind,
@@ -207,8 +219,6 @@ def payload(
         message["actions"] = [SNOOZE_ACTION]
     if data.get("appointment_id"):
         message["appointment_id"] = data["appointment_id"]
-    if values:  # the phone writes times and days in its own locale; title and body are the fallback
-        local: dict[str, Any] = {"values": values}
-        local.update({key: text for key, text in (("title", title), ("body", body)) if "{" in text})
+    if local:  # the phone writes times and days in its own locale; title and body are the fallback
         message["local"] = local
     return message

@@ -229,6 +229,8 @@ export interface ReminderOccurrence {
   timezone: string;
   title: string;
   body: string;
+  /** The texts with `{name}` placeholders and their values (lib/local-text.ts), when they hold a time or day. */
+  local?: { title?: string; body?: string; values: Record<string, string> } | null;
   date: string | null;
   slot: number | null;
   appointment_id: string | null;

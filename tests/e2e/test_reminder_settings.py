@@ -77,3 +77,25 @@ def test_switches_times_and_quiet_hours_are_saved(page, live_app):
 
     agenda = page.locator("ol.agenda")
     expect(agenda).not_to_contain_text("Time for your capsule")
+
+
+def test_the_agenda_writes_reminder_times_and_days_like_the_rest_of_the_app(page, live_app):
+    """The server's texts say 21:30; this phone (en-US) writes 9:30 PM everywhere, agenda titles included."""
+    onboard(page)
+    session = session_of(page)
+    status, course = live_app.api("GET", f"/courses/{session['courseId']}", session["token"])
+    assert status == 200, course
+    day = page.evaluate(
+        "zone => new Intl.DateTimeFormat('en-CA', {timeZone: zone}).format(Date.now() + 3 * 86400000)",
+        course["timezone"],
+    )
+    body = {"kind": "blood_test", "starts_at": f"{day}T21:30", "place": "City Lab"}
+    path = f"/courses/{session['courseId']}/appointments"
+    status, appointment = live_app.api("POST", path, session["token"], body)
+    assert status == 201, appointment
+    page.goto("/reminders")
+    agenda = page.locator("ol.agenda")
+    expect(agenda.locator('[data-kind="appointment"]').first).to_contain_text(
+        re.compile(r"blood test at 9:30\sPM")
+    )
+    expect(agenda).not_to_contain_text("21:30")

@@ -315,7 +315,7 @@ def test_ipledge_pregnancy_test_gets_a_pickup_window_reminder(patient):
     [pickup] = [o for o in items if o["kind"] == "pickup_window"]
     local = datetime.fromisoformat(pickup["local_time"])
     assert local.date() == test_day + timedelta(days=5) and local.strftime("%H:%M") == "09:00"
-    assert str(test_day + timedelta(days=6)) in pickup["body"]
+    assert f"closes on {(test_day + timedelta(days=6)).strftime('%a %d %b')}" in pickup["body"]
 
 
 def test_post_course_reminders_one_month_after_the_last_capsule(patient):

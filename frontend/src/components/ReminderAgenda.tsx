@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { addDays, detectTimeZone, formatDate, formatTime, wallClock } from '../lib/dates';
+import { localised } from '../lib/local-text';
 import { messageFor } from '../lib/errors';
 import { course, courseToday } from '../store';
 import type { ReminderOccurrence } from '../types';
@@ -56,7 +57,7 @@ export function ReminderAgenda() {
                     <li key={`${item.reminder_id}-${item.fires_at}`} class="agenda-item" data-kind={item.kind}>
                       <time dateTime={item.local_time}>{formatTime(wallClock(item.local_time).time)}</time>
                       <span>
-                        {item.title}
+                        {localised(item.local, item.title, item.body).title}
                         {status && <span class="muted"> · {status}</span>}
                       </span>
                     </li>

@@ -1,5 +1,5 @@
 /** The reminder push payload (backend/reminders/texts.py `payload`) read defensively, and the notification it becomes. */
-import { formatTime, formatWeekdayDate } from '../lib/dates';
+import { localised } from '../lib/local-text';
 import type { DoseReminder } from '../lib/reminder-actions';
 
 export type ReminderAction = 'taken' | 'snooze';
@@ -35,8 +35,6 @@ const BADGE = '/icons/badge-96.png';
 const KNOWN_ACTIONS: readonly ReminderAction[] = ['taken', 'snooze'];
 const STICKY_KINDS = new Set(['dose', 'dose_followup']);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
-const PLACEHOLDER = /\{(\w+)\}/g;
 
 const text = (value: unknown, max: number): string | null =>
   typeof value === 'string' && value.trim() ? value.slice(0, max) : null;
@@ -63,44 +61,6 @@ function actionsOf(value: unknown): ReminderPayload['actions'] {
   });
 }
 
-/** A `{name}` value written the way this phone writes times and days; null when it is neither. */
-function localValue(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  if (TIME.test(value)) return formatTime(value);
-  if (DATE.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))) return formatWeekdayDate(value);
-  return null;
-}
-
-/** The template with every `{name}` written out, or null when one of them has no usable value. */
-function localText(template: unknown, values: Record<string, unknown>, max: number): string | null {
-  const source = text(template, max);
-  if (source === null) return null;
-  let complete = true;
-  const out = source.replace(PLACEHOLDER, (_, name: string) => {
-    const written = Object.prototype.hasOwnProperty.call(values, name) ? localValue(values[name]) : null;
-    if (written === null) complete = false;
-    return written ?? '';
-  });
-  return complete ? out : null;
-}
-
-/**
- * Title and body with times and days in this phone's locale (backend/reminders/texts.py `templates`):
- * `local` carries the texts with `{name}` placeholders and their values; anything unusable keeps the
- * server's English text.
- */
-function localised(data: Record<string, unknown>, title: string, body: string): { title: string; body: string } {
-  const local = data.local;
-  if (!local || typeof local !== 'object' || Array.isArray(local)) return { title, body };
-  const { values } = local as { values?: unknown };
-  if (!values || typeof values !== 'object' || Array.isArray(values)) return { title, body };
-  const entries = values as Record<string, unknown>;
-  return {
-    title: localText((local as { title?: unknown }).title, entries, 120) ?? title,
-    body: localText((local as { body?: unknown }).body, entries, 300) ?? body,
-  };
-}
-
 /** The payload as an object, or null when it is missing or unreadable (the caller still shows a notification). */
 export function parsePayload(raw: unknown, origin: string): ReminderPayload | null {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;
@@ -108,7 +68,7 @@ export function parsePayload(raw: unknown, origin: string): ReminderPayload | nu
   const title = text(data.title, 120);
   if (!title) return null;
   const occurrence = text(data.occurrence_id, 64);
-  const written = localised(data, title, text(data.body, 300) ?? '');
+  const written = localised(data.local, title, text(data.body, 300) ?? '');
   return {
     title: written.title,
     body: written.body,
