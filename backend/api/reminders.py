@@ -303,8 +303,11 @@ class ReminderSettingsView(MethodView):
         patient_id = current_patient_id()
         service.lock_patient(patient_id)  # before the change: a concurrent course recompute waits for it
         settings = service.get_settings(patient_id)
-        settings.quiet_start = data.get("quiet_start")
-        settings.quiet_end = data.get("quiet_end")
+        wanted = (data.get("quiet_start"), data.get("quiet_end"))
+        if (settings.quiet_start, settings.quiet_end) == wanted:
+            db.session.commit()  # the same hours again (a retried save): nothing to recompute
+            return settings
+        settings.quiet_start, settings.quiet_end = wanted
         db.session.flush()
         service.settings_changed(patient_id)
         return settings

@@ -160,3 +160,22 @@ def test_the_rules_list_can_be_asked_for_one_course(patient, make_patient):
     assert response.status_code == 404
     response = patient.get(f"{API}/reminders", query_string={"course_id": "not-a-uuid"})
     assert response.status_code == 422 and "course_id" in str(response.get_json()["errors"])
+
+
+def test_saving_the_same_quiet_hours_again_recomputes_nothing(patient, monkeypatch):
+    running_course(patient, days_ago=5)
+    hours = {"quiet_start": "22:00", "quiet_end": "07:00"}
+    assert patient.put(f"{API}/reminders/settings", json=hours).status_code == 200
+    recomputed: list[str] = []
+    real = service.settings_changed
+
+    def counting(patient_id: str, now=None) -> None:
+        recomputed.append(patient_id)
+        real(patient_id, now)
+
+    monkeypatch.setattr(service, "settings_changed", counting)
+    response = patient.put(f"{API}/reminders/settings", json=hours)
+    assert response.status_code == 200 and response.get_json() == hours
+    assert recomputed == []
+    response = patient.put(f"{API}/reminders/settings", json={"quiet_start": "23:00", "quiet_end": "07:00"})
+    assert response.status_code == 200 and recomputed == [patient.id]
