@@ -10,6 +10,9 @@ WhiteNoise, fresh SQLite file), then
      throttling) `--runs` times against the same server with CHROME_PATH=/usr/bin/chromium and prints each
      score and the median.
 
+     Each run's main-thread breakdown, script boot-up and long tasks are printed too (`--save-json DIR`
+     keeps the full reports).
+
 Run: `.venv/bin/python bench/first_load.py [--lighthouse /tmp/lh/node_modules/.bin/lighthouse --runs 3]`
 (build first: `cd frontend && npm run build`).
 """
@@ -102,12 +105,16 @@ def first_load(base: str) -> list[tuple[str, str, int]]:
         page.goto(base + "/", wait_until="networkidle")
         page.wait_for_timeout(500)
         browser.close()
-    return [(url.replace(base, ""), enc, size) for url, enc, size in rows.values() if url]
+    return [
+        (url.replace(base, ""), enc, size)
+        for url, enc, size in rows.values()
+        if url and not url.startswith("data:")
+    ]
 
 
-def lighthouse(cli: str, base: str, runs: int) -> list[dict]:
+def lighthouse(cli: str, base: str, runs: int, save: Path | None = None) -> list[dict]:
     results = []
-    for _ in range(runs):
+    for run in range(1, runs + 1):
         out = subprocess.run(
             [
                 cli,
@@ -125,7 +132,12 @@ def lighthouse(cli: str, base: str, runs: int) -> list[dict]:
         if out.returncode != 0:
             raise RuntimeError(out.stderr[-2000:])
         report = json.loads(out.stdout)
+        if save:
+            save.mkdir(parents=True, exist_ok=True)
+            (save / f"lighthouse-{run}.json").write_text(out.stdout)
         audits = report["audits"]
+        breakdown = audits["mainthread-work-breakdown"]["details"]["items"]
+        bootup = audits["bootup-time"]["details"]["items"]
         results.append(
             {
                 "score": report["categories"]["performance"]["score"],
@@ -133,9 +145,27 @@ def lighthouse(cli: str, base: str, runs: int) -> list[dict]:
                 "fcp_ms": audits["first-contentful-paint"]["numericValue"],
                 "tbt_ms": audits["total-blocking-time"]["numericValue"],
                 "bytes": audits["total-byte-weight"]["numericValue"],
+                "mainthread": {item["groupLabel"]: item["duration"] for item in breakdown},
+                "bootup": [(item["url"], item["scripting"], item["scriptParseCompile"]) for item in bootup],
+                "long_tasks": [
+                    (task["url"], task["startTime"], task["duration"])
+                    for task in audits["long-tasks"]["details"]["items"]
+                ],
             }
         )
     return results
+
+
+def print_main_thread(results: list[dict], base: str) -> None:
+    """Where each run's main-thread time went (Lighthouse's simulated 4x-slowed milliseconds)."""
+    for i, r in enumerate(results, 1):
+        ranked = sorted(r["mainthread"].items(), key=lambda item: -item[1])
+        groups = ", ".join(f"{label} {ms:.0f}" for label, ms in ranked)
+        print(f"\nrun {i} main thread (ms): {groups}")
+        for url, scripting, parse in r["bootup"]:
+            print(f"  script {url.replace(base, '')}: scripting {scripting:.0f}, parse/compile {parse:.0f}")
+        for url, start, duration in r["long_tasks"]:
+            print(f"  long task at {start:.0f} ms: {duration:.0f} ms ({url.replace(base, '')})")
 
 
 def main() -> int:
@@ -144,6 +174,7 @@ def main() -> int:
         "--lighthouse", help="path of a Lighthouse 12 CLI; without it only the bytes are measured"
     )
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--save-json", type=Path, help="folder to keep each Lighthouse report in")
     args = parser.parse_args()
     if not (ROOT / "frontend" / "dist" / "index.html").is_file():
         print("build the PWA first: cd frontend && npm run build", file=sys.stderr)
@@ -159,7 +190,7 @@ def main() -> int:
             print(f"| `{url}` | {enc} | {size:,} |")
         print(f"| **first load** | | **{total:,} ({total / 1024:.1f} KB, budget {BUDGET_KB} KB)** |")
         if args.lighthouse:
-            results = lighthouse(args.lighthouse, base, args.runs)
+            results = lighthouse(args.lighthouse, base, args.runs, args.save_json)
             print("\n| run | performance | LCP ms | FCP ms | TBT ms | total bytes |")
             print("|---|---:|---:|---:|---:|---:|")
             for i, r in enumerate(results, 1):
@@ -171,6 +202,7 @@ def main() -> int:
                 f"| **median** | **{statistics.median(r['score'] for r in results):.2f}** | "
                 f"{statistics.median(r['lcp_ms'] for r in results):.0f} | | | |"
             )
+            print_main_thread(results, base)
         return 0 if total / 1024 <= BUDGET_KB else 1
     finally:
         proc.send_signal(signal.SIGTERM)
