@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { inlineFavicon } from './scripts/inline-favicon.mjs';
 
 const THEME_COLOR = '#0f5f5c';
 const BACKGROUND_COLOR = '#f6f8f7';
@@ -24,6 +25,7 @@ export default defineConfig({
     },
   },
   plugins: [
+    inlineFavicon(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',

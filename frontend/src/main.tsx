@@ -1,14 +1,13 @@
 import { render } from 'preact';
 import { App } from './app';
+import { afterLoad, whenIdle } from './lib/idle';
 import { syncPushSubscription } from './push';
-import { registerServiceWorker } from './pwa';
-import { loadSources } from './sources';
+import { listenToServiceWorker, registerServiceWorker } from './pwa';
 import { boot } from './store';
 import './styles.css';
 
 render(<App />, document.getElementById('app')!);
-void boot().then(() => {
-  void syncPushSubscription().catch(() => undefined);
-  void loadSources(); // kept on the device so the Sources page works offline
-});
-registerServiceWorker();
+listenToServiceWorker();
+void boot().then(() => whenIdle(() => void syncPushSubscription().catch(() => undefined)));
+// The worker precaches the app and the Sources list (sw/sources.ts) once the first screen is up.
+afterLoad(registerServiceWorker);

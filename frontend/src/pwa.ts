@@ -8,12 +8,18 @@ export const updateReady = signal(false);
 
 const UPDATE_CHECK_MS = 60 * 60_000;
 
-export function registerServiceWorker(): void {
-  if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
+/** Follows the worker's "open this screen" messages (a tapped reminder); call at start so none is missed. */
+export function listenToServiceWorker(): void {
+  if (!('serviceWorker' in navigator)) return;
   navigator.serviceWorker.addEventListener('message', (event: MessageEvent<{ type?: string; url?: unknown }>) => {
     const url = event.data?.url;
     if (event.data?.type === 'NAVIGATE' && typeof url === 'string' && url.startsWith('/') && !url.startsWith('//')) navigate(url);
   });
+}
+
+/** Registers the worker and watches for a waiting update (call once the page has loaded). */
+export function registerServiceWorker(): void {
+  if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
   const workbox = new Workbox('/sw.js', { scope: '/' });
   workbox.addEventListener('waiting', () => {
     updateReady.value = true;

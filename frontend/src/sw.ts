@@ -4,6 +4,7 @@ import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { registerLifecycle } from './sw/lifecycle';
 import { registerNavigationFallback } from './sw/navigation';
 import { registerPush } from './sw/push';
+import { registerSourcesCache } from './sw/sources';
 import { registerOutboxSync } from './sw/sync';
 import { registerTestHooks } from './sw/test-hooks';
 
@@ -12,6 +13,7 @@ declare let self: ServiceWorkerGlobalScope;
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 registerNavigationFallback();
+registerSourcesCache();
 registerLifecycle();
 registerOutboxSync();
 registerPush();

@@ -99,3 +99,29 @@ def test_the_sources_page_works_offline(page, context):
     expect(help1.get_by_role("link", name=re.compile(r"988 Suicide & Crisis Lifeline"))).to_have_attribute(
         "href", "https://988lifeline.org/"
     )
+
+
+def test_the_facts_list_stays_off_the_first_load_yet_opens_offline(page, context):
+    """The first screen does not fetch the facts list; the service worker keeps it once installed, so
+    Sources (and every chip) opens offline even if the patient never opened it online."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if "/sources" in request.url else None)
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your course")
+    expect(page.get_by_role("button", name="Start my course")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert asked == []
+
+    onboard(page)
+    wait_for_service_worker_control(page)
+    assert asked == []
+    context.set_offline(True)
+    page.get_by_text("How to take them").click()
+    page.get_by_role("link", name=re.compile(r"^Source: [A-Z]+-\d+$")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sources")
+    expect(page.locator(".fact-cited")).to_have_count(1)
+    page.goto("/sources#fact-HELP-1")
+    expect(page.locator("#fact-HELP-1")).to_be_focused()
+    expect(
+        page.locator("#fact-HELP-1").get_by_role("link", name=re.compile(r"988 Suicide & Crisis Lifeline"))
+    ).to_have_attribute("href", "https://988lifeline.org/")

@@ -1,0 +1,22 @@
+/**
+ * The clinical facts list (GET /api/v1/sources) for the Sources page, kept by the service worker: it
+ * is fetched once the worker installs (off the page's first load, off its main thread) and answered
+ * network-first, from this cache when offline. The page keeps its own copy in IndexedDB as well.
+ */
+import { registerRoute } from 'workbox-routing';
+import { NetworkFirst } from 'workbox-strategies';
+import { SOURCES_CACHE, SOURCES_URL } from './constants';
+
+declare let self: ServiceWorkerGlobalScope;
+
+export function registerSourcesCache(): void {
+  registerRoute(({ url, request }) => request.method === 'GET' && url.pathname === SOURCES_URL, new NetworkFirst({ cacheName: SOURCES_CACHE }));
+  self.addEventListener('install', (event) => {
+    event.waitUntil(
+      caches
+        .open(SOURCES_CACHE)
+        .then((cache) => cache.add(SOURCES_URL))
+        .catch(() => undefined),
+    );
+  });
+}
