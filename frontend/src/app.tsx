@@ -39,6 +39,19 @@ const Charts = lazyView(TITLES.charts, () => import('./views/Charts').then((m) =
 const Report = lazyView(TITLES.report, () => import('./views/Report').then((m) => m.Report));
 const Help = lazyView(TITLES.help, () => import('./views/Help').then((m) => m.Help));
 
+/** The app icon (a capsule on a teal tile, as drawn by scripts/make-icons.mjs), inline: no request of its own. */
+function BrandMark() {
+  return (
+    <svg class="brand-mark" viewBox="0 0 24 24" width={24} height={24} aria-hidden="true" focusable="false">
+      <rect width="24" height="24" rx="4.3" fill="#0f5f5c" />
+      <g transform="rotate(45 12 12)">
+        <path d="M12 9H8.07a3 3 0 0 0 0 6H12Z" fill="#fff" />
+        <path d="M12 9h3.93a3 3 0 0 1 0 6H12Z" fill="#a8e2d6" />
+      </g>
+    </svg>
+  );
+}
+
 function NotFound() {
   return (
     <div class="view">
@@ -121,9 +134,8 @@ export function App() {
     window.scrollTo(0, 0);
   }, [route, hash, booted.value]);
 
-  if (!booted.value) return <p class="boot">Loading ClearCourse…</p>;
-
-  const showTabs = route !== 'onboarding' && Boolean(course.value);
+  // The header (with "Get help") paints before the device's saved data is read; the screen follows.
+  const showTabs = booted.value && route !== 'onboarding' && Boolean(course.value);
   return (
     <>
       <a class="skip-link" href="#main">
@@ -131,7 +143,7 @@ export function App() {
       </a>
       <header class="app-header">
         <span class="brand">
-          <img src="/icons/favicon-32.png" alt="" width={24} height={24} />
+          <BrandMark />
           ClearCourse
         </span>
         <Link href="/help" class="help-link" aria-current={route === 'help' ? 'page' : undefined}>
@@ -147,7 +159,7 @@ export function App() {
         <SyncProblemBanner />
       </div>
       <main id="main" tabIndex={-1} class={showTabs ? 'with-tabs' : undefined}>
-        <View route={route} />
+        {booted.value ? <View route={route} /> : <p class="boot">Loading ClearCourse…</p>}
       </main>
       {showTabs && <TabBar />}
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">

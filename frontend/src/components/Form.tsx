@@ -1,5 +1,6 @@
 import { OFFLINE_MESSAGE } from '../lib/errors';
 import type { ComponentChildren, TargetedEvent } from 'preact';
+import { useState } from 'preact/hooks';
 
 export type Errors = Record<string, string | undefined>;
 
@@ -14,6 +15,7 @@ interface FieldProps {
   step?: string;
   maxLength?: number;
   list?: string;
+  onFocus?: () => void;
   autocomplete?: string;
   autocapitalize?: 'characters' | 'none' | 'off';
   spellcheck?: boolean;
@@ -128,8 +130,13 @@ export function ErrorSummary({ errors, id = 'error-summary' }: { errors: Errors;
   );
 }
 
+/**
+ * The time zone as text, with the device's zones as suggestions. The ~420-option list is built when the
+ * field first gets focus: it is most of the set-up screen's DOM, and nobody needs it before then.
+ */
 export function TimeZoneField({ id, value, onInput, error }: { id: string; value: string; onInput: (zone: string) => void; error?: string }) {
-  const zones = (Intl as unknown as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+  const [suggest, setSuggest] = useState(false);
+  const zones = suggest ? ((Intl as unknown as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ?? []) : [];
   return (
     <>
       <Field
@@ -139,6 +146,7 @@ export function TimeZoneField({ id, value, onInput, error }: { id: string; value
         error={error}
         value={value}
         list={zones.length ? `${id}-options` : undefined}
+        onFocus={suggest ? undefined : () => setSuggest(true)}
         autocomplete="off"
         spellcheck={false}
         onInput={(e) => onInput((e.currentTarget as HTMLInputElement).value)}

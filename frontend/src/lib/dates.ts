@@ -8,19 +8,42 @@ export function detectTimeZone(): string {
   }
 }
 
+// Building an Intl.DateTimeFormat is far dearer than using one: each zone's formatters are made once.
+const validZones = new Map<string, boolean>();
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let valid = validZones.get(zone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    validZones.set(zone, valid);
   }
+  return valid;
+}
+
+/**
+ * The 'en-CA' formatter for `zone`, made once per zone; for a zone that is not valid, the device's own
+ * zone as it is now (not kept: the phone may change zone).
+ */
+function zoneFormat(cache: Map<string, Intl.DateTimeFormat>, zone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  if (!isValidTimeZone(zone)) return new Intl.DateTimeFormat('en-CA', options);
+  let format = cache.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { ...options, timeZone: zone });
+    cache.set(zone, format);
+  }
+  return format;
 }
 
 /** YYYY-MM-DD for the given instant in the zone. */
 export function localDate(zone: string, at: Date = new Date()): string {
-  const safeZone = isValidTimeZone(zone) ? zone : undefined;
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: safeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  const parts = zoneFormat(dayFormats, zone, { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
@@ -101,8 +124,7 @@ export function wallClock(localIso: string): { date: string; time: string } {
 
 /** YYYY-MM-DDTHH:MM now in the zone (compares directly with local appointment times). */
 export function localDateTime(zone: string, at: Date = new Date()): string {
-  const safeZone = isValidTimeZone(zone) ? zone : undefined;
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: safeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const parts = zoneFormat(clockFormats, zone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
   return `${localDate(zone, at)}T${get('hour')}:${get('minute')}`;
 }

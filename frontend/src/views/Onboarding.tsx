@@ -11,6 +11,7 @@ import { plannedSlots } from '../lib/cumulative';
 import { addDays, detectTimeZone, formatDate, instantOn, isValidTimeZone, localDate } from '../lib/dates';
 import { fieldErrorsFrom, focusSoon } from '../lib/errors';
 import { countryForZone } from '../lib/help';
+import { useStages } from '../lib/stages';
 import { navigate } from '../router';
 import { adoptSession, announce, logMany, refreshToday, refreshTimeline, session, setCourse, unlinked } from '../store';
 import type { Product, Programme } from '../types';
@@ -36,7 +37,7 @@ function apiFieldToId(field: string): string | null {
 }
 
 export function Onboarding() {
-  const [startDate, setStartDate] = useState(localDate(detectTimeZone()));
+  const [startDate, setStartDate] = useState(() => localDate(detectTimeZone()));
   const [weight, setWeight] = useState('');
   const [unit, setUnit] = useState<WeightUnit>('kg');
   const [soFar, setSoFar] = useState<SoFar | null>(null);
@@ -48,10 +49,12 @@ export function Onboarding() {
   const [pregnancy, setPregnancy] = useState<Pregnancy | null>(null);
   const [targetMode, setTargetMode] = useState<TargetMode>('target');
   const [target, setTarget] = useState('120');
-  const [timezone, setTimezone] = useState(detectTimeZone());
-  const [country, setCountry] = useState(countryForZone(detectTimeZone())?.code ?? '');
+  const [timezone, setTimezone] = useState(detectTimeZone);
+  const [country, setCountry] = useState(() => countryForZone(detectTimeZone())?.code ?? '');
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
+  // The form is long: the fields past the first screenful follow in four more short steps.
+  const stage = useStages(4);
 
   const startedBefore = /^\d{4}-\d{2}-\d{2}$/.test(startDate) && startDate < localDate(timezone);
 
@@ -188,84 +191,104 @@ export function Onboarding() {
           onUnit={setUnit}
         />
 
-        <DosePlanFields prefix="plan" draft={plan} errors={errors} onChange={setPlan} />
+        {stage >= 1 && (
+          <>
+            <DosePlanFields prefix="plan" draft={plan} errors={errors} onChange={setPlan} />
+          </>
+        )}
 
-        <Choices
-          name="product"
-          legend="Which capsules do you have?"
-          value={product}
-          error={errors['product-standard']}
-          onChange={setProduct}
-          choices={[
-            { value: 'standard', label: 'Standard capsules', hint: 'Take with a meal' },
-            { value: 'food_independent', label: 'A with-or-without-food product', hint: 'For example Absorica' },
-          ]}
-        />
+        {stage >= 2 && (
+          <>
+            <Choices
+              name="product"
+              legend="Which capsules do you have?"
+              value={product}
+              error={errors['product-standard']}
+              onChange={setProduct}
+              choices={[
+                { value: 'standard', label: 'Standard capsules', hint: 'Take with a meal' },
+                { value: 'food_independent', label: 'A with-or-without-food product', hint: 'For example Absorica' },
+              ]}
+            />
 
-        <Choices
-          name="programme"
-          legend="Pregnancy prevention programme"
-          hint="The programme your prescriber enrolled you in, if any."
-          value={programme}
-          error={errors['programme-us_ipledge']}
-          onChange={setProgramme}
-          choices={[
-            { value: 'us_ipledge', label: 'US iPLEDGE' },
-            { value: 'eu_ppp', label: 'EU or UK pregnancy prevention programme' },
-            { value: 'none', label: 'Neither' },
-          ]}
-        />
+            <Choices
+              name="programme"
+              legend="Pregnancy prevention programme"
+              hint="The programme your prescriber enrolled you in, if any."
+              value={programme}
+              error={errors['programme-us_ipledge']}
+              onChange={setProgramme}
+              choices={[
+                { value: 'us_ipledge', label: 'US iPLEDGE' },
+                { value: 'eu_ppp', label: 'EU or UK pregnancy prevention programme' },
+                { value: 'none', label: 'Neither' },
+              ]}
+            />
 
-        <Choices
-          name="pregnancy"
-          legend="Could you become pregnant?"
-          hint="This turns on pregnancy-prevention reminders. Your answer stays with your anonymous account. You can change it later in Settings."
-          value={pregnancy}
-          error={errors['pregnancy-yes']}
-          onChange={setPregnancy}
-          choices={[
-            { value: 'yes', label: 'Yes', hint: 'Pregnancy tests and prevention reminders are on' },
-            { value: 'no', label: 'No' },
-            {
-              value: 'unsure',
-              label: 'Not sure — I’ll ask my prescriber',
-              hint: 'Pregnancy tests and prevention reminders stay on until you change this in Settings',
-            },
-          ]}
-        />
+          </>
+        )}
 
-        <CumulativeTargetFields
-          idPrefix=""
-          mode={targetMode}
-          onMode={setTargetMode}
-          target={target}
-          onTarget={setTarget}
-          error={errors.target}
-          legendHint="Use the number your prescriber gave you."
-          targetHint="120 mg/kg is filled in; change it if your prescriber said otherwise."
-        />
+        {stage >= 3 && (
+          <>
+            <Choices
+              name="pregnancy"
+              legend="Could you become pregnant?"
+              hint="This turns on pregnancy-prevention reminders. Your answer stays with your anonymous account. You can change it later in Settings."
+              value={pregnancy}
+              error={errors['pregnancy-yes']}
+              onChange={setPregnancy}
+              choices={[
+                { value: 'yes', label: 'Yes', hint: 'Pregnancy tests and prevention reminders are on' },
+                { value: 'no', label: 'No' },
+                {
+                  value: 'unsure',
+                  label: 'Not sure — I’ll ask my prescriber',
+                  hint: 'Pregnancy tests and prevention reminders stay on until you change this in Settings',
+                },
+              ]}
+            />
 
-        <TimeZoneField id="timezone" value={timezone} onInput={setTimezone} error={errors.timezone} />
+            <CumulativeTargetFields
+              idPrefix=""
+              mode={targetMode}
+              onMode={setTargetMode}
+              target={target}
+              onTarget={setTarget}
+              error={errors.target}
+              legendHint="Use the number your prescriber gave you."
+              targetHint="120 mg/kg is filled in; change it if your prescriber said otherwise."
+            />
 
-        <CountryField
-          label="Country"
-          hint="For the emergency number and crisis line on the “Get help” screen."
-          value={country}
-          onChange={setCountry}
-        />
+          </>
+        )}
 
-        <Disclaimer />
+        {stage >= 4 && (
+          <>
+            <TimeZoneField id="timezone" value={timezone} onInput={setTimezone} error={errors.timezone} />
 
-        <button type="submit" class="button button-primary button-block" disabled={busy}>
-          {busy ? 'Setting up…' : 'Start my course'}
-        </button>
+            <CountryField
+              label="Country"
+              hint="For the emergency number and crisis line on the “Get help” screen."
+              value={country}
+              onChange={setCountry}
+            />
+
+            <Disclaimer />
+
+            <button type="submit" class="button button-primary button-block" disabled={busy}>
+              {busy ? 'Setting up…' : 'Start my course'}
+            </button>
+          </>
+        )}
       </form>
 
-      <section class="card" aria-labelledby="join-heading">
-        <h2 id="join-heading">Already use ClearCourse on another device?</h2>
-        <p>On that device, open Settings and create a link code, then enter it here.</p>
-        <LinkCodeEntry />
-      </section>
+      {stage >= 4 && (
+        <section class="card" aria-labelledby="join-heading">
+          <h2 id="join-heading">Already use ClearCourse on another device?</h2>
+          <p>On that device, open Settings and create a link code, then enter it here.</p>
+          <LinkCodeEntry />
+        </section>
+      )}
     </div>
   );
 }
