@@ -1,7 +1,8 @@
 /**
- * The clinical facts list (GET /api/v1/sources) for the Sources page, kept by the service worker: it
- * is fetched once the worker installs (off the page's first load, off its main thread) and answered
- * network-first, from this cache when offline. The page keeps its own copy in IndexedDB as well.
+ * The clinical facts list (GET /api/v1/sources) for the Sources page, kept by the service worker: it is
+ * fetched when the worker installs (off the page's first load and its main thread) and answered
+ * network-first: from this cache when offline or when the network has not answered within 4 s. The page
+ * keeps its own copy in IndexedDB as well.
  */
 import { registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
@@ -10,7 +11,7 @@ import { SOURCES_CACHE, SOURCES_URL } from './constants';
 declare let self: ServiceWorkerGlobalScope;
 
 export function registerSourcesCache(): void {
-  registerRoute(({ url, request }) => request.method === 'GET' && url.pathname === SOURCES_URL, new NetworkFirst({ cacheName: SOURCES_CACHE }));
+  registerRoute(({ url, request }) => request.method === 'GET' && url.pathname === SOURCES_URL, new NetworkFirst({ cacheName: SOURCES_CACHE, networkTimeoutSeconds: 4 }));
   self.addEventListener('install', (event) => {
     event.waitUntil(
       caches
