@@ -505,7 +505,7 @@ def run_dispatcher(
         service_cpu = _service_cpu(service)
         db_cpu = _pg_backend_cpu(engine)
         with (
-            _patched(dispatch, "claim_due", timer.wrap("claim", dispatch.claim_due)),
+            _patched(dispatch, "claim_due_rows", timer.wrap("claim", dispatch.claim_due_rows)),
             _patched(dispatch, "_prepare", timer.wrap("prepare", dispatch._prepare)),
             _patched(dispatch, "_record", timer.wrap("record", dispatch._record)),
             _patched(dispatch, "_finish_batch", timer.wrap("finish", dispatch._finish_batch)),

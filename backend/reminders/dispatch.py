@@ -19,12 +19,15 @@ import os
 import socket
 import time
 from collections import deque
+from collections.abc import Collection, Sequence
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import and_, select, update
+from sqlalchemy import ColumnElement, String, Text, and_, any_, func, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from backend.extensions import db
@@ -105,10 +108,50 @@ def get_vapid(app: Flask | None = None):
 # -- claim -------------------------------------------------------------------------------------------------
 
 
-def claim_due(now: datetime, limit: int, lease: timedelta, node: str) -> list[str]:
-    """Claim up to `limit` due occurrences (expired leases first) and COMMIT. Returns their ids."""
+def _on_postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _pg_array(values: Collection, item_type=None) -> ColumnElement:
+    """`values` as one PostgreSQL array expression with a single bind parameter.
+
+    Strings (our ids) travel as ONE comma-joined text, split by `string_to_array` on the server:
+    psycopg dumps a Python list into an array literal element by element in Python, which cost more
+    than the rest of the statement; one string is dumped in C. Strings that contain a comma, and other
+    types, go as a bound ARRAY.
+    """
+    values = list(values)
+    if item_type is None and all(type(v) is str for v in values):
+        joined = ",".join(values)
+        if joined.count(",") == len(values) - 1:
+            return func.string_to_array(literal(joined, Text), literal(",", Text))
+    return literal(values, ARRAY(item_type or String))
+
+
+def _among(column, values: Collection, pg: bool, item_type=None) -> ColumnElement[bool]:
+    """`column IN values`: on PostgreSQL as `column = ANY(<one array parameter>)`.
+
+    An expanding `IN (…)` renders one bind parameter per value on every execution, and psycopg then
+    re-parses that long, never-cached SQL text: most of the dispatcher's database CPU on PostgreSQL.
+    One array parameter keeps the statement text fixed (cached by SQLAlchemy and psycopg).
+    """
+    if pg:
+        return column == any_(_pg_array(values, item_type))
+    return column.in_(values)
+
+
+#: What a claim returns per occurrence: everything `_prepare` needs, so it does not read the rows again.
+CLAIMED_COLUMNS = ("id", "rule_id", "patient_id", "kind", "data", "fires_at", "expires_at", "attempts")
+
+
+def claim_due_rows(now: datetime, limit: int, lease: timedelta, node: str) -> list[Row]:
+    """Claim up to `limit` due occurrences (expired leases first) and COMMIT.
+
+    Returns the claimed rows (`CLAIMED_COLUMNS`, from the UPDATE's RETURNING).
+    """
     occ = ReminderOccurrence
-    claimed: list[str] = []
+    returning = [getattr(occ, name) for name in CLAIMED_COLUMNS]
+    claimed: list[Row] = []
     for condition, order in (
         (and_(occ.status == "claimed", occ.claimed_until < now), occ.claimed_until),
         (and_(occ.status == "pending", occ.fires_at <= now), occ.fires_at),
@@ -127,22 +170,30 @@ def claim_due(now: datetime, limit: int, lease: timedelta, node: str) -> list[st
             .cte(f"due_{len(claimed)}")
             .prefix_with("MATERIALIZED", dialect="postgresql")
         )
-        ids = db.session.scalars(
-            update(occ)
-            .where(occ.id.in_(select(due.c.id)), condition)
-            .values(status="claimed", claimed_until=now + lease, claimed_by=node, attempts=occ.attempts + 1)
-            .returning(occ.id)
-            .execution_options(synchronize_session=False)
-        ).all()
-        claimed.extend(ids)
+        claimed.extend(
+            db.session.execute(
+                update(occ)
+                .where(occ.id.in_(select(due.c.id)), condition)
+                .values(
+                    status="claimed", claimed_until=now + lease, claimed_by=node, attempts=occ.attempts + 1
+                )
+                .returning(*returning)
+                .execution_options(synchronize_session=False)
+            ).all()
+        )
     db.session.commit()
     return claimed
+
+
+def claim_due(now: datetime, limit: int, lease: timedelta, node: str) -> list[str]:
+    """Claim up to `limit` due occurrences (expired leases first) and COMMIT. Returns their ids."""
+    return [row.id for row in claim_due_rows(now, limit, lease, node)]
 
 
 # -- prepare (inside a transaction) --------------------------------------------------------------------------
 
 
-def _logged_doses(occurrences: list[ReminderOccurrence]) -> set[tuple[str, str, int]]:
+def _logged_doses(occurrences: Sequence[Row], pg: bool) -> set[tuple[str, str, int]]:
     """(course_id, date, slot) of the claimed dose reminders that are already logged (one query)."""
     wanted = {
         (o.data.get("course_id"), o.data.get("date"), o.data.get("slot"))
@@ -155,7 +206,7 @@ def _logged_doses(occurrences: list[ReminderOccurrence]) -> set[tuple[str, str, 
     days = {date.fromisoformat(d) for _, d, _ in wanted}
     rows = db.session.execute(
         select(DoseLog.course_id, DoseLog.date, DoseLog.slot).where(
-            DoseLog.course_id.in_(courses), DoseLog.date.in_(days)
+            _among(DoseLog.course_id, courses, pg), _among(DoseLog.date, days, pg, DoseLog.date.type)
         )
     )
     return {(c, d.isoformat(), slot) for c, d, slot in rows} & wanted
@@ -171,34 +222,36 @@ class Batch:
     results: Future[list[PushResult]] | None = None
 
 
-def _prepare(ids: list[str], now: datetime, stats: TickStats) -> Batch:
+def _prepare(ids: Sequence[str] | Sequence[Row], now: datetime, stats: TickStats) -> Batch:
     """Decide each claimed occurrence (send / missed / cancelled), fan out deliveries, build messages.
 
-    Commits. Reads columns, not ORM objects (this is the dispatcher's per-message hot path); the
-    rare outcomes (cancelled, missed, failed) go through the ORM. Returns the batch to send: one
+    `ids`: the claimed occurrence ids, or the rows `claim_due_rows` returned (then they are not read
+    again). Commits. Reads columns, not ORM objects (this is the dispatcher's per-message hot path);
+    the rare outcomes (cancelled, missed, failed) go through the ORM. Returns the batch to send: one
     message per pending delivery (new ones, and pending ones left by an earlier, interrupted pass;
     deliveries already sent or failed are not sent again).
     """
     occ, sub, dlv = ReminderOccurrence, PushSubscription, ReminderDelivery
-    occurrences = db.session.execute(
-        select(
-            occ.id,
-            occ.rule_id,
-            occ.patient_id,
-            occ.kind,
-            occ.data,
-            occ.fires_at,
-            occ.expires_at,
-            occ.attempts,
-            ReminderRule.enabled,
+    pg = _on_postgres()
+    if ids and isinstance(ids[0], str):
+        occurrences: Sequence[Row] = db.session.execute(
+            select(*(getattr(occ, name) for name in CLAIMED_COLUMNS)).where(_among(occ.id, ids, pg))
+        ).all()
+    else:
+        occurrences = ids  # type: ignore[assignment]
+    enabled = {
+        rule_id
+        for rule_id, on in db.session.execute(
+            select(ReminderRule.id, ReminderRule.enabled).where(
+                _among(ReminderRule.id, {o.rule_id for o in occurrences}, pg)
+            )
         )
-        .outerjoin(ReminderRule, ReminderRule.id == occ.rule_id)
-        .where(occ.id.in_(ids))
-    ).all()
+        if on
+    }
     subs_by_patient: dict[str, list] = {}
     for row in db.session.execute(
         select(sub.id, sub.patient_id, sub.endpoint, sub.p256dh, sub.auth).where(
-            sub.patient_id.in_({o.patient_id for o in occurrences})
+            _among(sub.patient_id, {o.patient_id for o in occurrences}, pg)
         )
     ):
         subs_by_patient.setdefault(row.patient_id, []).append(row)
@@ -211,18 +264,18 @@ def _prepare(ids: list[str], now: datetime, stats: TickStats) -> Batch:
             (o, s): (d, status)
             for d, o, s, status in db.session.execute(
                 select(dlv.id, dlv.occurrence_id, dlv.subscription_id, dlv.status).where(
-                    dlv.occurrence_id.in_(reclaimed)
+                    _among(dlv.occurrence_id, reclaimed, pg)
                 )
             )
         }
     sent_before = {o for (o, _), (_, status) in existing.items() if status == "sent"}
-    logged = _logged_doses(occurrences)
+    logged = _logged_doses(occurrences, pg)
     finishes: dict[str, tuple[str, str | None]] = {}  # occurrence id -> (status, error): the rare path
     expired: list[str] = []
     batch = Batch(occurrence_ids=[])
     new_deliveries: list[dict] = []
     for o in occurrences:
-        if not o.enabled:  # turned off, or the rule is gone (outer join)
+        if o.rule_id not in enabled:  # turned off, or the rule is gone
             finishes[o.id] = ("cancelled", "reminder turned off")
             stats.cancelled += 1
             continue
@@ -282,11 +335,11 @@ def _prepare(ids: list[str], now: datetime, stats: TickStats) -> Batch:
                 )
             )
             batch.keys.append((delivery_id, o.id, s.id))
-    inserted = _insert_deliveries(new_deliveries)
+    inserted = _insert_deliveries(new_deliveries, now, pg)
     if len(inserted) < len(new_deliveries):
         _adopt_existing(batch, {d["id"] for d in new_deliveries} - inserted)
     if finishes:
-        for row in db.session.scalars(select(occ).where(occ.id.in_(list(finishes)))):
+        for row in db.session.scalars(select(occ).where(_among(occ.id, finishes, pg))):
             _finish(row, *finishes[row.id])
         for occurrence_id in expired:
             _fail_pending_deliveries(occurrence_id, "expired before it could be sent")
@@ -305,7 +358,7 @@ def _adopt_existing(batch: Batch, lost: set[str]) -> None:
         (o, s): (d, status)
         for d, o, s, status in db.session.execute(
             select(dlv.id, dlv.occurrence_id, dlv.subscription_id, dlv.status).where(
-                dlv.occurrence_id.in_(occurrence_ids)
+                _among(dlv.occurrence_id, occurrence_ids, _on_postgres())
             )
         )
     }
@@ -320,21 +373,50 @@ def _adopt_existing(batch: Batch, lost: set[str]) -> None:
     batch.keys, batch.messages = keys, messages
 
 
-def _insert_deliveries(rows: list[dict]) -> set[str]:
-    """Insert new delivery rows, skipping any that exist; returns the ids actually inserted."""
+def _insert_deliveries(rows: list[dict], now: datetime, pg: bool) -> set[str]:
+    """Insert new pending delivery rows, skipping any that exist; returns the ids actually inserted.
+
+    The unique (occurrence_id, subscription_id) + ON CONFLICT DO NOTHING keeps a re-prepared claim
+    idempotent; RETURNING tells which rows are new. Core (the table), not the ORM: no per-row ORM
+    bookkeeping on the hot path.
+    """
     if not rows:
         return set()
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    # A list of rows, not `.values(rows)`: `.values()` compiles 6 bind parameters per delivery into
-    # ONE statement, which PostgreSQL refuses past 65,535 parameters (~10,900 deliveries) and SQLite
-    # builds with the common 32,766 limit past ~5,400; with a list, SQLAlchemy's "insertmanyvalues"
-    # sends pages of at most 1,000 rows (RETURNING included). The unique
-    # (occurrence_id, subscription_id) + ON CONFLICT DO NOTHING keeps a re-prepared claim idempotent.
-    # Core (the table), not the ORM bulk path: no per-row ORM bookkeeping on the hot path.
     table = ReminderDelivery.__table__
+    if pg:
+        from sqlalchemy.dialects.postgresql import insert
+
+        # One statement with three array parameters (`unnest`), whatever the batch size: no bind
+        # parameter limit, and a fixed SQL text. "insertmanyvalues" would render 6 parameters per
+        # row into a new statement text per page, which psycopg re-parses each time (the most
+        # expensive step of a dispatcher pass on PostgreSQL before this).
+        columns = ("id", "occurrence_id", "subscription_id")
+        new = (
+            func.unnest(*(_pg_array([r[c] for r in rows]) for c in columns))
+            .table_valued(*columns)
+            .render_derived()
+        )
+        statement = insert(table).from_select(
+            [*columns, "status", "attempts", "created_at"],
+            select(
+                *(new.c[c] for c in columns),
+                literal("pending", String),
+                literal(0),
+                literal(now, table.c.created_at.type),
+            ),
+        )
+        return set(
+            db.session.scalars(
+                statement.on_conflict_do_nothing(
+                    index_elements=["occurrence_id", "subscription_id"]
+                ).returning(table.c.id)
+            )
+        )
+    from sqlalchemy.dialects.sqlite import insert
+
+    # A list of rows, not `.values(rows)`: `.values()` compiles 6 bind parameters per delivery into
+    # ONE statement, which SQLite builds with the common 32,766 limit past ~5,400; with a list,
+    # SQLAlchemy's "insertmanyvalues" sends pages of at most 1,000 rows (RETURNING included).
     return set(
         db.session.scalars(
             insert(table)
@@ -407,7 +489,7 @@ def _chunks(ids: list[str], size: int | None = None) -> list[list[str]]:
 
 
 def _record_subscriptions(
-    sub_ids: list[str], results: list[PushResult], after: datetime, stats: TickStats
+    sub_ids: list[str], results: list[PushResult], after: datetime, stats: TickStats, pg: bool = False
 ) -> list[str]:
     """Apply the push outcomes to the subscriptions; returns each result's delivery outcome, in order.
 
@@ -431,7 +513,7 @@ def _record_subscriptions(
         for chunk in _chunks(ids):
             updated = db.session.scalars(
                 update(PushSubscription)
-                .where(PushSubscription.id.in_(chunk))
+                .where(_among(PushSubscription.id, chunk, pg))
                 .values(last_status=code, last_success_at=after, failure_count=0, last_error=None)
                 .returning(PushSubscription.id)
                 .execution_options(synchronize_session=False)
@@ -442,7 +524,9 @@ def _record_subscriptions(
     for chunk in _chunks(others):
         subs = {
             s.id: s
-            for s in db.session.scalars(select(PushSubscription).where(PushSubscription.id.in_(chunk)))
+            for s in db.session.scalars(
+                select(PushSubscription).where(_among(PushSubscription.id, chunk, pg))
+            )
         }
         for sub_id in chunk:
             for i in positions[sub_id]:
@@ -454,7 +538,8 @@ def _record(batch: Batch, results: list[PushResult], now: datetime, stats: TickS
     """Apply a sent batch's outcomes to subscriptions, deliveries and occurrences. Commits."""
     occurrence_ids, keys = batch.occurrence_ids, batch.keys
     after = max(utcnow(), now)
-    outcomes = _record_subscriptions([sub_id for _, _, sub_id in keys], results, after, stats)
+    pg = _on_postgres()
+    outcomes = _record_subscriptions([sub_id for _, _, sub_id in keys], results, after, stats, pg)
     retry_in: dict[str, float] = {}
     groups: dict[tuple, list[str]] = {}  # same new values → one UPDATE … WHERE id IN (…)
     for (delivery_id, occ_id, _), result, outcome in zip(keys, results, outcomes, strict=True):
@@ -477,7 +562,7 @@ def _record(batch: Batch, results: list[PushResult], now: datetime, stats: TickS
         for chunk in _chunks(delivery_ids):
             db.session.execute(
                 update(ReminderDelivery)
-                .where(ReminderDelivery.id.in_(chunk))
+                .where(_among(ReminderDelivery.id, chunk, pg))
                 .values(**values)
                 .execution_options(synchronize_session=False)
             )
@@ -493,7 +578,7 @@ def _record(batch: Batch, results: list[PushResult], now: datetime, stats: TickS
     for chunk in _chunks(unknown):
         for occ_id, status in db.session.execute(
             select(ReminderDelivery.occurrence_id, ReminderDelivery.status).where(
-                ReminderDelivery.occurrence_id.in_(chunk)
+                _among(ReminderDelivery.occurrence_id, chunk, pg)
             )
         ):
             statuses.setdefault(occ_id, set()).add(status)
@@ -502,7 +587,7 @@ def _record(batch: Batch, results: list[PushResult], now: datetime, stats: TickS
     for chunk in _chunks(done):
         stats.sent += db.session.execute(
             update(ReminderOccurrence)
-            .where(ReminderOccurrence.id.in_(chunk))
+            .where(_among(ReminderOccurrence.id, chunk, pg))
             .values(status="sent", sent_at=after, claimed_until=None, last_error=None)
             .execution_options(synchronize_session=False)
         ).rowcount
@@ -510,7 +595,9 @@ def _record(batch: Batch, results: list[PushResult], now: datetime, stats: TickS
     done_set = set(done)
     rest = [o for o in occurrence_ids if o not in done_set]
     for chunk in _chunks(rest):
-        for occ in db.session.scalars(select(ReminderOccurrence).where(ReminderOccurrence.id.in_(chunk))):
+        for occ in db.session.scalars(
+            select(ReminderOccurrence).where(_among(ReminderOccurrence.id, chunk, pg))
+        ):
             if occ.id in retry_in and now + timedelta(seconds=retry_in[occ.id]) < occ.expires_at:
                 # Keep the claim; it runs out when the retry is due and a later pass takes it back.
                 occ.claimed_until = now + timedelta(seconds=retry_in[occ.id])
@@ -566,13 +653,13 @@ def run_tick(
             while in_flight and in_flight[0].results is not None and in_flight[0].results.done():
                 _finish_batch(in_flight.popleft(), now, stats)  # done already: record without waiting
             if more and len(in_flight) < depth:
-                ids = claim_due(now, batch_size, lease, node)
+                rows = claim_due_rows(now, batch_size, lease, node)
                 claimed_batches += 1
-                more = len(ids) == batch_size and claimed_batches < max_batches
-                if not ids:
+                more = len(rows) == batch_size and claimed_batches < max_batches
+                if not rows:
                     continue
-                stats.claimed += len(ids)
-                batch = _prepare(ids, now, stats)
+                stats.claimed += len(rows)
+                batch = _prepare(rows, now, stats)
                 if batch.occurrence_ids:
                     batch.results = (sender or get_sender()).submit_many(batch.messages)
                     in_flight.append(batch)
