@@ -32,7 +32,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from backend.extensions import db
 from backend.models import DoseLog, PushSubscription, ReminderDelivery, ReminderOccurrence, ReminderRule
-from backend.models.types import new_id, utcnow
+from backend.models.types import new_id, new_ids, utcnow
 from backend.push import PushMessage, PushResult, PushSender, PushTarget, load_vapid, make_topic
 from backend.reminders import texts
 from backend.services import reminders as service
@@ -273,6 +273,7 @@ def _prepare(ids: Sequence[str] | Sequence[Row], now: datetime, stats: TickStats
     finishes: dict[str, tuple[str, str | None]] = {}  # occurrence id -> (status, error): the rare path
     expired: list[str] = []
     batch = Batch(occurrence_ids=[])
+    fresh_ids = new_ids(sum(len(subs_by_patient.get(o.patient_id, ())) for o in occurrences))
     new_deliveries: list[dict] = []
     for o in occurrences:
         if o.rule_id not in enabled:  # turned off, or the rule is gone
@@ -314,7 +315,7 @@ def _prepare(ids: Sequence[str] | Sequence[Row], now: datetime, stats: TickStats
             if status != "pending":
                 continue  # sent or failed by an earlier pass: never again
             if delivery_id is None:
-                delivery_id = new_id()
+                delivery_id = fresh_ids.pop()
                 new_deliveries.append(
                     {
                         "id": delivery_id,
