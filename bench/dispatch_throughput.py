@@ -72,6 +72,15 @@ class Run:
     seconds: float
     cpu: float | None = None  # CPU seconds of the measured process(es)
     service_cpu: float | None = None
+    main_cpu: float | None = None  # of `cpu`: the dispatcher threads (claim, prepare, record)
+    db_cpu: float | None = None  # PostgreSQL backends serving the dispatcher(s)
+
+    @property
+    def total_cpu(self) -> float | None:
+        """CPU seconds of every process involved (measured + push service + database backends)."""
+        if self.cpu is None or self.service_cpu is None:
+            return None
+        return self.cpu + self.service_cpu + (self.db_cpu or 0.0)
 
     @property
     def rate(self) -> float:
@@ -237,7 +246,7 @@ def run_dispatcher_inline(
         app = _seed(f"sqlite:///{tmp}/bench.db", f"{tmp}/instance", subscriptions, args, service.ca_path)
         service.reset()
         svc = service.cpu_seconds()
-        cpu, started = time.process_time(), time.perf_counter()
+        cpu, main, started = time.process_time(), time.thread_time(), time.perf_counter()
         sent = 0
         while True:
             stats = dispatch.run_tick(app)
@@ -245,6 +254,7 @@ def run_dispatcher_inline(
             if stats.claimed == 0:
                 break
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        main = time.thread_time() - main
         service_cpu = _delta(service, svc)
         dispatch.close_sender(app)
         check_counts(
@@ -255,7 +265,9 @@ def run_dispatcher_inline(
             raise VerificationError(f"dispatcher reported {sent} sent of {len(subscriptions)}")
         with app.app_context():
             db.engine.dispose()
-        return Run("dispatcher run_tick, SQLite, 1 process", len(subscriptions), seconds, cpu, service_cpu)
+        return Run(
+            "dispatcher run_tick, SQLite, 1 process", len(subscriptions), seconds, cpu, service_cpu, main
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -308,6 +320,8 @@ def run_dispatcher_processes(
             raise VerificationError(f"workers reported {sent} sent of {len(subscriptions)}")
         split = "/".join(str(r["sent"]) for r in reports)
         cpu = sum(r["cpu"] for r in reports)
+        main = sum(r["main_cpu"] for r in reports)
+        db_cpu = None if any(r["db_cpu"] is None for r in reports) else sum(r["db_cpu"] for r in reports)
         from backend.extensions import db
 
         with app.app_context():
@@ -315,7 +329,13 @@ def run_dispatcher_processes(
             db.engine.dispose()
         label = f"dispatcher run_tick, PostgreSQL, {n} process{'es' if n > 1 else ''}"
         return Run(
-            f"{label} (sent {split})" if n > 1 else label, len(subscriptions), seconds, cpu, service_cpu
+            f"{label} (sent {split})" if n > 1 else label,
+            len(subscriptions),
+            seconds,
+            cpu,
+            service_cpu,
+            main,
+            db_cpu,
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -339,7 +359,7 @@ def worker(spec_json: str) -> None:
     print("ready", flush=True)
     while not os.path.exists(spec["go"]):
         time.sleep(0.002)
-    cpu = time.process_time()
+    cpu, main = time.process_time(), time.thread_time()
     sent = 0
     while True:
         stats = dispatch.run_tick(app)
@@ -347,9 +367,28 @@ def worker(spec_json: str) -> None:
         if stats.claimed == 0:
             break
     end = time.time()
-    cpu = time.process_time() - cpu
+    cpu, main = time.process_time() - cpu, time.thread_time() - main
     dispatch.close_sender(app)
-    print(json.dumps({"sent": sent, "end": end, "cpu": cpu, "pid": os.getpid()}), flush=True)
+    report = {"sent": sent, "end": end, "cpu": cpu, "main_cpu": main, "db_cpu": _own_backend_cpu(app)}
+    print(json.dumps({**report, "pid": os.getpid()}), flush=True)
+
+
+def _own_backend_cpu(app) -> float | None:
+    """CPU seconds of the PostgreSQL backend this worker's dispatcher used (its one pooled connection).
+
+    The backend was started by the worker's first tick, so this is (nearly) all of its work for the run;
+    read from /proc, so only for a server on this machine (else None). Autovacuum, WAL writer and
+    checkpointer are not included: a lower bound of the database's share.
+    """
+    from sqlalchemy import text
+
+    from backend.extensions import db
+    from bench.push_fanout import _proc_cpu
+
+    with app.app_context():
+        pid = db.session.scalar(text("SELECT pg_backend_pid()"))
+        db.session.remove()
+    return _proc_cpu(int(pid)) if pid else None
 
 
 # -- report ---------------------------------------------------------------------------------------
@@ -363,13 +402,16 @@ def best(runs: Sequence[Run], method_prefix: str) -> Run | None:
 def report(runs: Sequence[Run]) -> None:
     print("every run:\n")
     print(
-        "| method | messages | seconds | msg/s | CPU ms/msg (measured processes) | push service CPU ms/msg |"
+        "| method | messages | seconds | msg/s | CPU ms/msg (measured processes) "
+        "| of which dispatcher thread | push service CPU ms/msg | PostgreSQL backends CPU ms/msg "
+        "| all processes CPU ms/msg |"
     )
-    print("|---|--:|--:|--:|--:|--:|")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
     for r in runs:
         print(
             f"| {r.method} | {r.messages:,} | {r.seconds:.2f} | {r.rate:,.0f} | {_cpu_ms(r.cpu, r.messages)} "
-            f"| {_cpu_ms(r.service_cpu, r.messages)} |"
+            f"| {_cpu_ms(r.main_cpu, r.messages)} | {_cpu_ms(r.service_cpu, r.messages)} "
+            f"| {_cpu_ms(r.db_cpu, r.messages)} | {_cpu_ms(r.total_cpu, r.messages)} |"
         )
     floor = best(runs, "floor")
     send_many = best(runs, "PushSender")
@@ -400,6 +442,7 @@ def report(runs: Sequence[Run]) -> None:
         )
     if one and two:
         print(f"aim: 2 dispatcher processes on PostgreSQL >= 1.6 x one: {two.rate / one.rate:.2f}")
+        capacity(one, two)
     if one:
         per_process = one.rate * 60
         need = -(-REMINDERS_PER_MINUTE // int(per_process))
@@ -408,6 +451,32 @@ def report(runs: Sequence[Run]) -> None:
             f"({per_process:,.0f} a minute): {need} dispatcher process(es), each on its own core"
             " (this machine's rate; the push service and PostgreSQL elsewhere)"
         )
+
+
+def capacity(one: Run, two: Run) -> None:
+    """What this machine's cores allow two processes: CPU per message of every process involved.
+
+    One dispatcher process is one interpreter: at best it keeps one core busy, so its rate is at most
+    1 / (its CPU per message). Two processes, the push service and the database backends share all
+    cores: at most cores / (CPU per message of all of them). The ratio of the two is the best "two
+    processes vs one" this machine can show; cheaper dispatchers lower it (the fixed push service and
+    database share weighs more).
+    """
+    cores = os.cpu_count() or 1
+    if two.total_cpu is None or one.cpu is None:
+        return
+    per_msg = two.total_cpu / two.messages  # seconds of CPU, all processes, per message
+    two_max = cores / per_msg
+    one_max = one.messages / one.cpu
+    print(
+        f"capacity: 2 processes used {per_msg * 1000:.2f} CPU ms per message over all processes "
+        f"(dispatchers {_cpu_ms(two.cpu, two.messages)}, "
+        f"push service {_cpu_ms(two.service_cpu, two.messages)}, "
+        f"PostgreSQL backends {_cpu_ms(two.db_cpu, two.messages)}): {cores} cores allow at most "
+        f"{two_max:,.0f} msg/s with nothing else running; 1 process on one core of its own: "
+        f"{one_max:,.0f} msg/s ({one.cpu * 1000 / one.messages:.2f} CPU ms/msg) -> best possible 2-vs-1 "
+        f"ratio here {two_max / one_max:.2f} (measured {two.rate / one.rate:.2f})"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
