@@ -134,7 +134,8 @@ export function App() {
     window.scrollTo(0, 0);
   }, [route, hash, booted.value]);
 
-  // The header (with "Get help") paints before the device's saved data is read; the screen follows.
+  // The header (with "Get help") paints before the device's saved data is read; the screen follows. Get help
+  // itself never waits for it: the emergency numbers must show even when the device store is slow.
   const showTabs = booted.value && route !== 'onboarding' && Boolean(course.value);
   return (
     <>
@@ -159,7 +160,7 @@ export function App() {
         <SyncProblemBanner />
       </div>
       <main id="main" tabIndex={-1} class={showTabs ? 'with-tabs' : undefined}>
-        {booted.value ? <View route={route} /> : <p class="boot">Loading ClearCourse…</p>}
+        {booted.value || route === 'help' ? <View route={route} /> : <p class="boot">Loading ClearCourse…</p>}
       </main>
       {showTabs && <TabBar />}
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">

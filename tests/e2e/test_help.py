@@ -173,3 +173,18 @@ def test_target_reached_course_goes_on_until_the_last_capsule_is_recorded(page, 
     page.get_by_role("button", name="I’m still taking capsules").click()
     page.goto("/")
     expect(page.locator("#target-reached")).to_be_visible()
+
+
+def test_get_help_does_not_wait_for_the_device_store(london):
+    """The header paints before the device's saved data is read, and Get help shows the country's numbers
+    even when that store cannot be opened at all (here: every IndexedDB open throws)."""
+    london.add_init_script(
+        "IDBFactory.prototype.open = function () { throw new DOMException('blocked', 'UnknownError'); };"
+    )
+    page = london.new_page()
+    page.goto("/")
+    expect(page.get_by_role("main")).to_contain_text("Loading ClearCourse…")
+    open_help(page)
+    expect(page.get_by_text("Numbers for United Kingdom.")).to_be_visible()
+    expect(page.locator('#emergency a[href="tel:999"]')).to_be_visible()
+    expect(page.locator('#emergency a[href="tel:116123"]')).to_contain_text("Samaritans")

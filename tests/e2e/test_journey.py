@@ -68,3 +68,16 @@ def test_deep_link_and_unknown_route(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Settings")
     page.goto("/no-such-page")
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+
+
+def test_time_zone_suggestions_come_with_the_first_focus(page):
+    """The set-up screen is built without its ~420 time-zone suggestions; focusing the field adds them."""
+    page.goto("/")
+    expect(page.get_by_role("button", name="Start my course")).to_be_visible()
+    zone = page.get_by_label("Time zone")
+    assert zone.get_attribute("list") is None
+    assert page.locator("datalist option").count() == 0
+    zone.focus()
+    expect(zone).to_have_attribute("list", "timezone-options")
+    assert page.locator("#timezone-options option").count() > 300
+    expect(page.locator('#timezone-options option[value="Europe/London"]')).to_have_count(1)
