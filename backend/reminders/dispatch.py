@@ -14,6 +14,7 @@ pipelined (see `run_tick`): the next batch is claimed and prepared while the cur
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -130,14 +131,18 @@ def _pg_array(values: Collection, item_type=None) -> ColumnElement:
 
 
 def _among(column, values: Collection, pg: bool, item_type=None) -> ColumnElement[bool]:
-    """`column IN values`: on PostgreSQL as `column = ANY(<one array parameter>)`.
+    """`column IN values` with ONE bind parameter, whatever the number of values.
 
-    An expanding `IN (…)` renders one bind parameter per value on every execution, and psycopg then
-    re-parses that long, never-cached SQL text: most of the dispatcher's database CPU on PostgreSQL.
-    One array parameter keeps the statement text fixed (cached by SQLAlchemy and psycopg).
+    An expanding `IN (…)` renders one bind parameter per value on every execution (SQLAlchemy work
+    per value), and psycopg then re-parses that long, never-cached SQL text: most of the dispatcher's
+    database CPU on PostgreSQL. On PostgreSQL: `column = ANY(<array>)`; on SQLite, for string ids:
+    `column IN (SELECT value FROM json_each(:json))`. Also no bind-parameter limit to chunk for.
     """
     if pg:
         return column == any_(_pg_array(values, item_type))
+    if item_type is None:
+        ids = func.json_each(literal(json.dumps(list(values)), Text)).table_valued("value")
+        return column.in_(select(ids.c.value))
     return column.in_(values)
 
 
