@@ -397,12 +397,14 @@ def _insert_deliveries(rows: list[dict], now: datetime, pg: bool) -> set[str]:
     """Insert new pending delivery rows, skipping any that exist; returns the ids actually inserted.
 
     The unique (occurrence_id, subscription_id) + ON CONFLICT DO NOTHING keeps a re-prepared claim
-    idempotent; RETURNING tells which rows are new. Core (the table), not the ORM: no per-row ORM
-    bookkeeping on the hot path.
+    idempotent. The row count tells whether every row is new (the common case: no RETURNING rows to
+    fetch); only when some were skipped are the new ids read back (they are fresh random ids, so any
+    found is ours). Core (the table), not the ORM: no per-row ORM bookkeeping on the hot path.
     """
     if not rows:
         return set()
     table = ReminderDelivery.__table__
+    ids = [r["id"] for r in rows]
     if pg:
         from sqlalchemy.dialects.postgresql import insert
 
@@ -425,26 +427,25 @@ def _insert_deliveries(rows: list[dict], now: datetime, pg: bool) -> set[str]:
                 literal(now, table.c.created_at.type),
             ),
         )
-        return set(
-            db.session.scalars(
-                statement.on_conflict_do_nothing(
-                    index_elements=["occurrence_id", "subscription_id"]
-                ).returning(table.c.id)
-            )
-        )
-    from sqlalchemy.dialects.sqlite import insert
+        inserted = db.session.execute(
+            statement.on_conflict_do_nothing(index_elements=["occurrence_id", "subscription_id"])
+        ).rowcount
+    else:
+        from sqlalchemy.dialects.sqlite import insert
 
-    # A list of rows, not `.values(rows)`: `.values()` compiles 6 bind parameters per delivery into
-    # ONE statement, which SQLite builds with the common 32,766 limit past ~5,400; with a list,
-    # SQLAlchemy's "insertmanyvalues" sends pages of at most 1,000 rows (RETURNING included).
-    return set(
-        db.session.scalars(
-            insert(table)
-            .on_conflict_do_nothing(index_elements=["occurrence_id", "subscription_id"])
-            .returning(table.c.id),
-            rows,
-        )
-    )
+        # A list of rows, not `.values(rows)`: `.values()` compiles 6 bind parameters per delivery
+        # into ONE statement, past SQLite's common 32,766 limit at ~5,400 rows; a list without
+        # RETURNING is the driver's executemany (one prepared statement, a loop in C).
+        inserted = db.session.execute(
+            insert(table).on_conflict_do_nothing(index_elements=["occurrence_id", "subscription_id"]), rows
+        ).rowcount
+    if inserted == len(ids):
+        return set(ids)
+    return {
+        found
+        for chunk in _chunks(ids)
+        for found in db.session.scalars(select(table.c.id).where(_among(table.c.id, chunk, pg)))
+    }
 
 
 def _finish(occ: ReminderOccurrence, status: str, error: str | None, sent_at: datetime | None = None) -> None:
@@ -531,13 +532,17 @@ def _record_subscriptions(
             others.append(sub_id)
     for code, ids in ok_by_code.items():
         for chunk in _chunks(ids):
-            updated = db.session.scalars(
+            count = db.session.execute(
                 update(PushSubscription)
                 .where(_among(PushSubscription.id, chunk, pg))
                 .values(last_status=code, last_success_at=after, failure_count=0, last_error=None)
-                .returning(PushSubscription.id)
                 .execution_options(synchronize_session=False)
-            ).all()
+            ).rowcount
+            updated = chunk
+            if count != len(chunk):  # some were deleted meanwhile: which ones are left (rows now ours)
+                updated = db.session.scalars(
+                    select(PushSubscription.id).where(_among(PushSubscription.id, chunk, pg))
+                ).all()
             for sub_id in updated:
                 for i in positions[sub_id]:
                     outcomes[i] = "sent"
