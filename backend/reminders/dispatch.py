@@ -119,13 +119,13 @@ def _pg_array(values: Collection, item_type=None) -> ColumnElement:
 
     Strings (our ids) travel as ONE comma-joined text, split by `string_to_array` on the server:
     psycopg dumps a Python list into an array literal element by element in Python, which cost more
-    than the rest of the statement; one string is dumped in C. Strings that contain a comma, and other
-    types, go as a bound ARRAY.
+    than the rest of the statement; one string is dumped in C. Strings that contain a comma, an empty
+    string, and other types go as a bound ARRAY.
     """
     values = list(values)
     if item_type is None and all(type(v) is str for v in values):
         joined = ",".join(values)
-        if joined.count(",") == len(values) - 1:
+        if joined.count(",") == len(values) - 1 and "" not in values:  # string_to_array('') is {}
             return func.string_to_array(literal(joined, Text), literal(",", Text))
     return literal(values, ARRAY(item_type or String))
 

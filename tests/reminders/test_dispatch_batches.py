@@ -136,6 +136,21 @@ def _delivery_count() -> int:
     return db.session.scalar(select(func.count()).select_from(ReminderDelivery))
 
 
+@pytest.mark.parametrize(
+    "wanted",
+    [["a", "d"], ["b,c"], [""], ["a", ""], ['q"uote'], [], ["missing"], [f"id-{i}" for i in range(1500)]],
+)
+def test_id_list_as_one_parameter_matches_exactly_the_given_ids(app: Flask, wanted: list[str]) -> None:
+    """`_among` (one array / JSON parameter instead of an expanding IN) on this test run's engine."""
+    stored = ["a", "b,c", "", "d", 'q"uote', *(f"id-{i}" for i in range(0, 3000, 2))]
+    with app.app_context():
+        db.session.execute(insert(Patient), [{"id": i, "created_at": NOW} for i in stored])
+        pg = db.session.get_bind().dialect.name == "postgresql"
+        found = db.session.scalars(select(Patient.id).where(dispatch._among(Patient.id, wanted, pg))).all()
+        assert sorted(found) == sorted(set(wanted) & set(stored))
+        db.session.rollback()
+
+
 def test_prepare_fans_out_a_batch_past_the_bind_parameter_limit(app: Flask, common_sqlite_limit) -> None:
     with app.app_context():
         seeded = _seed_one_patient_many_devices()
