@@ -66,7 +66,13 @@ def test_dose_logged_offline_syncs_exactly_once(page, context, live_app):
     expect(page.locator(".sync-count")).to_have_text("1 change waiting to sync")
     queued = outbox_of(page)
     assert len(queued) == 1 and queued[0]["method"] == "PUT"
-    assert queued[0]["lastError"], "the offline attempt should have been recorded"
+    # The send attempt runs after the change is shown; its failure is written when it comes back.
+    for _ in range(50):
+        if queued[0]["lastError"]:
+            break
+        page.wait_for_timeout(100)
+        queued = outbox_of(page)
+    assert len(queued) == 1 and queued[0]["lastError"], "the offline attempt should have been recorded"
     dose_id = queued[0]["path"].rsplit("/", 1)[1]
 
     page.reload()
