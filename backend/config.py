@@ -74,6 +74,9 @@ class Config:
     PUSH_CA_BUNDLE = _env("PUSH_CA_BUNDLE")
     PUSH_CONCURRENCY = int(_env("PUSH_CONCURRENCY", "256"))  # requests in flight per dispatcher
     PUSH_TIMEOUT_SECONDS = float(_env("PUSH_TIMEOUT_SECONDS", "10"))
+    # The dispatcher sends from a child process of its own (backend/push/sender_process.py), so the
+    # encrypting and sending run on another core than claiming and recording; off: a thread beside them.
+    PUSH_SENDER_PROCESS = as_bool(_env("PUSH_SENDER_PROCESS"), True)
     REMINDER_HORIZON_DAYS = int(_env("REMINDER_HORIZON_DAYS", "3"))  # occurrences materialised ahead
     REMINDER_BATCH_SIZE = int(_env("REMINDER_BATCH_SIZE", "500"))  # occurrences per claim
     REMINDER_MAX_BATCHES = int(_env("REMINDER_MAX_BATCHES", "40"))  # claims per tick
@@ -112,4 +115,5 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
     PUSH_ALLOW_LOCAL_ENDPOINTS = True
+    PUSH_SENDER_PROCESS = as_bool(_env("PUSH_SENDER_PROCESS"), False)  # tests that need it turn it on
     VAPID_SUBJECT = "mailto:push-test@clearcourse.example.org"

@@ -10,7 +10,9 @@ over HTTPS with a throw-away test CA, so the machine's CPU goes to the code unde
 (dispatcher) ``run_tick`` end to end on ``--reminders`` due reminders seeded into a fresh database
              (claim -> prepare deliveries -> encrypt + send -> record), pipelined;
              on SQLite in this process, and on PostgreSQL in 1 and in 2 worker processes
-             (``--processes``) that start together on a go signal and share the rows by SKIP LOCKED.
+             (``--processes``) that start together on a go signal and share the rows by SKIP LOCKED;
+             each with its sender in a child process (``SenderProcess``, PUSH_SENDER_PROCESS, the
+             default) and, for comparison, in a thread beside the claiming one (``--sender``).
 
 Each method runs ``--repeat`` times; the tables use the best run of each (the least disturbed by the
 other engineers' processes on the same two cores) and print every run. Every dispatcher run is
@@ -56,6 +58,7 @@ from bench.push_fanout import (
     SUBJECT,
     VerificationError,
     _make_app,
+    _proc_cpu,
     make_messages,
     seed_due_reminders,
     verify_database,
@@ -74,6 +77,8 @@ class Run:
     service_cpu: float | None = None
     main_cpu: float | None = None  # of `cpu`: the dispatcher threads (claim, prepare, record)
     db_cpu: float | None = None  # PostgreSQL backends serving the dispatcher(s)
+    sender_cpu: float | None = None  # of `cpu`: the dispatchers' sender child processes
+    busiest_cpu: float | None = None  # the busiest single measured process (one interpreter, one core)
 
     @property
     def total_cpu(self) -> float | None:
@@ -189,7 +194,14 @@ def _delta(service: PushServiceProcess, before: float | None) -> float | None:
 # -- dispatcher -----------------------------------------------------------------------------------
 
 
-def _seed(url: str, instance: str, subscriptions: Sequence[dict], args: argparse.Namespace, ca: str | None):
+def _seed(
+    url: str,
+    instance: str,
+    subscriptions: Sequence[dict],
+    args: argparse.Namespace,
+    ca: str | None,
+    sender_process: bool = False,
+):
     from flask_migrate import upgrade
 
     from backend.extensions import db
@@ -201,6 +213,7 @@ def _seed(url: str, instance: str, subscriptions: Sequence[dict], args: argparse
         batch_size=args.batch_size,
         max_batches=args.max_batches,
         ca_path=ca,
+        sender_process=sender_process,
     )
     with app.app_context():
         engine = db.engine
@@ -234,8 +247,22 @@ def _verify(app, count: int) -> None:
         db.session.remove()
 
 
+def _mode(sender_process: bool) -> str:
+    return "sender process" if sender_process else "sender thread"
+
+
+def _start_sender(app) -> int | None:
+    """Start the dispatcher's sender (its child process, if configured) before timing; the child's pid."""
+    from backend.push.sender_process import SenderProcess
+    from backend.reminders import dispatch
+
+    with app.app_context():
+        sender = dispatch.get_dispatch_sender(app)
+        return sender.start() if isinstance(sender, SenderProcess) else None
+
+
 def run_dispatcher_inline(
-    service: PushServiceProcess, subscriptions: Sequence[dict], args: argparse.Namespace
+    service: PushServiceProcess, subscriptions: Sequence[dict], args: argparse.Namespace, sender_process: bool
 ) -> Run:
     """The dispatcher in this process on a fresh SQLite file."""
     from backend.extensions import db
@@ -243,7 +270,16 @@ def run_dispatcher_inline(
 
     tmp = tempfile.mkdtemp(prefix="dispatch-bench-")
     try:
-        app = _seed(f"sqlite:///{tmp}/bench.db", f"{tmp}/instance", subscriptions, args, service.ca_path)
+        app = _seed(
+            f"sqlite:///{tmp}/bench.db",
+            f"{tmp}/instance",
+            subscriptions,
+            args,
+            service.ca_path,
+            sender_process,
+        )
+        child = _start_sender(app)
+        child_cpu = _proc_cpu(child) if child else None
         service.reset()
         svc = service.cpu_seconds()
         cpu, main, started = time.process_time(), time.thread_time(), time.perf_counter()
@@ -255,6 +291,7 @@ def run_dispatcher_inline(
                 break
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         main = time.thread_time() - main
+        child_cpu = _proc_cpu(child) - child_cpu if child else None
         service_cpu = _delta(service, svc)
         dispatch.close_sender(app)
         check_counts(
@@ -266,19 +303,31 @@ def run_dispatcher_inline(
         with app.app_context():
             db.engine.dispose()
         return Run(
-            "dispatcher run_tick, SQLite, 1 process", len(subscriptions), seconds, cpu, service_cpu, main
+            f"dispatcher run_tick ({_mode(sender_process)}), SQLite, 1 dispatcher",
+            len(subscriptions),
+            seconds,
+            cpu + (child_cpu or 0.0),
+            service_cpu,
+            main,
+            sender_cpu=child_cpu,
+            busiest_cpu=max(cpu, child_cpu or 0.0),
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 def run_dispatcher_processes(
-    service: PushServiceProcess, subscriptions: Sequence[dict], args: argparse.Namespace, url: str, n: int
+    service: PushServiceProcess,
+    subscriptions: Sequence[dict],
+    args: argparse.Namespace,
+    url: str,
+    n: int,
+    sender_process: bool,
 ) -> Run:
     """``n`` dispatcher processes on one PostgreSQL database, started together on a go file."""
     tmp = tempfile.mkdtemp(prefix="dispatch-bench-")
     try:
-        app = _seed(url, f"{tmp}/instance", subscriptions, args, service.ca_path)
+        app = _seed(url, f"{tmp}/instance", subscriptions, args, service.ca_path, sender_process)
         go = os.path.join(tmp, "go")
         spec = {
             "url": url,
@@ -288,6 +337,7 @@ def run_dispatcher_processes(
             "concurrency": args.concurrency,
             "batch_size": args.batch_size,
             "max_batches": args.max_batches,
+            "sender_process": sender_process,
         }
         workers = [
             subprocess.Popen(
@@ -319,15 +369,18 @@ def run_dispatcher_processes(
         if sent != len(subscriptions):
             raise VerificationError(f"workers reported {sent} sent of {len(subscriptions)}")
         split = "/".join(str(r["sent"]) for r in reports)
-        cpu = sum(r["cpu"] for r in reports)
+        cpu = sum(r["cpu"] + (r["sender_cpu"] or 0.0) for r in reports)
         main = sum(r["main_cpu"] for r in reports)
+        sender_cpu = None if reports[0]["sender_cpu"] is None else sum(r["sender_cpu"] for r in reports)
+        busiest = max(max(r["cpu"], r["sender_cpu"] or 0.0) for r in reports)
         db_cpu = None if any(r["db_cpu"] is None for r in reports) else sum(r["db_cpu"] for r in reports)
         from backend.extensions import db
 
         with app.app_context():
             drop_everything(db.engine)
             db.engine.dispose()
-        label = f"dispatcher run_tick, PostgreSQL, {n} process{'es' if n > 1 else ''}"
+        plural = "s" if n > 1 else ""
+        label = f"dispatcher run_tick ({_mode(sender_process)}), PostgreSQL, {n} dispatcher{plural}"
         return Run(
             f"{label} (sent {split})" if n > 1 else label,
             len(subscriptions),
@@ -336,6 +389,8 @@ def run_dispatcher_processes(
             service_cpu,
             main,
             db_cpu,
+            sender_cpu,
+            busiest,
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -354,11 +409,13 @@ def worker(spec_json: str) -> None:
         batch_size=spec["batch_size"],
         max_batches=spec["max_batches"],
         ca_path=spec["ca"],
+        sender_process=spec["sender_process"],
     )
-    dispatch.get_sender(app)
+    child = _start_sender(app)
     print("ready", flush=True)
     while not os.path.exists(spec["go"]):
         time.sleep(0.002)
+    child_cpu = _proc_cpu(child) if child else None
     cpu, main = time.process_time(), time.thread_time()
     sent = 0
     while True:
@@ -368,8 +425,16 @@ def worker(spec_json: str) -> None:
             break
     end = time.time()
     cpu, main = time.process_time() - cpu, time.thread_time() - main
+    child_cpu = _proc_cpu(child) - child_cpu if child else None
     dispatch.close_sender(app)
-    report = {"sent": sent, "end": end, "cpu": cpu, "main_cpu": main, "db_cpu": _own_backend_cpu(app)}
+    report = {
+        "sent": sent,
+        "end": end,
+        "cpu": cpu,
+        "main_cpu": main,
+        "sender_cpu": child_cpu,
+        "db_cpu": _own_backend_cpu(app),
+    }
     print(json.dumps({**report, "pid": os.getpid()}), flush=True)
 
 
@@ -383,7 +448,6 @@ def _own_backend_cpu(app) -> float | None:
     from sqlalchemy import text
 
     from backend.extensions import db
-    from bench.push_fanout import _proc_cpu
 
     with app.app_context():
         pid = db.session.scalar(text("SELECT pg_backend_pid()"))
@@ -403,25 +467,27 @@ def report(runs: Sequence[Run]) -> None:
     print("every run:\n")
     print(
         "| method | messages | seconds | msg/s | CPU ms/msg (measured processes) "
-        "| of which dispatcher thread | push service CPU ms/msg | PostgreSQL backends CPU ms/msg "
-        "| all processes CPU ms/msg |"
+        "| of which claim/prepare/record thread | of which sender process "
+        "| push service CPU ms/msg | PostgreSQL backends CPU ms/msg | all processes CPU ms/msg |"
     )
-    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for r in runs:
         print(
             f"| {r.method} | {r.messages:,} | {r.seconds:.2f} | {r.rate:,.0f} | {_cpu_ms(r.cpu, r.messages)} "
-            f"| {_cpu_ms(r.main_cpu, r.messages)} | {_cpu_ms(r.service_cpu, r.messages)} "
+            f"| {_cpu_ms(r.main_cpu, r.messages)} | {_cpu_ms(r.sender_cpu, r.messages)} "
+            f"| {_cpu_ms(r.service_cpu, r.messages)} "
             f"| {_cpu_ms(r.db_cpu, r.messages)} | {_cpu_ms(r.total_cpu, r.messages)} |"
         )
     floor = best(runs, "floor")
     send_many = best(runs, "PushSender")
-    rows = [
-        (floor, "floor"),
-        (send_many, "send_many"),
-        (best(runs, "dispatcher run_tick, SQLite"), "dispatcher, SQLite, 1 process"),
-        (best(runs, "dispatcher run_tick, PostgreSQL, 1"), "dispatcher, PostgreSQL, 1 process"),
-        (best(runs, "dispatcher run_tick, PostgreSQL, 2"), "dispatcher, PostgreSQL, 2 processes"),
-    ]
+    rows: list[tuple[Run | None, str]] = [(floor, "floor"), (send_many, "send_many")]
+    for mode in ("sender process", "sender thread"):
+        prefix = f"dispatcher run_tick ({mode}), "
+        rows += [
+            (best(runs, prefix + "SQLite"), f"dispatcher ({mode}), SQLite, 1 dispatcher"),
+            (best(runs, prefix + "PostgreSQL, 1"), f"dispatcher ({mode}), PostgreSQL, 1 dispatcher"),
+            (best(runs, prefix + "PostgreSQL, 2"), f"dispatcher ({mode}), PostgreSQL, 2 dispatchers"),
+        ]
     print("\nbest run of each (ratios in this run):\n")
     print("| method | msg/s | × floor | × send_many |")
     print("|---|--:|--:|--:|")
@@ -431,51 +497,54 @@ def report(runs: Sequence[Run]) -> None:
         vs_floor = run.rate / floor.rate if floor else float("nan")
         vs_send = run.rate / send_many.rate if send_many else float("nan")
         print(f"| {name} | {run.rate:,.0f} | {vs_floor:.2f} | {vs_send:.2f} |")
-    one = best(runs, "dispatcher run_tick, PostgreSQL, 1")
-    two = best(runs, "dispatcher run_tick, PostgreSQL, 2")
-    sqlite = best(runs, "dispatcher run_tick, SQLite")
     print()
-    if sqlite and send_many:
-        print(
-            f"aim: dispatcher >= 0.85 x send_many: {sqlite.rate / send_many.rate:.2f} (SQLite)"
-            + (f", {one.rate / send_many.rate:.2f} (PostgreSQL, 1 process)" if one else "")
-        )
-    if one and two:
-        print(f"aim: 2 dispatcher processes on PostgreSQL >= 1.6 x one: {two.rate / one.rate:.2f}")
-        capacity(one, two)
-    if one:
-        per_process = one.rate * 60
-        need = -(-REMINDERS_PER_MINUTE // int(per_process))
-        print(
-            f"100,000 reminders due in one minute at {one.rate:,.0f} msg/s per process "
-            f"({per_process:,.0f} a minute): {need} dispatcher process(es), each on its own core"
-            " (this machine's rate; the push service and PostgreSQL elsewhere)"
-        )
+    for mode in ("sender process", "sender thread"):
+        prefix = f"dispatcher run_tick ({mode}), "
+        sqlite, one, two = (best(runs, prefix + x) for x in ("SQLite", "PostgreSQL, 1", "PostgreSQL, 2"))
+        if not (sqlite or one):
+            continue
+        label = f"[{mode}{', the default' if mode == 'sender process' else ', for comparison'}]"
+        if send_many:
+            pairs = ((sqlite, "SQLite"), (one, "PostgreSQL"))
+            shown = [f"{r.rate / send_many.rate:.2f} ({name})" for r, name in pairs if r]
+            print(f"{label} aim: dispatcher >= 0.85 x send_many: {', '.join(shown)}")
+        if one and two:
+            print(f"{label} aim: 2 dispatchers on PostgreSQL >= 1.6 x one: {two.rate / one.rate:.2f}")
+            capacity(one, two, label)
+        if one and mode == "sender process":
+            per_process = one.rate * 60
+            need = -(-REMINDERS_PER_MINUTE // int(per_process))
+            print(
+                f"{label} 100,000 reminders due in one minute at {one.rate:,.0f} msg/s per dispatcher "
+                f"({per_process:,.0f} a minute): {need} dispatcher(s), each with two cores of its own"
+                " (this machine's rate; the push service and PostgreSQL elsewhere)"
+            )
 
 
-def capacity(one: Run, two: Run) -> None:
-    """What this machine's cores allow two processes: CPU per message of every process involved.
+def capacity(one: Run, two: Run, label: str) -> None:
+    """What this machine's cores allow two dispatchers: CPU per message of every process involved.
 
-    One dispatcher process is one interpreter: at best it keeps one core busy, so its rate is at most
-    1 / (its CPU per message). Two processes, the push service and the database backends share all
-    cores: at most cores / (CPU per message of all of them). The ratio of the two is the best "two
-    processes vs one" this machine can show; cheaper dispatchers lower it (the fixed push service and
-    database share weighs more).
+    One interpreter keeps at most one core busy, so one dispatcher's rate is at most 1 / (CPU per
+    message of its busiest process), and at most cores / (CPU per message of every process involved).
+    Two dispatchers, the push service and the database backends share all cores: at most cores / (CPU
+    per message of all of them). The ratio of the two bounds is the best "two vs one" this machine can
+    show; cheaper dispatchers lower it (the fixed push service and database share weighs more).
     """
     cores = os.cpu_count() or 1
-    if two.total_cpu is None or one.cpu is None:
+    if two.total_cpu is None or one.total_cpu is None or one.busiest_cpu is None:
         return
     per_msg = two.total_cpu / two.messages  # seconds of CPU, all processes, per message
     two_max = cores / per_msg
-    one_max = one.messages / one.cpu
+    one_max = min(one.messages / one.busiest_cpu, cores * one.messages / one.total_cpu)
     print(
-        f"capacity: 2 processes used {per_msg * 1000:.2f} CPU ms per message over all processes "
+        f"{label} capacity: 2 dispatchers used {per_msg * 1000:.2f} CPU ms per message over all processes "
         f"(dispatchers {_cpu_ms(two.cpu, two.messages)}, "
         f"push service {_cpu_ms(two.service_cpu, two.messages)}, "
         f"PostgreSQL backends {_cpu_ms(two.db_cpu, two.messages)}): {cores} cores allow at most "
-        f"{two_max:,.0f} msg/s with nothing else running; 1 process on one core of its own: "
-        f"{one_max:,.0f} msg/s ({one.cpu * 1000 / one.messages:.2f} CPU ms/msg) -> best possible 2-vs-1 "
-        f"ratio here {two_max / one_max:.2f} (measured {two.rate / one.rate:.2f})"
+        f"{two_max:,.0f} msg/s with nothing else running; 1 dispatcher: at most {one_max:,.0f} msg/s "
+        f"(busiest process {one.busiest_cpu * 1000 / one.messages:.2f} CPU ms/msg, all processes "
+        f"{one.total_cpu * 1000 / one.messages:.2f}) -> best possible 2-vs-1 ratio here "
+        f"{two_max / one_max:.2f} (measured {two.rate / one.rate:.2f})"
     )
 
 
@@ -491,6 +560,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--delay", type=float, default=0.05, help="push service answer delay (50 ms)")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--processes", type=int, default=2, help="dispatcher processes for the scale-out run")
+    parser.add_argument(
+        "--sender",
+        choices=("process", "thread", "both"),
+        default="both",
+        help="the dispatcher's sender: its own child process (the default config), a thread, or both",
+    )
     parser.add_argument(
         "--pg-admin-url",
         default=os.environ.get("REMINDERS_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
@@ -516,19 +591,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if args.no_postgres
                 else stack.enter_context(throwaway_postgres(args.pg_admin_url, "cc_dispatch_bench"))
             )
+            modes = {"process": [True], "thread": [False], "both": [True, False]}[args.sender]
             for _ in range(args.repeat):  # interleaved, so a busy moment hits every method alike
                 steps = [
                     lambda: run_floor(messages, service, args.concurrency),
                     lambda: run_send_many(messages, service, args.concurrency),
-                    lambda: run_dispatcher_inline(service, subscriptions, args),
                 ]
-                if pg_url:
-                    steps += [
-                        lambda: run_dispatcher_processes(service, subscriptions, args, pg_url, 1),
-                        lambda: run_dispatcher_processes(
-                            service, subscriptions, args, pg_url, args.processes
-                        ),
-                    ]
+                for mode in modes:
+                    steps.append(lambda mode=mode: run_dispatcher_inline(service, subscriptions, args, mode))
+                    if pg_url:
+                        steps += [
+                            lambda mode=mode: run_dispatcher_processes(
+                                service, subscriptions, args, pg_url, 1, mode
+                            ),
+                            lambda mode=mode: run_dispatcher_processes(
+                                service, subscriptions, args, pg_url, args.processes, mode
+                            ),
+                        ]
                 for step in steps:
                     run = step()
                     runs.append(run)

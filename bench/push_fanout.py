@@ -282,6 +282,7 @@ def _make_app(
     batch_size: int,
     max_batches: int,
     ca_path: str | None,
+    sender_process: bool = False,
 ):
     from backend import create_app
     from backend.config import Config
@@ -299,6 +300,7 @@ def _make_app(
         REMINDER_BATCH_SIZE=batch_size,
         REMINDER_MAX_BATCHES=max_batches,
         RATELIMIT_ENABLED=False,
+        PUSH_SENDER_PROCESS=sender_process,
     )
     app = create_app(config)
     logging.getLogger().setLevel(logging.WARNING)  # create_app sets INFO; a tick logs per pass

@@ -36,6 +36,7 @@ from backend.extensions import db
 from backend.models import DoseLog, PushSubscription, ReminderDelivery, ReminderOccurrence, ReminderRule
 from backend.models.types import new_id, new_ids, utcnow
 from backend.push import PushMessage, PushResult, PushSender, PushTarget, load_vapid, make_topic
+from backend.push.sender_process import SenderProcess
 from backend.reminders import texts
 from backend.services import reminders as service
 
@@ -73,27 +74,44 @@ def node_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
+def _sender_options(app: Flask) -> dict:
+    return {
+        "concurrency": app.config.get("PUSH_CONCURRENCY", 256),
+        "timeout": app.config.get("PUSH_TIMEOUT_SECONDS", 10.0),
+        "ca_bundle": app.config.get("PUSH_CA_BUNDLE"),
+    }
+
+
 def get_sender(app: Flask | None = None) -> PushSender:
     """The process's PushSender (VAPID keys loaded once), cached on the app."""
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     sender = app.extensions.get("clearcourse_push_sender")
     if sender is None:
-        sender = PushSender(
-            get_vapid(app),
-            concurrency=app.config.get("PUSH_CONCURRENCY", 256),
-            timeout=app.config.get("PUSH_TIMEOUT_SECONDS", 10.0),
-            ca_bundle=app.config.get("PUSH_CA_BUNDLE"),
-        )
+        sender = PushSender(get_vapid(app), **_sender_options(app))
         app.extensions["clearcourse_push_sender"] = sender
     return sender
 
 
-def close_sender(app: Flask | None = None) -> None:
-    """Close the app's cached PushSender (its loop thread and connection pool), if any."""
+def get_dispatch_sender(app: Flask | None = None) -> PushSender | SenderProcess:
+    """The dispatcher's sender: a `SenderProcess` (the sending on a core of its own) when
+    PUSH_SENDER_PROCESS is on (the default outside tests), else the process's `get_sender`."""
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    sender = app.extensions.pop("clearcourse_push_sender", None)
-    if sender is not None:
-        sender.close()
+    if not app.config.get("PUSH_SENDER_PROCESS", False):
+        return get_sender(app)
+    sender = app.extensions.get("clearcourse_push_sender_process")
+    if sender is None:
+        sender = SenderProcess(get_vapid(app), **_sender_options(app))
+        app.extensions["clearcourse_push_sender_process"] = sender
+    return sender
+
+
+def close_sender(app: Flask | None = None) -> None:
+    """Close the app's cached senders (loop thread and connection pool; the sender process), if any."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    for name in ("clearcourse_push_sender", "clearcourse_push_sender_process"):
+        sender = app.extensions.pop(name, None)
+        if sender is not None:
+            sender.close()
 
 
 def get_vapid(app: Flask | None = None):
@@ -642,7 +660,7 @@ def run_tick(
     app: Flask | None = None,
     *,
     now: datetime | None = None,
-    sender: PushSender | None = None,
+    sender: PushSender | SenderProcess | None = None,
     batch_size: int | None = None,
     max_batches: int | None = None,
     node: str | None = None,
@@ -686,7 +704,7 @@ def run_tick(
                 stats.claimed += len(rows)
                 batch = _prepare(rows, now, stats)
                 if batch.occurrence_ids:
-                    batch.results = (sender or get_sender()).submit_many(batch.messages)
+                    batch.results = (sender or get_dispatch_sender()).submit_many(batch.messages)
                     in_flight.append(batch)
             elif in_flight:
                 _finish_batch(in_flight.popleft(), now, stats)  # wait for the oldest batch

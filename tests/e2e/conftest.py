@@ -85,6 +85,20 @@ class LiveApp:
             return error.code, json.loads(raw) if raw else None
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A failed browser test's report carries the live server's last log lines (CI shows only the report)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    app = item.funcargs.get("live_app") if hasattr(item, "funcargs") else None
+    log = app.dist.parent / "server.log" if isinstance(app, LiveApp) else None
+    if log is not None and log.is_file():
+        tail = log.read_text(errors="replace").splitlines()[-60:]
+        report.sections.append(("live server log (last 60 lines)", "\n".join(tail)))
+
+
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     assert (DIST / "index.html").is_file(), "build the PWA first: make build (cd frontend && npm run build)"
@@ -114,7 +128,11 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     port = _free_port()
     log = (workdir / "server.log").open("w")
     proc = subprocess.Popen(
-        [str(bin_dir / "gunicorn"), "-b", f"127.0.0.1:{port}", "-w", "1", "--threads", "4", "wsgi:app"],
+        [
+            str(bin_dir / "gunicorn"),
+            *("-b", f"127.0.0.1:{port}", "-w", "1", "--threads", "4"),
+            *("--access-logfile", "-", "wsgi:app"),
+        ],
         cwd=REPO,
         env=env,
         stdout=log,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from datetime import timedelta
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from backend.extensions import db
 from backend.models import PushSubscription, ReminderDelivery, ReminderOccurrence
@@ -384,3 +387,36 @@ def test_erasing_the_patient_removes_subscriptions_and_reminders(patient, push_s
     with app.app_context():
         for model in (PushSubscription, ReminderRule, ReminderOccurrence):
             assert db.session.scalar(db.select(db.func.count()).select_from(model)) == 0, model
+
+
+def test_the_configured_sender_process_delivers_and_records(
+    patient, push_service, materialise, app, occurrences
+):
+    """PUSH_SENDER_PROCESS (the default outside tests): run_tick sends through a child process of its own."""
+    from backend.push.sender_process import SenderProcess
+
+    app.config["PUSH_SENDER_PROCESS"] = True
+    course = patient.create_course()
+    alive = [subscribe(patient, push_service) for _ in range(2)]
+    gone = subscribe(patient, push_service)
+    push_service.expire(gone["push_sid"])
+    materialise(course["id"], MAR10)
+    try:
+        stats = dispatch.run_tick(app, now=DOSE_DUE + timedelta(seconds=5))
+        with app.app_context():
+            sender = dispatch.get_dispatch_sender()
+            assert isinstance(sender, SenderProcess)
+            child = sender.pid
+        assert child is not None and child != os.getpid()
+    finally:
+        dispatch.close_sender(app)
+    assert (stats.sent, stats.gone) == (1, 1)
+    for device in alive:
+        [payload] = push_service.received(device["push_sid"])
+        assert payload["title"] == "Time for capsule 1 of 2 (20 mg)"
+    assert push_service.failures == []
+    assert _dose_occurrence(occurrences, "2026-03-10:1")["status"] == "sent"
+    ids = {d["id"] for d in patient.get(f"{API}/push/subscriptions").get_json()}
+    assert ids == {d["id"] for d in alive}
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)  # closed and reaped
