@@ -36,6 +36,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -52,6 +53,8 @@ logger = logging.getLogger(__name__)
 CLOSE_TIMEOUT = 10.0
 #: Seconds a new child may take to import, load the key and say it is ready.
 START_TIMEOUT = 60.0
+#: After a child failed to start, batches fail at once (the caller sends them another way) for this long.
+RESTART_BACKOFF = 60.0
 
 
 class SenderProcessDied(RuntimeError):
@@ -81,6 +84,7 @@ class SenderProcess:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._child: _Child | None = None
+        self._retry_at = 0.0
 
     @property
     def pid(self) -> int | None:
@@ -107,11 +111,23 @@ class SenderProcess:
         return future
 
     def _running(self) -> _Child:
-        """The live child (hold the lock): started lazily, again after it died, new after a fork."""
+        """The live child (hold the lock): started lazily, again after it died, new after a fork.
+
+        A child that failed to start is not tried again for RESTART_BACKOFF seconds, so a broken
+        environment costs each batch nothing rather than a start-up timeout.
+        """
         child = self._child
-        if child is None or not child.alive or child.parent_pid != os.getpid():
-            child = self._child = _Child(self._settings)
-        return child
+        if child is not None and child.alive and child.parent_pid == os.getpid():
+            return child
+        self._child = None
+        if time.monotonic() < self._retry_at:
+            raise SenderProcessDied("the push sender process failed to start recently; not retrying yet")
+        try:
+            self._child = _Child(self._settings)
+        except SenderProcessDied:
+            self._retry_at = time.monotonic() + RESTART_BACKOFF
+            raise
+        return self._child
 
     def send_many(self, messages: Sequence[PushMessage]) -> list[PushResult]:
         """Blocking :meth:`submit_many`."""

@@ -36,7 +36,7 @@ from backend.extensions import db
 from backend.models import DoseLog, PushSubscription, ReminderDelivery, ReminderOccurrence, ReminderRule
 from backend.models.types import new_id, new_ids, utcnow
 from backend.push import PushMessage, PushResult, PushSender, PushTarget, load_vapid, make_topic
-from backend.push.sender_process import SenderProcess
+from backend.push.sender_process import SenderProcess, SenderProcessDied
 from backend.reminders import texts
 from backend.services import reminders as service
 
@@ -704,7 +704,7 @@ def run_tick(
                 stats.claimed += len(rows)
                 batch = _prepare(rows, now, stats)
                 if batch.occurrence_ids:
-                    batch.results = (sender or get_dispatch_sender()).submit_many(batch.messages)
+                    batch.results = _submit(sender or get_dispatch_sender(), batch.messages)
                     in_flight.append(batch)
             elif in_flight:
                 _finish_batch(in_flight.popleft(), now, stats)  # wait for the oldest batch
@@ -723,6 +723,15 @@ def run_tick(
     if stats.claimed:
         log.info("reminder tick: %s", stats.as_dict())
     return stats
+
+
+def _submit(sender: PushSender | SenderProcess, messages: list[PushMessage]) -> Future[list[PushResult]]:
+    """Hand a batch to the sender; if the sender process cannot start, send from this process instead."""
+    try:
+        return sender.submit_many(messages)
+    except SenderProcessDied:
+        log.exception("push sender process unavailable; sending this batch from the dispatcher's process")
+        return get_sender().submit_many(messages)
 
 
 def _finish_batch(batch: Batch, now: datetime, stats: TickStats, patience: float | None = None) -> None:

@@ -195,9 +195,25 @@ def test_start_runs_the_child_before_the_first_batch(push_service, make_message,
     assert sender.pid == pid
 
 
-def test_a_child_that_cannot_start_is_reported(vapid_keys, monkeypatch):
+def test_a_child_that_cannot_start_is_reported_and_not_retried_at_once(
+    push_service, make_message, vapid_keys, monkeypatch
+):
     process = SenderProcess(vapid_keys)
     monkeypatch.setattr(sys, "executable", "/bin/false")
     with pytest.raises(SenderProcessDied, match="did not start"):
         process.start()
     assert process.pid is None
+
+    started: list[object] = []
+    real_popen = subprocess.Popen
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: started.append(a) or real_popen(*a, **k))
+    with pytest.raises(SenderProcessDied, match="not retrying yet"):
+        process.submit_many([make_message()])
+    assert started == []  # within the back-off no new child is tried
+
+    monkeypatch.undo()
+    process._retry_at = 0.0  # as when RESTART_BACKOFF has run out
+    try:
+        assert process.send_many([make_message()])[0].ok
+    finally:
+        process.close()

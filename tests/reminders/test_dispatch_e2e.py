@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 import uuid
 from datetime import timedelta
@@ -420,3 +421,20 @@ def test_the_configured_sender_process_delivers_and_records(
     assert ids == {d["id"] for d in alive}
     with pytest.raises(ChildProcessError):
         os.waitpid(child, os.WNOHANG)  # closed and reaped
+
+
+def test_a_sender_process_that_cannot_start_does_not_stop_the_reminders(
+    patient, push_service, materialise, app, occurrences, monkeypatch
+):
+    app.config["PUSH_SENDER_PROCESS"] = True
+    course = patient.create_course()
+    device = subscribe(patient, push_service)
+    materialise(course["id"], MAR10)
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # the child exits before it is ready
+    try:
+        stats = dispatch.run_tick(app, now=DOSE_DUE + timedelta(seconds=5))
+    finally:
+        dispatch.close_sender(app)
+    assert stats.sent == 1
+    assert len(push_service.received(device["push_sid"])) == 1
+    assert _dose_occurrence(occurrences, "2026-03-10:1")["status"] == "sent"
