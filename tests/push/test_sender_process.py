@@ -217,3 +217,17 @@ def test_a_child_that_cannot_start_is_reported_and_not_retried_at_once(
         assert process.send_many([make_message()])[0].ok
     finally:
         process.close()
+
+
+def test_the_child_does_not_load_the_web_app(sender):
+    """The `backend` package is stubbed in the child: no Flask app factory, SQLAlchemy or Jinja in it."""
+    import sqlalchemy  # noqa: F401  (the parent has them; the child must not)
+
+    def native_libraries(pid: int) -> set[str]:
+        maps = Path(f"/proc/{pid}/maps").read_text().splitlines()
+        return {line.split("site-packages/")[1].split("/")[0] for line in maps if "site-packages/" in line}
+
+    child = native_libraries(sender.start())
+    assert {"cryptography", "aiohttp"} <= child
+    assert "sqlalchemy" in native_libraries(os.getpid())
+    assert not child & {"sqlalchemy", "markupsafe", "yaml"}, child
