@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from playwright.sync_api import Page, expect
+
+T = TypeVar("T")
 
 IDB = """
 const openDb = () => new Promise((resolve, reject) => {
@@ -138,3 +143,17 @@ def axe_violations(page, axe_source: str) -> list[str]:
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
         for v in result["violations"]
     ]
+
+
+def wait_until(probe: Callable[[], T], done: Callable[[T], bool], timeout: float = 15.0) -> T:
+    """Calls `probe` until `done` holds for its value, or `timeout` seconds pass; returns the last value.
+
+    For what the page does in the background (the outbox sends after the screen has changed): poll the
+    outcome itself rather than a UI hint that may not have appeared yet. The caller asserts on the value.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if done(value) or time.monotonic() >= deadline:
+            return value
+        time.sleep(0.1)

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE
-from tests.e2e.helpers import axe_violations, onboard, outbox_of, session_of
+from tests.e2e.helpers import axe_violations, onboard, outbox_of, session_of, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -39,8 +39,11 @@ def server_doses(live_app, session) -> list[dict]:
     return doses
 
 
-def wait_synced(page) -> None:
-    page.wait_for_function("() => !document.querySelector('.sync-count')?.textContent")
+def synced_doses(page, live_app, done) -> list[dict]:
+    """The server's doses once `done(doses)` holds and the device has nothing left to send."""
+    doses = wait_until(lambda: server_doses(live_app, session_of(page)), done)
+    assert wait_until(lambda: outbox_of(page), lambda queued: queued == []) == []
+    return doses
 
 
 def test_catch_up_all_taken_logs_every_earlier_dose_in_one_step(page, live_app):
@@ -53,9 +56,7 @@ def test_catch_up_all_taken_logs_every_earlier_dose_in_one_step(page, live_app):
     question.get_by_label("I took them all").check()
     page.get_by_role("button", name="Start my course").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Day 21 · week 3")
-    wait_synced(page)
-    session = session_of(page)
-    doses = server_doses(live_app, session)
+    doses = synced_doses(page, live_app, lambda doses: len(doses) >= 20)
     assert len(doses) == 20
     assert {d["status"] for d in doses} == {"taken"}
     assert sorted(d["date"] for d in doses)[0] == start.isoformat()
@@ -85,8 +86,7 @@ def test_fill_them_in_lists_every_unlogged_day_by_week(page, live_app):
     expect(rows).to_have_count(7)
     rows.first.get_by_role("button", name=re.compile("^Skipped")).click()
     expect(section).to_contain_text("41 earlier doses have no entry yet")
-    wait_synced(page)
-    doses = server_doses(live_app, session_of(page))
+    doses = synced_doses(page, live_app, lambda doses: len(doses) >= 4)
     assert sorted(d["status"] for d in doses) == ["skipped"] + ["taken"] * 3
     page.screenshot(path=f"{SHOTS}/fill-in.png", full_page=True)
 
@@ -113,9 +113,8 @@ def test_late_tick_asks_when_and_the_time_can_be_corrected(browser, live_app):
         page.get_by_role("button", name="Save time").click()
         expect(first).to_have_attribute("data-status", "taken")
         expect(first).to_contain_text("Taken at 8:30 AM")
-        wait_synced(page)
         session = session_of(page)
-        [dose] = server_doses(live_app, session)
+        [dose] = synced_doses(page, live_app, lambda doses: doses and doses[0]["taken_at"][11:16] == "08:30")
         assert dose["taken_at"][11:16] == "08:30"
 
         status, spec = live_app.api("GET", "/openapi.json", session["token"])
@@ -126,8 +125,7 @@ def test_late_tick_asks_when_and_the_time_can_be_corrected(browser, live_app):
         page.get_by_label("When did you take it?").fill("07:45")
         page.get_by_role("button", name="Save time").click()
         expect(first).to_contain_text("Taken at 7:45 AM")
-        wait_synced(page)
-        [dose] = server_doses(live_app, session)
+        [dose] = synced_doses(page, live_app, lambda doses: doses and doses[0]["taken_at"][11:16] == "07:45")
         assert dose["taken_at"][11:16] == "07:45"
     finally:
         ctx.close()
@@ -167,7 +165,7 @@ def test_timeline_scans_and_has_a_chart_with_a_table(page, live_app):
     page.get_by_label("I took them all").check()
     page.get_by_role("button", name="Start my course").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Day 41 · week 6")
-    wait_synced(page)
+    synced_doses(page, live_app, lambda doses: len(doses) >= 40)
     session = session_of(page)
     visit_day = (date.today() + timedelta(days=20)).isoformat()
     status, _ = live_app.api(
@@ -322,8 +320,6 @@ def test_all_taken_this_week_offline_waits_in_the_outbox(page, context, live_app
     finally:
         context.set_offline(False)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
-    wait_synced(page)
+    doses = synced_doses(page, live_app, lambda doses: len(doses) >= 7)
     page.wait_for_function("() => !document.querySelector('.badge-pending')")
-    doses = server_doses(live_app, session_of(page))
     assert len(doses) == 7 and {d["status"] for d in doses} == {"taken"}
-    assert outbox_of(page) == []

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import onboard, session_of
+from tests.e2e.helpers import onboard, session_of, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -51,15 +51,20 @@ def test_taken_and_undo_reach_the_server(page, live_app):
     expect(slot.locator(".badge-pending")).to_have_count(0)
     expect(slot).to_contain_text("Taken at")
     session = session_of(page)
-    status, doses = live_app.api("GET", f"/courses/{session['courseId']}/doses", session["token"])
-    assert status == 200 and [d["status"] for d in doses] == ["taken"]
+
+    def doses() -> list[dict]:
+        status, body = live_app.api("GET", f"/courses/{session['courseId']}/doses", session["token"])
+        assert status == 200
+        return body
+
+    # The outbox sends after the screen has changed: wait for the outcome on the server.
+    assert [d["status"] for d in wait_until(doses, lambda found: len(found) > 0)] == ["taken"]
 
     page.get_by_role("button", name=re.compile(r"^Undo — dose 1")).click()
     expect(slot).to_have_attribute("data-status", "pending")
     expect(page.get_by_role("button", name=re.compile(r"^Skipped — dose 1"))).to_be_enabled()
+    assert wait_until(doses, lambda found: found == []) == []
     expect(slot.locator(".badge-pending")).to_have_count(0)
-    status, doses = live_app.api("GET", f"/courses/{session['courseId']}/doses", session["token"])
-    assert status == 200 and doses == []
 
 
 def test_deep_link_and_unknown_route(page):

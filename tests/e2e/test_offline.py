@@ -14,6 +14,7 @@ from tests.e2e.helpers import (
     outbox_of,
     session_of,
     wait_for_service_worker_control,
+    wait_until,
 )
 
 pytestmark = pytest.mark.e2e
@@ -64,15 +65,10 @@ def test_dose_logged_offline_syncs_exactly_once(page, context, live_app):
     expect(slot).to_have_attribute("data-status", "taken")
     expect(slot.locator(".badge-pending")).to_have_text("Waiting to sync")
     expect(page.locator(".sync-count")).to_have_text("1 change waiting to sync")
-    queued = outbox_of(page)
-    assert len(queued) == 1 and queued[0]["method"] == "PUT"
     # The send attempt runs after the change is shown; its failure is written when it comes back.
-    for _ in range(50):
-        if queued[0]["lastError"]:
-            break
-        page.wait_for_timeout(100)
-        queued = outbox_of(page)
-    assert len(queued) == 1 and queued[0]["lastError"], "the offline attempt should have been recorded"
+    queued = wait_until(lambda: outbox_of(page), lambda queued: bool(queued and queued[0]["lastError"]))
+    assert len(queued) == 1 and queued[0]["method"] == "PUT"
+    assert queued[0]["lastError"], "the offline attempt should have been recorded"
     dose_id = queued[0]["path"].rsplit("/", 1)[1]
 
     page.reload()
@@ -124,6 +120,5 @@ def test_replayed_write_is_not_doubled(page, live_app):
     assert len(outbox_of(page)) == 1
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_have_text("Day 1 · week 1")
-    page.wait_for_function("() => !document.querySelector('.sync-count')?.textContent")
-    assert outbox_of(page) == []
+    assert wait_until(lambda: outbox_of(page), lambda queued: queued == []) == []
     assert [d["id"] for d in doses_on_server(live_app, session)] == [dose["id"]]

@@ -9,7 +9,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import axe_violations, onboard, outbox_of, session_of, wait_for_service_worker_control
+from tests.e2e.helpers import (
+    axe_violations,
+    onboard,
+    outbox_of,
+    session_of,
+    wait_for_service_worker_control,
+    wait_until,
+)
 from tests.e2e.test_push import click, ready_for_push
 
 pytestmark = pytest.mark.e2e
@@ -132,7 +139,11 @@ def test_mood_reminder_opens_the_mood_check_and_self_harm_leads_to_the_crisis_li
     page.get_by_role("button", name="Save this week's answers").click()
     expect(page.get_by_role("status").filter(has_text="next visit")).to_be_visible()
     expect(page.locator(".mood table tbody tr")).to_have_count(1)
-    status, body = live_app.api("GET", f"/courses/{session['courseId']}/mood", session["token"])
+    # Saved on the phone at once and sent by the outbox: wait for it on the server.
+    status, body = wait_until(
+        lambda: live_app.api("GET", f"/courses/{session['courseId']}/mood", session["token"]),
+        lambda answer: answer[0] != 200 or len(answer[1]) > 0,
+    )
     assert status == 200 and len(body) == 1 and body[0]["self_harm_thoughts"] is True
     assert not {"score", "total"} & set(body[0])
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import onboard, session_of, store_counts
+from tests.e2e.helpers import onboard, session_of, store_counts, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -113,7 +113,9 @@ def test_earlier_unlogged_doses_can_be_filled_in(page, live_app):
     section.get_by_role("button", name=re.compile("^Days")).first.click()
     section.get_by_role("button", name=re.compile("^Taken — ")).first.click()
     expect(section).to_contain_text("2 earlier doses have no entry yet")
-    page.wait_for_function("() => !document.querySelector('.sync-count')?.textContent")
-    _, doses = live_app.api("GET", f"/courses/{session['courseId']}/doses", session["token"])
+    doses = wait_until(
+        lambda: live_app.api("GET", f"/courses/{session['courseId']}/doses", session["token"])[1],
+        lambda doses: len(doses) > 0,
+    )
     assert len(doses) == 1 and doses[0]["status"] == "taken"
     assert earlier <= doses[0]["date"] < today
