@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, morning
-from tests.e2e.helpers import IDB, axe_violations, onboard, run_js, session_of, store_counts
+from tests.e2e.helpers import IDB, axe_violations, onboard, run_js, session_of, store_counts, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -155,12 +155,17 @@ def test_turn_on_reminders_gives_up_after_15_seconds(browser, live_app):
         onboard(page)
         page.goto("/reminders")
         page.evaluate("async () => { await navigator.serviceWorker.ready; }")
-        # A push service that never answers.
-        page.evaluate("() => { PushManager.prototype.subscribe = () => new Promise(() => {}); }")
+        # A push service that never answers; it counts the calls, so the test knows the wait has begun.
+        page.evaluate(
+            "() => { window.subscribeCalls = 0; PushManager.prototype.subscribe = () => {"
+            " window.subscribeCalls += 1; return new Promise(() => {}); }; }"
+        )
         page.clock.install()
         button = page.get_by_role("button", name="Turn on reminders")
         button.click()
         expect(page.get_by_role("button", name="Turning on…")).to_be_visible()
+        # The 15 s timer starts once permission is in (an await): only then may the page's clock move on.
+        assert wait_until(lambda: page.evaluate("() => window.subscribeCalls"), lambda calls: calls > 0) == 1
         page.clock.run_for(16_000)
         alert = page.get_by_role("alert").filter(has_text="did not answer within 15 seconds")
         expect(alert).to_be_visible()

@@ -171,6 +171,9 @@ def test_target_reached_course_goes_on_until_the_last_capsule_is_recorded(page, 
 
     page.goto("/settings")
     page.get_by_role("button", name="I’m still taking capsules").click()
+    # Saved, and today and the timeline fetched again, before leaving the screen.
+    expect(page.locator(".visually-hidden[role=status]")).to_have_text("Course reopened.")
+    expect(page.get_by_role("button", name="My prescriber stopped my capsules")).to_be_visible()
     page.goto("/")
     expect(page.locator("#target-reached")).to_be_visible()
 
