@@ -66,12 +66,13 @@ return (async () => {
 ADD_OUTBOX_RECORD = (
     IDB
     + """
-return (async () => {
+return navigator.locks.request('clearcourse-outbox', async () => {
   const db = await openDb();
-  const store = db.transaction('outbox', 'readwrite').objectStore('outbox');
-  await ask(store.add(arg));
+  await ask(db.transaction('outbox', 'readwrite').objectStore('outbox').add(arg));
+  const count = await ask(db.transaction('outbox').objectStore('outbox').count());
   db.close();
-})();
+  return count;
+});
 """
 )
 
@@ -114,8 +115,10 @@ def store_counts(page: Page) -> list[int]:
     return run_js(page, STORE_COUNTS)
 
 
-def add_outbox_record(page: Page, record: dict) -> None:
-    run_js(page, ADD_OUTBOX_RECORD, record)
+def add_outbox_record(page: Page, record: dict) -> int:
+    """Adds `record` to the outbox and returns how many records it then holds, both under the outbox's Web
+    Lock (the app's senders, in the page and the service worker, take it): none can send it in between."""
+    return run_js(page, ADD_OUTBOX_RECORD, record)
 
 
 def wait_for_service_worker_control(page: Page) -> None:

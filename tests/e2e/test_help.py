@@ -56,6 +56,9 @@ def test_help_offline_shows_the_countrys_numbers_and_the_saved_clinic(london, ax
     page = london.new_page()
     onboard(page)
     wait_for_service_worker_control(page)
+    # If that reloaded the page, its start-up refresh reads the course from the server and saves it on the
+    # device: let it finish before the clinic number is saved, so a read from before cannot land after.
+    page.wait_for_load_state("networkidle")
     open_help(page)
     expect(page.get_by_text("Numbers for United Kingdom.")).to_be_visible()
     emergency = page.locator("#emergency")
@@ -78,6 +81,7 @@ def test_help_offline_shows_the_countrys_numbers_and_the_saved_clinic(london, ax
     london.set_offline(False)
 
     page.goto("/settings")
+    page.wait_for_load_state("networkidle")  # the start-up refresh of the course, as above
     page.get_by_label("Country for help numbers").select_option("US")
     page.locator("#help-settings-heading").locator("xpath=..").get_by_role("button", name="Save").click()
     expect(page.locator(".visually-hidden[role=status]")).to_have_text("Saved.")
@@ -163,6 +167,9 @@ def test_target_reached_course_goes_on_until_the_last_capsule_is_recorded(page, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Course finished")
     status, course = live_app.api("GET", f"/courses/{course_id}", token)
     assert course["ended_on"] == yesterday.isoformat()
+    # Today and the timeline are fetched again after the save; leave the screen once both are done.
+    live_region = page.locator(".visually-hidden[role=status]")
+    expect(live_region).to_have_text(re.compile(r"^Last capsule recorded: "))
 
     page.goto("/timeline")
     donation = page.locator(".milestones li", has_text="Giving blood is possible again")

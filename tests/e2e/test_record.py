@@ -10,9 +10,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import (
+    IDB,
     axe_violations,
     onboard,
     outbox_of,
+    run_js,
     session_of,
     wait_for_service_worker_control,
     wait_until,
@@ -38,11 +40,34 @@ def open_journal(page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Journal")
 
 
+SAVED_CHECKINS = (
+    IDB
+    + """
+return (async () => {
+  const db = await openDb();
+  const saved = await ask(db.transaction('kv').objectStore('kv').get('checkins:' + arg));
+  db.close();
+  return saved === undefined ? null : saved;
+})();
+"""
+)
+
+
+def journal_loaded(page, session) -> None:
+    """The journal, as it opens, reads the check-ins from the server, then rewrites the device's copy: a
+    check-in saved before that write would be overwritten. Waits until the device's copy has been written."""
+    saved = wait_until(
+        lambda: run_js(page, SAVED_CHECKINS, session["courseId"]), lambda saved: saved is not None
+    )
+    assert saved is not None, "the journal did not save the check-ins it read"
+
+
 def test_checkin_offline_with_a_red_flag_shows_help_at_once_and_syncs_once(page, context, live_app):
     onboard(page)
     wait_for_service_worker_control(page)
     session = session_of(page)
     open_journal(page)
+    journal_loaded(page, session)
     puts: list[str] = []
     page.on(
         "requestfinished",
@@ -85,6 +110,7 @@ def test_emergency_red_flag_shows_the_countrys_emergency_number(page, live_app):
     onboard(page)
     set_country(page, live_app, "GB")
     open_journal(page)
+    journal_loaded(page, session_of(page))
     page.get_by_label("Swollen face, lips or throat, or trouble breathing").check()
     page.get_by_role("button", name="Save check-in").click()
     panel = page.locator("#triage")
