@@ -79,8 +79,10 @@ class PushTarget:
 def notifications(
     page: Page, count: int, until: Callable[[list[dict]], bool] = lambda shown: True
 ) -> list[dict]:
-    """The worker's notifications once there are `count` of them (and `until` holds)."""
-    deadline = time.monotonic() + 10
+    """The worker's notifications once there are `count` of them (and `until` holds).
+
+    Up to 20 s: the worker may first have to start; a run with both cores busy showed none within 10 s."""
+    deadline = time.monotonic() + 20
     shown: list[dict] = []
     while time.monotonic() < deadline:
         shown = page.evaluate(NOTIFICATIONS)
