@@ -9,10 +9,11 @@ export function useDoseLogs(course: Course, today: string, version = 0): { logs:
   const [stale, setStale] = useState(false);
   useEffect(() => {
     let live = true;
+    const epoch = db.deviceEpoch();
     void db.getDoseLogs(course.id).then((saved) => live && saved && setLogs((now) => now ?? saved.data));
     api.doses(course.id, course.start_date, today).then(
       async (fresh) => {
-        await db.putDoseLogs(course.id, fresh);
+        await db.putDoseLogs(course.id, fresh, () => epoch === db.deviceEpoch());
         if (live) {
           setLogs(fresh);
           setStale(false);

@@ -56,46 +56,90 @@ async function online<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Bumped by every change of the course made on this device: a read of it that began before is older. */
+let courseWrites = 0;
+
+/**
+ * For a refresh starting now: its answer may be saved while the device was not wiped (`wiped()`) and the
+ * course was not changed on this device (`valid()`) since.
+ */
+function refreshGuard(): { wiped: () => boolean; valid: db.Guard } {
+  const epoch = db.deviceEpoch();
+  const writes = courseWrites;
+  const wiped = () => epoch !== db.deviceEpoch();
+  return { wiped, valid: () => !wiped() && writes === courseWrites };
+}
+
 export async function refreshToday(): Promise<void> {
-  const current = course.value;
-  if (!current) return;
-  for (let attempt = 0; attempt < 3; attempt++) {
+  const { wiped } = refreshGuard();
+  for (let attempt = 0; attempt < 3 && !wiped(); attempt++) {
+    const current = course.value;
+    if (!current) return;
+    const { valid } = refreshGuard();
     const before = confirmedWrites();
     const fresh = await online(() => api.today(current.id, courseToday()));
     if (before !== confirmedWrites()) continue;
-    today.value = await db.putToday(current.id, fresh);
+    const saved = await db.putToday(current.id, fresh, valid);
+    if (!saved) continue; // wiped, or the course changed meanwhile: read again
+    today.value = saved;
     return;
   }
 }
 
 export async function refreshTimeline(): Promise<void> {
-  const current = course.value;
-  if (!current) return;
-  timeline.value = await db.putTimeline(current.id, await online(() => api.timeline(current.id, courseToday())));
+  const { wiped } = refreshGuard();
+  for (let attempt = 0; attempt < 3 && !wiped(); attempt++) {
+    const current = course.value;
+    if (!current) return;
+    const { valid } = refreshGuard();
+    const fresh = await online(() => api.timeline(current.id, courseToday()));
+    const saved = await db.putTimeline(current.id, fresh, valid);
+    if (!saved) continue; // wiped, or the course changed meanwhile: read again
+    timeline.value = saved;
+    return;
+  }
 }
 
+/** Saves a change of the course made on this device (the server's answer to it). */
 export async function setCourse(next: Course): Promise<void> {
+  courseWrites += 1;
   course.value = (await db.putCourse(next)).data;
 }
 
 /** Reloads the course list, today and the timeline; keeps what is saved when the network fails. */
 export async function refreshAll(): Promise<void> {
   if (!session.value) return;
+  const { wiped, valid } = refreshGuard();
   try {
     const courses = await online(() => api.courses());
-    const current = pickCourse(courses);
-    noCourseOnServer.value = !current;
-    if (!current) {
-      course.value = null;
-      return;
+    if (wiped()) return;
+    // A course changed on this device after the list was read is newer than the list: it stays.
+    if (valid()) {
+      const current = pickCourse(courses);
+      noCourseOnServer.value = !current;
+      if (!current) {
+        course.value = null;
+        return;
+      }
+      const switching = current.id !== course.value?.id;
+      const [savedToday, savedTimeline] = switching
+        ? await Promise.all([db.getToday(current.id, localDate(current.timezone)), db.getTimeline(current.id)])
+        : [null, null];
+      const saved = await db.putFetchedCourse(current, valid);
+      if (saved) {
+        batch(() => {
+          if (switching) {
+            today.value = savedToday;
+            timeline.value = savedTimeline;
+          }
+          course.value = saved.data;
+        });
+      }
     }
-    if (current.id !== course.value?.id) {
-      today.value = await db.getToday(current.id, localDate(current.timezone));
-      timeline.value = await db.getTimeline(current.id);
-    }
-    await setCourse(current);
+    if (wiped()) return;
     await Promise.all([refreshToday(), refreshTimeline()]);
   } catch (error) {
+    if (wiped()) return; // a 401 after "Delete everything" is expected, not an unlinked device
     if (error instanceof ApiError && error.status === 401) await forgetUnlinkedDevice();
     else if (!(error instanceof NetworkError)) throw error;
   }
@@ -228,6 +272,7 @@ export async function adoptSession(next: Session): Promise<void> {
 
 /** Removes the account from this device; skin photos too unless `keepPhotos` (joining another account). */
 export async function forgetEverything({ keepPhotos = false } = {}): Promise<void> {
+  db.newDeviceEpoch(); // first: refreshes still running write nothing from now on
   clearTimeout(retryTimer);
   await currentSubscription()
     .then((subscription) => subscription?.unsubscribe())

@@ -48,6 +48,18 @@ return (async () => {
 """
 )
 
+READ_COURSE = (
+    IDB
+    + """
+return (async () => {
+  const db = await openDb();
+  const saved = await ask(db.transaction('kv').objectStore('kv').get('course'));
+  db.close();
+  return saved ? saved.data : null;
+})();
+"""
+)
+
 STORE_COUNTS = (
     IDB
     + """
@@ -106,6 +118,11 @@ def session_of(page: Page) -> dict:
     return session
 
 
+def saved_course(page: Page) -> dict | None:
+    """The course as saved on the device."""
+    return run_js(page, READ_COURSE)
+
+
 def outbox_of(page: Page) -> list[dict]:
     return run_js(page, READ_OUTBOX)
 
@@ -160,3 +177,34 @@ def wait_until(probe: Callable[[], T], done: Callable[[T], bool], timeout: float
         if done(value) or time.monotonic() >= deadline:
             return value
         time.sleep(0.1)
+
+
+class HeldAnswer:
+    """Holds the first `method` request to `url` (a glob or a compiled pattern): the server answers it at
+    once, but the page gets that answer only on `release()`; later requests pass. A slow network made
+    certain: a read that started before what the test does next lands after it."""
+
+    def __init__(self, page: Page, url: str | re.Pattern[str], method: str = "GET") -> None:
+        self.page, self.url, self.method = page, url, method
+        self.held: tuple | None = None
+        page.route(url, self._handle)
+
+    def _handle(self, route) -> None:
+        if self.held is not None or route.request.method != self.method:
+            route.fallback()
+            return
+        self.held = (route, route.fetch())
+
+    def wait(self, timeout: float = 15.0) -> None:
+        """Waits until the page has asked (the answer is then held)."""
+        deadline = time.monotonic() + timeout
+        while self.held is None and time.monotonic() < deadline:
+            self.page.wait_for_timeout(100)
+        assert self.held is not None, f"the page did not ask for {self.url}"
+
+    def release(self) -> None:
+        """Hands the page the answer the server gave when it asked, and lets later requests pass."""
+        assert self.held is not None
+        route, response = self.held
+        route.fulfill(response=response)
+        self.page.unroute(self.url, self._handle)

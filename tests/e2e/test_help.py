@@ -12,7 +12,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import axe_violations, onboard, session_of, wait_for_service_worker_control
+from tests.e2e.helpers import (
+    HeldAnswer,
+    axe_violations,
+    onboard,
+    saved_course,
+    session_of,
+    wait_for_service_worker_control,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -91,6 +98,28 @@ def test_help_offline_shows_the_countrys_numbers_and_the_saved_clinic(london, ax
     expect(page.locator('#emergency a[href="sms:988"]')).to_contain_text("Text 988")
     session = session_of(page)
     assert session["courseId"]
+
+
+def test_a_slow_refresh_does_not_undo_the_clinic_number_saved_meanwhile(page):
+    """Regression: the course list read by a refresh that began before the clinic number was saved used to
+    land after the save and put the older course back, on the device and on screen."""
+    onboard(page)
+    page.wait_for_load_state("networkidle")  # the start-up refresh is done
+    courses = HeldAnswer(page, re.compile(r".*/api/v1/courses$"))
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")  # syncs, then refreshes everything
+    courses.wait()
+
+    open_help(page)
+    page.get_by_label("Your clinic’s phone number").fill("+44 20 7946 0000")
+    page.get_by_role("button", name="Save number").click()
+    call = page.locator('#clinic a[href="tel:+442079460000"]')
+    expect(call).to_be_visible()
+    assert saved_course(page)["clinic_phone"] == "+44 20 7946 0000"
+
+    with page.expect_response(re.compile(r".*/timeline\?.*")):  # the refresh goes on to the timeline
+        courses.release()
+    expect(call).to_be_visible()
+    assert saved_course(page)["clinic_phone"] == "+44 20 7946 0000"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

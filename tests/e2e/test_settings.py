@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import onboard, session_of, store_counts, wait_until
+from tests.e2e.helpers import HeldAnswer, onboard, saved_course, session_of, store_counts, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -91,6 +91,31 @@ def test_export_then_delete_everything(page, live_app):
     assert status == 401
     left = store_counts(page)
     assert left == [0, 0, 0]
+
+
+def test_a_refresh_running_while_everything_is_deleted_writes_nothing_back(page):
+    """Regression: a refresh whose course list arrived after "Delete everything" used to save the course on
+    the device again, after the patient had asked for everything to be deleted."""
+    onboard(page)
+    page.goto("/settings")
+    page.wait_for_load_state("networkidle")  # the start-up refresh is done
+    courses = HeldAnswer(page, re.compile(r".*/api/v1/courses$"))
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")  # syncs, then refreshes everything
+    courses.wait()
+
+    page.get_by_role("button", name="Delete everything").click()
+    page.get_by_role("button", name="Yes, delete everything").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your course")
+    assert store_counts(page) == [0, 0, 0]
+
+    # The network then drops (a 401 for today or the timeline would wipe the device again by itself).
+    page.route(re.compile(r".*/(today|timeline)\?.*"), lambda route: route.abort())
+    courses.release()
+    # Gives a wrong write the time to happen (it did within milliseconds).
+    assert wait_until(lambda: store_counts(page), lambda counts: counts != [0, 0, 0], timeout=2) == [0, 0, 0]
+    assert saved_course(page) is None
+    assert store_counts(page) == [0, 0, 0]
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your course")
 
 
 def test_earlier_unlogged_doses_can_be_filled_in(page, live_app):

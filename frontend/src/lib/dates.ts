@@ -128,3 +128,15 @@ export function localDateTime(zone: string, at: Date = new Date()): string {
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
   return `${localDate(zone, at)}T${get('hour')}:${get('minute')}`;
 }
+
+/**
+ * An ISO 8601 instant from the server ("2026-03-01T10:00:00.123456+00:00"; the fraction is left out when
+ * zero) in microseconds since 1970: Date.parse keeps milliseconds only, and strings with other offsets
+ * or fractions do not sort as text. NaN when it cannot be read.
+ */
+export function instantMicros(iso: string): number {
+  const match = /^(.+T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(iso);
+  if (!match) return Date.parse(iso) * 1000;
+  const [, seconds, fraction = '', zone] = match;
+  return Date.parse(seconds + zone) * 1000 + Number(fraction.slice(0, 6).padEnd(6, '0'));
+}

@@ -1,5 +1,6 @@
 /** The on-device store (IndexedDB), shared by the page and the service worker. */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { instantMicros } from './dates';
 import type { Course, DoseLog, DoseWrite, Fact, Saved, Session, Timeline, Today } from '../types';
 
 export const DB_NAME = 'clearcourse';
@@ -79,6 +80,25 @@ export function getDb(): Promise<Store> {
 
 const todayKey = (courseId: string, date: string) => `${courseId}|${date}`;
 
+let epoch = 0;
+
+/** Changes when the device is wiped; a refresh notes it as it starts (see `Guard`). */
+export function deviceEpoch(): number {
+  return epoch;
+}
+
+/** Called by a wipe before it clears the store: no refresh begun before may write any more. */
+export function newDeviceEpoch(): void {
+  epoch += 1;
+}
+
+/**
+ * Whether a refresh's answer may still be saved (not after a wipe, say). A put checks it just before it
+ * opens its transaction, so a wipe's clear, a later transaction, comes after any write that passed.
+ */
+export type Guard = () => boolean;
+const always: Guard = () => true;
+
 export async function getSession(): Promise<Session | null> {
   return ((await (await getDb()).get('kv', 'session')) as Session | undefined) ?? null;
 }
@@ -113,13 +133,39 @@ export async function putCourse(course: Course): Promise<Saved<Course>> {
   return saved;
 }
 
+/** True when `fetched` is the same course as `saved` in an older version (by the server's updated_at). */
+export function olderThan(fetched: Course, saved: Course): boolean {
+  return fetched.id === saved.id && instantMicros(fetched.updated_at) < instantMicros(saved.updated_at);
+}
+
+/**
+ * Saves a course read from the server, unless the device holds a newer version of it (saved by a change
+ * made after that read began): returns what is saved then, or null when `guard` refused the write.
+ */
+export async function putFetchedCourse(course: Course, guard: Guard): Promise<Saved<Course> | null> {
+  const db = await getDb();
+  if (!guard()) return null;
+  const tx = db.transaction('kv', 'readwrite');
+  const current = (await tx.store.get('course')) as Saved<Course> | undefined;
+  if (current && olderThan(course, current.data)) {
+    await tx.done;
+    return current;
+  }
+  const saved = { data: course, savedAt: Date.now() };
+  await tx.store.put(saved, 'course');
+  await tx.done;
+  return saved;
+}
+
 export async function getTimeline(courseId: string): Promise<Saved<Timeline> | null> {
   return ((await (await getDb()).get('kv', `timeline:${courseId}`)) as Saved<Timeline> | undefined) ?? null;
 }
 
-export async function putTimeline(courseId: string, timeline: Timeline): Promise<Saved<Timeline>> {
+export async function putTimeline(courseId: string, timeline: Timeline, guard = always): Promise<Saved<Timeline> | null> {
   const saved = { data: timeline, savedAt: Date.now() };
-  await (await getDb()).put('kv', saved, `timeline:${courseId}`);
+  const db = await getDb();
+  if (!guard()) return null;
+  await db.put('kv', saved, `timeline:${courseId}`);
   return saved;
 }
 
@@ -139,9 +185,11 @@ export async function getDoseLogs(courseId: string): Promise<Saved<DoseLog[]> | 
   return ((await (await getDb()).get('kv', `doses:${courseId}`)) as Saved<DoseLog[]> | undefined) ?? null;
 }
 
-export async function putDoseLogs(courseId: string, logs: DoseLog[]): Promise<Saved<DoseLog[]>> {
+export async function putDoseLogs(courseId: string, logs: DoseLog[], guard = always): Promise<Saved<DoseLog[]> | null> {
   const saved = { data: logs, savedAt: Date.now() };
-  await (await getDb()).put('kv', saved, `doses:${courseId}`);
+  const db = await getDb();
+  if (!guard()) return null;
+  await db.put('kv', saved, `doses:${courseId}`);
   return saved;
 }
 
@@ -155,9 +203,10 @@ export async function getToday(courseId: string, date: string): Promise<Saved<To
   return all[0] ?? null;
 }
 
-export async function putToday(courseId: string, today: Today, savedAt = Date.now()): Promise<Saved<Today>> {
+export async function putToday(courseId: string, today: Today, guard = always): Promise<Saved<Today> | null> {
   const db = await getDb();
-  const entry = { data: today, savedAt, courseId };
+  if (!guard()) return null;
+  const entry = { data: today, savedAt: Date.now(), courseId };
   const tx = db.transaction('today', 'readwrite');
   await tx.store.put(entry, todayKey(courseId, today.date));
   const keys = await tx.store.index('byCourse').getAllKeys(courseId);
