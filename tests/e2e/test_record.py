@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import (
     IDB,
+    HeldAnswer,
     axe_violations,
     onboard,
     outbox_of,
@@ -143,6 +144,33 @@ def test_answers_given_before_the_saved_check_ins_arrive_are_kept(page):
     expect(page.get_by_label("Chest pain")).to_be_checked()
     page.get_by_role("button", name="Save check-in").click()
     expect(page.locator("#triage")).to_have_attribute("data-level", "urgent")
+
+
+def test_a_check_in_saved_while_an_older_read_is_slow_stays(page):
+    """Regression: the journal's first read of the check-ins, slow to answer, used to rewrite the device's
+    copy after the patient had saved one, dropping it there and taking its triage off the screen."""
+    onboard(page)
+    page.wait_for_load_state("networkidle")
+    session = session_of(page)
+    first_read = HeldAnswer(page, re.compile(r".*/checkins\?.*"))
+    open_journal(page)
+    first_read.wait()
+
+    page.get_by_label("Chest pain").check()
+    page.get_by_role("button", name="Save check-in").click()
+    panel = page.locator("#triage")
+    expect(panel).to_contain_text("Confirmed by the server.")  # sent, then read again from the server
+
+    with page.expect_response(re.compile(r".*/checkins\?.*")):
+        first_read.release()  # answers as the server did before the check-in was saved: none
+    # Gives a wrong rewrite of the device's copy the time to happen (it did within milliseconds).
+    saved = wait_until(
+        lambda: run_js(page, SAVED_CHECKINS, session["courseId"]),
+        lambda saved: not any(c["red_flags"] for c in saved.values()),
+        timeout=2,
+    )
+    assert [c["red_flags"] for c in saved.values()] == [["chest_pain"]], saved
+    expect(panel).to_have_attribute("data-level", "urgent")
 
 
 def test_mood_reminder_opens_the_mood_check_and_self_harm_leads_to_the_crisis_line(page, context, live_app):

@@ -2,7 +2,7 @@
  * The patient's own record on the device: check-ins (kept in IndexedDB, written through the outbox so
  * they work offline), weekly mood answers, and the calls for supply, the report and calendar feeds.
  */
-import { getDb, getSession } from './db';
+import { deviceEpoch, getDb, getSession } from './db';
 import { API_BASE, request } from './http';
 import { enqueue } from './outbox';
 import { triage, type Triage } from './triage';
@@ -72,14 +72,37 @@ async function authed<T>(method: string, path: string, body?: unknown, query?: R
   return (await request<T>(method, path, { token: session?.token, body, query })).data;
 }
 
+/**
+ * Reads, changes and writes back one saved map (check-ins or mood answers) in a single IndexedDB
+ * transaction, so no other save or refresh can come in between and drop an entry. `change` returns the
+ * new map, or null to leave it as it is; the map saved in the end is returned.
+ */
+async function updateSaved<T>(key: string, change: (saved: Record<string, T>) => Record<string, T> | null): Promise<Record<string, T>> {
+  const tx = (await getDb()).transaction('kv', 'readwrite');
+  const saved = ((await tx.store.get(key)) as Record<string, T> | undefined) ?? {};
+  const next = change(saved);
+  if (next) await tx.store.put(next, key);
+  await tx.done;
+  return next ?? saved;
+}
+
+/**
+ * Bumped when a save or a refresh of the check-ins (or the mood answers) begins: a refresh saves the
+ * server's answer only if nothing began after it, since that answer is older than what was saved then.
+ */
+const begun = { checkins: 0, mood: 0 };
+
+/** For a refresh starting now: whether its answer may still be saved (no later save or refresh, no wipe). */
+function refreshTicket(kind: keyof typeof begun): () => boolean {
+  const ticket = ++begun[kind];
+  const epoch = deviceEpoch();
+  return () => ticket === begun[kind] && epoch === deviceEpoch();
+}
+
 // ---------------------------------------------------------------- check-ins
 
 export async function savedCheckIns(courseId: string): Promise<Record<string, CheckIn>> {
   return ((await (await getDb()).get('kv', checkinsKey(courseId))) as Record<string, CheckIn> | undefined) ?? {};
-}
-
-async function putSavedCheckIns(courseId: string, all: Record<string, CheckIn>): Promise<void> {
-  await (await getDb()).put('kv', all, checkinsKey(courseId));
 }
 
 export function effectHistory(all: Record<string, CheckIn>): Record<string, Record<string, number>> {
@@ -88,9 +111,12 @@ export function effectHistory(all: Record<string, CheckIn>): Record<string, Reco
 
 /** Stores the check-in on the device with the device's triage at once, and queues it for the server. */
 export async function saveCheckIn(courseId: string, date: string, input: CheckInInput): Promise<CheckIn> {
-  const all = await savedCheckIns(courseId);
-  const checkIn: CheckIn = { ...input, date, triage: triage(date, input.effects, input.red_flags, effectHistory(all)), pending: true };
-  await putSavedCheckIns(courseId, { ...all, [date]: checkIn });
+  begun.checkins += 1;
+  let checkIn: CheckIn | undefined;
+  await updateSaved<CheckIn>(checkinsKey(courseId), (all) => {
+    checkIn = { ...input, date, triage: triage(date, input.effects, input.red_flags, effectHistory(all)), pending: true };
+    return { ...all, [date]: checkIn };
+  });
   await enqueue({
     id: crypto.randomUUID(),
     method: 'PUT',
@@ -98,19 +124,24 @@ export async function saveCheckIn(courseId: string, date: string, input: CheckIn
     body: { ...input },
     meta: null,
   });
-  return checkIn;
+  return checkIn!;
 }
 
-/** Replaces the saved check-ins with the server's (its triage is the authoritative one), keeping pending ones. */
+/**
+ * Replaces the saved check-ins with the server's (its triage is the authoritative one), keeping pending
+ * ones; returns the saved ones unchanged when the answer is stale (see `refreshTicket`).
+ */
 export async function refreshCheckIns(courseId: string, from: string): Promise<Record<string, CheckIn>> {
+  const current = refreshTicket('checkins');
   const fresh = await authed<CheckIn[]>('GET', `${coursePath(courseId)}/checkins`, undefined, { from });
-  const saved = await savedCheckIns(courseId);
-  const next: Record<string, CheckIn> = {};
-  for (const [date, c] of Object.entries(saved)) if (date < from) next[date] = c;
-  for (const c of fresh) next[c.date] = { date: c.date, skin: c.skin, effects: c.effects, red_flags: c.red_flags, note: c.note, triage: c.triage };
-  for (const [date, c] of Object.entries(saved)) if (c.pending && !fresh.some((f) => f.date === date)) next[date] = c;
-  await putSavedCheckIns(courseId, next);
-  return next;
+  return updateSaved<CheckIn>(checkinsKey(courseId), (saved) => {
+    if (!current()) return null;
+    const next: Record<string, CheckIn> = {};
+    for (const [date, c] of Object.entries(saved)) if (date < from) next[date] = c;
+    for (const c of fresh) next[c.date] = { date: c.date, skin: c.skin, effects: c.effects, red_flags: c.red_flags, note: c.note, triage: c.triage };
+    for (const [date, c] of Object.entries(saved)) if (c.pending && !fresh.some((f) => f.date === date)) next[date] = c;
+    return next;
+  });
 }
 
 // ---------------------------------------------------------------- mood
@@ -120,9 +151,9 @@ export async function savedMood(courseId: string): Promise<Record<string, MoodCh
 }
 
 export async function saveMood(courseId: string, week: string, input: MoodInput): Promise<MoodCheck> {
-  const all = await savedMood(courseId);
+  begun.mood += 1;
   const check: MoodCheck = { ...input, week, pending: true };
-  await (await getDb()).put('kv', { ...all, [week]: check }, moodKey(courseId));
+  await updateSaved<MoodCheck>(moodKey(courseId), (all) => ({ ...all, [week]: check }));
   await enqueue({
     id: crypto.randomUUID(),
     method: 'PUT',
@@ -133,13 +164,16 @@ export async function saveMood(courseId: string, week: string, input: MoodInput)
   return check;
 }
 
+/** Replaces the saved mood answers with the server's, keeping pending ones (unless stale, as above). */
 export async function refreshMood(courseId: string): Promise<Record<string, MoodCheck>> {
+  const current = refreshTicket('mood');
   const fresh = await authed<MoodCheck[]>('GET', `${coursePath(courseId)}/mood`);
-  const saved = await savedMood(courseId);
-  const next: Record<string, MoodCheck> = Object.fromEntries(fresh.map((m) => [m.week, m]));
-  for (const [week, m] of Object.entries(saved)) if (m.pending && !next[week]) next[week] = m;
-  await (await getDb()).put('kv', next, moodKey(courseId));
-  return next;
+  return updateSaved<MoodCheck>(moodKey(courseId), (saved) => {
+    if (!current()) return null;
+    const next: Record<string, MoodCheck> = Object.fromEntries(fresh.map((m) => [m.week, m]));
+    for (const [week, m] of Object.entries(saved)) if (m.pending && !next[week]) next[week] = m;
+    return next;
+  });
 }
 
 /** The ISO week of a local date, e.g. 2026-W13. */
