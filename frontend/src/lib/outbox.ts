@@ -24,9 +24,13 @@ export interface OutboxEvent {
 }
 
 type Listener = (event: OutboxEvent) => void;
+let confirmed = 0;
 const listeners = new Set<Listener>();
 const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL_NAME) : null;
 channel?.addEventListener('message', (event: MessageEvent<OutboxEvent>) => {
+  // Writes the service worker or another tab confirmed make a read begun before them stale here too.
+  const report = event.data.report;
+  if (report) confirmed += report.sent;
   for (const listener of listeners) listener(event.data);
 });
 
@@ -115,9 +119,7 @@ async function retryLater(record: OutboxRecord, message: string): Promise<void> 
   await (await getDb()).put('outbox', { ...record, attempts, lastError: message, nextAttemptAt: Date.now() + delay });
 }
 
-let confirmed = 0;
-
-/** How many writes this context has seen confirmed; a read that started before a change is stale. */
+/** How many writes were confirmed here or, as reported, elsewhere; a read that started before a change is stale. */
 export function confirmedWrites(): number {
   return confirmed;
 }
