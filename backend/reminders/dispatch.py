@@ -7,8 +7,10 @@ writers. A claim is a lease (`claimed_until`): a dispatcher that dies after clai
 the lease runs out and the next pass takes the rows back, so a reminder is never lost (it may be
 sent twice; the push `Topic` and the notification `tag` collapse the repeat).
 
-Sending happens after the claim transaction has committed, with `PushSender.submit_many` (retries
-and back-off inside it), and outcomes are recorded in a second short transaction. Batches are
+Sending happens after the claim transaction has committed, with `submit_many` (retries and back-off
+inside it) of the dispatcher's sender: by default a `SenderProcess`, a child process of its own
+(PUSH_SENDER_PROCESS), else a `PushSender` thread in this process. Outcomes are recorded in a second
+short transaction. Batches are
 pipelined (see `run_tick`): the next batch is claimed and prepared while the current one sends.
 """
 
@@ -729,8 +731,8 @@ def _submit(sender: PushSender | SenderProcess, messages: list[PushMessage]) -> 
     """Hand a batch to the sender; if the sender process cannot start, send from this process instead."""
     try:
         return sender.submit_many(messages)
-    except SenderProcessDied:
-        log.exception("push sender process unavailable; sending this batch from the dispatcher's process")
+    except SenderProcessDied as exc:
+        log.warning("push sender process unavailable (%s); sending this batch from this process", exc)
         return get_sender().submit_many(messages)
 
 
