@@ -4,18 +4,11 @@ values the API writes (CourseSchema) exactly as the server's own clock does, to 
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
-
-import pytest
 
 from backend.api.schemas.courses import CourseSchema
+from tests.support.frontend_script import run_frontend_script
 
-FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 BASE = datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC)
 
 
@@ -29,25 +22,11 @@ def _instants() -> list[datetime]:
 
 
 def test_the_phone_orders_updated_at_like_the_server():
-    node = shutil.which("node")
-    if node is None or not (FRONTEND / "node_modules" / "rolldown").exists():
-        if os.environ.get("CI"):
-            pytest.fail("node and frontend/node_modules are needed (npm ci in frontend/)")
-        pytest.skip("node or frontend/node_modules missing")
     instants = _instants()
     field = CourseSchema().fields["updated_at"]
     written = [field.serialize("updated_at", {"updated_at": i}) for i in instants]
     assert any("." not in w for w in written) and any("." in w for w in written), written
-    done = subprocess.run(
-        [node, str(FRONTEND / "scripts" / "instant-cases.mjs")],
-        input=json.dumps(written),
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=FRONTEND,
-        timeout=120,
-    )
-    micros = json.loads(done.stdout)
+    micros = run_frontend_script("instant-cases.mjs", written)
     epoch = datetime(1970, 1, 1, tzinfo=UTC)
     expected = [(i - epoch) // timedelta(microseconds=1) for i in instants]
     assert micros == expected, list(zip(written, micros, strict=True))

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
 from datetime import date, timedelta
-from pathlib import Path
-
-import pytest
 
 from backend.record import triage
+from tests.support.frontend_script import run_frontend_script
 
-FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 DAY = date(2026, 3, 10)
 
 
@@ -35,22 +28,8 @@ def _cases() -> list[dict]:
 
 
 def test_phone_and_server_triage_agree_on_every_case():
-    node = shutil.which("node")
-    if node is None or not (FRONTEND / "node_modules" / "rolldown").exists():
-        if os.environ.get("CI"):
-            pytest.fail("node and frontend/node_modules are needed (npm ci in frontend/)")
-        pytest.skip("node or frontend/node_modules missing")
     cases = _cases()
-    done = subprocess.run(
-        [node, str(FRONTEND / "scripts" / "triage-cases.mjs")],
-        input=json.dumps(cases),
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=FRONTEND,
-        timeout=120,
-    )
-    browser = json.loads(done.stdout)
+    browser = run_frontend_script("triage-cases.mjs", cases)
     server = [
         triage.triage(
             DAY,
