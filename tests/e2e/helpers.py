@@ -123,6 +123,13 @@ def saved_course(page: Page) -> dict | None:
     return run_js(page, READ_COURSE)
 
 
+def doses_on_server(live_app, session: dict) -> list[dict]:
+    """The course's dose logs as the server has them (`session` from `session_of`)."""
+    status, doses = live_app.api("GET", f"/courses/{session['courseId']}/doses", session["token"])
+    assert status == 200, doses
+    return doses
+
+
 def outbox_of(page: Page) -> list[dict]:
     return run_js(page, READ_OUTBOX)
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE
-from tests.e2e.helpers import axe_violations, onboard, outbox_of, session_of, wait_until
+from tests.e2e.helpers import axe_violations, doses_on_server, onboard, outbox_of, session_of, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -33,15 +33,9 @@ def fill_course(page, *, start: date | None = None, daily_mg: str = "40") -> Non
     page.get_by_label("No", exact=True).check()
 
 
-def server_doses(live_app, session) -> list[dict]:
-    status, doses = live_app.api("GET", f"/courses/{session['courseId']}/doses", session["token"])
-    assert status == 200
-    return doses
-
-
 def synced_doses(page, live_app, done) -> list[dict]:
     """The server's doses once `done(doses)` holds and the device has nothing left to send."""
-    doses = wait_until(lambda: server_doses(live_app, session_of(page)), done)
+    doses = wait_until(lambda: doses_on_server(live_app, session_of(page)), done)
     assert wait_until(lambda: outbox_of(page), lambda queued: queued == []) == []
     return doses
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import onboard, session_of, wait_until
+from tests.e2e.helpers import doses_on_server, onboard, session_of, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -51,12 +52,7 @@ def test_taken_and_undo_reach_the_server(page, live_app):
     expect(slot.locator(".badge-pending")).to_have_count(0)
     expect(slot).to_contain_text("Taken at")
     session = session_of(page)
-
-    def doses() -> list[dict]:
-        status, body = live_app.api("GET", f"/courses/{session['courseId']}/doses", session["token"])
-        assert status == 200
-        return body
-
+    doses = functools.partial(doses_on_server, live_app, session)
     # The outbox sends after the screen has changed: wait for the outcome on the server.
     assert [d["status"] for d in wait_until(doses, lambda found: len(found) > 0)] == ["taken"]
 

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import (
     add_outbox_record,
+    doses_on_server,
     onboard,
     outbox_of,
     session_of,
@@ -18,12 +19,6 @@ from tests.e2e.helpers import (
 )
 
 pytestmark = pytest.mark.e2e
-
-
-def doses_on_server(live_app, session) -> list[dict]:
-    status, doses = live_app.api("GET", f"/courses/{session['courseId']}/doses", session["token"])
-    assert status == 200
-    return doses
 
 
 def test_offline_reload_shows_saved_today(page, context):

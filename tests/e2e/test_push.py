@@ -20,7 +20,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import BrowserContext, CDPSession, Page, expect
 
-from tests.e2e.helpers import axe_violations, onboard, outbox_of, session_of, wait_for_service_worker_control
+from tests.e2e.helpers import (
+    axe_violations,
+    doses_on_server,
+    onboard,
+    outbox_of,
+    session_of,
+    wait_for_service_worker_control,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -131,12 +138,6 @@ def dose_payload(live_app, session: dict) -> dict:
         "mg": dose["mg"],
         "actions": [{"action": "taken", "title": "Taken"}, {"action": "snooze", "title": "Snooze 10 min"}],
     }
-
-
-def doses_on_server(live_app, session: dict) -> list[dict]:
-    status, doses = live_app.api("GET", f"/courses/{session['courseId']}/doses", session["token"])
-    assert status == 200, doses
-    return doses
 
 
 def test_push_shows_the_reminder_with_taken_and_snooze(page, context, live_app):

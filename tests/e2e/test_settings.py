@@ -9,7 +9,15 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import HeldAnswer, onboard, saved_course, session_of, store_counts, wait_until
+from tests.e2e.helpers import (
+    HeldAnswer,
+    doses_on_server,
+    onboard,
+    saved_course,
+    session_of,
+    store_counts,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -142,7 +150,7 @@ def test_earlier_unlogged_doses_can_be_filled_in(page, live_app):
     section.get_by_role("button", name=re.compile("^Taken — ")).first.click()
     expect(section).to_contain_text("2 earlier doses have no entry yet")
     doses = wait_until(
-        lambda: live_app.api("GET", f"/courses/{session['courseId']}/doses", session["token"])[1],
+        lambda: doses_on_server(live_app, session),
         lambda doses: len(doses) > 0,
     )
     assert len(doses) == 1 and doses[0]["status"] == "taken"
