@@ -29,6 +29,7 @@ Socket pairs are local to the machine and private to the two processes; the key 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import gc
 import itertools
 import logging
@@ -157,7 +158,11 @@ class SenderProcess:
 
 
 class _Child:
-    """One running child: its process, the parent's end of the socket pair, and the reader thread."""
+    """One running child: its process, the parent's end of the socket pair, and the reader thread.
+
+    Only its `SenderProcess` sends to it, under that object's lock (`close` after taking it out of use
+    there), so sends never interleave; results are read by the reader thread alone.
+    """
 
     def __init__(self, settings: dict) -> None:
         self.parent_pid = os.getpid()
@@ -176,7 +181,6 @@ class _Child:
         self.conn = Connection(ours.detach())
         self.pending: dict[int, concurrent.futures.Future[list[PushResult]]] = {}
         self.alive = True
-        self._send_lock = threading.Lock()
         self._pending_lock = threading.Lock()
         try:
             self.conn.send(settings)
@@ -198,8 +202,7 @@ class _Child:
                 return
             self.pending[batch_id] = future
         try:
-            with self._send_lock:
-                self.conn.send((batch_id, messages))
+            self.conn.send((batch_id, messages))
         except OSError as exc:
             self._fail_all(f"the push sender process has ended: {exc}")
 
@@ -235,11 +238,8 @@ class _Child:
             self.process.kill()
 
     def close(self) -> None:
-        try:
-            with self._send_lock:
-                self.conn.send(None)
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):  # the child may be gone already
+            self.conn.send(None)
         try:
             self.process.wait(CLOSE_TIMEOUT)
         except subprocess.TimeoutExpired:
