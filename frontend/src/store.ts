@@ -70,34 +70,38 @@ function refreshGuard(): { wiped: () => boolean; valid: db.Guard } {
   return { wiped, valid: () => !wiped() && writes === courseWrites };
 }
 
-export async function refreshToday(): Promise<void> {
+/**
+ * Fetches one view of the current course and saves it, reading again (at most 3 reads) when the course
+ * was changed on this device meanwhile or, with `afterDoseWrites`, a dose write was confirmed meanwhile;
+ * saves nothing once the device was wiped.
+ */
+async function refreshView<T>(
+  fetch: (current: Course) => Promise<T>,
+  put: (courseId: string, data: T, guard: db.Guard) => Promise<Saved<T> | null>,
+  target: { value: Saved<T> | null },
+  afterDoseWrites = false,
+): Promise<void> {
   const { wiped } = refreshGuard();
   for (let attempt = 0; attempt < 3 && !wiped(); attempt++) {
     const current = course.value;
     if (!current) return;
     const { valid } = refreshGuard();
     const before = confirmedWrites();
-    const fresh = await online(() => api.today(current.id, courseToday()));
-    if (before !== confirmedWrites()) continue;
-    const saved = await db.putToday(current.id, fresh, valid);
+    const fresh = await online(() => fetch(current));
+    if (afterDoseWrites && before !== confirmedWrites()) continue;
+    const saved = await put(current.id, fresh, valid);
     if (!saved) continue; // wiped, or the course changed meanwhile: read again
-    today.value = saved;
+    target.value = saved;
     return;
   }
 }
 
-export async function refreshTimeline(): Promise<void> {
-  const { wiped } = refreshGuard();
-  for (let attempt = 0; attempt < 3 && !wiped(); attempt++) {
-    const current = course.value;
-    if (!current) return;
-    const { valid } = refreshGuard();
-    const fresh = await online(() => api.timeline(current.id, courseToday()));
-    const saved = await db.putTimeline(current.id, fresh, valid);
-    if (!saved) continue; // wiped, or the course changed meanwhile: read again
-    timeline.value = saved;
-    return;
-  }
+export function refreshToday(): Promise<void> {
+  return refreshView((current) => api.today(current.id, courseToday()), db.putToday, today, true);
+}
+
+export function refreshTimeline(): Promise<void> {
+  return refreshView((current) => api.timeline(current.id, courseToday()), db.putTimeline, timeline);
 }
 
 /** Saves a change of the course made on this device (the server's answer to it). */
