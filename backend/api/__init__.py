@@ -11,6 +11,7 @@ def register_api(api: Api) -> None:
         checkins,
         courses,
         mood,
+        pauses,
         programmes,
         push,
         reminders,
@@ -25,6 +26,7 @@ def register_api(api: Api) -> None:
     for blueprint in (
         accounts.blp,
         courses.blp,
+        pauses.blp,
         push.blp,
         reminders.blp,
         appointments.blp,

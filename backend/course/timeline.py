@@ -13,6 +13,7 @@ from typing import Any
 
 from backend.course.content import load_content, render_item, render_items
 from backend.course.dates import add_months, month_after
+from backend.course.pauses import Pause, for_projection, pause_on, paused_days
 from backend.course.plan import Segment, iter_plan_days, slots_for
 from backend.course.rhythm import BookedAppointment, RhythmDate, monitoring_dates, place_appointments
 from backend.course.rules import RuleSet, rule_set
@@ -75,6 +76,7 @@ class CourseInfo:
     ended_on: date | None = None  # the last capsule, once the patient confirmed their prescriber stopped
     rule_set: str | None = None  # id of the programme's rule set (None: the programme's default)
     appointments: tuple[BookedAppointment, ...] = ()  # booked visits and tests (they replace estimates)
+    pauses: tuple[Pause, ...] = ()  # days the capsules were (or are) stopped, oldest first
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,9 @@ class Projection:
     ``projected_last_dose_on`` is ``ended_on`` when the patient has confirmed it (``last_dose_estimated``
     False). Until then it is only an estimate: the day the plan reaches the target, or, once the logged
     total has reached it and the capsules go on (DOSE-13), today at the earliest. Reaching the target never
-    ends the course. ``missing`` lists past planned slots with no log, oldest first.
+    ends the course. ``missing`` lists past planned slots with no log, oldest first; ``paused`` the past
+    planned slots with no log on a paused day (neither taken nor missed). Paused days are no dose days in
+    the projection; a pause still going on is assumed to end today (``pauses.for_projection``).
     """
 
     cumulative_mg: float
@@ -112,6 +116,7 @@ class Projection:
     threshold_dates: dict[int, date | None] = field(default_factory=dict)
     threshold_estimated: dict[int, bool] = field(default_factory=dict)
     missing: list[tuple[date, int]] = field(default_factory=list)
+    paused: list[tuple[date, int]] = field(default_factory=list)
 
 
 def course_flags(course: CourseInfo, target_mg: float | None = None) -> frozenset[str]:
@@ -168,17 +173,19 @@ def _project(
     if ended is None and reached_on is not None:
         last = max(reached_on, today)  # still taking capsules: the end is the prescriber's call (DOSE-13)
 
-    # Past planned slots (start..yesterday, up to the last dose) with no log at all.
+    # Past planned slots (start..yesterday, up to the last dose) with no log at all: missed, or paused.
     missing: list[tuple[date, int]] = []
+    paused: list[tuple[date, int]] = []
     end_missing = today - _ONE
     if last is not None:
         end_missing = min(end_missing, last)
     for day, seg in iter_plan_days(course.plan, course.start_date, end_missing):
         if seg is None or seg.mg_on(day) <= 0:
             continue
+        into = paused if pause_on(course.pauses, day) else missing
         for slot in range(1, seg.doses_per_day + 1):
             if (day, slot) not in by_slot:
-                missing.append((day, slot))
+                into.append((day, slot))
 
     # From today on, follow the plan until the target (or ended_on) is reached.
     need_more = k < len(marks)
@@ -187,8 +194,9 @@ def _project(
         stop = ended if ended is not None else first + timedelta(days=MAX_HORIZON_DAYS)
         final_seg = course.plan[-1]
         running = cum
+        assumed = for_projection(course.pauses, today)
         for day, seg in iter_plan_days(course.plan, first, stop):
-            if seg is None:
+            if seg is None or pause_on(assumed, day):
                 continue
             mg = seg.mg_on(day)
             if day == today and mg > 0:
@@ -219,6 +227,7 @@ def _project(
         threshold_dates=dates if target else dict.fromkeys(THRESHOLDS),
         threshold_estimated=estimated,
         missing=missing,
+        paused=paused,
     )
     return projection, by_slot
 
@@ -282,8 +291,10 @@ def _current_key(ranges: list[PhaseRange], today: date, ended: bool) -> str:
 
 
 def _phases(course: CourseInfo, proj: Projection, today: date, content: dict, flags: frozenset[str]):
+    """The phases; while the capsules are paused today the current one says so instead of "keep going"."""
     ranges = _phase_ranges(course, proj)
     current = _current_key(ranges, today, course.ended_on is not None)
+    paused = _status(course, today) == "active" and pause_on(course.pauses, today) is not None
     red = content["red_flags"]
     while_on = _while_on(content, flags)
     continuing = course.ended_on is None and proj.target_reached_on is not None
@@ -298,6 +309,8 @@ def _phases(course: CourseInfo, proj: Projection, today: date, content: dict, fl
         summary = c["summary"]
         if continuing and c.get("summary_target_reached"):
             summary = c["summary_target_reached"]
+        if paused and key == current:
+            summary = content["paused"]["text"]
         phases.append(
             {
                 "key": key,
@@ -420,6 +433,27 @@ def _target_reached(course: CourseInfo, proj: Projection, content: dict) -> dict
     return {"on": proj.target_reached_on, **render_item(entry)}
 
 
+def _pause_json(pause: Pause | None) -> dict[str, Any] | None:
+    if pause is None:
+        return None
+    return {
+        "id": pause.id,
+        "started_on": pause.started_on,
+        "resumed_on": pause.resumed_on,
+        "reason": pause.reason,
+    }
+
+
+def _current_pause(course: CourseInfo, today: date, content: dict) -> dict[str, Any] | None:
+    """The pause covering today while the course is on, with what to do (RED-11, PRODUCT-1)."""
+    if _status(course, today) != "active":
+        return None
+    pause = _pause_json(pause_on(course.pauses, today))
+    if pause is None:
+        return None
+    return {**pause, **render_item(content["paused"])}
+
+
 def build_today(
     course: CourseInfo, logs: Iterable[LoggedDose], today: date, locale: str = "en"
 ) -> dict[str, Any]:
@@ -434,16 +468,18 @@ def build_today(
     milestones = _milestones(course, proj, today, content)
 
     day_of_course = (today - course.start_date).days + 1 if today >= course.start_date else None
+    pause = _current_pause(course, today, content)
     doses = []
     if status == "active":
         for ps in slots_for(course.plan, today):
             log = by_slot.get((today, ps.slot))
+            unlogged = "paused" if pause is not None else "pending"
             doses.append(
                 {
                     "slot": ps.slot,
                     "time": ps.time.strftime("%H:%M"),
                     "mg": log.mg if log is not None else ps.mg,
-                    "status": log.status if log is not None else "pending",
+                    "status": log.status if log is not None else unlogged,
                     "dose_id": log.id if log is not None else None,
                     "taken_at": log.taken_at if log is not None else None,
                 }
@@ -470,6 +506,8 @@ def build_today(
         "week_of_course": (day_of_course - 1) // 7 + 1 if day_of_course else None,
         "status": status,
         "ended_on": course.ended_on,
+        "pause": pause,
+        "paused_days": paused_days(course.pauses, course.start_date, min(today, last or today)),
         "target_reached": _target_reached(course, proj, content),
         "phase": next(p for p in phases if p["key"] == current),
         "doses": doses,
@@ -507,6 +545,7 @@ def build_timeline(
         "projected_last_dose_on": proj.projected_last_dose_on,
         "last_dose_estimated": proj.last_dose_estimated,
         "ended_on": course.ended_on,
+        "pause": _current_pause(course, today, content),
         "target_reached": _target_reached(course, proj, content),
         "phases": phases,
         "milestones": _milestones(course, proj, today, content),

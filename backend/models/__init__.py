@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
-from backend.models.course import Course, DoseLog
+from backend.models.course import Course, CoursePause, DoseLog
 from backend.models.patient import DeviceToken, LinkCode, Patient
 from backend.models.record import CalendarFeed, CheckIn, MoodCheck, SupplyPickup
 from backend.models.reminders import (  # noqa: F401  (reminders, push subscriptions, appointments)
@@ -17,6 +17,7 @@ __all__ = [
     "CalendarFeed",
     "CheckIn",
     "Course",
+    "CoursePause",
     "DeviceToken",
     "DoseLog",
     "LinkCode",

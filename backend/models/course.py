@@ -53,6 +53,12 @@ class Course(db.Model):
     doses: Mapped[list[DoseLog]] = relationship(
         back_populates="course", cascade="all, delete-orphan", passive_deletes=True
     )
+    pauses: Mapped[list[CoursePause]] = relationship(
+        back_populates="course",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="CoursePause.started_on",
+    )
 
 
 class DoseLog(db.Model):
@@ -71,3 +77,23 @@ class DoseLog(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     course: Mapped[Course] = relationship(back_populates="doses")
+
+
+class CoursePause(db.Model):
+    """Capsules stopped from `started_on` until the day before `resumed_on` (None: still stopped).
+
+    The id may be made by the client, so a pause sent again from the outbox is stored once.
+    """
+
+    __tablename__ = "course_pauses"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    course_id: Mapped[str] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    resumed_on: Mapped[date | None] = mapped_column(Date)
+    # A red flag key of backend/record/triage_rules.json, "mood_check" or "prescriber".
+    reason: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    course: Mapped[Course] = relationship(back_populates="pauses")

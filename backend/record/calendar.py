@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event
 
+from backend.course.pauses import Pause, unpaused_runs
 from backend.course.plan import Segment
 
 TEXTS_FILE = Path(__file__).with_name("calendar.json")
@@ -62,6 +63,7 @@ class FeedCourse:
     plan: tuple[Segment, ...]
     start_date: date
     last_capsule: date | None  # the recorded last capsule (ended_on); None while the course goes on
+    pauses: tuple[Pause, ...] = ()  # no capsule events on paused days; none after a pause still going on
 
 
 def _uid(course_id: str, name: str) -> str:
@@ -103,10 +105,11 @@ def _milestone_event(course: FeedCourse, milestone: FeedMilestone, now: datetime
 
 
 def _capsule_events(course: FeedCourse, zone: ZoneInfo, today: date, now: datetime) -> list[Event]:
-    """One daily recurring event per dose slot of each plan segment still ahead, with an alarm."""
+    """One daily recurring event per dose slot of each plan segment still ahead, with an alarm; a pause
+    splits a segment into the runs of days around it (an open pause ends the events)."""
     content = texts()
     note = content["capsules_note"].get(course.product, content["capsules_note"]["standard"])["text"]
-    events = []
+    events: list[Event] = []
     for i, seg in enumerate(course.plan):
         seg_end = course.plan[i + 1].from_date - timedelta(days=1) if i + 1 < len(course.plan) else None
         if course.last_capsule is not None:
@@ -116,31 +119,52 @@ def _capsule_events(course: FeedCourse, zone: ZoneInfo, today: date, now: dateti
             continue
         if seg.average_mg <= 0:
             continue
-        for offset, interval in _repeats(seg, first):
-            start_day = first + timedelta(days=offset)
-            for slot, at in enumerate(seg.dose_times, start=1):
-                key = f"capsules:{seg.from_date.isoformat()}:{slot}" + (f":{offset}" if interval > 1 else "")
-                event = Event()
-                event.add("uid", _uid(course.id, key))
-                event.add("dtstamp", now)
-                event.add("dtstart", datetime.combine(start_day, at, tzinfo=zone))
-                event.add("duration", timedelta(minutes=5))
-                event.add("summary", content["capsules"]["text"].format(slot=slot, count=seg.doses_per_day))
-                event.add("description", note)
-                rule: dict[str, Any] = {"freq": "daily"}
-                if interval > 1:
-                    rule["interval"] = interval
-                if seg_end is not None:
-                    rule["until"] = datetime.combine(seg_end, at, tzinfo=zone).astimezone(
-                        UTC
-                    )  # RFC 5545: UTC
-                event.add("rrule", rule)
-                alarm = Alarm()
-                alarm.add("action", "DISPLAY")
-                alarm.add("description", event["summary"])
-                alarm.add("trigger", timedelta(0))
-                event.add_component(alarm)
-                events.append(event)
+        for run_start, run_end in unpaused_runs(first, seg_end, course.pauses):
+            if run_end is None or run_end >= today:
+                events += _run_events(course, seg, run_start, run_end, run_start != first, zone, now, note)
+    return events
+
+
+def _run_events(
+    course: FeedCourse,
+    seg: Segment,
+    first: date,
+    seg_end: date | None,
+    after_pause: bool,
+    zone: ZoneInfo,
+    now: datetime,
+    note: str,
+) -> list[Event]:
+    """The recurring capsule events of one segment from ``first`` to ``seg_end`` (None: no end)."""
+    content = texts()
+    events: list[Event] = []
+    for offset, interval in _repeats(seg, first):
+        start_day = first + timedelta(days=offset)
+        if seg_end is not None and start_day > seg_end:
+            continue
+        for slot, at in enumerate(seg.dose_times, start=1):
+            key = f"capsules:{seg.from_date.isoformat()}:{slot}" + (f":{offset}" if interval > 1 else "")
+            if after_pause:
+                key += f":from:{first.isoformat()}"
+            event = Event()
+            event.add("uid", _uid(course.id, key))
+            event.add("dtstamp", now)
+            event.add("dtstart", datetime.combine(start_day, at, tzinfo=zone))
+            event.add("duration", timedelta(minutes=5))
+            event.add("summary", content["capsules"]["text"].format(slot=slot, count=seg.doses_per_day))
+            event.add("description", note)
+            rule: dict[str, Any] = {"freq": "daily"}
+            if interval > 1:
+                rule["interval"] = interval
+            if seg_end is not None:
+                rule["until"] = datetime.combine(seg_end, at, tzinfo=zone).astimezone(UTC)  # RFC 5545: UTC
+            event.add("rrule", rule)
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", event["summary"])
+            alarm.add("trigger", timedelta(0))
+            event.add_component(alarm)
+            events.append(event)
     return events
 
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from backend.course.pauses import OTHER_REASONS, paused_days
 from backend.course.rules import rule_set
 from backend.course.timeline import CourseInfo, LoggedDose, project
 from backend.record import mood as mood_check
@@ -67,8 +68,11 @@ def _plan_lines(course: CourseInfo) -> list[str]:
 
 
 def _adherence(course: CourseInfo, logs: Sequence[LoggedDose], start: date, end: date, today: date) -> dict:
-    """Planned doses in [start, end]: logged taken / skipped, and unlogged past slots (missed)."""
-    missed = [m for m in project(course, logs, today).missing if start <= m[0] <= end]
+    """Planned doses in [start, end]: logged taken / skipped, unlogged past slots (missed) and unlogged
+    slots on paused days (paused: neither taken nor missed, not counted as planned)."""
+    projection = project(course, logs, today)
+    missed = [m for m in projection.missing if start <= m[0] <= end]
+    paused = [m for m in projection.paused if start <= m[0] <= end]
     in_range = [log for log in logs if start <= log.date <= min(end, today)]
     taken = sorted((log.date, log.slot) for log in in_range if log.status == "taken")
     skipped = sorted((log.date, log.slot) for log in in_range if log.status == "skipped")
@@ -88,7 +92,40 @@ def _adherence(course: CourseInfo, logs: Sequence[LoggedDose], start: date, end:
         "percent_taken": round(len(taken) / planned * 100, 1) if planned else None,
         "missed_days": by_day(sorted(missed)),
         "skipped_days": by_day(skipped),
+        "paused_doses": len(paused),
+        "paused_days": by_day(paused),
+        "paused_day_count": paused_days(
+            course.pauses, max(start, course.start_date), _last_counted(course, end, today)
+        ),
     }
+
+
+def _last_counted(course: CourseInfo, end: date, today: date) -> date:
+    """The last day that can count as taken, missed or paused (today, the range's end, the last capsule)."""
+    last = min(end, today)
+    return min(last, course.ended_on) if course.ended_on is not None else last
+
+
+def pause_reason_label(reason: str) -> str:
+    """A pause's reason in words: the red flag's label, the mood check or the prescriber."""
+    flags = {f["key"]: f["label"] for f in triage.load_rules()["red_flags"]}
+    return flags.get(reason) or OTHER_REASONS.get(reason, {}).get("label", reason)
+
+
+def _pauses(course: CourseInfo, start: date, end: date, today: date) -> list[dict[str, Any]]:
+    """Every pause that touches [start, end], with its reason and how many of its days fall there."""
+    last = _last_counted(course, end, today)
+    return [
+        {
+            "started_on": p.started_on.isoformat(),
+            "resumed_on": p.resumed_on.isoformat() if p.resumed_on else None,
+            "reason": p.reason,
+            "reason_label": pause_reason_label(p.reason),
+            "days": paused_days([p], max(start, course.start_date), last),
+        }
+        for p in course.pauses
+        if p.started_on <= end and (p.resumed_on is None or p.resumed_on > start)
+    ]
 
 
 def _trends(checkins: Sequence[CheckInRow]) -> dict[str, Any]:
@@ -179,6 +216,7 @@ def build_report(
             **_adherence(course, logs, start, end, today),
             "note": content["adherence_note"]["text"],
         },
+        "pauses": _pauses(course, start, end, today),
         "checkins": _trends(checkins),
         "mood": {
             "note": content["mood_note"]["text"],

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from backend.course.dates import month_after
+from backend.course.pauses import Pause, pause_on
 from backend.course.plan import Segment, slots_for
 from backend.course.rules import RuleSet, rule_set
 from backend.reminders.schedule import (
@@ -92,6 +93,8 @@ class CourseSnapshot:
     # From recorded pick-ups (backend.record.supply): the day the next supply is needed, else None.
     supply_needed_on: date | None = None
     rule_set: str | None = None
+    # Capsules stopped until the prescriber says to restart: no dose reminder or follow-up on those days.
+    pauses: tuple[Pause, ...] = ()
 
     @property
     def rules(self) -> RuleSet:
@@ -173,9 +176,14 @@ def _course_days(course: CourseSnapshot, start: datetime, end: datetime) -> Iter
         yield day
 
 
+def _dose_days(course: CourseSnapshot, start: datetime, end: datetime) -> Iterable[date]:
+    """The course's days in the window on which capsules are not paused."""
+    return (day for day in _course_days(course, start, end) if pause_on(course.pauses, day) is None)
+
+
 def _dose(rule, course, appointments, quiet, start, end):
     lead = timedelta(minutes=rule.offset_or_default or 0)
-    for day in _course_days(course, start, end):
+    for day in _dose_days(course, start, end):
         slots = slots_for(course.plan, day)
         slot = next((s for s in slots if s.slot == rule.slot), None)
         if slot is None:
@@ -211,6 +219,8 @@ def _next_dose_after(course: CourseSnapshot, day: date, index: int, slots) -> da
         following = day + timedelta(days=ahead)
         if course.ended_on is not None and following > course.ended_on:
             return None
+        if pause_on(course.pauses, following) is not None:
+            continue
         nxt = slots_for(course.plan, following)
         if nxt:
             return datetime.combine(following, nxt[0].time)
@@ -225,7 +235,7 @@ def _dose_followup(rule, course, appointments, quiet, start, end):
     08:00 dose): by then the next dose is nearly due and the missed one is left out (DOSE-8, DOSE-11).
     """
     delay = timedelta(minutes=rule.offset_or_default or 60)
-    for day in _course_days(course, start, end):
+    for day in _dose_days(course, start, end):
         slots = slots_for(course.plan, day)
         for i, slot in enumerate(slots):
             due = datetime.combine(day, slot.time)

@@ -13,7 +13,7 @@ from backend.extensions import db
 from backend.models import Appointment, CalendarFeed, Course
 from backend.models.types import utcnow
 from backend.record import calendar
-from backend.services.courses import course_info, local_today, logged_doses
+from backend.services.courses import course_info, course_pauses, local_today, logged_doses
 
 FETCH_STAMP_GRANULARITY = timedelta(hours=1)
 
@@ -72,6 +72,7 @@ def render_feed(feed: CalendarFeed, now: datetime | None = None) -> bytes:
             # Only a recorded last capsule ends the daily capsule events: a projected one is an estimate and
             # reaching the target does not end a course by itself (DOSE-13).
             last_capsule=course.ended_on,
+            pauses=course_pauses(course.id),
         ),
         [
             calendar.FeedAppointment(a.id, a.kind, a.starts_at_local, a.place, bool(a.fasting))

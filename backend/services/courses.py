@@ -12,12 +12,13 @@ from sqlalchemy.exc import IntegrityError
 
 from backend import events
 from backend.course.helplines import country_for_zone
+from backend.course.pauses import Pause
 from backend.course.plan import parse_plan, plan_to_json, slots_for
 from backend.course.rhythm import BookedAppointment
 from backend.course.rules import default_rule_set
 from backend.course.timeline import CourseInfo, LoggedDose, build_timeline, build_today
 from backend.extensions import db
-from backend.models import Appointment, Course, DoseLog
+from backend.models import Appointment, Course, CoursePause, DoseLog
 from backend.models.types import utcnow
 
 # A dose may be logged for the patient's "today" and, to cover time-zone edges, one day beyond.
@@ -389,7 +390,18 @@ def course_info(course: Course) -> CourseInfo:
         ended_on=course.ended_on,
         rule_set=course.rule_set,
         appointments=booked_appointments(course.id),
+        pauses=course_pauses(course.id),
     )
+
+
+def course_pauses(course_id: str) -> tuple[Pause, ...]:
+    """The course's pauses, oldest first, as the pure domain reads them."""
+    rows = db.session.execute(
+        select(CoursePause.started_on, CoursePause.resumed_on, CoursePause.reason, CoursePause.id)
+        .where(CoursePause.course_id == course_id)
+        .order_by(CoursePause.started_on)
+    )
+    return tuple(Pause(r[0], r[1], r[2], r[3]) for r in rows)
 
 
 def booked_appointments(course_id: str) -> tuple[BookedAppointment, ...]:

@@ -46,7 +46,7 @@ from backend.reminders.occurrences import (
     rule_kinds_for,
 )
 from backend.reminders.schedule import QuietHours
-from backend.services.courses import course_info, local_today, logged_doses
+from backend.services.courses import course_info, course_pauses, local_today, logged_doses
 from backend.services.record import supply_needed_on
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,7 @@ def course_snapshot(course: Course, now: datetime | None = None) -> CourseSnapsh
         last_capsule_estimated=estimated,
         supply_needed_on=supply_needed_on(course, now),
         rule_set=course.rule_set,
+        pauses=course_pauses(course.id),
     )
 
 

@@ -16,6 +16,7 @@ from backend.api.schemas.common import (
     TimeZoneName,
     sane_date,
 )
+from backend.api.schemas.pauses import PauseSchema
 from backend.course.helplines import country_codes
 from backend.course.rules import load_rule_sets, rule_set_ids
 
@@ -243,6 +244,10 @@ class CourseSchema(Schema):
     pregnancy_prevention = fields.Boolean()
     dose_plan = fields.List(fields.Dict())
     ended_on = fields.Date(allow_none=True)
+    pauses = fields.List(
+        fields.Nested(PauseSchema),
+        metadata={"description": "Every pause of the capsules, oldest first (POST …/pauses starts one)."},
+    )
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
 

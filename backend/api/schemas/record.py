@@ -197,8 +197,14 @@ class ReportSchema(Schema):
     target_percent = fields.Float(allow_none=True)
     adherence = fields.Dict(
         metadata={
-            "description": "planned/taken/skipped/missed doses, percent_taken, missed_days, skipped_days"
+            "description": "planned/taken/skipped/missed doses, percent_taken, missed_days, skipped_days; "
+            "paused_doses, paused_days (unlogged slots on paused days: neither taken nor missed, not "
+            "planned) and paused_day_count"
         }
+    )
+    pauses = fields.List(
+        fields.Dict(),
+        metadata={"description": "pauses in the range: started_on, resumed_on, reason, reason_label, days"},
     )
     checkins = fields.Dict(
         metadata={"description": "skin summary and series, effects, every red flag with its date"}

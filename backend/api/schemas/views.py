@@ -78,9 +78,28 @@ class TodayDoseSchema(Schema):
     slot = fields.Integer()
     time = fields.String(metadata={"example": "08:00"})
     mg = fields.Float()
-    status = fields.String(metadata={"description": "pending | taken | skipped"})
+    status = fields.String(
+        metadata={
+            "description": "pending | taken | skipped | paused (not logged on a day the capsules are paused)"
+        }
+    )
     dose_id = fields.String(allow_none=True)
     taken_at = fields.AwareDateTime(allow_none=True)
+
+
+class CurrentPauseSchema(Schema):
+    id = fields.String()
+    started_on = fields.Date()
+    resumed_on = fields.Date(allow_none=True)
+    reason = fields.String()
+    text = fields.String(metadata={"description": "What a pause means for the patient"})
+    facts = fields.List(fields.String())
+
+
+PAUSE_FIELD = {
+    "allow_none": True,
+    "metadata": {"description": "The pause covering this day while the course is on (null: not paused)."},
+}
 
 
 class MissingLogSchema(Schema):
@@ -98,6 +117,10 @@ class TodaySchema(Schema):
         metadata={"description": "not_started | active | finished (finished only after a confirmed ended_on)"}
     )
     ended_on = fields.Date(allow_none=True)
+    pause = fields.Nested(CurrentPauseSchema, **PAUSE_FIELD)
+    paused_days = fields.Integer(
+        metadata={"description": "Days of the course so far on which capsules were paused"}
+    )
     target_reached = fields.Nested(
         TargetReachedSchema,
         allow_none=True,
@@ -131,6 +154,7 @@ class TimelineSchema(Schema):
     projected_last_dose_on = fields.Date(allow_none=True)
     last_dose_estimated = fields.Boolean()
     ended_on = fields.Date(allow_none=True)
+    pause = fields.Nested(CurrentPauseSchema, **PAUSE_FIELD)
     target_reached = fields.Nested(TargetReachedSchema, allow_none=True)
     phases = fields.List(fields.Nested(PhaseSchema))
     milestones = fields.List(fields.Nested(MilestoneSchema))
