@@ -15,6 +15,7 @@ from pathlib import Path
 
 __all__ = [
     "OTHER_REASONS",
+    "PAUSED_TEXT",
     "Pause",
     "PauseProblem",
     "for_projection",
@@ -26,7 +27,9 @@ __all__ = [
 
 # Reasons besides a red flag key of the check-in rules: the mood check's answers, or the prescriber's call.
 with Path(__file__).with_name("pauses.json").open(encoding="utf-8") as _fh:
-    OTHER_REASONS: dict[str, dict] = json.load(_fh)["reasons"]
+    TEXTS: dict = json.load(_fh)
+OTHER_REASONS: dict[str, dict] = TEXTS["reasons"]
+PAUSED_TEXT: dict = TEXTS["paused"]  # what a pause means, shown in Today and the timeline (RED-11)
 _ONE = timedelta(days=1)
 
 

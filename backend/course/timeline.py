@@ -13,7 +13,7 @@ from typing import Any
 
 from backend.course.content import load_content, render_item, render_items
 from backend.course.dates import add_months, month_after
-from backend.course.pauses import Pause, for_projection, pause_on, paused_days
+from backend.course.pauses import PAUSED_TEXT, Pause, for_projection, pause_on, paused_days
 from backend.course.plan import Segment, iter_plan_days, slots_for
 from backend.course.rhythm import BookedAppointment, RhythmDate, monitoring_dates, place_appointments
 from backend.course.rules import RuleSet, rule_set
@@ -310,7 +310,7 @@ def _phases(course: CourseInfo, proj: Projection, today: date, content: dict, fl
         if continuing and c.get("summary_target_reached"):
             summary = c["summary_target_reached"]
         if paused and key == current:
-            summary = content["paused"]["text"]
+            summary = PAUSED_TEXT["text"]
         phases.append(
             {
                 "key": key,
@@ -444,14 +444,14 @@ def _pause_json(pause: Pause | None) -> dict[str, Any] | None:
     }
 
 
-def _current_pause(course: CourseInfo, today: date, content: dict) -> dict[str, Any] | None:
+def _current_pause(course: CourseInfo, today: date) -> dict[str, Any] | None:
     """The pause covering today while the course is on, with what to do (RED-11, PRODUCT-1)."""
     if _status(course, today) != "active":
         return None
     pause = _pause_json(pause_on(course.pauses, today))
     if pause is None:
         return None
-    return {**pause, **render_item(content["paused"])}
+    return {**pause, **render_item(PAUSED_TEXT)}
 
 
 def build_today(
@@ -468,7 +468,7 @@ def build_today(
     milestones = _milestones(course, proj, today, content)
 
     day_of_course = (today - course.start_date).days + 1 if today >= course.start_date else None
-    pause = _current_pause(course, today, content)
+    pause = _current_pause(course, today)
     doses = []
     if status == "active":
         for ps in slots_for(course.plan, today):
@@ -545,7 +545,7 @@ def build_timeline(
         "projected_last_dose_on": proj.projected_last_dose_on,
         "last_dose_estimated": proj.last_dose_estimated,
         "ended_on": course.ended_on,
-        "pause": _current_pause(course, today, content),
+        "pause": _current_pause(course, today),
         "target_reached": _target_reached(course, proj, content),
         "phases": phases,
         "milestones": _milestones(course, proj, today, content),

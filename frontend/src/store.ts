@@ -5,11 +5,12 @@ import * as db from './lib/db';
 import { formatTime, instantOn, isoWithOffset, localDate } from './lib/dates';
 import { batchRecords, correctDoseRecord, logDoseRecord, undoDoseRecord } from './lib/doses';
 import { deleteAllPhotos } from './lib/photos';
+import { effectivePauses, endPauseRecord, pauseOn, startPauseRecord, withPause } from './lib/pauses';
 import { ApiError, NetworkError } from './lib/http';
 import { currentSubscription } from './push';
 import { requestBackgroundSync } from './pwa';
 import { confirmedWrites, enqueue, withLock, flushOutbox, listOutbox, nextRetryAt, onOutboxChange, type FlushReport } from './lib/outbox';
-import type { Course, DoseStatus, DoseWrite, Saved, Session, Timeline, Today } from './types';
+import type { Course, DoseStatus, DoseWrite, Pause, Saved, Session, Timeline, Today } from './types';
 
 export const session = signal<Session | null>(null);
 export const course = signal<Course | null>(null);
@@ -26,6 +27,16 @@ export const noCourseOnServer = signal(false);
 export const unlinked = signal(false);
 
 export const offline = computed(() => !browserOnline.value || networkDown.value);
+/** The current course's pauses as the patient should see them, pending starts and restarts included. */
+export const pauses = computed<Pause[]>(() => (course.value ? effectivePauses(course.value, outboxRecords.value) : []));
+/** The pause covering the course's today, if any (the course must not have ended before it). */
+export const currentPause = computed<Pause | null>(() => {
+  const current = course.value;
+  if (!current) return null;
+  const day = courseToday();
+  if (current.ended_on && current.ended_on < day) return null;
+  return pauseOn(pauses.value, day);
+});
 export const pendingCount = computed(() => outboxRecords.value.length);
 
 /** Says something to screen readers through the app's polite live region. */
@@ -220,7 +231,7 @@ export async function logDose(
   date: string,
   slot: number,
   mg: number,
-  status: Exclude<DoseStatus, 'pending'>,
+  status: Exclude<DoseStatus, 'pending' | 'paused'>,
   time: string | null,
   at: string | null = null,
 ): Promise<void> {
@@ -265,6 +276,35 @@ export async function undoDose(date: string, slot: number, doseId: string): Prom
   announce(`Dose ${slot} set back to not logged.`);
   void requestBackgroundSync();
   void sync();
+}
+
+/**
+ * Records a pause through the outbox (so it works offline and is stored once) and shows it at once:
+ * the device's course carries it until the server's copy arrives.
+ */
+async function writePause(record: ReturnType<typeof startPauseRecord>, message: string): Promise<void> {
+  const current = course.value;
+  if (!current) return;
+  await enqueue(record);
+  await setCourse(withPause(current, record.meta.pause));
+  await reloadOutbox();
+  announce(message);
+  void requestBackgroundSync();
+  void sync().then(refreshAll).catch(() => undefined);
+}
+
+/** "I have stopped my capsules": a pause from `startedOn` for `reason` (a red flag key, mood_check, prescriber). */
+export async function startPause(startedOn: string, reason: string): Promise<void> {
+  const current = course.value;
+  if (!current) return;
+  await writePause(startPauseRecord(current.id, startedOn, reason), 'Pause recorded. Capsule reminders stop until you restart.');
+}
+
+/** "My prescriber says restart": capsules (and their reminders) again from `resumedOn`. */
+export async function endPause(pause: Pause, resumedOn: string): Promise<void> {
+  const current = course.value;
+  if (!current) return;
+  await writePause(endPauseRecord(current.id, pause, resumedOn), 'Restart recorded. Capsule reminders are back from that day.');
 }
 
 /** Saves a fresh account and its first course on this device. */

@@ -1,6 +1,6 @@
 export type Product = 'standard' | 'food_independent';
 export type Programme = 'us_ipledge' | 'eu_ppp' | 'none';
-export type DoseStatus = 'pending' | 'taken' | 'skipped';
+export type DoseStatus = 'pending' | 'taken' | 'skipped' | 'paused';
 export type CourseStatus = 'not_started' | 'active' | 'finished';
 
 export interface Session {
@@ -33,9 +33,18 @@ export interface CourseInput {
   clinic_phone?: string | null;
 }
 
+/** Capsules stopped from `started_on` until the day before `resumed_on` (null: still stopped). */
+export interface Pause {
+  id: string;
+  started_on: string;
+  resumed_on: string | null;
+  reason: string;
+}
+
 export interface Course extends CourseInput {
   id: string;
   ended_on: string | null;
+  pauses?: Pause[];
   created_at: string;
   updated_at: string;
 }
@@ -129,6 +138,9 @@ export interface Today {
   week_of_course: number | null;
   status: CourseStatus;
   ended_on?: string | null;
+  /** The pause covering this day (the server's view; the device lays pending pauses over it). */
+  pause?: (Pause & FactText) | null;
+  paused_days?: number;
   target_reached?: TargetReached | null;
   while_on?: FactText[];
   target_note?: FactText | null;

@@ -46,6 +46,9 @@ class TriageActionSchema(Schema):
     key = fields.String()
     text = fields.String()
     facts = fields.List(fields.String())
+    stops_capsules = fields.Boolean(
+        metadata={"description": "True when the action says to stop the capsules (a pause can be recorded)."}
+    )
 
 
 class TriageReasonSchema(Schema):

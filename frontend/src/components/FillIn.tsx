@@ -52,7 +52,7 @@ export function FillIn({ course, data, missingFallback }: { course: Course; data
   for (const record of outboxRecords.value) {
     if (record.meta?.courseId !== course.id) continue;
     if (record.meta.kind === 'batch') record.meta.items.forEach((item) => queued.add(key(item.date, item.slot)));
-    else if (record.method === 'PUT') queued.add(key(record.meta.date, record.meta.slot));
+    else if (record.meta.kind === 'dose' && record.method === 'PUT') queued.add(key(record.meta.date, record.meta.slot));
   }
   const logged = new Set((logs ?? []).map((log) => key(log.date, log.slot)));
   const candidates = logs ? plannedSlots(course, course.start_date, yesterday) : asSlots(course, missingFallback);

@@ -3,7 +3,8 @@ import { SourceIds } from './Facts';
 import { course } from '../store';
 import { EmergencyCalls } from './EmergencyCalls';
 import { Link } from './Link';
-import type { Triage } from '../lib/triage';
+import { PauseOffer } from './PauseOffer';
+import { saysStop, type Triage } from '../lib/triage';
 
 const HEADINGS: Record<Triage['level'], string> = {
   emergency: 'Get help now',
@@ -11,6 +12,11 @@ const HEADINGS: Record<Triage['level'], string> = {
   routine: 'Mention this to your prescriber soon',
   none: 'Saved',
 };
+
+/** The red flag a pause records as its reason: the first one reported (the rules list the gravest first). */
+function stopReason(result: Triage): string {
+  return result.reasons.find((r) => r.kind === 'red_flag')?.key ?? 'prescriber';
+}
 
 /**
  * What to do after a check-in, shown at once from the shared rules (offline too). Emergency and urgent
@@ -50,6 +56,7 @@ export function TriagePanel({ result, pending }: { result: Triage; pending: bool
           </p>
         </>
       )}
+      {saysStop(result) && <PauseOffer reason={stopReason(result)} />}
       {result.level === 'none' && <p>Nothing in today's answers needs action. Thank you for checking in.</p>}
       <p class="muted">{pending ? 'Checked on this phone; it will be confirmed when it reaches the server.' : 'Confirmed by the server.'}</p>
     </section>

@@ -1,7 +1,7 @@
 /** The on-device store (IndexedDB), shared by the page and the service worker. */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { instantMicros } from './dates';
-import type { Course, DoseLog, DoseWrite, Fact, Saved, Session, Timeline, Today } from '../types';
+import type { Course, DoseLog, DoseWrite, Fact, Pause, Saved, Session, Timeline, Today } from '../types';
 
 export const DB_NAME = 'clearcourse';
 const DB_VERSION = 1;
@@ -21,13 +21,20 @@ export interface BatchMeta {
   items: { date: string; slot: number }[];
 }
 
+/** A pause started (POST) or ended (PATCH); `pause` is the pause as it will be once the server has it. */
+export interface PauseMeta {
+  kind: 'pause';
+  courseId: string;
+  pause: Pause;
+}
+
 export interface OutboxRecord {
   seq?: number;
   id: string;
   method: 'PUT' | 'DELETE' | 'POST' | 'PATCH';
   path: string;
   body: DoseWrite | Record<string, unknown> | null;
-  meta: DoseMeta | BatchMeta | null;
+  meta: DoseMeta | BatchMeta | PauseMeta | null;
   createdAt: number;
   attempts: number;
   lastError: string | null;

@@ -11,6 +11,8 @@ export interface TriageAction {
   key: string;
   text: string;
   facts: string[];
+  /** Set when the action says to stop the capsules: the panel then offers to record a pause. */
+  stops_capsules?: boolean;
 }
 
 export interface TriageReason {
@@ -43,7 +45,7 @@ export const EFFECTS: EffectRule[] = rules.effects;
 export const RED_FLAGS: RedFlagRule[] = rules.red_flags as RedFlagRule[];
 export const SEVERITIES: { value: number; label: string }[] = rules.severities;
 const LEVELS: TriageLevel[] = ['emergency', 'urgent', 'routine', 'none'];
-const ACTIONS = rules.actions as Record<string, { text: string; facts: string[] }>;
+const ACTIONS = rules.actions as Record<string, { text: string; facts: string[]; stops_capsules?: boolean }>;
 const LEVEL_ACTIONS = rules.level_actions as Record<TriageLevel, string[]>;
 
 function previousDay(date: string): string {
@@ -85,7 +87,12 @@ export function triage(date: string, effects: Record<string, number>, redFlags: 
     if (reason.kind !== 'red_flag') continue;
     for (const key of RED_FLAGS.find((f) => f.key === reason.key)?.actions ?? []) if (!keys.includes(key)) keys.push(key);
   }
-  const actions = keys.map((key) => ({ key, text: ACTIONS[key].text, facts: [...ACTIONS[key].facts] }));
+  const actions = keys.map((key) => ({ key, ...ACTIONS[key], facts: [...ACTIONS[key].facts] }));
   const facts = [...new Set([...reasons.flatMap((r) => r.facts), ...actions.flatMap((a) => a.facts)])].sort();
   return { level, facts, actions, reasons };
+}
+
+/** Whether a result tells the patient to stop the capsules (an action marked `stops_capsules` in the rules). */
+export function saysStop(result: Pick<Triage, 'actions'>): boolean {
+  return result.actions.some((action) => action.stops_capsules ?? ACTIONS[action.key]?.stops_capsules ?? false);
 }

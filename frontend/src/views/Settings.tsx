@@ -1,5 +1,6 @@
 import { CourseDetailsForm, DoseChangeForm } from '../components/CourseEditor';
 import { FinishCourse } from '../components/CourseEnd';
+import { PauseSettings } from '../components/PauseCard';
 import { ProgrammeSettings } from '../components/ProgrammeSettings';
 import { DeleteEverything, ExportData } from '../components/DataPanel';
 import { DevicesList, LinkCodeCreator } from '../components/DevicesPanel';
@@ -25,6 +26,9 @@ export function Settings() {
           </Section>
           <Section id="help-settings-heading" title="Help numbers and programme rules">
             <ProgrammeSettings key={current.updated_at} current={current} />
+          </Section>
+          <Section id="pause-settings-heading" title="Pause your capsules">
+            <PauseSettings current={current} />
           </Section>
           <Section id="end-heading" title="Has your prescriber stopped your capsules?">
             <FinishCourse current={current} />

@@ -6,7 +6,8 @@ import { FactList, SourceIds } from '../components/Facts';
 import { Link } from '../components/Link';
 import { formatDate, formatShortDate, formatTime } from '../lib/dates';
 import { milestoneState, type MilestoneState } from '../lib/milestones';
-import { course, courseToday, refreshTimeline, timeline } from '../store';
+import { PAUSED_TEXT } from '../lib/pauses';
+import { course, courseToday, currentPause, refreshTimeline, timeline } from '../store';
 import type { Appointment, Milestone, Phase } from '../types';
 
 const STATE_LABEL: Record<Exclude<MilestoneState, null>, string> = { done: 'Done', missed: 'Missed' };
@@ -155,6 +156,9 @@ export function Timeline() {
   const done = states.filter((s) => s === 'done').length;
   const described = new Set<string>();
   const missed = states.filter((s) => s === 'missed').length;
+  // While the capsules are paused the current phase says so, never "keep going".
+  const paused = currentPause.value !== null;
+  const phases = paused ? data.phases.map((p) => (p.current ? { ...p, summary: PAUSED_TEXT.text } : p)) : data.phases;
   return (
     <div class="view">
       <header class="view-header">
@@ -166,14 +170,14 @@ export function Timeline() {
             <p class="lede">
               {data.last_dose_estimated === false
                 ? `Last capsule: ${formatDate(data.projected_last_dose_on)}`
-                : `Estimated last capsule: about ${formatDate(data.projected_last_dose_on)}`}
+                : `Estimated last capsule: about ${formatDate(data.projected_last_dose_on)}${paused ? ' if you restart tomorrow' : ''}`}
             </p>
           )
         )}
       </header>
 
       <ol class="phases" aria-label="Phases of your course">
-        {data.phases.map((phase) => (
+        {phases.map((phase) => (
           <PhaseItem key={phase.key} phase={phase} />
         ))}
       </ol>

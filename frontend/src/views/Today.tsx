@@ -2,14 +2,16 @@ import { useEffect, useState } from 'preact/hooks';
 import { TargetReachedCard } from '../components/CourseEnd';
 import { Disclaimer } from '../components/Disclaimer';
 import { FillIn } from '../components/FillIn';
+import { PauseCard } from '../components/PauseCard';
 import { DoseSlot } from '../components/DoseSlot';
 import { FactList, SourceIds } from '../components/Facts';
 import { Link } from '../components/Link';
 import { formatDate, localDateTime } from '../lib/dates';
 import { overlayToday } from '../lib/doses';
+import { pauseOn } from '../lib/pauses';
 import { formatMg, formatNumber, plural } from '../lib/format';
 import { currentSearch } from '../router';
-import { correctDoseTime, course, logDose, outboxRecords, pendingCount, today, undoDose } from '../store';
+import { correctDoseTime, course, logDose, outboxRecords, pauses, pendingCount, today, undoDose } from '../store';
 import type { Phase, Today as TodayData } from '../types';
 import { MilestoneList } from './Timeline';
 
@@ -40,7 +42,7 @@ function Headline({ data }: { data: TodayData }) {
   );
 }
 
-function Progress({ data }: { data: TodayData }) {
+function Progress({ data, paused }: { data: TodayData; paused: boolean }) {
   const percent = data.target_percent === null ? null : Math.max(0, Math.min(100, data.target_percent));
   return (
     <section class="card" aria-labelledby="progress-heading">
@@ -69,7 +71,7 @@ function Progress({ data }: { data: TodayData }) {
               <dd>
                 {data.last_dose_estimated === false ? '' : 'about '}
                 {formatDate(data.projected_last_dose_on)}
-                {data.days_remaining !== null && ` (${plural(data.days_remaining, 'day')} to go)`}
+                {paused ? ' if you restart tomorrow' : data.days_remaining !== null && ` (${plural(data.days_remaining, 'day')} to go)`}
               </dd>
             </div>
           )
@@ -142,58 +144,68 @@ export function Today() {
     );
   }
   const data = saved.data;
-  const { doses, missing } = overlayToday(data, outboxRecords.value, current.id);
+  // The device's pauses (pending starts and restarts included) decide, so a pause shows offline at once.
+  const pause = data.status === 'active' ? pauseOn(pauses.value, data.date) : null;
+  const overlaid = overlayToday(data, outboxRecords.value, current.id);
+  const missing = overlaid.missing;
+  // Restarted on this device before the server knew: its "paused" slots are to take again.
+  const doses = overlaid.doses.map((dose) => (dose.status === 'paused' ? { ...dose, status: 'pending' as const } : dose));
   const pending = pendingCount.value;
   const missingTotal = Math.max(missing.length, data.missing_logs_count - (data.missing_logs.length - missing.length));
   // A capsule reminder opens "/?dose=DATE:SLOT".
   const fromReminder = new URLSearchParams(currentSearch.value).get('dose');
+  const syncNote = pending > 0 ? `${plural(pending, 'change')} waiting to sync` : '';
   return (
     <div class="view">
       <header class="view-header">
         <Headline data={data} />
       </header>
 
-      <section class="card" aria-labelledby="doses-heading">
-        <h2 id="doses-heading">Today’s capsules</h2>
-        {doses.length ? (
-          <ul class="doses">
-            {doses.map((dose) => (
-              <DoseSlot
-                key={dose.slot}
-                dose={dose}
-                withFood={data.with_food}
-                minutesLate={minutesLate(dose.time)}
-                onLog={(status, at) => logDose(data.date, dose.slot, dose.mg, status, dose.time, at)}
-                onUndo={(doseId) => undoDose(data.date, dose.slot, doseId)}
-                onCorrect={(doseId, at) => correctDoseTime(data.date, dose.slot, doseId, at)}
-                highlight={fromReminder === `${data.date}:${dose.slot}`}
-              />
-            ))}
-          </ul>
-        ) : (
-          <p class="muted">No capsules planned today.</p>
-        )}
-        <p class="sync-count" aria-live="polite">
-          {pending > 0 ? `${plural(pending, 'change')} waiting to sync` : ''}
-        </p>
-        {missingTotal > 0 && (
-          <p class="missing-line">
-            {plural(missingTotal, 'earlier dose')} not logged yet. <Link href="/#fill-in">Fill them in</Link>
+      {pause && <PauseCard pause={pause} syncNote={syncNote} />}
+
+      {!pause && (
+        <section class="card" aria-labelledby="doses-heading">
+          <h2 id="doses-heading">Today’s capsules</h2>
+          {doses.length ? (
+            <ul class="doses">
+              {doses.map((dose) => (
+                <DoseSlot
+                  key={dose.slot}
+                  dose={dose}
+                  withFood={data.with_food}
+                  minutesLate={minutesLate(dose.time)}
+                  onLog={(status, at) => logDose(data.date, dose.slot, dose.mg, status, dose.time, at)}
+                  onUndo={(doseId) => undoDose(data.date, dose.slot, doseId)}
+                  onCorrect={(doseId, at) => correctDoseTime(data.date, dose.slot, doseId, at)}
+                  highlight={fromReminder === `${data.date}:${dose.slot}`}
+                />
+              ))}
+            </ul>
+          ) : (
+            <p class="muted">No capsules planned today.</p>
+          )}
+          <p class="sync-count" aria-live="polite">
+            {syncNote}
           </p>
-        )}
-        {data.dose_guidance.length > 0 && (
-          <details class="guidance-more">
-            <summary>How to take them</summary>
-            <FactList items={data.dose_guidance} class="fact-list guidance" />
-          </details>
-        )}
-      </section>
+          {missingTotal > 0 && (
+            <p class="missing-line">
+              {plural(missingTotal, 'earlier dose')} not logged yet. <Link href="/#fill-in">Fill them in</Link>
+            </p>
+          )}
+          {data.dose_guidance.length > 0 && (
+            <details class="guidance-more">
+              <summary>How to take them</summary>
+              <FactList items={data.dose_guidance} class="fact-list guidance" />
+            </details>
+          )}
+        </section>
+      )}
 
-      {data.target_reached && data.status === 'active' && <TargetReachedCard reached={data.target_reached} current={current} />}
+      {data.target_reached && data.status === 'active' && !pause && <TargetReachedCard reached={data.target_reached} current={current} />}
 
-      {data.phase && <PhaseCard phase={data.phase} />}
+      {data.phase && !pause && <PhaseCard phase={data.phase} />}
 
-      <Progress data={data} />
+      <Progress data={data} paused={pause !== null} />
 
       {data.next_milestones.length > 0 && (
         <section class="card" aria-labelledby="milestones-heading">

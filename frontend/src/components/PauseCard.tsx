@@ -1,0 +1,117 @@
+import { useState } from 'preact/hooks';
+import { formatDate } from '../lib/dates';
+import { focusSoon } from '../lib/errors';
+import { PAUSED_TEXT, reasonFacts, reasonSentence } from '../lib/pauses';
+import { courseToday, currentPause, endPause, pauses, startPause } from '../store';
+import type { Course, Pause } from '../types';
+import { DayForm } from './DayForm';
+import { SourceIds } from './Facts';
+
+/** A button that opens a day form in its place (and focuses its field). */
+function AskForDay({ button, primary, form }: { button: string; primary: boolean; form: (close: () => void) => preact.JSX.Element }) {
+  const [asking, setAsking] = useState(false);
+  if (asking) return form(() => setAsking(false));
+  return (
+    <button
+      type="button"
+      class={primary ? 'button button-primary' : 'button button-secondary'}
+      onClick={() => {
+        setAsking(true);
+        focusSoon(primary ? 'restart-day' : 'pause-day');
+      }}
+    >
+      {button}
+    </button>
+  );
+}
+
+/**
+ * "My prescriber says restart": asks for the restart day (today unless changed, from the pause's first
+ * day on) and ends the pause, so capsules and their reminders come back from that day.
+ */
+export function RestartForm({ pause }: { pause: Pause }) {
+  const today = courseToday();
+  return (
+    <AskForDay
+      button="My prescriber says restart"
+      primary
+      form={(close) => (
+        <DayForm
+          id="restart-day"
+          heading="When do you start again?"
+          label="First day with capsules again"
+          hint="The day your prescriber told you to restart. Capsule reminders come back from this day."
+          initial={today < pause.started_on ? pause.started_on : today}
+          min={pause.started_on}
+          submitLabel="Restart my capsules"
+          onSubmit={(day) => endPause(pause, day)}
+          onCancel={close}
+        />
+      )}
+    />
+  );
+}
+
+/** Today while paused: since when, why, that the prescriber decides the restart, and the restart itself. */
+export function PauseCard({ pause, syncNote = '' }: { pause: Pause; syncNote?: string }) {
+  return (
+    <section class="card card-attention pause-card" aria-labelledby="pause-heading" id="pause">
+      <h2 id="pause-heading">Capsules paused since {formatDate(pause.started_on)}</h2>
+      <p>
+        {reasonSentence(pause.reason)} Your prescriber decides when you restart.
+        <SourceIds facts={reasonFacts(pause.reason)} />
+      </p>
+      <p>
+        {PAUSED_TEXT.text}
+        <SourceIds facts={PAUSED_TEXT.facts} />
+      </p>
+      <RestartForm pause={pause} />
+      <p class="sync-count" aria-live="polite">
+        {syncNote}
+      </p>
+    </section>
+  );
+}
+
+/**
+ * Settings: pause the capsules without a red flag ("my prescriber paused them", from a day the patient
+ * picks), or restart a pause that is going on.
+ */
+export function PauseSettings({ current }: { current: Course }) {
+  const today = courseToday();
+  const pause = currentPause.value ?? pauses.value.find((p) => p.resumed_on === null) ?? null;
+  if (current.ended_on) {
+    return <p class="muted">Your course has ended, so there is nothing to pause.</p>;
+  }
+  if (pause) {
+    return (
+      <div class="pause-settings">
+        <p>
+          Capsules paused from {formatDate(pause.started_on)}. {reasonSentence(pause.reason)}
+        </p>
+        <RestartForm pause={pause} />
+      </div>
+    );
+  }
+  return (
+    <div class="pause-settings">
+      <p class="hint">If your prescriber has told you to stop for a while, record it here: capsule reminders stop until you restart.</p>
+      <AskForDay
+        button="Pause my capsules"
+        primary={false}
+        form={(close) => (
+          <DayForm
+            id="pause-day"
+            heading="My prescriber paused my capsules"
+            label="First day without capsules"
+            initial={today < current.start_date ? current.start_date : today}
+            min={current.start_date}
+            submitLabel="Record the pause"
+            onSubmit={(day) => startPause(day, 'prescriber')}
+            onCancel={close}
+          />
+        )}
+      />
+    </div>
+  );
+}
