@@ -178,3 +178,9 @@ def test_settings_pause_offline_shows_at_once_and_is_stored_once(phone, live_app
     expect(page.locator("#pause")).to_contain_text("Your prescriber paused them.")
     assert len(pauses_on_server(live_app, session)) == 1
     looks_right(page, axe_source, width, f"today-settings-paused-{name}")
+
+    page.goto("/charts")  # a paused day is neither taken nor missed
+    expect(page.locator(".adherence-calendar li.day-paused")).to_have_count(1)
+    page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    expect(page.get_by_role("region", name="Capsules by day table")).to_contain_text("Paused")
+    expect(page.get_by_role("region", name="Capsules by day table")).not_to_contain_text("Missed")

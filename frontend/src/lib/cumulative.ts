@@ -1,6 +1,7 @@
 /** Cumulative dose over time, logged against the course's own plan (pure: no DOM, no network). */
 import type { Course, DoseLog } from '../types';
 import { addDays } from './dates';
+import { pauseOn } from './pauses';
 import { segmentOn } from './plan';
 
 export interface CumulativeSeries {
@@ -77,11 +78,12 @@ export interface PlannedSlot {
 /** Every planned dose from `from` to `to` inclusive: the day's mg split evenly over its slots; none on a 0 mg day. */
 export function plannedSlots(course: Course, from: string, to: string): PlannedSlot[] {
   const out: PlannedSlot[] = [];
+  const pauses = course.pauses ?? [];
   const first = from < course.start_date ? course.start_date : from;
   for (let day = first, n = 0; day <= to && n < MAX_DAYS; day = addDays(day, 1), n++) {
     const mg = plannedMgOn(course, day);
     const segment = segmentOn(course, day);
-    if (!segment || mg <= 0) continue;
+    if (!segment || mg <= 0 || pauseOn(pauses, day)) continue;
     segment.dose_times.slice(0, segment.doses_per_day).forEach((time, i) => out.push({ date: day, slot: i + 1, time, mg: mg / segment.doses_per_day }));
   }
   return out;

@@ -3,21 +3,23 @@ import { DoseChart } from '../components/DoseChart';
 import { TrendChart } from '../components/TrendChart';
 import { useDoseLogs } from '../doseLogs';
 import { plannedSlots } from '../lib/cumulative';
+import { pauseOn } from '../lib/pauses';
 import { addDays, formatShortDate } from '../lib/dates';
 import { savedCheckIns, type CheckIn } from '../lib/record';
 import { EFFECTS, SEVERITIES } from '../lib/triage';
 import { course, courseToday, timeline } from '../store';
 import type { Course } from '../types';
 
-type DayStatus = 'taken' | 'partly' | 'skipped' | 'missed' | 'today';
+type DayStatus = 'taken' | 'partly' | 'skipped' | 'missed' | 'paused' | 'today';
 const STATUS_LABEL: Record<DayStatus, string> = {
   taken: 'Taken',
   partly: 'Partly taken',
   skipped: 'Skipped',
   missed: 'Missed',
+  paused: 'Paused',
   today: 'Today, not all logged yet',
 };
-const SHOWN: DayStatus[] = ['taken', 'partly', 'skipped', 'missed'];
+const SHOWN: DayStatus[] = ['taken', 'partly', 'skipped', 'missed', 'paused'];
 const WINDOW_DAYS = 90;
 
 function Table({ caption, head, rows }: { caption: string; head: string[]; rows: (string | number)[][] }) {
@@ -48,18 +50,23 @@ function Table({ caption, head, rows }: { caption: string; head: string[]; rows:
   );
 }
 
-/** Capsules by day: every planned slot taken, skipped or (a past one with no log) missed. */
+/** Capsules by day: every planned slot taken, skipped, paused or (a past one with no log) missed. */
 function Adherence({ current, today, first }: { current: Course; today: string; first: string }) {
   const { logs, stale } = useDoseLogs(current, today);
   const days = useMemo(() => {
     if (!logs) return null;
     const logged = new Map(logs.map((l) => [`${l.date}|${l.slot}`, l.status]));
     const byDay = new Map<string, DayStatus>();
-    const slots = plannedSlots(current, first, today);
+    // Every planned slot, paused days included: a paused day with nothing logged is "paused", not missed.
+    const slots = plannedSlots({ ...current, pauses: [] }, first, today);
+    const paused = (day: string) => pauseOn(current.pauses ?? [], day) !== null;
     for (const day of new Set(slots.map((s) => s.date))) {
-      const states = slots.filter((s) => s.date === day).map((s) => logged.get(`${day}|${s.slot}`) ?? (day === today ? 'pending' : 'missed'));
+      const states = slots
+        .filter((s) => s.date === day)
+        .map((s) => logged.get(`${day}|${s.slot}`) ?? (paused(day) ? 'paused' : day === today ? 'pending' : 'missed'));
       let status: DayStatus;
-      if (states.every((s) => s === 'taken')) status = 'taken';
+      if (states.every((s) => s === 'paused')) status = 'paused';
+      else if (states.every((s) => s === 'taken' || s === 'paused')) status = 'taken';
       else if (states.includes('pending') && !states.includes('missed')) status = 'today';
       else if (states.includes('taken')) status = 'partly';
       else if (states.includes('missed')) status = 'missed';
