@@ -143,6 +143,13 @@ def start_date_problem(course: Course, start: date, confirmed: bool) -> str | No
     )
     if earlier:
         return f"{earlier} logged dose(s) are before this date; delete them first or pick an earlier start."
+    paused = db.session.scalar(
+        select(func.min(CoursePause.started_on)).where(
+            CoursePause.course_id == course.id, CoursePause.started_on < start
+        )
+    )
+    if paused is not None:
+        return f"A pause starts on {paused.isoformat()}, before this date; move it or pick an earlier start."
     return None
 
 

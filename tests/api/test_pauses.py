@@ -141,6 +141,17 @@ def test_a_pause_after_the_course_ended_is_refused(patient):
     assert bad_fields(end_pause(patient, course, pause, days_ago(1))) == {"resumed_on"}
 
 
+def test_the_start_cannot_move_past_a_pause(patient, course):
+    start = date.fromisoformat(course["start_date"])
+    start_pause(
+        patient, course, start + timedelta(days=2), resumed_on=(start + timedelta(days=4)).isoformat()
+    )
+    later = (start + timedelta(days=3)).isoformat()
+    response = patient.patch(f"{API}/courses/{course['id']}", json={"start_date": later})
+    assert bad_fields(response) == {"start_date"}
+    assert "pause" in response.get_json()["errors"]["json"]["start_date"][0]
+
+
 def test_another_patients_course_and_pauses_are_404(patient, make_patient, course):
     pause = start_pause(patient, course, today_in())
     other = make_patient()
