@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from backend.course.pauses import Pause, for_projection, pause_on
 from backend.course.plan import Segment, iter_plan_days
 
 PRESCRIPTION_DAYS = 30  # DOSE-10: one prescription covers at most 30 days
@@ -56,6 +57,7 @@ def supply(
     today: date,
     last_capsule: date | None = None,
     prescription_limit: bool = False,
+    pauses: Sequence[Pause] = (),
 ) -> Supply | None:
     """The supply picture, or None when no pick-up is recorded.
 
@@ -82,8 +84,9 @@ def supply(
     stop = today + timedelta(days=HORIZON_DAYS)
     if last_capsule is not None:
         stop = min(stop, last_capsule)
+    assumed = for_projection(pauses, today)  # paused days use no capsules; an open pause ends today
     for day, seg in iter_plan_days(plan, today, stop):
-        if seg is None:
+        if seg is None or pause_on(assumed, day):
             continue
         mg = seg.mg_on(day)
         if mg <= 0:

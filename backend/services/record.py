@@ -247,6 +247,7 @@ def supply_state(course: Course, today: date | None = None) -> SupplyState:
         today,
         last_capsule=last,
         prescription_limit=course.programme in ("us_ipledge", "eu_ppp"),
+        pauses=info.pauses,
     )
     return SupplyState(state, today)
 

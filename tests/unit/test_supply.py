@@ -2,6 +2,7 @@
 
 from datetime import date, time, timedelta
 
+from backend.course.pauses import Pause
 from backend.course.plan import Segment
 from backend.record.supply import Pickup, TakenDose, supply
 
@@ -56,3 +57,19 @@ def test_prescription_limit_caps_the_next_supply_at_thirty_days():
     assert s.next_supply_needed_on == START + timedelta(days=30)
     without = supply([Pickup(START, 200, 20)], [], TWICE_40, START)
     assert without.next_supply_needed_on == START + timedelta(days=100)
+
+
+def test_paused_days_use_no_capsules_so_the_stock_lasts_longer():
+    plain = supply([Pickup(START, 60, 20)], [], TWICE_40, START)
+    paused = supply(
+        [Pickup(START, 60, 20)],
+        [],
+        TWICE_40,
+        START,
+        pauses=[Pause(START + timedelta(days=5), START + timedelta(days=12))],
+    )
+    assert paused.runs_out_on == plain.runs_out_on + timedelta(days=7)
+    # A pause still going on is assumed to end today: from tomorrow the capsules are used again.
+    today = START + timedelta(days=3)
+    still = supply([Pickup(START, 60, 20)], [], TWICE_40, today, pauses=[Pause(START + timedelta(days=2))])
+    assert still.runs_out_on == today + timedelta(days=31)  # today paused, then 30 days of capsules
