@@ -39,6 +39,7 @@ class Config:
     # What one patient may keep (409 beyond): far above a real course, far below an abuse.
     MAX_COURSES_PER_PATIENT = int(_env("MAX_COURSES_PER_PATIENT", "10"))
     MAX_APPOINTMENTS_PER_PATIENT = int(_env("MAX_APPOINTMENTS_PER_PATIENT", "200"))
+    MAX_PAUSES_PER_PATIENT = int(_env("MAX_PAUSES_PER_PATIENT", "200"))
     MAX_PUSH_SUBSCRIPTIONS_PER_PATIENT = int(_env("MAX_PUSH_SUBSCRIPTIONS_PER_PATIENT", "10"))
     MAX_DEVICES_PER_PATIENT = int(_env("MAX_DEVICES_PER_PATIENT", "10"))
 

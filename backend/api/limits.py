@@ -7,7 +7,7 @@ from flask_smorest import abort
 from sqlalchemy import func, select
 
 from backend.extensions import db
-from backend.models import Appointment, Course
+from backend.models import Appointment, Course, CoursePause
 
 
 def _refuse_at(held: int, setting: str, what: str) -> None:
@@ -29,3 +29,13 @@ def check_appointment_cap(patient_id: str) -> None:
         .where(Course.patient_id == patient_id)
     )
     _refuse_at(held or 0, "MAX_APPOINTMENTS_PER_PATIENT", "appointments")
+
+
+def check_pause_cap(patient_id: str) -> None:
+    held = db.session.scalar(
+        select(func.count())
+        .select_from(CoursePause)
+        .join(Course, Course.id == CoursePause.course_id)
+        .where(Course.patient_id == patient_id)
+    )
+    _refuse_at(held or 0, "MAX_PAUSES_PER_PATIENT", "pauses")

@@ -10,9 +10,10 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from backend.api.blueprint import Blueprint
+from backend.api.limits import check_pause_cap
 from backend.api.owned import COURSE_NOT_FOUND, course_or_404
 from backend.api.schemas.pauses import PauseCreateSchema, PausePatchSchema, PauseSchema
-from backend.auth import SECURITY, auth_required
+from backend.auth import SECURITY, auth_required, current_patient_id
 from backend.models import Course, CoursePause
 from backend.services import pauses
 from backend.services.pauses import PauseConflict, PauseRejected
@@ -56,7 +57,10 @@ class Pauses(MethodView):
     @blp.response(201, PauseSchema, description="The pause is stored.")
     @blp.alt_response(200, schema=PauseSchema, description="The same pause (same id) was stored before.")
     @blp.alt_response(404, description=COURSE_NOT_FOUND)
-    @blp.alt_response(409, description="The id is used by a different pause.")
+    @blp.alt_response(
+        409,
+        description="The id is used by another pause, or the account holds MAX_PAUSES_PER_PATIENT pauses.",
+    )
     def post(self, data: dict, course_id: str):
         """Start a pause from `started_on` for `reason`; dose reminders stop from that day.
 
@@ -66,6 +70,8 @@ class Pauses(MethodView):
         course = course_or_404(course_id)
         if data.get("id") is not None:
             data = {**data, "id": str(data["id"])}
+        if data.get("id") is None or pauses.get_pause(course, data["id"]) is None:
+            check_pause_cap(current_patient_id())  # a replay of a stored pause is answered even at the cap
         try:
             write = pauses.create_pause(course, data)
         except PauseRejected as err:

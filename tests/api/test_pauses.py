@@ -278,3 +278,21 @@ def test_the_openapi_document_describes_the_pause_endpoints(client):
     assert {"get", "patch", "delete"} <= set(spec["paths"]["/api/v1/courses/{course_id}/pauses/{pause_id}"])
     reasons = spec["components"]["schemas"]["PauseCreate"]["properties"]["reason"]["enum"]
     assert {"chest_pain", "prescriber", "mood_check"} <= set(reasons)
+
+
+def test_pauses_per_patient_are_capped_but_a_replay_is_still_answered(app, patient, course, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_PAUSES_PER_PATIENT", 2)
+    start = date.fromisoformat(course["start_date"])
+    first = {
+        "id": new_uuid(),
+        "started_on": start.isoformat(),
+        "resumed_on": start.isoformat(),
+        "reason": "hives",
+    }
+    assert patient.post(pauses_path(course), json=first).status_code == 201
+    start_pause(
+        patient, course, start + timedelta(days=1), resumed_on=(start + timedelta(days=2)).isoformat()
+    )
+    over = patient.post(pauses_path(course), json={"started_on": today_in().isoformat(), "reason": "hives"})
+    assert "2 pauses" in assert_error(over, 409)["message"]
+    assert patient.post(pauses_path(course), json=first).status_code == 200
