@@ -21,21 +21,20 @@ def check_course_cap(patient_id: str) -> None:
     _refuse_at(held or 0, "MAX_COURSES_PER_PATIENT", "courses")
 
 
-def check_appointment_cap(patient_id: str) -> None:
+def _held_over_courses(model: type[Appointment] | type[CoursePause], patient_id: str) -> int:
+    """How many rows of `model` (a child of a course) the patient holds over all their courses."""
     held = db.session.scalar(
         select(func.count())
-        .select_from(Appointment)
-        .join(Course, Course.id == Appointment.course_id)
+        .select_from(model)
+        .join(Course, Course.id == model.course_id)
         .where(Course.patient_id == patient_id)
     )
-    _refuse_at(held or 0, "MAX_APPOINTMENTS_PER_PATIENT", "appointments")
+    return held or 0
+
+
+def check_appointment_cap(patient_id: str) -> None:
+    _refuse_at(_held_over_courses(Appointment, patient_id), "MAX_APPOINTMENTS_PER_PATIENT", "appointments")
 
 
 def check_pause_cap(patient_id: str) -> None:
-    held = db.session.scalar(
-        select(func.count())
-        .select_from(CoursePause)
-        .join(Course, Course.id == CoursePause.course_id)
-        .where(Course.patient_id == patient_id)
-    )
-    _refuse_at(held or 0, "MAX_PAUSES_PER_PATIENT", "pauses")
+    _refuse_at(_held_over_courses(CoursePause, patient_id), "MAX_PAUSES_PER_PATIENT", "pauses")
