@@ -21,6 +21,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from backend import events
+from backend.course.pauses import Pause, pause_on
 from backend.course.plan import parse_plan
 from backend.course.timeline import project
 from backend.extensions import db
@@ -331,7 +332,42 @@ def rematerialise_course(course: Course, now: datetime | None = None, live: set[
     for rule in rules:
         specs = generate(rule_snapshot(rule), snapshot, appts, quiet, now, until)
         sync_rule(rule, specs, now, until)
+    cancel_paused_repeats(course.id, snapshot.pauses)
     db.session.flush()
+
+
+def _on_paused_day(data: dict | None, pauses: Sequence[Pause]) -> bool:
+    """Whether a dose reminder's data names a day on which the capsules are paused."""
+    try:
+        day = date.fromisoformat((data or {}).get("date") or "")
+    except (TypeError, ValueError):
+        return False
+    return pause_on(pauses, day) is not None
+
+
+def cancel_paused_repeats(course_id: str, pauses: Sequence[Pause]) -> None:
+    """Cancel snoozed repeats of dose reminders for paused days (a snooze is a one-off the recompute of
+    the rules leaves alone): a capsule stopped at once is never asked for ten minutes later."""
+    if not pauses:
+        return
+    rule_ids = select(ReminderRule.id).where(
+        ReminderRule.course_id == course_id, ReminderRule.kind.in_(DOSE_KINDS)
+    )
+    rows = db.session.execute(
+        select(ReminderOccurrence.id, ReminderOccurrence.data).where(
+            ReminderOccurrence.rule_id.in_(rule_ids),
+            ReminderOccurrence.status == "pending",
+            ReminderOccurrence.one_off.is_(True),
+        )
+    ).all()
+    ids = [row.id for row in rows if _on_paused_day(row.data, pauses)]
+    if ids:
+        db.session.execute(
+            update(ReminderOccurrence)
+            .where(ReminderOccurrence.id.in_(ids), ReminderOccurrence.status == "pending")
+            .values(status="cancelled", last_error="capsules paused")
+            .execution_options(synchronize_session=False)
+        )
 
 
 def top_up(now: datetime, limit_courses: int = 200) -> int:
@@ -601,6 +637,7 @@ NEEDS_OCCURRENCE = frozenset({"dose", "dose_followup", "appointment", "fasting",
 # Without occurrence_id and with nothing sent yet, the occurrence is computed within this window.
 SNOOZE_LOOKAROUND = timedelta(days=1)
 DOSE_KINDS = ("dose", "dose_followup")
+PAUSED_SNOOZE = "Your capsules are paused on that day; there is nothing to remind you of."
 # A reminder can be snoozed until an hour after its grace window ended; later it is of no use (422).
 SNOOZE_STALE_AFTER = timedelta(hours=1)
 
@@ -695,6 +732,8 @@ def snooze(
                 "so there is no notification to repeat.",
             )
         data = computed or {"course_id": rule.course_id}
+    if rule.kind in DOSE_KINDS and _on_paused_day(data, course_pauses(rule.course_id)):
+        raise SnoozeRefused(409, PAUSED_SNOOZE)
     row = _one_off(rule, f"snooze:{uuid.uuid4()}", data, minutes, now)
     _insert_ignore([row])
     db.session.commit()
@@ -735,6 +774,8 @@ def _snooze_occurrence(
     data = dict(origin.data or {})
     if rule.kind in DOSE_KINDS and _dose_logged(data.get("course_id"), data.get("date"), data.get("slot")):
         raise SnoozeRefused(409, "This dose is already logged; there is nothing to remind you of.")
+    if rule.kind in DOSE_KINDS and _on_paused_day(data, course_pauses(rule.course_id)):
+        raise SnoozeRefused(409, PAUSED_SNOOZE)
     if origin.status == "cancelled":
         raise SnoozeRefused(409, "This reminder was cancelled, so it cannot be snoozed.")
     if origin.fires_at > now:
