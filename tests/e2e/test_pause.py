@@ -179,6 +179,12 @@ def test_settings_pause_offline_shows_at_once_and_is_stored_once(phone, live_app
     assert len(pauses_on_server(live_app, session)) == 1
     looks_right(page, axe_source, width, f"today-settings-paused-{name}")
 
+    page.goto("/reminders")  # the capsule reminders say why nothing is scheduled; the others go on
+    expect(page.locator('ul.rules > li[data-kind="dose"]')).to_contain_text(
+        "Paused: none until your prescriber"
+    )
+    expect(page.locator('ul.rules > li[data-kind="appointment"]')).not_to_contain_text("Paused")
+
     page.goto("/charts")  # a paused day is neither taken nor missed
     expect(page.locator(".adherence-calendar li.day-paused")).to_have_count(1)
     page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")

@@ -4,7 +4,7 @@ import { formatDate, formatTime, wallClock } from '../lib/dates';
 import { fieldErrorsFrom, focusSoon, messageFor } from '../lib/errors';
 import { WEEKDAYS, reminderName } from '../lib/labels';
 import { segmentOn, slotTime } from '../lib/plan';
-import { announce, course, courseToday } from '../store';
+import { announce, course, courseToday, currentPause } from '../store';
 import type { ReminderRule, ReminderRulePatch } from '../types';
 import { Checkbox, ErrorSummary, Field, SelectField, type Errors } from './Form';
 
@@ -57,6 +57,9 @@ function defaultTime(rule: ReminderRule): string {
 
 function nextText(rule: ReminderRule): string {
   if (!rule.enabled) return 'Off';
+  if (!rule.next && currentPause.value && (rule.kind === 'dose' || rule.kind === 'dose_followup')) {
+    return 'Paused: none until your prescriber says restart';
+  }
   if (!rule.next) return 'Nothing scheduled yet';
   const { date, time } = wallClock(rule.next.local_time);
   return `Next: ${formatDate(date)} at ${formatTime(time)}`;
