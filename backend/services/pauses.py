@@ -61,6 +61,9 @@ def get_pause(course: Course, pause_id: str) -> CoursePause | None:
 
 
 def _check(course: Course, started_on: date, resumed_on: date | None, except_id: str | None) -> None:
+    """Raise PauseRejected unless the pause fits the course and its other pauses. The course row is locked
+    first (PostgreSQL), so two devices pausing at once cannot both add a pause that is still going on."""
+    db.session.execute(select(Course.id).where(Course.id == course.id).with_for_update())
     others = [_domain(p) for p in list_pauses(course) if p.id != except_id]
     problems = pause_problems(
         started_on,

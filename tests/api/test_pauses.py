@@ -4,6 +4,8 @@ that moves, the report's pause list and counts, the export."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -296,3 +298,36 @@ def test_pauses_per_patient_are_capped_but_a_replay_is_still_answered(app, patie
     over = patient.post(pauses_path(course), json={"started_on": today_in().isoformat(), "reason": "hives"})
     assert "2 pauses" in assert_error(over, 409)["message"]
     assert patient.post(pauses_path(course), json=first).status_code == 200
+
+
+def test_two_devices_pausing_at_once_store_one_open_pause(app, patient, course, monkeypatch):
+    """Both requests are held where they read the course's pauses: without the course lock both would see
+    none and both store an open pause. With it the second waits, then sees the first (PostgreSQL)."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite serialises writers on its own; the row lock is PostgreSQL's")
+    from backend.services import pauses as service
+
+    barrier = threading.Barrier(2)
+    real = service.list_pauses
+
+    def held(course_row):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=1.5)
+        return real(course_row)
+
+    monkeypatch.setattr(service, "list_pauses", held)
+    body = {"started_on": today_in().isoformat(), "reason": "hives"}
+    codes: list[int] = []
+
+    def post() -> None:
+        response = app.test_client().post(pauses_path(course), json=body, headers=patient.headers)
+        codes.append(response.status_code)
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [201, 422]
+    with app.app_context():
+        assert len(db.session.scalars(select(CoursePause)).all()) == 1
