@@ -65,6 +65,7 @@ export function PauseCard({ pause, syncNote = '' }: { pause: Pause; syncNote?: s
         {PAUSED_TEXT.text}
         <SourceIds facts={PAUSED_TEXT.facts} />
       </p>
+      {pause.resumed_on && <p class="restart-day">Capsules start again on {formatDate(pause.resumed_on)}.</p>}
       <RestartForm pause={pause} />
       <p class="sync-count" aria-live="polite">
         {syncNote}
