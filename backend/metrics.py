@@ -23,12 +23,13 @@ from prometheus_client import (
 
 HTTP_REQUESTS = Counter(
     "clearcourse_http_requests",
-    "HTTP requests answered, by method, route template and status code.",
+    "HTTP requests answered, by method (known ones, else other), route template (unmatched for any "
+    "unknown path) and status class (2xx…5xx).",
     ["method", "route", "status"],
 )
 HTTP_DURATION = Histogram(
     "clearcourse_http_request_duration_seconds",
-    "Time to answer an HTTP request, by method and route template.",
+    "Time to answer an HTTP request, by method (known ones, else other) and route template.",
     ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.5, 5.0, 10.0),
 )

@@ -21,6 +21,7 @@ from whitenoise import WhiteNoise
 from whitenoise.responders import IsDirectoryError, MissingFileError, StaticFile
 from whitenoise.string_utils import decode_path_info
 
+from backend.web.guards import path_can_name_a_file
 from backend.web.headers import FILE_HEADERS
 
 HASHED_ASSETS = "/assets/"  # Vite names every file here after its content hash
@@ -40,8 +41,13 @@ class PwaFiles(WhiteNoise):
         )
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
-        path = decode_path_info(environ.get("PATH_INFO", ""))
-        if environ.get("REQUEST_METHOD") not in {"GET", "HEAD"} or path.startswith(NOT_FILES):
+        path_info = environ.get("PATH_INFO", "")
+        path = decode_path_info(path_info)
+        if (
+            environ.get("REQUEST_METHOD") not in {"GET", "HEAD"}
+            or path.startswith(NOT_FILES)
+            or not path_can_name_a_file(path_info)  # Flask answers 400 (backend.web.guards)
+        ):
             return self.application(environ, start_response)
         url = "/index.html" if path == "/" else path
         static_file = self.files.get(url)

@@ -4,6 +4,9 @@
   (whatever the transfer encoding), is 415.
 - Query parameters with strings no column can store (NUL, lone surrogates) are 422 naming the
   parameter; a path segment with them names nothing that exists: 404.
+- Outside /api/, a path that cannot name a file (not UTF-8, a control character such as NUL or a
+  newline, a segment longer than a file name may be) is 400 before anything looks for the file
+  (`path_can_name_a_file`, also asked by `backend.pwa_files` before it touches the disk).
 
 The body itself is parsed once, safely, by `parsed_body()` when the view's arguments parser
 (`backend.api.blueprint`) asks for it: what cannot be read is 400, what is too large 413, strings
@@ -21,6 +24,22 @@ from marshmallow.utils import missing
 from backend.web import json_body
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+MAX_PATH_BYTES = 2048
+MAX_SEGMENT_BYTES = 255  # NAME_MAX: a longer segment is ENAMETOOLONG on every file system we serve from
+BAD_PATH = "This path cannot name anything here: it holds bytes that are not a file name."
+
+
+def path_can_name_a_file(path_info: str) -> bool:
+    """Whether a WSGI PATH_INFO (bytes as latin-1) is UTF-8 text without control characters that
+    the file system could look up (no NUL, no newline, no over-long name)."""
+    raw = path_info.encode("latin-1", "replace")
+    if len(raw) > MAX_PATH_BYTES or any(len(part) > MAX_SEGMENT_BYTES for part in raw.split(b"/")):
+        return False
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in text)
 
 
 def _has_body() -> bool:
@@ -79,6 +98,8 @@ def _check_parameters() -> None:
 
 def guard_api_request() -> None:
     if not request.path.startswith("/api/"):
+        if not path_can_name_a_file(request.environ.get("PATH_INFO", "")):
+            abort(400, message=BAD_PATH)
         return
     _check_parameters()
     if request.method in WRITE_METHODS:

@@ -89,7 +89,9 @@ def test_docs_page_loads_swagger_ui_from_this_server(client):
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/metrics", "/api/v1/openapi.json"])
-def test_operational_endpoints_have_the_headers_too(client, path):
-    response = client.get(path)
+def test_operational_endpoints_have_the_headers_too(app, client, path):
+    from backend.web.metrics import metrics_token
+
+    response = client.get(path, headers={"Authorization": f"Bearer {metrics_token(app)}"})
     assert response.status_code == 200
     _common(response)

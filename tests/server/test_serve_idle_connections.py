@@ -6,17 +6,12 @@ Neither may stall the answers other requests get (issue 7, item 1).
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.real_server import serve
 
 
 def _free_port() -> int:
@@ -37,43 +32,8 @@ def _get(port: int, path: str, timeout: float) -> tuple[int, bytes]:
 
 @pytest.fixture
 def served(tmp_path):
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "VAPID_SUBJECT": "mailto:push-test@clearcourse.dev",
-    }
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        cwd=REPO,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "backend.serve", "--port", str(port), "--workers", "2", "--no-scheduler"],
-        cwd=REPO,
-        env=env,
-        stdout=(tmp_path / "server.out").open("w"),
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60  # each worker imports the app; the machine may be busy
-        while time.monotonic() < deadline:
-            try:
-                if _get(port, "/healthz", 1.0)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not come up")
-        yield port
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.communicate(timeout=30)
+    with serve(tmp_path, "--workers", "2", "--no-scheduler") as server:
+        yield server.port
 
 
 def test_ten_idle_connections_do_not_stall_an_answer(served):
@@ -109,13 +69,21 @@ def test_a_slowly_sent_request_does_not_stall_others(served):
 
 def test_the_access_log_never_holds_a_calendar_feed_token(served, tmp_path):
     secret = "Zk3xQ9vLmN0pR7sT2uVwXyA4bC6dE8fG"
-    assert _get(served, f"/api/v1/calendar/{secret}.ics", 10.0)[0] == 404
+    near_misses = [f"{secret}.ics", f"{secret}.ICS", f"{secret}.ics/", secret, f"/{secret}.ics"]
+    for tail in near_misses:
+        assert _get(served, f"/api/v1/calendar/{tail}", 10.0)[0] < 500
+    assert _get(served, f"//api/v1//calendar/{secret}.ics", 10.0)[0] < 500
+    assert _get(served, f"/API/V1/Calendar/{secret}.ics", 10.0)[0] < 500
+    # An encoded newline would end the line and start a forged one.
+    assert _get(served, "/nothing%0a127.0.0.1%20-%20%22GET%20/forged%20HTTP/1.1%22%20200", 10.0)[0] == 400
     assert _get(served, "/api/v1/version", 10.0)[0] == 200
-    log = tmp_path / "server.out"
+    log = tmp_path / "server.log"
     deadline = time.monotonic() + 10
     while "/api/v1/version" not in log.read_text() and time.monotonic() < deadline:
         time.sleep(0.1)
     text = log.read_text()
     assert "/api/v1/version" in text  # the access log is on
-    assert "/api/v1/calendar/[redacted].ics" in text
+    assert "/api/v1/calendar/[redacted]" in text
     assert secret not in text
+    assert "/nothing\\x0a127.0.0.1" in text
+    assert not any(line.startswith("127.0.0.1 - \"GET /forged") for line in text.splitlines())
