@@ -74,7 +74,13 @@ class Config:
     PUSH_SERVICE_ALLOWLIST = [h for h in (_env("PUSH_SERVICE_ALLOWLIST", "") or "").split(",") if h]
     PUSH_CA_BUNDLE = _env("PUSH_CA_BUNDLE")
     PUSH_CONCURRENCY = int(_env("PUSH_CONCURRENCY", "256"))  # requests in flight per dispatcher
-    PUSH_TIMEOUT_SECONDS = float(_env("PUSH_TIMEOUT_SECONDS", "10"))
+    PUSH_TIMEOUT_SECONDS = float(_env("PUSH_TIMEOUT_SECONDS", "10"))  # one request
+    PUSH_DEADLINE_SECONDS = float(_env("PUSH_DEADLINE_SECONDS", "30"))  # one message, all attempts
+    # Test notifications: sent by the reminder worker (polled every PUSH_TEST_POLL_SECONDS), at most
+    # PUSH_TESTS_PER_WINDOW per patient per PUSH_TEST_WINDOW_MINUTES (429 beyond), one in flight.
+    PUSH_TEST_POLL_SECONDS = float(_env("PUSH_TEST_POLL_SECONDS", "1"))
+    PUSH_TESTS_PER_WINDOW = int(_env("PUSH_TESTS_PER_WINDOW", "5"))
+    PUSH_TEST_WINDOW_MINUTES = int(_env("PUSH_TEST_WINDOW_MINUTES", "10"))
     # The dispatcher sends from a child process of its own (backend/push/sender_process.py), so the
     # encrypting and sending run on another core than claiming and recording; off: a thread beside them.
     PUSH_SENDER_PROCESS = as_bool(_env("PUSH_SENDER_PROCESS"), True)

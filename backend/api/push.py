@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import timedelta
 
 from cryptography.hazmat.primitives.asymmetric import ec
-from flask import current_app
+from flask import current_app, url_for
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates
@@ -20,6 +21,7 @@ from backend.models import PushSubscription
 from backend.models.types import utcnow
 from backend.push import DEFAULT_PUSH_SERVICES, EndpointRefused, check_endpoint
 from backend.reminders import dispatch
+from backend.services import push_tests
 
 blp = Blueprint("push", __name__, description="Web Push keys, subscriptions and test notifications")
 
@@ -125,6 +127,20 @@ class PushTestResultSchema(Schema):
     ok = fields.Boolean()
     gone = fields.Boolean()
     error = fields.String(allow_none=True)
+
+
+class PushTestSchema(Schema):
+    id = fields.String()
+    status = fields.String(
+        metadata={"enum": ["queued", "sending", "done"], "description": "done: `results` is filled"}
+    )
+    created_at = fields.AwareDateTime()
+    finished_at = fields.AwareDateTime(allow_none=True)
+    results = fields.List(
+        fields.Nested(PushTestResultSchema),
+        allow_none=True,
+        metadata={"description": "one per device, once done (null before)"},
+    )
 
 
 @blp.route("/push/vapid-public-key")
@@ -256,10 +272,43 @@ class SubscriptionById(MethodView):
 
 
 @blp.route("/push/test")
-class PushTest(MethodView):
+class PushTestQueue(MethodView):
     @blp.doc(security=SECURITY)
     @auth_required
-    @blp.response(200, PushTestResultSchema(many=True))
+    @blp.response(202, PushTestSchema, description="Queued (or the test already in flight).")
+    @blp.alt_response(429, description="Too many tests lately; Retry-After says when to ask again.")
     def post(self):
-        """Send a test notification to every device of this patient; one result per device."""
-        return dispatch.send_test(current_patient_id())
+        """Queue a test notification to every device of this patient; poll `GET /push/tests/{id}`.
+
+        The reminder worker sends it within about a second (PUSH_TEST_POLL_SECONDS), never this
+        request. One test per patient is in flight at a time (asking again returns it); at most
+        PUSH_TESTS_PER_WINDOW per PUSH_TEST_WINDOW_MINUTES (429 with Retry-After beyond).
+        """
+        config = current_app.config
+        limit, minutes = config["PUSH_TESTS_PER_WINDOW"], config["PUSH_TEST_WINDOW_MINUTES"]
+        try:
+            test, _created = push_tests.queue_test(
+                current_patient_id(), utcnow(), limit, timedelta(minutes=minutes)
+            )
+        except push_tests.TooManyTests as refused:
+            abort(
+                429,
+                message=f"At most {limit} test notifications per {minutes} minutes; "
+                f"try again in {refused.retry_after} seconds.",
+                headers={"Retry-After": str(refused.retry_after)},
+            )
+        return test, 202, {"Location": url_for("push.PushTestById", test_id=test.id)}
+
+
+@blp.route("/push/tests/<string:test_id>")
+class PushTestById(MethodView):
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.response(200, PushTestSchema)
+    @blp.alt_response(404, description="No such test.")
+    def get(self, test_id: str):
+        """A queued test notification: its status and, once done, one result per device."""
+        test = push_tests.get_test(current_patient_id(), test_id)
+        if test is None:
+            abort(404, message="No such test notification.")
+        return test

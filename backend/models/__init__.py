@@ -6,6 +6,7 @@ from backend.models.record import CalendarFeed, CheckIn, MoodCheck, SupplyPickup
 from backend.models.reminders import (  # noqa: F401  (reminders, push subscriptions, appointments)
     Appointment,
     PushSubscription,
+    PushTest,
     ReminderDelivery,
     ReminderOccurrence,
     ReminderRule,

@@ -142,6 +142,24 @@ class PushSubscription(db.Model):
     failure_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class PushTest(db.Model):
+    """A test notification the patient asked for: queued by the web request, sent by the reminder
+    worker (never inside the request), its per-device results kept for the app to poll.
+
+    queued → sending (claimed until `claimed_until`; a worker that died loses it back) → done.
+    """
+
+    __tablename__ = "push_tests"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    results: Mapped[list | None] = mapped_column(JSON)
+
+
 class ReminderDelivery(db.Model):
     """The outbox: one row per (occurrence, subscription), so a reminder reaches a device once."""
 

@@ -14,7 +14,10 @@ for the duration of the call. Each request is pywebpush's
 
 * our cached VAPID ``Authorization`` header for the endpoint's origin (:class:`VapidKeys`),
 * ``TTL`` (always > 0), ``Urgency`` and, when set, ``Topic`` headers,
-* a request timeout, always; redirects are never followed.
+* a request timeout, always, and a total deadline per message over all its attempts and back-off
+  (``deadline``, counted from its first attempt, so waiting for a free slot in a big batch does not
+  eat it): however a push service answers (slowly, never, Retry-After), a message is done within it;
+  redirects are never followed.
 
 We do not use pywebpush's ``webpush()`` helper: it mutates the claims dict, signs a JWT per call,
 sends ``TTL: 0`` and has no timeout by default (engineering-notes.md §2.2).
@@ -278,14 +281,16 @@ class PushSender:
         backoff_base: float = 0.5,
         backoff_cap: float = 30.0,
         max_retry_after: float = 60.0,
+        deadline: float = 30.0,
         ca_bundle: str | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
-        if concurrency < 1 or max_attempts < 1 or timeout <= 0:
-            raise ValueError("concurrency and max_attempts must be >= 1 and timeout > 0")
+        if concurrency < 1 or max_attempts < 1 or timeout <= 0 or deadline <= 0:
+            raise ValueError("concurrency and max_attempts must be >= 1, timeout and deadline > 0")
         self.vapid = vapid
         self.concurrency = concurrency
         self.timeout = timeout
+        self.deadline = deadline
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
@@ -431,10 +436,14 @@ class PushSender:
 
         attempts = 0
         last: _Attempt | None = None
+        loop = asyncio.get_running_loop()
+        ends: float | None = None  # the total deadline, set when the first attempt starts
         while True:
             attempts += 1
             async with semaphore:
-                last = await self._attempt(pusher, data, headers, message.ttl)
+                if ends is None:
+                    ends = loop.time() + self.deadline
+                last = await self._attempt(pusher, data, headers, message.ttl, ends - loop.time())
             status = last.status
             if status is not None and 200 <= status < 300:
                 if attempts > 1:
@@ -478,22 +487,32 @@ class PushSender:
                 )
                 return _result(sid, status, attempts=attempts, error=last.error, retry_after=last.retry_after)
             delay = self._backoff(attempts, last.retry_after)
+            if loop.time() + delay >= ends:
+                logger.warning("push %s to %s: total deadline of %g s reached", sid, origin, self.deadline)
+                return _result(sid, status, attempts=attempts, error=last.error, retry_after=last.retry_after)
             logger.debug(
                 "push %s to %s: %s; retry %d in %.2f s", sid, origin, last.error, attempts + 1, delay
             )
             await self._sleep(delay)
 
-    async def _attempt(self, pusher: WebPusher, data: bytes, headers: dict[str, str], ttl: int) -> _Attempt:
+    async def _attempt(
+        self, pusher: WebPusher, data: bytes, headers: dict[str, str], ttl: int, remaining: float
+    ) -> _Attempt:
+        """One request, over within `remaining` seconds (the message's deadline) and `timeout`."""
+        limit = max(0.001, min(self.timeout, remaining))
         try:
-            resp = await pusher.send_async(
-                data,
-                headers,
-                ttl=ttl,
-                content_encoding="aes128gcm",
-                timeout=aiohttp.ClientTimeout(total=self.timeout),
+            resp = await asyncio.wait_for(
+                pusher.send_async(
+                    data,
+                    headers,
+                    ttl=ttl,
+                    content_encoding="aes128gcm",
+                    timeout=aiohttp.ClientTimeout(total=limit),
+                ),
+                limit,
             )
         except (TimeoutError, aiohttp.ServerTimeoutError):
-            return _Attempt(None, None, f"timeout after {self.timeout:g} s", retriable=True)
+            return _Attempt(None, None, f"timeout after {limit:g} s", retriable=True)
         except aiohttp.ClientConnectorCertificateError as exc:
             return _Attempt(
                 None, None, f"TLS certificate not trusted: {exc.certificate_error}", retriable=False

@@ -36,7 +36,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from backend.extensions import db
 from backend.models import DoseLog, PushSubscription, ReminderDelivery, ReminderOccurrence, ReminderRule
-from backend.models.types import new_id, new_ids, utcnow
+from backend.models.types import new_ids, utcnow
 from backend.push import PushMessage, PushResult, PushSender, PushTarget, load_vapid, make_topic
 from backend.push.sender_process import SenderProcess, SenderProcessDied
 from backend.reminders import texts
@@ -80,6 +80,7 @@ def _sender_options(app: Flask) -> dict:
     return {
         "concurrency": app.config.get("PUSH_CONCURRENCY", 256),
         "timeout": app.config.get("PUSH_TIMEOUT_SECONDS", 10.0),
+        "deadline": app.config.get("PUSH_DEADLINE_SECONDS", 30.0),
         "ca_bundle": app.config.get("PUSH_CA_BUNDLE"),
     }
 
@@ -764,42 +765,3 @@ def _finish_batch(batch: Batch, now: datetime, stats: TickStats, patience: float
             continue
         stats.add(attempt)
         return
-
-
-def send_test(patient_id: str, now: datetime | None = None, sender: PushSender | None = None) -> list[dict]:
-    """Send a test notification to every device of the patient; per-device results."""
-    now = now or utcnow()
-    subs = list(db.session.scalars(select(PushSubscription).where(PushSubscription.patient_id == patient_id)))
-    test_id = new_id()
-    messages = [
-        PushMessage(
-            target=PushTarget(s.id, s.endpoint, s.p256dh, s.auth),
-            payload=texts.payload(kind="test", data={}, occurrence_id=test_id, reminder_id=None),
-            ttl=600,
-            urgency="normal",
-            topic=make_topic(test_id),
-        )
-        for s in subs
-    ]
-    db.session.commit()
-    results = (sender or get_sender()).send_many(messages)
-    by_id = {
-        s.id: s
-        for s in db.session.scalars(
-            select(PushSubscription).where(PushSubscription.id.in_([s.id for s in subs]))
-        )
-    }
-    out = []
-    for result in results:
-        record_result(by_id.get(result.subscription_id), result, utcnow())
-        out.append(
-            {
-                "subscription_id": result.subscription_id,
-                "status_code": result.status_code,
-                "ok": result.ok,
-                "gone": result.gone,
-                "error": result.error,
-            }
-        )
-    db.session.commit()
-    return out

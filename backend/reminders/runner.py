@@ -1,11 +1,15 @@
 """APScheduler wiring and the `flask reminders tick|run` commands.
 
 APScheduler is only a ticker: one interval job ("tick", coalesce, max one instance) runs
-`dispatch.run_tick`; the database decides what is due. The scheduler never runs inside web
-workers. It runs in `flask reminders run`, a dedicated worker process: `python -m backend.serve`
-(the `make run` command) starts exactly one beside the web server, and at scale several may run side by
-side on PostgreSQL, where SKIP LOCKED shares the work. SIGTERM/SIGINT stop it after the current pass.
-`flask reminders tick` runs one pass and exits (cron, tests).
+`dispatch.run_tick`; the database decides what is due. A second, quicker job ("push-tests", every
+PUSH_TEST_POLL_SECONDS) sends the test notifications web requests queued (`reminders.push_tests`),
+so a patient's test arrives in about a second while no web request ever talks to a push service.
+The scheduler never runs inside web workers. It runs in `flask reminders run`, a dedicated worker
+process: `python -m backend.serve` (the `make run` command) starts exactly one beside the web
+server, and at scale several may run side by side on PostgreSQL, where SKIP LOCKED shares the work.
+SIGTERM/SIGINT stop it after the current pass.
+`flask reminders tick` runs one pass and exits (cron, tests); `flask reminders push-tests` likewise for
+the queued test notifications.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from backend.models.types import utcnow
 log = logging.getLogger(__name__)
 
 JOB_ID = "tick"
+PUSH_TESTS_JOB_ID = "push-tests"
 
 
 def _tick(app: Flask) -> None:
@@ -40,8 +45,17 @@ def _tick(app: Flask) -> None:
     after_tick(app, node, started, stats)
 
 
+def _push_tests(app: Flask) -> None:
+    from backend.reminders.push_tests import run_push_tests
+
+    try:
+        run_push_tests(app)
+    except Exception:  # keep the scheduler alive; the next poll retries
+        log.exception("sending test notifications failed")
+
+
 def build_scheduler(app: Flask, *, blocking: bool = False):
-    """A scheduler with the single "tick" job (not started)."""
+    """A scheduler with the "tick" and "push-tests" jobs (not started)."""
     from datetime import UTC, datetime
 
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -61,6 +75,18 @@ def build_scheduler(app: Flask, *, blocking: bool = False):
         misfire_grace_time=max(seconds, 30),
         replace_existing=True,
         next_run_time=datetime.now(UTC),  # first pass right away, not one interval later
+    )
+    scheduler.add_job(
+        _push_tests,
+        "interval",
+        seconds=float(app.config.get("PUSH_TEST_POLL_SECONDS", 1)),
+        args=[app],
+        id=PUSH_TESTS_JOB_ID,
+        name="test notifications",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=30,
+        replace_existing=True,
     )
     return scheduler
 
@@ -82,6 +108,17 @@ def tick_command(batch_size: int | None) -> None:
     stats = run_tick(app, batch_size=batch_size, node=node)
     after_tick(app, node, started, stats)
     click.echo(" ".join(f"{k}={v}" for k, v in stats.as_dict().items()))
+
+
+@reminders_cli.command("push-tests")
+def push_tests_command() -> None:
+    """Send the queued test notifications once and exit (what the worker does every second)."""
+    from flask import current_app
+
+    from backend.reminders.push_tests import run_push_tests
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(f"test notifications sent: {run_push_tests(app)}")
 
 
 @reminders_cli.command("run")

@@ -12,7 +12,7 @@ import type {
   Fact,
   LinkCode,
   PushDevice,
-  PushTestResult,
+  PushTest,
   ReminderOccurrence,
   ReminderRule,
   ReminderRulePatch,
@@ -79,7 +79,8 @@ export const api = {
     authed<ReminderOccurrence[]>('GET', '/reminders/upcoming', undefined, { from, to }),
   pushDevices: () => authed<PushDevice[]>('GET', '/push/subscriptions'),
   removePushDevice: (id: string) => authed<null>('DELETE', `/push/subscriptions/${encodeURIComponent(id)}`),
-  sendTestPush: () => authed<PushTestResult[]>('POST', '/push/test', {}),
+  sendTestPush: () => authed<PushTest>('POST', '/push/test', {}),
+  pushTest: (id: string) => authed<PushTest>('GET', `/push/tests/${encodeURIComponent(id)}`),
   appointments: (courseId: string) => authed<Appointment[]>('GET', appointmentsPath(courseId)),
   suggestedAppointments: (courseId: string) =>
     authed<AppointmentSuggestion[]>('GET', `${appointmentsPath(courseId)}/suggested`),

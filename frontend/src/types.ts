@@ -295,6 +295,15 @@ export interface PushTestResult {
   error: string | null;
 }
 
+/** A test notification queued for the reminder worker; `results` once `done`. */
+export interface PushTest {
+  id: string;
+  status: 'queued' | 'sending' | 'done';
+  created_at: string;
+  finished_at: string | null;
+  results: PushTestResult[] | null;
+}
+
 export type AppointmentKind = 'dermatologist_visit' | 'blood_test' | 'pregnancy_test' | 'other';
 
 export interface AppointmentInput {

@@ -64,9 +64,23 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> No
 class LiveApp:
     """The running app: its base URL and a copy of frontend/dist it serves (tests may change it)."""
 
-    def __init__(self, url: str, dist: Path) -> None:
+    def __init__(self, url: str, dist: Path, env: dict[str, str]) -> None:
         self.url = url
         self.dist = dist
+        self.env = env
+
+    def flask(self, *args: str) -> str:
+        """Run a `flask --app wsgi …` command on this app's database (e.g. the reminder worker's jobs)."""
+        done = subprocess.run(
+            [str(Path(sys.executable).with_name("flask")), "--app", "wsgi", *args],
+            cwd=REPO,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        return done.stdout
 
     def api(self, method: str, path: str, token: str, body: object | None = None) -> tuple[int, object]:
         data = None if body is None else json.dumps(body).encode()
@@ -141,7 +155,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)
-        yield LiveApp(url, dist)
+        yield LiveApp(url, dist, env)
     finally:
         proc.terminate()
         try:

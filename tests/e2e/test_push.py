@@ -350,6 +350,8 @@ def test_reminders_screen_subscribes_and_sends_a_test(page, context, live_app, p
     first_seen = subscriptions[0]["last_seen_at"]
 
     page.get_by_role("button", name="Send a test notification").click()
+    expect(page.get_by_role("button", name="Sending…")).to_be_disabled()  # queued for the worker
+    assert "sent: 1" in live_app.flask("reminders", "push-tests")  # the reminder worker's job
     expect(device.locator(".test-result")).to_have_text(re.compile(r"^Test sent"))
     expect(device).to_contain_text("Last reminder delivered")
     assert axe_violations(page, axe_source) == [], "reminders on, with a test result"

@@ -205,6 +205,22 @@ def test_timeouts_exhaust_attempts_with_a_timeout_error(push_service, make_messa
     assert result.attempts == 2 and "timeout" in result.error
 
 
+def test_a_message_is_done_within_its_total_deadline_whatever_the_endpoint_does(
+    push_service, make_message, vapid_keys
+):
+    """Per-request timeouts alone allow attempts × timeout + back-off; the deadline caps the total."""
+    messages = [make_message() for _ in range(3)]
+    for message in messages:
+        push_service.hang(30, times=10, subscription_id=message.target.subscription_id)
+    sender = PushSender(vapid_keys, timeout=10, max_attempts=4, backoff_base=0.2, deadline=1.0)
+    started = time.monotonic()
+    results = sender.send_many(messages)
+    elapsed = time.monotonic() - started
+    sender.close()
+    assert elapsed < 2.0, f"three hanging endpoints held the sender {elapsed:.1f} s past a 1 s deadline"
+    assert all(not r.ok and not r.permanent and "timeout" in r.error for r in results)
+
+
 def test_connection_refused_is_retried_then_reported(push_service, vapid_keys):
     subscription = push_service.new_subscription()
     with socket.socket() as probe:  # a port nobody listens on

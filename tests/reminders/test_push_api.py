@@ -8,6 +8,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from backend.reminders.push_tests import run_push_tests
 from tests.reminders.remhelp import API, subscribe
 
 
@@ -65,6 +66,7 @@ def test_every_push_route_needs_a_token(client):
         ("GET", "/push/subscriptions"),
         ("DELETE", "/push/subscriptions/x"),
         ("POST", "/push/test"),
+        ("GET", "/push/tests/x"),
     ]:
         assert client.open(f"{API}{path}", method=method, json={}).status_code == 401, path
 
@@ -175,13 +177,29 @@ def test_known_push_service_is_accepted_in_production(app, patient):
     assert response.status_code == 201, response.get_json()
 
 
-def test_push_test_reports_per_device_and_removes_gone(patient, push_service):
+def _send_queued(app, sender) -> int:
+    """What the reminder worker's push-tests job does every PUSH_TEST_POLL_SECONDS."""
+    return run_push_tests(app, sender=sender)
+
+
+def test_push_test_is_queued_then_sent_by_the_worker_with_per_device_results(
+    app, patient, push_service, sender
+):
     ok = subscribe(patient, push_service)
     gone = subscribe(patient, push_service)
     push_service.expire(gone["push_sid"])
     response = patient.post(f"{API}/push/test")
-    assert response.status_code == 200
-    results = {r["subscription_id"]: r for r in response.get_json()}
+    assert response.status_code == 202
+    queued = response.get_json()
+    assert queued["status"] == "queued" and queued["results"] is None
+    assert response.headers["Location"].endswith(f"/push/tests/{queued['id']}")
+    assert push_service.received(ok["push_sid"]) == []  # the web request sent nothing
+    assert patient.get(f"{API}/push/tests/{queued['id']}").get_json()["status"] == "queued"
+
+    assert _send_queued(app, sender) == 1
+    done = patient.get(f"{API}/push/tests/{queued['id']}").get_json()
+    assert done["status"] == "done" and done["finished_at"] is not None
+    results = {r["subscription_id"]: r for r in done["results"]}
     assert results[ok["id"]]["ok"] is True and results[ok["id"]]["status_code"] == 201
     assert results[gone["id"]]["ok"] is False and results[gone["id"]]["status_code"] == 410
     [payload] = push_service.received(ok["push_sid"])
@@ -189,13 +207,42 @@ def test_push_test_reports_per_device_and_removes_gone(patient, push_service):
     devices = patient.get(f"{API}/push/subscriptions").get_json()
     assert [d["id"] for d in devices] == [ok["id"]]
     assert devices[0]["last_success_at"] is not None and devices[0]["last_status"] == 201
+    assert _send_queued(app, sender) == 0  # sent once
 
 
-def test_push_test_records_a_failure(patient, push_service):
+def test_push_test_records_a_failure(app, patient, push_service, sender):
     device = subscribe(patient, push_service)
     push_service.respond(413, subscription_id=device["push_sid"])
-    [result] = patient.post(f"{API}/push/test").get_json()
+    test = patient.post(f"{API}/push/test").get_json()
+    _send_queued(app, sender)
+    [result] = patient.get(f"{API}/push/tests/{test['id']}").get_json()["results"]
     assert result == {**result, "ok": False, "status_code": 413}
     [listed] = patient.get(f"{API}/push/subscriptions").get_json()
     assert listed["last_failure_at"] is not None and listed["last_status"] == 413
     assert listed["last_success_at"] is None
+
+
+def test_one_test_in_flight_per_patient_and_a_limit_per_window(app, patient, push_service, sender):
+    subscribe(patient, push_service)
+    first = patient.post(f"{API}/push/test").get_json()
+    again = patient.post(f"{API}/push/test")
+    assert again.status_code == 202 and again.get_json()["id"] == first["id"]  # no second in flight
+    limit = app.config["PUSH_TESTS_PER_WINDOW"]
+    for _ in range(limit - 1):
+        _send_queued(app, sender)
+        assert patient.post(f"{API}/push/test").status_code == 202
+    _send_queued(app, sender)
+    refused = patient.post(f"{API}/push/test")
+    assert refused.status_code == 429
+    body = refused.get_json()
+    assert body["code"] == 429 and f"At most {limit} test notifications" in body["message"]
+    retry_after = int(refused.headers["Retry-After"])
+    assert 0 < retry_after <= app.config["PUSH_TEST_WINDOW_MINUTES"] * 60
+
+
+def test_a_test_of_another_patient_is_404(patient, make_patient, push_service):
+    other_patient = make_patient()
+    subscribe(patient, push_service)
+    test = patient.post(f"{API}/push/test").get_json()
+    assert other_patient.get(f"{API}/push/tests/{test['id']}").status_code == 404
+    assert patient.get(f"{API}/push/tests/{test['id']}").status_code == 200

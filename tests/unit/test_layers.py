@@ -7,7 +7,7 @@ import hides a cycle, it does not remove it) and checks:
 * each module imports only from its own layer or lower ones:
 
     entry points   backend (the app factory), backend.api.*, backend.commands, backend.serve,
-                   backend.reminders.dispatch, backend.reminders.runner
+                   backend.reminders.dispatch, backend.reminders.runner, backend.reminders.push_tests
     services       backend.services.*
     infrastructure backend.models.*, backend.extensions, backend.config, backend.errors, backend.auth,
                    backend.push.*, backend.events
@@ -32,6 +32,7 @@ ENTRY_MODULES = (
     "backend.serve",
     "backend.reminders.dispatch",
     "backend.reminders.runner",
+    "backend.reminders.push_tests",
 )
 FRAMEWORKS = ("flask", "flask_sqlalchemy", "flask_smorest", "sqlalchemy", "marshmallow")
 

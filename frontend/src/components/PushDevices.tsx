@@ -4,7 +4,7 @@ import { getPushRecord } from '../lib/db';
 import { formatInstant } from '../lib/dates';
 import { messageFor } from '../lib/errors';
 import { announce } from '../store';
-import type { PushDevice, PushTestResult } from '../types';
+import type { PushDevice, PushTest, PushTestResult } from '../types';
 
 const SERVICES: [RegExp, string][] = [
   [/fcm\.googleapis\.com|android\.googleapis\.com/, 'Chrome or Android'],
@@ -43,6 +43,22 @@ function Delivery({ device }: { device: PushDevice }) {
   );
 }
 
+const POLL_MS = 1000;
+const GIVE_UP_MS = 90_000; // above the server's total deadline per message (30 s) and its worker's poll
+
+/** The server queues the test for its reminder worker: ask how it went until every device answered
+ * (null: still not done after GIVE_UP_MS). */
+async function finishedTest(queued: PushTest): Promise<PushTestResult[] | null> {
+  const giveUp = Date.now() + GIVE_UP_MS;
+  let test = queued;
+  while (test.status !== 'done') {
+    if (Date.now() > giveUp) return null;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    test = await api.pushTest(test.id);
+  }
+  return test.results ?? [];
+}
+
 /** The devices that get reminders, each with its last delivery, and a test notification to all of them. */
 export function PushDevices({ refreshKey }: { refreshKey: number }) {
   const [devices, setDevices] = useState<PushDevice[] | null>(null);
@@ -69,7 +85,11 @@ export function PushDevices({ refreshKey }: { refreshKey: number }) {
     setSending(true);
     setError(null);
     try {
-      const sent = await api.sendTestPush();
+      const sent = await finishedTest(await api.sendTestPush());
+      if (sent === null) {
+        setError('The test notification is still on its way. Look at your devices in a minute.');
+        return;
+      }
       setResults(Object.fromEntries(sent.map((r) => [r.subscription_id, r])));
       const ok = sent.filter((r) => r.ok).length;
       announce(sent.length ? `Test sent to ${ok} of ${sent.length} device${sent.length === 1 ? '' : 's'}.` : 'No device to send to.');

@@ -1,0 +1,58 @@
+"""Test notifications: queued by the web request, sent by the reminder worker, read back by the app.
+
+A web request never talks to a push service (a slow or hanging one would hold a worker thread):
+`queue_test` only writes a row, `backend.reminders.push_tests` sends it. Per patient, one test is in
+flight at a time (asking again returns it) and at most `limit` are queued per `window`.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from backend.extensions import db
+from backend.models import PushTest
+
+IN_FLIGHT = ("queued", "sending")
+
+
+class TooManyTests(Exception):
+    """The patient asked for `limit` tests within `window`; the next is possible in `retry_after` s."""
+
+    def __init__(self, limit: int, window: timedelta, retry_after: int) -> None:
+        super().__init__(f"{limit} tests per {window}")
+        self.limit = limit
+        self.window = window
+        self.retry_after = retry_after
+
+
+def queue_test(patient_id: str, now: datetime, limit: int, window: timedelta) -> tuple[PushTest, bool]:
+    """The patient's test in flight, or a new queued one (True); TooManyTests beyond the limit."""
+    in_flight = db.session.scalars(
+        select(PushTest)
+        .where(PushTest.patient_id == patient_id, PushTest.status.in_(IN_FLIGHT))
+        .order_by(PushTest.created_at.desc())
+    ).first()
+    if in_flight is not None:
+        return in_flight, False
+    recent = list(
+        db.session.scalars(
+            select(PushTest.created_at)
+            .where(PushTest.patient_id == patient_id, PushTest.created_at > now - window)
+            .order_by(PushTest.created_at)
+        )
+    )
+    if len(recent) >= limit:
+        wait = (recent[len(recent) - limit] + window - now).total_seconds()
+        raise TooManyTests(limit, window, max(1, math.ceil(wait)))
+    test = PushTest(patient_id=patient_id, status="queued", created_at=now)
+    db.session.add(test)
+    db.session.commit()
+    return test, True
+
+
+def get_test(patient_id: str, test_id: str) -> PushTest | None:
+    test = db.session.get(PushTest, test_id)
+    return test if test is not None and test.patient_id == patient_id else None
