@@ -42,6 +42,9 @@ class Config:
     MAX_PAUSES_PER_PATIENT = int(_env("MAX_PAUSES_PER_PATIENT", "200"))
     MAX_PUSH_SUBSCRIPTIONS_PER_PATIENT = int(_env("MAX_PUSH_SUBSCRIPTIONS_PER_PATIENT", "10"))
     MAX_DEVICES_PER_PATIENT = int(_env("MAX_DEVICES_PER_PATIENT", "10"))
+    MAX_CALENDAR_FEEDS_PER_PATIENT = int(_env("MAX_CALENDAR_FEEDS_PER_PATIENT", "10"))
+    MAX_PICKUPS_PER_PATIENT = int(_env("MAX_PICKUPS_PER_PATIENT", "200"))  # over all courses
+    MAX_LINK_CODES_PER_PATIENT = int(_env("MAX_LINK_CODES_PER_PATIENT", "5"))  # unused, not expired
 
     METRICS_ENABLED = as_bool(_env("METRICS_ENABLED"), True)
     METRICS_TOKEN = _env("METRICS_TOKEN")  # when set, GET /metrics needs Authorization: Bearer <it>

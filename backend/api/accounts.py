@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from backend.api.blueprint import Blueprint
+from backend.api.limits import check_link_code_cap
 from backend.api.schemas.accounts import (
     DeviceCreatedSchema,
     DeviceLabelSchema,
@@ -44,9 +45,13 @@ class Patients(MethodView):
 class LinkCodes(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(201, LinkCodeSchema)
+    @blp.alt_response(409, description="MAX_LINK_CODES_PER_PATIENT unused codes already exist.")
     @auth_required
     def post(self):
-        """Create a one-use code (valid 10 minutes) that links another device to this patient."""
+        """Create a one-use code (valid 10 minutes) that links another device to this patient.
+
+        At most MAX_LINK_CODES_PER_PATIENT unused codes at a time (409 beyond)."""
+        check_link_code_cap(current_patient_id())
         code, link = accounts.create_link_code(
             current_patient_id(), current_app.config["LINK_CODE_TTL_MINUTES"]
         )

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from backend.api.blueprint import Blueprint
+from backend.api.limits import check_feed_cap
 from backend.api.owned import COURSE_NOT_FOUND, course_or_404
 from backend.api.schemas.record import FeedCreatedSchema, FeedCreateSchema, FeedSchema
 from backend.auth import SECURITY, auth_required, current_patient_id
@@ -24,9 +25,12 @@ class Feeds(MethodView):
     @blp.arguments(FeedCreateSchema)
     @blp.response(201, FeedCreatedSchema)
     @blp.alt_response(404, description=COURSE_NOT_FOUND)
+    @blp.alt_response(409, description="The account already holds MAX_CALENDAR_FEEDS_PER_PATIENT feeds.")
     def post(self, data: dict):
-        """A new secret feed URL for one course (shown once; `webcal_url` subscribes in one tap)."""
+        """A new secret feed URL for one course (shown once; `webcal_url` subscribes in one tap).
+        At most MAX_CALENDAR_FEEDS_PER_PATIENT feeds (409 beyond)."""
         course = course_or_404(data["course_id"])
+        check_feed_cap(current_patient_id())
         feed, token = calendar_feeds.create_feed(current_patient_id(), course, data["include_doses"])
         url = url_for("calendar_feeds.CalendarFile", token=token, _external=True)
         return {

@@ -89,7 +89,15 @@ class Courses(MethodView):
     @blp.response(201, CourseSchema)
     @blp.alt_response(409, description="The account already holds MAX_COURSES_PER_PATIENT courses.")
     def post(self, data: dict):
-        """Set up a course."""
+        """Set up a course. A start_date more than a year back or more than 60 days ahead needs
+        `confirm_start_date: true`; one more than 2 years back is refused (422s naming start_date)."""
+        problem = courses.start_bounds_problem(
+            courses.local_today(courses.ZoneOf(data["timezone"])),
+            data["start_date"],
+            data.pop("confirm_start_date", False),
+        )
+        if problem:
+            abort(422, errors={"json": {"start_date": [problem]}})
         check_course_cap(current_patient_id())
         return courses.create_course(current_patient_id(), data)
 
@@ -154,6 +162,15 @@ class CourseById(MethodView):
         if errors:
             abort(422, message="Some fields are not valid.", errors={"json": errors})
         return courses.update_course(course, changes)
+
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.response(204)
+    @blp.alt_response(404, description=NOT_FOUND)
+    def delete(self, course_id: str):
+        """Delete a course with everything of it: its dose log, reminders, appointments, check-ins,
+        mood answers, pick-ups and calendar feeds (frees a place under MAX_COURSES_PER_PATIENT)."""
+        courses.delete_course(_course_or_404(course_id))
 
 
 @blp.route("/courses/<string:course_id>/doses")

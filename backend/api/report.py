@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response
 from flask.views import MethodView
+from flask_smorest import abort
 
 from backend.api.blueprint import Blueprint
 from backend.api.owned import COURSE_NOT_FOUND, course_or_404
@@ -15,6 +16,26 @@ from backend.services import record
 blp = Blueprint("report", __name__, description="The doctor report")
 
 
+def _report(course_id: str, query: dict) -> dict:
+    """The report of the asked period: at most MAX_REPORT_DAYS days (422 naming `from` beyond)."""
+    course = course_or_404(course_id)
+    start, end = record.report_period(course, query.get("from_"), query.get("to"))
+    days = (end - start).days + 1
+    if days > record.MAX_REPORT_DAYS:
+        abort(
+            422,
+            errors={
+                "query": {
+                    "from": [
+                        f"A report covers at most {record.MAX_REPORT_DAYS} days (this asks for {days}); "
+                        "ask for the earlier part separately."
+                    ]
+                }
+            },
+        )
+    return record.report_data(course, start, end)
+
+
 @blp.route("/courses/<string:course_id>/report")
 class Report(MethodView):
     @blp.doc(security=SECURITY)
@@ -22,10 +43,12 @@ class Report(MethodView):
     @blp.arguments(ReportQuerySchema, location="query")
     @blp.response(200, ReportSchema)
     @blp.alt_response(404, description=COURSE_NOT_FOUND)
+    @blp.alt_response(422, description="More than 400 days asked for, or `from` after `to`.")
     def get(self, query: dict, course_id: str):
         """The course, cumulative dose, adherence, check-in trends, red flags, mood answers and
-        appointments between `from` (default: the start) and `to` (default: today)."""
-        return record.report_data(course_or_404(course_id), query.get("from_"), query.get("to"))
+        appointments between `from` and `to` (default: today), at most 400 days (422 naming `from`
+        beyond). `from` defaults to the course's start, or to 399 days before `to` for a longer course."""
+        return _report(course_id, query)
 
 
 @blp.route("/courses/<string:course_id>/report.pdf")
@@ -43,9 +66,10 @@ class ReportPdf(MethodView):
         }
     )
     @blp.alt_response(404, description=COURSE_NOT_FOUND)
+    @blp.alt_response(422, description="More than 400 days asked for, or `from` after `to`.")
     def get(self, query: dict, course_id: str):
-        """The report as a PDF (A4)."""
-        data = record.report_data(course_or_404(course_id), query.get("from_"), query.get("to"))
+        """The report as a PDF (A4), the same period rules."""
+        data = _report(course_id, query)
         return Response(
             render_pdf(data),
             mimetype="application/pdf",

@@ -6,9 +6,10 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from backend.api.blueprint import Blueprint
+from backend.api.limits import check_pickup_cap
 from backend.api.owned import COURSE_NOT_FOUND, course_or_404, reject
 from backend.api.schemas.record import PickupCreateSchema, PickupSchema, SupplySchema
-from backend.auth import SECURITY, auth_required
+from backend.auth import SECURITY, auth_required, current_patient_id
 from backend.services import record
 from backend.services.record import RecordRejected
 
@@ -34,9 +35,12 @@ class Pickups(MethodView):
     @blp.arguments(PickupCreateSchema)
     @blp.response(201, PickupSchema)
     @blp.alt_response(404, description=COURSE_NOT_FOUND)
+    @blp.alt_response(409, description="The account already holds MAX_PICKUPS_PER_PATIENT pick-ups.")
     def post(self, data: dict, course_id: str):
-        """Record capsules collected (count × strength in mg); the refill reminder follows the new supply."""
+        """Record capsules collected (count × strength in mg); the refill reminder follows the new supply.
+        At most MAX_PICKUPS_PER_PATIENT over all courses (409 beyond)."""
         course = course_or_404(course_id)
+        check_pickup_cap(current_patient_id())
         try:
             return record.add_pickup(course, data)
         except RecordRejected as err:

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from backend import events
@@ -129,15 +129,28 @@ def update_course(course: Course, changes: dict[str, Any]) -> Course:
 # A start date this far from the patient's today is more likely a typo than a fact: ask to confirm it.
 START_CONFIRM_PAST = timedelta(days=365)
 START_CONFIRM_FUTURE = timedelta(days=60)
+# No course still being followed started earlier: this also bounds every view's and report's work.
+START_EARLIEST = timedelta(days=730)
 
 
-def start_date_problem(course: Course, start: date, confirmed: bool) -> str | None:
-    """Why the course cannot start on `start` (None if it can)."""
-    today = local_today(course)
+def start_bounds_problem(today: date, start: date, confirmed: bool) -> str | None:
+    """Why a course cannot start on `start` seen from the patient's `today` (None if it can): never
+    more than two years back, and a start over a year back or 60 days ahead only when confirmed."""
+    if start < today - START_EARLIEST:
+        earliest = (today - START_EARLIEST).isoformat()
+        return f"A course followed here started at most 2 years ago (on or after {earliest})."
     if not confirmed and start < today - START_CONFIRM_PAST:
         return "This start date is more than a year ago; send confirm_start_date: true if it is right."
     if not confirmed and start > today + START_CONFIRM_FUTURE:
         return "This start date is more than 60 days ahead; send confirm_start_date: true if it is right."
+    return None
+
+
+def start_date_problem(course: Course, start: date, confirmed: bool) -> str | None:
+    """Why the course cannot start on `start` (None if it can)."""
+    problem = start_bounds_problem(local_today(course), start, confirmed)
+    if problem:
+        return problem
     earlier = db.session.scalar(
         select(func.count()).select_from(DoseLog).where(DoseLog.course_id == course.id, DoseLog.date < start)
     )
@@ -161,6 +174,13 @@ def plan_with_change(course: Course, change: dict[str, Any]) -> list[dict[str, A
         if date.fromisoformat(segment["from_date"]) < change["from_date"]
     ]
     return [*kept, change]
+
+
+def delete_course(course: Course) -> None:
+    """Delete the course and, through its foreign keys, everything of it: the dose log, reminders
+    (rules, occurrences, deliveries), appointments, check-ins, mood answers, pick-ups, calendar feeds."""
+    db.session.execute(delete(Course).where(Course.id == course.id))
+    db.session.commit()
 
 
 def list_courses(patient_id: str) -> list[Course]:

@@ -368,11 +368,22 @@ EXPORT_SECTIONS = {
 # ---------------------------------------------------------------- doctor report
 
 
+# One report covers at most this many days: more than a year of visits, and bounded work per request.
+MAX_REPORT_DAYS = 400
+
+
+def report_period(course: Course, start: date | None, end: date | None) -> tuple[date, date]:
+    """[start, end] of a report: `end` defaults to the patient's today, `start` to the course's start
+    or, for a longer course, the first of the MAX_REPORT_DAYS days up to `end`. May be longer than
+    MAX_REPORT_DAYS when both were asked for (the caller refuses that)."""
+    end = end or local_today(course)
+    return start or max(course.start_date, end - timedelta(days=MAX_REPORT_DAYS - 1)), end
+
+
 def report_data(course: Course, start: date | None, end: date | None) -> dict[str, Any]:
-    """The report of [start, end]; defaults: the course's start to the patient's today."""
+    """The report of [start, end] (see `report_period` for the defaults)."""
     today = local_today(course)
-    start = start or course.start_date
-    end = end or today
+    start, end = report_period(course, start, end)
     checkins = db.session.scalars(
         select(CheckIn).where(CheckIn.course_id == course.id, CheckIn.date >= start, CheckIn.date <= end)
     )

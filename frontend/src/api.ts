@@ -59,6 +59,7 @@ export const api = {
   removeDevice: (id: string) => authed<null>('DELETE', `/devices/${encodeURIComponent(id)}`),
   exportData: () => authed<unknown>('GET', '/me/export'),
   deleteAccount: () => authed<null>('DELETE', '/me'),
+  deleteCourse: (id: string) => authed<null>('DELETE', `/courses/${encodeURIComponent(id)}`),
   courses: () => authed<Course[]>('GET', '/courses'),
   createCourse: (input: CourseInput) => authed<Course>('POST', '/courses', input),
   updateCourse: (id: string, patch: Partial<Course> & { confirm_start_date?: boolean }) =>

@@ -121,6 +121,21 @@ export async function setCourse(next: Course): Promise<void> {
   course.value = (await db.putCourse(next)).data;
 }
 
+/** After the server deleted a course: forget it here too, then show the patient's other course, if any. */
+export async function courseDeleted(courseId: string): Promise<void> {
+  courseWrites += 1;
+  await withLock(() => db.forgetCourse(courseId));
+  if (course.value?.id === courseId) {
+    batch(() => {
+      course.value = null;
+      today.value = null;
+      timeline.value = null;
+    });
+  }
+  outboxRecords.value = outboxRecords.value.filter((record) => !db.writesTo(record, courseId));
+  await refreshAll();
+}
+
 /** Reloads the course list, today and the timeline; keeps what is saved when the network fails. */
 export async function refreshAll(): Promise<void> {
   if (!session.value) return;

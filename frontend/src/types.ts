@@ -31,6 +31,8 @@ export interface CourseInput {
   /** ISO 3166 code for the help numbers; null: not listed; left out: from the time zone. */
   country?: string | null;
   clinic_phone?: string | null;
+  /** Sent (true) once the patient confirmed a start more than a year back or 60 days ahead. */
+  confirm_start_date?: boolean;
 }
 
 /** Capsules stopped from `started_on` until the day before `resumed_on` (null: still stopped). */

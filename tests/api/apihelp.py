@@ -76,8 +76,15 @@ def plan(start: date | str, daily_mg: float | None = 40, doses: int = 2, **extra
 
 
 def course_from(start: date, daily_mg: float = 40, doses: int = 2, **overrides: Any) -> dict:
-    """Overrides for course_body(): a course that started on ``start`` (relative to the real clock)."""
-    return {"start_date": start.isoformat(), "dose_plan": plan(start, daily_mg, doses), **overrides}
+    """Overrides for course_body(): a course that started on ``start`` (relative to the real clock),
+    confirmed as the app confirms a start more than a year back."""
+    confirm = {"confirm_start_date": True} if start < date.today() - timedelta(days=365) else {}
+    return {
+        "start_date": start.isoformat(),
+        "dose_plan": plan(start, daily_mg, doses),
+        **confirm,
+        **overrides,
+    }
 
 
 def dose_body(day: date | str, slot: int = 1, status: str = "taken", mg: float = 20, **extra: Any) -> dict:

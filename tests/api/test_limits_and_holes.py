@@ -6,7 +6,17 @@ import re
 
 import pytest
 
-from backend.models import Appointment, Course, DeviceToken, DoseLog
+from backend.models import (
+    Appointment,
+    CalendarFeed,
+    Course,
+    DeviceToken,
+    DoseLog,
+    LinkCode,
+    ReminderOccurrence,
+    ReminderRule,
+    SupplyPickup,
+)
 from tests.api.apihelp import API, assert_error, count_rows, course_from, days_ago, dose_body, new_uuid
 from tests.conftest import course_body
 
@@ -17,8 +27,93 @@ def small_caps(app, monkeypatch):
         "MAX_COURSES_PER_PATIENT",
         "MAX_APPOINTMENTS_PER_PATIENT",
         "MAX_DEVICES_PER_PATIENT",
+        "MAX_CALENDAR_FEEDS_PER_PATIENT",
+        "MAX_PICKUPS_PER_PATIENT",
+        "MAX_LINK_CODES_PER_PATIENT",
     ):
         monkeypatch.setitem(app.config, name, 3)
+
+
+def test_calendar_feeds_per_patient_are_capped(app, make_patient, small_caps):
+    patient, other = make_patient(), make_patient()
+    first, second = patient.create_course(), patient.create_course()
+    for course in (first, first, second):
+        response = patient.post(f"{API}/calendar-feeds", json={"course_id": course["id"]})
+        assert response.status_code == 201, response.get_json()
+    over = patient.post(f"{API}/calendar-feeds", json={"course_id": second["id"]})
+    assert "3 calendar feeds" in assert_error(over, 409)["message"]
+    with app.app_context():
+        assert count_rows(CalendarFeed) == 3
+    theirs = other.create_course()
+    assert other.post(f"{API}/calendar-feeds", json={"course_id": theirs["id"]}).status_code == 201
+    feed = patient.get(f"{API}/calendar-feeds").get_json()[0]
+    assert patient.delete(f"{API}/calendar-feeds/{feed['id']}").status_code == 204
+    assert patient.post(f"{API}/calendar-feeds", json={"course_id": first["id"]}).status_code == 201
+
+
+def test_pickups_per_patient_are_capped_over_all_courses(app, patient, small_caps):
+    first, second = (
+        patient.create_course(**course_from(days_ago(20))),
+        patient.create_course(**course_from(days_ago(10))),
+    )
+    body = {"picked_up_on": days_ago(5).isoformat(), "capsules": 30, "strength_mg": 20}
+    for course in (first, first, second):
+        response = patient.post(f"{API}/courses/{course['id']}/supply/pickups", json=body)
+        assert response.status_code == 201, response.get_json()
+    over = patient.post(f"{API}/courses/{second['id']}/supply/pickups", json=body)
+    assert "3 pick-ups" in assert_error(over, 409)["message"]
+    with app.app_context():
+        assert count_rows(SupplyPickup) == 3
+
+
+def test_unused_link_codes_per_patient_are_capped(app, client, patient, small_caps):
+    codes = [_link(patient) for _ in range(3)]
+    over = patient.post(f"{API}/link-codes", json={})
+    assert "3 unused link codes" in assert_error(over, 409)["message"]
+    with app.app_context():
+        assert count_rows(LinkCode) == 3
+    assert client.post(f"{API}/devices", json={"code": codes[0]}).status_code == 201  # one is used up
+    assert patient.post(f"{API}/link-codes", json={}).status_code == 201
+
+
+def test_deleting_a_course_removes_it_with_everything_of_it_and_frees_the_cap(app, patient, small_caps):
+    kept = patient.create_course(**course_from(days_ago(20)))
+    doomed = patient.create_course(**course_from(days_ago(20)))
+    patient.create_course()
+    assert "delete one" in assert_error(patient.post(f"{API}/courses", json=course_body()), 409)["message"]
+    doomed_id = doomed["id"]
+    day = days_ago(2).isoformat()
+    assert (
+        patient.put(f"{API}/courses/{doomed_id}/doses/{new_uuid()}", json=dose_body(day)).status_code == 201
+    )
+    appointment = {"kind": "blood_test", "starts_at": "2026-03-02T09:30"}
+    assert patient.post(f"{API}/courses/{doomed_id}/appointments", json=appointment).status_code == 201
+    pickup = {"picked_up_on": day, "capsules": 30, "strength_mg": 20}
+    assert patient.post(f"{API}/courses/{doomed_id}/supply/pickups", json=pickup).status_code == 201
+    assert patient.post(f"{API}/calendar-feeds", json={"course_id": doomed_id}).status_code == 201
+    with app.app_context():
+        rules_before = count_rows(ReminderRule, ReminderRule.course_id == kept["id"])
+        doomed_rules = [r.id for r in ReminderRule.query.filter_by(course_id=doomed_id)]
+        assert doomed_rules
+        assert count_rows(ReminderOccurrence, ReminderOccurrence.rule_id.in_(doomed_rules)) > 0
+
+    assert patient.delete(f"{API}/courses/{doomed_id}").status_code == 204
+    assert_error(patient.get(f"{API}/courses/{doomed_id}"), 404)
+    assert_error(patient.delete(f"{API}/courses/{doomed_id}"), 404)
+    with app.app_context():
+        for model in (DoseLog, Appointment, SupplyPickup, CalendarFeed, ReminderRule):
+            assert count_rows(model, model.course_id == doomed_id) == 0, model.__name__
+        assert count_rows(ReminderOccurrence, ReminderOccurrence.rule_id.in_(doomed_rules)) == 0
+        assert count_rows(ReminderRule, ReminderRule.course_id == kept["id"]) == rules_before
+    assert patient.post(f"{API}/courses", json=course_body()).status_code == 201  # the place is free
+
+
+def test_another_patients_course_cannot_be_deleted(app, make_patient):
+    patient, other = make_patient(), make_patient()
+    course = patient.create_course()
+    assert_error(other.delete(f"{API}/courses/{course['id']}"), 404)
+    with app.app_context():
+        assert count_rows(Course) == 1
 
 
 def test_courses_per_patient_are_capped(app, make_patient, small_caps):

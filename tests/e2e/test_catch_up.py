@@ -257,6 +257,24 @@ def test_start_far_ahead_asks_at_onboarding(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Your course starts soon")
 
 
+def test_a_start_over_a_year_back_is_confirmed_and_over_two_years_refused(page, live_app):
+    """The server asks the same confirmation as the app (and refuses a start over 2 years back)."""
+    fill_course(page, start=date.today() - timedelta(days=800))
+    page.get_by_label("I’ll fill them in").check()
+    page.get_by_role("button", name="Start my course").click()
+    expect(page.locator("#error-summary")).to_contain_text("started in the last two years")
+    start = date.today() - timedelta(days=400)
+    page.get_by_label("First day of your course").fill(start.isoformat())
+    page.get_by_role("button", name="Start my course").click()
+    confirm = page.locator("#start-confirm")
+    expect(confirm).to_contain_text("more than a year ago")
+    confirm.get_by_role("button", name="Yes, that’s right").click()
+    expect(page).to_have_url(re.compile(r"/#fill-in$"))
+    session = session_of(page)
+    _, course = live_app.api("GET", f"/courses/{session['courseId']}", session["token"])
+    assert course["start_date"] == start.isoformat()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_new_screens_at_320_px_are_axe_clean(browser, live_app, axe_source, scheme):
     """Onboarding's catch-up question, Today with the late-time question and the fill-in list, the Timeline

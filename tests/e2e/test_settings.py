@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import (
     HeldAnswer,
+    axe_violations,
     doses_on_server,
     onboard,
     saved_course,
@@ -155,3 +156,27 @@ def test_earlier_unlogged_doses_can_be_filled_in(page, live_app):
     )
     assert len(doses) == 1 and doses[0]["status"] == "taken"
     assert earlier <= doses[0]["date"] < today
+
+
+def test_a_course_is_deleted_after_a_confirmation_and_setup_follows(page, live_app, axe_source):
+    """Delete this course (Settings): asks first, deletes it on the server and device; the account stays."""
+    onboard(page)
+    session = session_of(page)
+    page.goto("/settings")
+    page.get_by_role("button", name="Delete this course").click()
+    confirm = page.locator("#delete-course-confirm")
+    expect(confirm).to_be_focused()
+    expect(confirm).to_contain_text("dose log, reminders, appointments")
+    assert axe_violations(page, axe_source) == [], "the course delete confirmation"
+    confirm.get_by_role("button", name="Cancel").click()
+    status, _ = live_app.api("GET", f"/courses/{session['courseId']}", session["token"])
+    assert status == 200  # cancelled: nothing deleted
+
+    page.get_by_role("button", name="Delete this course").click()
+    page.get_by_role("button", name="Yes, delete this course").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your course")
+    status, _ = live_app.api("GET", f"/courses/{session['courseId']}", session["token"])
+    assert status == 404
+    status, courses = live_app.api("GET", "/courses", session["token"])
+    assert (status, courses) == (200, [])  # the account stays
+    assert saved_course(page) is None

@@ -40,7 +40,9 @@ def _ended_course(patient, years_ago: int = 2) -> dict:
     start = today - timedelta(days=365 * years_ago)
     end = start + timedelta(days=150)
     plan = _plan(start)
-    return patient.create_course(start_date=start.isoformat(), dose_plan=plan, ended_on=end.isoformat())
+    return patient.create_course(
+        start_date=start.isoformat(), dose_plan=plan, ended_on=end.isoformat(), confirm_start_date=True
+    )
 
 
 def _upcoming_courses(patient) -> set[str]:

@@ -92,6 +92,7 @@ KG_PER_LB = 0.45359237
 WEIGHT_RANGES = {"kg": (20.0, 350.0), "lb": (44.0, 771.0)}  # the same bounds in either unit
 START_CONFIRM_PAST_DAYS = 365
 START_CONFIRM_FUTURE_DAYS = 60
+START_EARLIEST_DAYS = 730
 
 
 def _weight_range_message(unit: str) -> str:
@@ -183,7 +184,20 @@ class CourseFieldsSchema(Schema):
         return data
 
 
+def _confirm_start_date() -> StrictBoolean:
+    return StrictBoolean(
+        load_default=False,
+        metadata={
+            "description": f"Required (true) for a start_date more than {START_CONFIRM_PAST_DAYS} days ago "
+            f"or more than {START_CONFIRM_FUTURE_DAYS} days ahead of the course's today (a start more "
+            f"than {START_EARLIEST_DAYS} days ago is refused either way)."
+        },
+    )
+
+
 class CourseCreateSchema(CourseFieldsSchema):
+    confirm_start_date = _confirm_start_date()
+
     @validates_schema(skip_on_field_errors=False, pass_original=True)
     def _require_weight(self, data: dict, original: object, **kwargs) -> None:
         given = original if isinstance(original, dict) else {}
@@ -213,13 +227,7 @@ class CoursePatchSchema(CourseFieldsSchema):
             "and keeps the earlier ones. Not together with `dose_plan`."
         },
     )
-    confirm_start_date = StrictBoolean(
-        load_default=False,
-        metadata={
-            "description": f"Required (true) for a start_date more than {START_CONFIRM_PAST_DAYS} days ago "
-            f"or more than {START_CONFIRM_FUTURE_DAYS} days ahead of the course's today."
-        },
-    )
+    confirm_start_date = _confirm_start_date()
 
     @validates_schema
     def _check_plan_change(self, data: dict, **kwargs) -> None:

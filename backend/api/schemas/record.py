@@ -188,7 +188,7 @@ class ReportSchema(Schema):
     title = fields.String()
     disclaimer = fields.String()
     facts = fields.List(fields.String())
-    from_ = fields.String(data_key="from")
+    from_ = fields.String(data_key="from", attribute="from")
     to = fields.String()
     generated_on = fields.String()
     course = fields.Dict(

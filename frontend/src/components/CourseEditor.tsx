@@ -7,7 +7,7 @@ import { announce, courseToday, refreshTimeline, refreshToday, setCourse } from 
 import type { Course, Product, Programme } from '../types';
 import { DosePlanFields, draftFromSegment, segmentFrom, validatePlan, type PlanDraft } from './DosePlanFields';
 import { Choices, CumulativeTargetFields, ErrorSummary, Field, TimeZoneField, type Errors, type TargetMode } from './Form';
-import { StartDateConfirm, unusualStart } from './StartDateCheck';
+import { StartDateConfirm, tooEarlyStart, unusualStart } from './StartDateCheck';
 import { toKg, WeightField, weightError, type WeightUnit } from './WeightField';
 
 async function save(current: Course, patch: Partial<Course> & { confirm_start_date?: boolean }, message: string): Promise<void> {
@@ -58,6 +58,7 @@ export function CourseDetailsForm({ current }: { current: Course }) {
     const found: Errors = {};
     if (!/^\d{4}-\d{2}-\d{2}$/.test(start)) found['edit-start'] = 'Enter the date of your first capsule.';
     else if (current.ended_on && start > current.ended_on) found['edit-start'] = `Choose a date before your last capsule (${formatDate(current.ended_on)}).`;
+    else if (start !== current.start_date) found['edit-start'] = tooEarlyStart(start, courseToday()) ?? undefined;
     found['edit-weight'] = weightError(weight, unit);
     const kg = toKg(weight, unit);
     const t = Number(target);

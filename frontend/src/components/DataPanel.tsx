@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { localDate } from '../lib/dates';
+import { formatDate, localDate } from '../lib/dates';
 import { focusSoon, messageFor } from '../lib/errors';
 import { navigate } from '../router';
-import { announce, forgetEverything } from '../store';
+import { announce, course, courseDeleted, forgetEverything } from '../store';
+import type { Course } from '../types';
 
 function download(data: unknown): void {
   const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
@@ -38,17 +39,22 @@ export function ExportData() {
   );
 }
 
-export function DeleteEverything() {
+/** A danger button that asks once more, in words, before it runs `action`. */
+function ConfirmedDanger({ id, label, question, confirm, busyLabel, action }: {
+  id: string;
+  label: string;
+  question: string;
+  confirm: string;
+  busyLabel: string;
+  action: () => Promise<void>;
+}) {
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const run = async () => {
     setBusy(true);
     try {
-      await api.deleteAccount();
-      await forgetEverything();
-      announce('Everything was deleted.');
-      navigate('/onboarding', { replace: true });
+      await action();
     } catch (failure) {
       setError(messageFor(failure));
     } finally {
@@ -62,25 +68,60 @@ export function DeleteEverything() {
         class="button button-danger"
         onClick={() => {
           setConfirming(true);
-          focusSoon('delete-confirm');
+          focusSoon(id);
         }}
       >
-        Delete everything
+        {label}
       </button>
     );
   }
   return (
-    <div class="confirm confirm-danger" id="delete-confirm" tabIndex={-1} role="group" aria-labelledby="delete-confirm-text">
-      <p id="delete-confirm-text">
-        This deletes your account, course, dose log and linked devices from the server and this device. It cannot be undone.
-      </p>
+    <div class="confirm confirm-danger" id={id} tabIndex={-1} role="group" aria-labelledby={`${id}-text`}>
+      <p id={`${id}-text`}>{question}</p>
       <button type="button" class="button button-danger" disabled={busy} onClick={run}>
-        {busy ? 'Deleting…' : 'Yes, delete everything'}
+        {busy ? busyLabel : confirm}
       </button>
       <button type="button" class="button button-quiet" onClick={() => setConfirming(false)}>
         Cancel
       </button>
       {error && <p class="error" role="alert">{error}</p>}
     </div>
+  );
+}
+
+export function DeleteEverything() {
+  return (
+    <ConfirmedDanger
+      id="delete-confirm"
+      label="Delete everything"
+      question="This deletes your account, course, dose log and linked devices from the server and this device. It cannot be undone."
+      confirm="Yes, delete everything"
+      busyLabel="Deleting…"
+      action={async () => {
+        await api.deleteAccount();
+        await forgetEverything();
+        announce('Everything was deleted.');
+        navigate('/onboarding', { replace: true });
+      }}
+    />
+  );
+}
+
+/** Deletes one course (a mistaken or old one) with its dose log, reminders, appointments and notes. */
+export function DeleteCourse({ current }: { current: Course }) {
+  return (
+    <ConfirmedDanger
+      id="delete-course-confirm"
+      label="Delete this course"
+      question={`This deletes the course that started ${formatDate(current.start_date)} with its dose log, reminders, appointments, check-ins and calendar links, from the server and this device. Your account and devices stay. It cannot be undone.`}
+      confirm="Yes, delete this course"
+      busyLabel="Deleting…"
+      action={async () => {
+        await api.deleteCourse(current.id);
+        await courseDeleted(current.id);
+        announce('The course was deleted.');
+        navigate(course.value ? '/' : '/onboarding', { replace: true });
+      }}
+    />
   );
 }

@@ -3,6 +3,15 @@ import { addDays, formatDate } from '../lib/dates';
 /** A start further back than this, or further ahead, is probably a typo and is confirmed first. */
 const MAX_DAYS_BACK = 365;
 const MAX_DAYS_AHEAD = 60;
+/** No course followed here started earlier (the server refuses it too). */
+const EARLIEST_DAYS_BACK = 730;
+
+/** The error for a start before the earliest plausible course, or null. */
+export function tooEarlyStart(start: string, today: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(start)) return null;
+  const earliest = addDays(today, -EARLIEST_DAYS_BACK);
+  return start < earliest ? `ClearCourse follows courses that started in the last two years: choose ${formatDate(earliest)} or later.` : null;
+}
 
 /** Why this start date needs a second look, or null when it is plausible. */
 export function unusualStart(start: string, today: string): string | null {

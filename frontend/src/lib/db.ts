@@ -235,6 +235,29 @@ export async function patchSavedToday(meta: { courseId: string }, change: (today
   await tx.done;
 }
 
+/** Whether an unsent write is about this course (its path is under /courses/{id}/). */
+export function writesTo(record: OutboxRecord, courseId: string): boolean {
+  return record.path.includes(`/courses/${encodeURIComponent(courseId)}/`);
+}
+
+/** Removes a deleted course from this device: its saved copy, views, dose log and unsent writes. */
+export async function forgetCourse(courseId: string): Promise<void> {
+  const db = await getDb();
+  const tx = db.transaction(['kv', 'today', 'outbox'], 'readwrite');
+  const kv = tx.objectStore('kv');
+  const saved = (await kv.get('course')) as Saved<Course> | undefined;
+  if (saved?.data.id === courseId) await kv.delete('course');
+  await kv.delete(`timeline:${courseId}`);
+  await kv.delete(`doses:${courseId}`);
+  for (const key of await tx.objectStore('today').index('byCourse').getAllKeys(courseId)) await tx.objectStore('today').delete(key);
+  let cursor = await tx.objectStore('outbox').openCursor();
+  while (cursor) {
+    if (writesTo(cursor.value, courseId)) await cursor.delete();
+    cursor = await cursor.continue();
+  }
+  await tx.done;
+}
+
 /** Removes every trace of the account from this device. */
 export async function clearEverything(): Promise<void> {
   const db = await getDb();

@@ -5,7 +5,7 @@ import { Disclaimer } from '../components/Disclaimer';
 import { DosePlanFields, EMPTY_PLAN, segmentFrom, validatePlan, type PlanDraft } from '../components/DosePlanFields';
 import { Choices, CumulativeTargetFields, ErrorSummary, Field, TimeZoneField, type Errors, type TargetMode } from '../components/Form';
 import { LinkCodeEntry } from '../components/LinkCodeEntry';
-import { StartDateConfirm, unusualStart } from '../components/StartDateCheck';
+import { StartDateConfirm, tooEarlyStart, unusualStart } from '../components/StartDateCheck';
 import { toKg, WeightField, weightError, type WeightUnit } from '../components/WeightField';
 import { plannedSlots } from '../lib/cumulative';
 import { addDays, detectTimeZone, formatDate, instantOn, isValidTimeZone, localDate } from '../lib/dates';
@@ -61,6 +61,7 @@ export function Onboarding() {
   const validate = (): Errors => {
     const found: Errors = { ...validatePlan(plan, 'plan') };
     if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate)) found['start-date'] = 'Enter the date you take (or took) your first capsule.';
+    else found['start-date'] = tooEarlyStart(startDate, localDate(timezone)) ?? undefined;
     found.weight = weightError(weight, unit);
     if (startedBefore && !soFar) found['so-far-all'] = 'Tell us how your capsules went so far, or choose “I’ll fill them in”.';
     if (!product) found['product-standard'] = 'Choose which kind of capsules you have.';
@@ -106,6 +107,7 @@ export function Onboarding() {
         pregnancy_prevention: pregnancy !== 'no',
         country: country || null,
         dose_plan: [segmentFrom(plan, startDate)],
+        ...(unusual ? { confirm_start_date: true } : {}),
       });
       await setCourse(created);
       if (startedBefore && soFar === 'all') {

@@ -2,7 +2,7 @@ import { CourseDetailsForm, DoseChangeForm } from '../components/CourseEditor';
 import { FinishCourse } from '../components/CourseEnd';
 import { PauseSettings } from '../components/PauseCard';
 import { ProgrammeSettings } from '../components/ProgrammeSettings';
-import { DeleteEverything, ExportData } from '../components/DataPanel';
+import { DeleteCourse, DeleteEverything, ExportData } from '../components/DataPanel';
 import { DevicesList, LinkCodeCreator } from '../components/DevicesPanel';
 import { Disclaimer } from '../components/Disclaimer';
 import { Link } from '../components/Link';
@@ -32,6 +32,10 @@ export function Settings() {
           </Section>
           <Section id="end-heading" title="Has your prescriber stopped your capsules?">
             <FinishCourse current={current} />
+          </Section>
+          <Section id="delete-course-heading" title="Delete this course">
+            <p>For a course set up by mistake, or one you no longer want kept. Everything else stays.</p>
+            <DeleteCourse key={current.id} current={current} />
           </Section>
         </>
       )}
