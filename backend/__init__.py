@@ -49,6 +49,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_commands(app)
     register_frontend(app)
+    read_bodies_at_the_edge(app)
     trust_proxies(app)
     return app
 
@@ -89,6 +90,14 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def read_bodies_at_the_edge(app: Flask) -> None:
+    """Every body read whole before the app (backend.web.body): 413 over the largest limit, chunked too."""
+    from backend.web.body import BodyEdge
+
+    largest = max(app.config["MAX_CONTENT_LENGTH"], app.config["MAX_BATCH_BODY_BYTES"])
+    app.wsgi_app = BodyEdge(app.wsgi_app, largest)  # type: ignore[method-assign]
 
 
 def trust_proxies(app: Flask) -> None:
@@ -165,7 +174,9 @@ def register_frontend(app: Flask) -> None:
     """Serve the built PWA at / (compressed, by PwaFiles) with an SPA fallback; /api stays JSON."""
     dist = Path(app.config["FRONTEND_DIST"])
     app.url_map.converters["app_path"] = AppPathConverter
-    app.wsgi_app = PwaFiles(app.wsgi_app, str(dist))  # type: ignore[method-assign]
+    app.wsgi_app = PwaFiles(  # type: ignore[method-assign]
+        app.wsgi_app, str(dist), app.config["HSTS_MAX_AGE_SECONDS"]
+    )
 
     @app.get("/", defaults={"path": ""})
     @app.get("/<app_path:path>")

@@ -22,14 +22,15 @@ from whitenoise.responders import IsDirectoryError, MissingFileError, StaticFile
 from whitenoise.string_utils import decode_path_info
 
 from backend.web.guards import path_can_name_a_file
-from backend.web.headers import FILE_HEADERS
+from backend.web.headers import FILE_HEADERS, hsts
 
 HASHED_ASSETS = "/assets/"  # Vite names every file here after its content hash
 NOT_FILES = ("/api/", "/healthz")
 
 
 class PwaFiles(WhiteNoise):
-    def __init__(self, application: Callable, root: str):
+    def __init__(self, application: Callable, root: str, hsts_seconds: int):
+        self.hsts = hsts(hsts_seconds)
         super().__init__(
             application,
             root=root,
@@ -60,7 +61,15 @@ class PwaFiles(WhiteNoise):
                 return self.application(environ, start_response)
             if url.startswith(HASHED_ASSETS):
                 self.files[url] = static_file
+        if environ.get("wsgi.url_scheme") == "https":  # set by ProxyFix from X-Forwarded-Proto (PROXY_HOPS)
+            return self.serve(static_file, environ, self._with_hsts(start_response))
         return self.serve(static_file, environ, start_response)
+
+    def _with_hsts(self, start_response: Callable) -> Callable:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            return start_response(status, [*headers, ("Strict-Transport-Security", self.hsts)], exc_info)
+
+        return start
 
     def get_static_file(self, path: str, url: str, stat_cache: dict | None = None) -> StaticFile:
         """WhiteNoise's, except that a .br/.gz older than its file (an edited build) is not used."""

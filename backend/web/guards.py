@@ -4,6 +4,7 @@
   (whatever the transfer encoding), is 415.
 - Query parameters with strings no column can store (NUL, lone surrogates) are 422 naming the
   parameter; a path segment with them names nothing that exists: 404.
+- A body over the largest limit (however sent; `backend.web.body` read it at the edge) is 413.
 - Outside /api/, a path that cannot name a file (not UTF-8, a control character such as NUL or a
   newline, a segment longer than a file name may be) is 400 before anything looks for the file
   (`path_can_name_a_file`, also asked by `backend.pwa_files` before it touches the disk).
@@ -22,6 +23,7 @@ from flask_smorest import abort
 from marshmallow.utils import missing
 
 from backend.web import json_body
+from backend.web.body import TOO_LARGE
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 MAX_PATH_BYTES = 2048
@@ -97,6 +99,8 @@ def _check_parameters() -> None:
 
 
 def guard_api_request() -> None:
+    if request.environ.get(TOO_LARGE):  # marked by backend.web.body.BodyEdge, left unread
+        abort(413)
     if not request.path.startswith("/api/"):
         if not path_can_name_a_file(request.environ.get("PATH_INFO", "")):
             abort(400, message=BAD_PATH)

@@ -6,7 +6,8 @@
 - Everywhere: `nosniff`, `Referrer-Policy: no-referrer`, a Permissions-Policy switching off the
   device features the app never uses, `X-Frame-Options: DENY` for browsers without
   frame-ancestors, and HSTS when the request arrived over HTTPS (directly or, through
-  PROXY_HOPS proxies, as said by X-Forwarded-Proto).
+  PROXY_HOPS proxies, as said by X-Forwarded-Proto), the PWA's own files included
+  (`backend.pwa_files` adds it there, before Flask runs).
 - Every API answer that did not choose its own caching is `Cache-Control: no-store`: they carry a
   patient's health data or secrets (tokens, link codes), which must not stay in any cache.
 """
@@ -56,6 +57,10 @@ def _csp_for(path: str) -> str:
     return APP_CSP
 
 
+def hsts(seconds: int) -> str:
+    return f"max-age={seconds}; includeSubDomains"
+
+
 def add_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", _csp_for(request.path))
@@ -65,7 +70,7 @@ def add_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     if request.is_secure:
         seconds = current_app.config["HSTS_MAX_AGE_SECONDS"]
-        headers.setdefault("Strict-Transport-Security", f"max-age={seconds}; includeSubDomains")
+        headers.setdefault("Strict-Transport-Security", hsts(seconds))
     if request.path.startswith("/api/") or request.path in {"/healthz", "/metrics"}:
         headers.setdefault("Cache-Control", "no-store")
     return response

@@ -24,22 +24,52 @@ def _write(path: Path, raw: bytes) -> None:
     path.with_name(path.name + ".br").write_bytes(BR_MARK + path.name.encode())
 
 
-@pytest.fixture
-def pwa(tmp_path):
+def _app(tmp_path, **config):
     dist = tmp_path / "dist"
     _write(dist / "index.html", HTML)
     _write(dist / "sw.js", SCRIPT)
     _write(dist / "assets" / "index-a1b2c3.js", SCRIPT)
-    (dist / "icons").mkdir()
+    (dist / "icons").mkdir(exist_ok=True)
     (dist / "icons" / "icon-192.png").write_bytes(b"\x89PNG fake")
     app = create_app(
         {
             **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
             "FRONTEND_DIST": str(dist),
+            **config,
         }
     )
     return app.test_client()
+
+
+@pytest.fixture
+def pwa(tmp_path):
+    return _app(tmp_path)
+
+
+EVERY_KIND = [
+    "/",
+    "/index.html",
+    "/sw.js",
+    "/assets/index-a1b2c3.js",
+    "/icons/icon-192.png",
+    "/settings",
+    "/no/such/page",
+    "/api/v1/version",
+    "/api/v1/nothing",
+    "/healthz",
+    "/%00",
+]
+
+
+@pytest.mark.parametrize("path", EVERY_KIND)
+def test_hsts_on_every_answer_over_https_the_pwa_files_too(tmp_path, path):
+    direct = _app(tmp_path).get(path, base_url="https://clearcourse.example.org")
+    assert direct.headers.get("Strict-Transport-Security", "").startswith("max-age=63072000"), path
+    behind = _app(tmp_path, PROXY_HOPS=1).get(path, headers={"X-Forwarded-Proto": "https"})
+    assert behind.headers.get("Strict-Transport-Security", "").startswith("max-age="), path
+    plain = _app(tmp_path).get(path)
+    assert "Strict-Transport-Security" not in plain.headers, path  # never over plain http
 
 
 def test_hashed_script_is_sent_as_brotli_and_cached_for_a_year(pwa):
