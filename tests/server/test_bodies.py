@@ -11,6 +11,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.api.apihelp import course_from
+from tests.conftest import course_body
 from tests.support.real_server import call, parse_answer, raw, request_bytes, serve
 
 LIMIT = 64 * 1024  # MAX_BODY_BYTES
@@ -18,22 +20,7 @@ BATCH_LIMIT = 512 * 1024  # MAX_BATCH_BODY_BYTES
 
 
 def _course(start: date) -> dict:
-    return {
-        "start_date": start.isoformat(),
-        "weight_kg": 70,
-        "timezone": "Europe/Berlin",
-        "product": "standard",
-        "programme": "none",
-        "pregnancy_prevention": False,
-        "dose_plan": [
-            {
-                "from_date": start.isoformat(),
-                "daily_mg": 40,
-                "doses_per_day": 2,
-                "dose_times": ["08:00", "20:00"],
-            }
-        ],
-    }
+    return course_body(**course_from(start))
 
 
 def _chunked(body: bytes, size: int = 8192) -> bytes:
@@ -81,7 +68,7 @@ def test_a_chunked_batch_beyond_the_default_limit_but_within_its_own_is_accepted
     port, token = server
     start = date.today() - timedelta(days=300)
     course = call(
-        port, "POST", "/api/v1/courses", {**_course(start), "confirm_start_date": True}, token
+        port, "POST", "/api/v1/courses", _course(start), token
     ).json()
     doses = [
         {
