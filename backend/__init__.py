@@ -18,6 +18,7 @@ from backend.config import Config, DevelopmentConfig
 from backend.errors import register_error_handlers
 from backend.extensions import db, limiter, migrate
 from backend.pwa_files import PwaFiles
+from backend.ratelimit_storage import storage_uri
 from backend.web import register_web
 
 __version__ = "0.1.0"
@@ -67,6 +68,8 @@ def _load_config(app: Flask, config: type[Config] | dict[str, Any] | None) -> No
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "clearcourse.db")
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = storage_uri(Path(app.instance_path) / "ratelimits.db")
 
 
 def _normalise_db_url(url: str) -> str:

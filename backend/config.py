@@ -49,8 +49,12 @@ class Config:
     METRICS_ENABLED = as_bool(_env("METRICS_ENABLED"), True)
     METRICS_TOKEN = _env("METRICS_TOKEN")  # when set, GET /metrics needs Authorization: Bearer <it>
 
-    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_DEFAULT = _env("RATELIMIT_DEFAULT", "300 per minute")
+    # None: an SQLite file in the instance folder shared by every process of this machine (resolved
+    # in create_app; backend/ratelimit_storage.py); redis://… for several machines.
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI")
+    # One budget per client over all routes together (Flask-Limiter's application limit), unknown
+    # paths included (backend/web/ratelimits.py); RATELIMIT_DEFAULT names it for operators.
+    RATELIMIT_APPLICATION = _env("RATELIMIT_DEFAULT", "300 per minute")
     RATELIMIT_ENABLED = as_bool(_env("RATELIMIT_ENABLED"), True)
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "clearcourse")

@@ -54,12 +54,11 @@ def limits_warning(workers: int, env: Mapping[str, str]) -> str | None:
     """What to say at start-up when rate limits would be counted separately by each worker."""
     if workers <= 1 or not as_bool(env.get("RATELIMIT_ENABLED"), True):
         return None
-    storage = env.get("RATELIMIT_STORAGE_URI") or "memory://"
-    if not storage.startswith("memory://"):
-        return None
+    if not (env.get("RATELIMIT_STORAGE_URI") or "").startswith("memory://"):
+        return None  # unset: the machine's shared SQLite counters (backend/ratelimit_storage.py)
     return (
         f"warning: {workers} web workers count rate limits separately (RATELIMIT_STORAGE_URI=memory://); "
-        "set RATELIMIT_STORAGE_URI=redis://host:6379 to share them."
+        "leave it unset to share them on this machine, or set redis://host:6379."
     )
 
 

@@ -15,20 +15,21 @@ log = logging.getLogger(__name__)
 def warn_if_limits_are_per_process(app: Flask) -> None:
     if not app.config.get("RATELIMIT_ENABLED", True):
         return
-    storage = str(app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    storage = str(app.config.get("RATELIMIT_STORAGE_URI") or "")
     if storage.startswith("memory://"):
         log.warning(
             "Rate limits are counted in this process only (RATELIMIT_STORAGE_URI=memory://): with "
-            "several web workers or machines each one counts separately. Set RATELIMIT_STORAGE_URI="
-            "redis://host:6379 to share them."
+            "several web workers or machines each one counts separately. Leave RATELIMIT_STORAGE_URI "
+            "unset (one SQLite file shared by this machine's processes) or set redis://host:6379."
         )
 
 
 def register_web(app: Flask) -> None:
-    from backend.web import docs, guards, headers, health, metrics
+    from backend.web import docs, guards, headers, health, metrics, ratelimits
 
     warn_if_limits_are_per_process(app)
     guards.register(app)
+    ratelimits.register(app)
     headers.register(app)
     docs.register(app)
     health.register(app)
