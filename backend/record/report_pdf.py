@@ -82,7 +82,8 @@ def render_pdf(report: dict[str, Any]) -> bytes:
             ["Capsules", course["product"]],
             ["Pregnancy prevention", "applies" if course["pregnancy_prevention"] else "does not apply"],
             ["Rule set", course["rule_set_title"]],
-            ["Plan", "\n".join(course["plan"])],
+            # one row per plan segment: a plan of up to 60 segments in one cell would not fit a page
+            *[["Plan" if i == 0 else "", segment] for i, segment in enumerate(course["plan"])],
         ],
         (35, 145),
     )

@@ -38,13 +38,18 @@ def max_severity() -> int:
 
 
 def streak_days(
-    effect: str, day: date, today_severity: int, history: Mapping[date, Mapping[str, int]]
+    effect: str,
+    day: date,
+    today_severity: int,
+    history: Mapping[date, Mapping[str, int]],
+    enough: int | None = None,
 ) -> int:
-    """How many days in a row, ending on ``day``, ``effect`` was reported (severity ≥ 1)."""
+    """How many days in a row, ending on ``day``, ``effect`` was reported (severity ≥ 1); counting
+    stops at ``enough`` (a rule needs no more), so a long history costs no more than the rule."""
     if today_severity < 1:
         return 0
     count, cursor = 1, day - timedelta(days=1)
-    while history.get(cursor, {}).get(effect, 0) >= 1:
+    while (enough is None or count < enough) and history.get(cursor, {}).get(effect, 0) >= 1:
         count += 1
         cursor -= timedelta(days=1)
     return count
@@ -80,7 +85,7 @@ def triage(
             )
     for streak in routine["streaks"]:
         effect = streak["effect"]
-        if streak_days(effect, day, effects.get(effect, 0), history) >= streak["days"]:
+        if streak_days(effect, day, effects.get(effect, 0), history, streak["days"]) >= streak["days"]:
             reasons.append(
                 {
                     "kind": "streak",

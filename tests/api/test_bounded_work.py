@@ -104,3 +104,14 @@ def test_the_default_report_of_a_long_course_is_its_last_400_days(patient, long_
 
 def test_an_unknown_report_is_still_404_before_the_period_is_judged(patient):
     assert_error(patient.get(f"{API}/courses/nope/report?from=2000-01-01"), 404)
+
+
+def test_the_pdf_of_a_plan_with_the_most_segments_is_a_pdf_not_a_500(patient):
+    """A plan may have 60 segments; in one table cell they overflowed a page: a 500 (bench/worst_get.py)."""
+    start = days_ago(300)
+    segments = [{**plan(start + timedelta(days=5 * k), 40, 2)[0]} for k in range(60)]
+    body = course_body(start_date=start.isoformat(), dose_plan=segments)
+    course = patient.post(f"{API}/courses", json=body)
+    assert course.status_code == 201, course.get_json()
+    response = patient.get(f"{API}/courses/{course.get_json()['id']}/report.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
