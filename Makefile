@@ -69,6 +69,7 @@ bench: install-dev build services
 	$(BIN)/python bench/serving.py
 	$(BIN)/python bench/first_load.py
 	$(BIN)/python bench/reminder_cost.py --postgres
+	$(BIN)/python bench/worst_get.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .ruff_cache
