@@ -11,6 +11,7 @@ import math
 import time
 
 from flask import Flask, current_app, request
+from flask_limiter.util import get_remote_address
 from flask_smorest import abort
 from limits import parse
 
@@ -23,10 +24,11 @@ def _limit_unmatched() -> None:
     if request.url_rule is not None or not limiter.enabled:
         return
     item = parse(current_app.config["RATELIMIT_APPLICATION"])
-    client = limiter._key_func()  # the same client address as every other limit (PROXY_HOPS aware)
-    if limiter.limiter.hit(item, BUCKET, client):
+    client = get_remote_address()  # the limiter's key (backend.extensions), PROXY_HOPS aware
+    key = (current_app.config.get("RATELIMIT_KEY_PREFIX") or "", BUCKET, client)
+    if limiter.limiter.hit(item, *key):
         return
-    reset = limiter.limiter.get_window_stats(item, BUCKET, client).reset_time
+    reset = limiter.limiter.get_window_stats(item, *key).reset_time
     retry_after = max(1, math.ceil(reset - time.time()))
     abort(429, headers={"Retry-After": str(retry_after)})
 
