@@ -10,6 +10,7 @@ from backend.models import (
     Appointment,
     CalendarFeed,
     Course,
+    CoursePause,
     DeviceToken,
     DoseLog,
     LinkCode,
@@ -91,6 +92,8 @@ def test_deleting_a_course_removes_it_with_everything_of_it_and_frees_the_cap(ap
     pickup = {"picked_up_on": day, "capsules": 30, "strength_mg": 20}
     assert patient.post(f"{API}/courses/{doomed_id}/supply/pickups", json=pickup).status_code == 201
     assert patient.post(f"{API}/calendar-feeds", json={"course_id": doomed_id}).status_code == 201
+    pause = {"id": new_uuid(), "started_on": day, "reason": "hives"}
+    assert patient.post(f"{API}/courses/{doomed_id}/pauses", json=pause).status_code == 201
     with app.app_context():
         rules_before = count_rows(ReminderRule, ReminderRule.course_id == kept["id"])
         doomed_rules = [r.id for r in ReminderRule.query.filter_by(course_id=doomed_id)]
@@ -101,7 +104,7 @@ def test_deleting_a_course_removes_it_with_everything_of_it_and_frees_the_cap(ap
     assert_error(patient.get(f"{API}/courses/{doomed_id}"), 404)
     assert_error(patient.delete(f"{API}/courses/{doomed_id}"), 404)
     with app.app_context():
-        for model in (DoseLog, Appointment, SupplyPickup, CalendarFeed, ReminderRule):
+        for model in (DoseLog, Appointment, SupplyPickup, CalendarFeed, CoursePause, ReminderRule):
             assert count_rows(model, model.course_id == doomed_id) == 0, model.__name__
         assert count_rows(ReminderOccurrence, ReminderOccurrence.rule_id.in_(doomed_rules)) == 0
         assert count_rows(ReminderRule, ReminderRule.course_id == kept["id"]) == rules_before
