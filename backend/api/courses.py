@@ -169,7 +169,7 @@ class CourseById(MethodView):
     @blp.alt_response(404, description=NOT_FOUND)
     def delete(self, course_id: str):
         """Delete a course with everything of it: its dose log, reminders, appointments, check-ins,
-        mood answers, pick-ups and calendar feeds (frees a place under MAX_COURSES_PER_PATIENT)."""
+        mood answers, pick-ups, pauses and calendar feeds (frees a place under MAX_COURSES_PER_PATIENT)."""
         courses.delete_course(_course_or_404(course_id))
 
 

@@ -178,7 +178,8 @@ def plan_with_change(course: Course, change: dict[str, Any]) -> list[dict[str, A
 
 def delete_course(course: Course) -> None:
     """Delete the course and, through its foreign keys, everything of it: the dose log, reminders
-    (rules, occurrences, deliveries), appointments, check-ins, mood answers, pick-ups, calendar feeds."""
+    (rules, occurrences, deliveries), appointments, check-ins, mood answers, pick-ups, pauses and
+    calendar feeds."""
     db.session.execute(delete(Course).where(Course.id == course.id))
     db.session.commit()
 
