@@ -11,7 +11,7 @@ export function triageHeading(result: Pick<Triage, 'level' | 'case' | 'actions'>
   if (result.case === 'emergency') return 'Get help now';
   if (result.case === 'self_harm') return 'Please talk to someone now';
   if (result.level === 'urgent') {
-    return result.actions.some((a) => a.stops_capsules) ? 'Stop your capsules and call your prescriber now' : 'Contact your dermatology team today';
+    return saysStop(result) ? 'Stop your capsules and call your prescriber now' : 'Contact your dermatology team today';
   }
   if (result.level === 'routine') return 'Mention this to your prescriber soon';
   return 'Saved';

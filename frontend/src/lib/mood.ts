@@ -5,7 +5,7 @@
  * stop and phone the prescriber today (MOOD-2); a yes to self-harm → the crisis line first (RED-1).
  */
 import content from '../../../backend/record/mood.json';
-import { assemble, type TriageAction, type TriageCall, type TriageCase } from './triage';
+import { assemble, saysStop, type TriageAction, type TriageCall, type TriageCase } from './triage';
 
 export interface MoodFollowUp {
   crisis: boolean;
@@ -29,5 +29,5 @@ export function moodFollowUp(interest: string | null, lowMood: string | null, se
   }
   const { actions, calls } = assemble(kase, keys);
   const all = [...actions, ...f.always.map((a) => ({ ...a }))];
-  return { crisis: selfHarm, stop: actions.some((a) => a.stops_capsules), actions: all, calls };
+  return { crisis: selfHarm, stop: saysStop({ actions }), actions: all, calls };
 }
