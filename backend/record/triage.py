@@ -45,6 +45,16 @@ def pregnancy_flag_keys() -> list[str]:
     return [r["key"] for r in load_rules()["red_flags"] if r.get("when") == "pregnancy_prevention"]
 
 
+def stop_reasons() -> dict[str, dict[str, Any]]:
+    """What a pause may record as its reason from a check-in: every red flag and every effect rule, each
+    ``{label, facts}`` (the effect rule by its effect's key)."""
+    rules = load_rules()
+    out = {f["key"]: {"label": f["label"], "facts": list(f["facts"])} for f in rules["red_flags"]}
+    for rule in rules["effect_rules"]:
+        out[rule["effect"]] = {"label": rule["label"], "facts": list(rule["facts"])}
+    return out
+
+
 def max_severity() -> int:
     return max(s["value"] for s in load_rules()["severities"])
 

@@ -10,7 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import axe_violations, onboard, session_of
+from tests.e2e.helpers import axe_violations, onboard, session_of, wait_until
+from tests.e2e.test_pause import pauses_on_server
 from tests.e2e.test_record import journal_loaded, open_journal
 
 pytestmark = pytest.mark.e2e
@@ -49,18 +50,9 @@ def calls_of(panel):
     return panel.locator(".emergency-calls a.call")
 
 
-def fits(page, width: int, within: str | None = None) -> None:
-    """Nothing wider than the screen: the whole page, or every element inside `within`."""
-    if within is None:
-        scroll = page.evaluate("() => document.documentElement.scrollWidth")
-        assert scroll <= width, scroll
-        return
-    widest = page.evaluate(
-        "(sel) => Math.max(...[...document.querySelectorAll(sel + ', ' + sel + ' *')]"
-        ".map((e) => e.getBoundingClientRect().right))",
-        within,
-    )
-    assert widest <= width, widest
+def fits(page, width: int) -> None:
+    scroll = page.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll <= width, scroll
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -86,8 +78,7 @@ def test_airway_and_self_harm_put_the_emergency_number_first(
     expect(panel.locator(".fact-list li").first).to_contain_text("Call your emergency number now")
     expect(panel.get_by_text("Confirmed by the server")).to_have_count(0)
     page.wait_for_load_state("networkidle")
-    # The panel itself (the check-in's effect grid below is issue 15's: it is wider than 320 on main too).
-    fits(page, viewport["width"], within="#triage")
+    fits(page, viewport["width"])
     assert axe_violations(page, axe_source) == []
     panel.screenshot(path=f"/tmp/h2-airway-self-harm-{size}-{scheme}.png")
 
@@ -245,3 +236,43 @@ def test_the_sources_page_lists_every_help_number_with_its_source(page):
     expect(numbers.locator("#help-DK")).to_contain_text("verify: hours")
     expect(numbers.locator("#help-BG")).to_contain_text("none we can name")
     expect(numbers.locator("#help-IT")).to_contain_text("normal call cost")
+
+
+STOP_CASES = [
+    ([AIRWAY], {}, "swelling_or_breathing"),
+    ([SELF_HARM], {}, "self_harm_thoughts"),
+    ([YELLOW], {}, "yellow_skin_dark_urine"),
+    ([], {"Seeing less well in the dark than before: Mild": True}, "night_vision"),
+]
+
+
+@pytest.mark.parametrize(("flags", "effects", "reason"), STOP_CASES, ids=[c[2] for c in STOP_CASES])
+def test_every_result_that_says_stop_offers_the_pause(page, live_app, flags, effects, reason):
+    journal_in(page, live_app, country="US")
+    for label in effects:
+        page.get_by_label(label).check()
+    check_in(page, *flags)
+    panel = page.locator("#triage")
+    stop = panel.get_by_role("button", name="I have stopped my capsules")
+    stop.click()
+    expect(panel.get_by_role("status")).to_contain_text("Pause recorded")
+    session = session_of(page)
+    [pause] = wait_until(lambda: pauses_on_server(live_app, session), lambda found: len(found) > 0)
+    assert pause["reason"] == reason
+
+
+def test_a_severe_flare_alone_offers_no_pause_and_the_mood_check_does(page, live_app):
+    journal_in(page, live_app, country="US")
+    check_in(page, "Acne much worse than before, with crusts or bleeding spots, a fever or painful joints")
+    panel = page.locator("#triage")
+    expect(panel.get_by_role("heading")).to_have_text("Contact your dermatology team today")
+    expect(panel.get_by_role("button", name="I have stopped my capsules")).to_have_count(0)
+
+    page.goto("/mood")
+    page.get_by_role("group", name=re.compile("down, low")).get_by_label("More than half the days").check()
+    alert = page.locator("#crisis")
+    alert.get_by_role("button", name="I have stopped my capsules").click()
+    expect(alert.get_by_role("status")).to_contain_text("Pause recorded")
+    session = session_of(page)
+    [pause] = wait_until(lambda: pauses_on_server(live_app, session), lambda found: len(found) > 0)
+    assert pause["reason"] == "mood_check"

@@ -207,3 +207,22 @@ def cited_ids(node) -> set[str]:
 def test_every_fact_id_in_the_shared_files_is_documented(name):
     cited = cited_ids(json.loads((Path(triage.RULES_FILE).parent / name).read_text(encoding="utf-8")))
     assert cited and cited <= documented_ids(), cited - documented_ids()
+
+
+def test_every_result_that_says_stop_names_a_reason_a_pause_accepts():
+    """The pause offer under a stop result records the first red flag or effect rule as its reason
+    (TriagePanel.stopReason); the server must accept each of them, with a label for the report."""
+    from backend.record.report import pause_reason_label
+    from backend.services.pauses import reasons
+
+    accepted = set(reasons())
+    cases = [[k] for k in triage.red_flag_keys()] + [list(p) for p in EMERGENCY_PAIRS]
+    results = [triage.triage(DAY, {}, flags) for flags in cases]
+    results += [triage.triage(DAY, {"night_vision": 1}, []), triage.triage(DAY, {"headache": 3}, [])]
+    stopping = [r for r in results if any(a.get("stops_capsules") for a in r["actions"])]
+    assert len(stopping) == len(results) - 1  # all but the severe flare alone
+    for result in stopping:
+        reason = next(r["key"] for r in result["reasons"] if r["kind"] in ("red_flag", "effect"))
+        assert reason in accepted, reason
+        assert pause_reason_label(reason) != reason, reason
+    assert pause_reason_label("night_vision") == "Seeing less well in the dark than before"

@@ -82,6 +82,12 @@ const CASES = rules.cases as Record<TriageCase, CaseSpec>;
 const NOTES = rules.call_notes as Record<string, string>;
 const CRISIS_FIRST = new Set<string>(rules.crisis_first_flags);
 
+/** What a pause may record as its reason from a check-in: every red flag and every effect rule (by its effect). */
+export const STOP_REASONS: { key: string; label: string; facts: string[] }[] = [
+  ...RED_FLAGS.map((f) => ({ key: f.key, label: f.label, facts: f.facts })),
+  ...rules.effect_rules.map((r) => ({ key: r.effect, label: r.label, facts: r.facts })),
+];
+
 /** The red flags a course is asked about: the pregnancy ones only where pregnancy prevention applies. */
 export function redFlagsFor(pregnancyPrevention: boolean): RedFlagRule[] {
   return RED_FLAGS.filter((f) => f.when !== 'pregnancy_prevention' || pregnancyPrevention);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { SourceIds } from '../components/Facts';
 import { Choices } from '../components/Form';
+import { PauseOffer } from '../components/PauseOffer';
 import { ResultAdvice, WhoSees } from '../components/TriagePanel';
 import { moodFollowUp } from '../lib/mood';
 import content from '../../../backend/record/mood.json';
@@ -69,6 +70,7 @@ export function Mood() {
         <section class="card card-alert" role="alert" aria-labelledby="crisis-heading" id="crisis" data-stop={follow.stop ? 'yes' : 'no'}>
           <h2 id="crisis-heading">{follow.crisis ? 'Please talk to someone now' : 'Stop your capsules and phone your prescriber today'}</h2>
           <ResultAdvice actions={advice} calls={follow.calls} />
+          {follow.stop && <PauseOffer reason="mood_check" />}
           <WhoSees />
         </section>
       )}
