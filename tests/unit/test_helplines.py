@@ -111,6 +111,8 @@ def test_the_facts_verify_marks_and_limits_are_kept():
     ]
     assert helpline("GB")["youth"][0]["verify"] == ["hours"]
     assert helpline("DE")["youth"][0]["hours"] != "24/7"
+    # HELP-5 says nothing about what the youth lines cost: none is called free.
+    assert all(line["free"] is None for code in country_codes() for line in helpline(code)["youth"])
 
 
 def test_known_numbers():
