@@ -39,12 +39,17 @@ class CheckInByDate(MethodView):
     @blp.response(200, CheckInSchema, description="The day's check-in was replaced.")
     @blp.alt_response(201, schema=CheckInSchema, description="The day's first check-in.")
     @blp.alt_response(404, description=COURSE_NOT_FOUND)
+    @blp.alt_response(422, description="Bad input, or a pregnancy red flag on a course without prevention.")
     def put(self, data: dict, course_id: str, day: str):
         """Store the check-in of a local date (one per date, replaceable) and triage it.
 
-        `triage.level` is `emergency` (swelling or trouble breathing, thoughts of self-harm), `urgent`
-        (any other red flag: stop the capsules and call the prescriber now), `routine` (a common effect
-        at severity 3, or a headache 7 days in a row) or `none`.
+        `triage.level` is `emergency` (airway, hives or a sudden widespread rash, blistering skin or
+        mouth/eye sores, chest pain, a fit, fainting, one-sided weakness, sudden loss of sight, thoughts of
+        self-harm; RED-13), `urgent` (the other red flags, any drop in night vision, a strong headache: stop
+        the capsules and call the prescriber now; a severe flare: the dermatology team today), `routine` (a
+        common effect at severity 3, or a headache on 5 of the last 7 days) or `none`. `triage.case` and
+        `triage.calls` give the order of the call buttons. The pregnancy red flags are a 422 naming
+        `red_flags` on a course without pregnancy prevention.
         """
         course = course_or_404(course_id)
         when = path_date(day)

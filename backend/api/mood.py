@@ -40,7 +40,9 @@ class MoodByWeek(MethodView):
     @blp.alt_response(404, description=COURSE_NOT_FOUND)
     def put(self, data: dict, course_id: str, week: str):
         """Store the answers of an ISO week (e.g. `2026-W13`); `follow_up.crisis` is true after a yes to
-        the self-harm question, whatever the other answers."""
+        the self-harm question, whatever the other answers (the crisis line first); `follow_up.stop` after
+        "more than half the days" or "nearly every day" to either question (MOOD-2) or a yes to self-harm.
+        Never a score."""
         course = course_or_404(course_id)
         try:
             created, stored = record.put_mood(course, week, data)

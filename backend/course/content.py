@@ -123,6 +123,13 @@ def render_items(items: Iterable[dict[str, Any]], flags: Iterable[str]) -> list[
     return [render_item(i) for i in items if applies(i, flags)]
 
 
+def render_red_flags(items: Iterable[dict[str, Any]], flags: Iterable[str]) -> list[dict[str, Any]]:
+    """Red-flag items with their level (``emergency``, ``urgent`` or ``today``, RED-13), emergencies first."""
+    order = ("emergency", "urgent", "today")
+    rendered = [{**render_item(i), "level": i["level"]} for i in items if applies(i, frozenset(flags))]
+    return sorted(rendered, key=lambda item: order.index(item["level"]))
+
+
 def iter_items(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     """Yield (path, item) for every text-bearing dict (one with "text" or "title") in the content tree."""
     if isinstance(node, dict):

@@ -1,6 +1,9 @@
-"""Emergency numbers and crisis lines per country (HELP-1), read from ``helplines.json`` (pure).
+"""Emergency numbers, crisis lines, text lines and youth lines per country (HELP-1, HELP-3..5), read
+from ``helplines.json`` (pure).
 
-The PWA bundles the same file at build time, so the "Get help" screen works offline.
+The PWA bundles the same file at build time, so the "Get help" screen works offline. A country whose
+crisis list is empty has no line we can name: the app says to call the emergency number and links the
+international directory (HELP-6) instead of promising a line.
 """
 
 from __future__ import annotations
@@ -10,17 +13,33 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["HELPLINES_FILE", "country_codes", "country_for_zone", "helpline", "load_helplines"]
+__all__ = [
+    "HELPLINES_FILE",
+    "country_codes",
+    "country_for_zone",
+    "directory",
+    "helpline",
+    "load_helplines",
+]
 
 HELPLINES_FILE = Path(__file__).with_name("helplines.json")
 
 
 @cache
-def load_helplines() -> dict[str, dict[str, Any]]:
-    """Country code → entry (name, emergency, crisis or None, zones)."""
+def _document() -> dict[str, Any]:
     with HELPLINES_FILE.open(encoding="utf-8") as fh:
-        doc = json.load(fh)
-    return {c["code"]: c for c in doc["countries"]}
+        return json.load(fh)
+
+
+@cache
+def load_helplines() -> dict[str, dict[str, Any]]:
+    """Country code → entry (name, emergency, crisis lines, text line or None, youth lines, zones)."""
+    return {c["code"]: c for c in _document()["countries"]}
+
+
+def directory() -> dict[str, Any]:
+    """The international directory of helplines linked where a country has no line we can name (HELP-6)."""
+    return _document()["directory"]
 
 
 def country_codes() -> list[str]:

@@ -86,7 +86,10 @@ class RuleSet:
 def _text(raw: dict[str, Any], where: str) -> dict[str, Any]:
     if not isinstance(raw, dict) or not raw.get("text") or not raw.get("facts"):
         raise ValueError(f"{where}: needs text and facts")
-    return {"text": raw["text"], "facts": tuple(raw["facts"])}
+    out = {"text": raw["text"], "facts": tuple(raw["facts"])}
+    if raw.get("with_meal_text"):  # the same advice for standard capsules, which go down with food (DOSE-5)
+        out["with_meal_text"] = raw["with_meal_text"]
+    return out
 
 
 def _parse(raw: dict[str, Any], name: str) -> RuleSet:

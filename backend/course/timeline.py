@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from backend.course.content import load_content, render_item, render_items
+from backend.course.content import load_content, render_item, render_items, render_red_flags
 from backend.course.dates import add_months, month_after
 from backend.course.pauses import PAUSED_TEXT, Pause, for_projection, pause_on, paused_days
 from backend.course.plan import Segment, iter_plan_days, slots_for
@@ -302,7 +302,7 @@ def _phases(course: CourseInfo, proj: Projection, today: date, content: dict, fl
     for key, a, b, estimated in ranges:
         c = content["phases"][key]
         report = render_items(c.get("report_now", []), flags)
-        report += render_items((red[r] for r in c.get("red_flags", [])), flags)
+        report += render_red_flags((red[r] for r in c.get("red_flags", [])), flags)
         tips = render_items(c.get("tips", []), flags)
         if c.get("while_on"):
             tips += while_on
@@ -550,7 +550,7 @@ def build_timeline(
         "phases": phases,
         "milestones": _milestones(course, proj, today, content),
         "while_on": _while_on(content, flags),
-        "report_now": render_items(content["red_flags"].values(), flags),
+        "report_now": render_red_flags(content["red_flags"].values(), flags),
         "rule_set": course_rule_set(course).summary(),
         "disclaimer": content["disclaimer"]["text"],
     }

@@ -107,9 +107,9 @@ def _last_counted(course: CourseInfo, end: date, today: date) -> date:
 
 
 def pause_reason_label(reason: str) -> str:
-    """A pause's reason in words: the red flag's label, the mood check or the prescriber."""
-    flags = {f["key"]: f["label"] for f in triage.load_rules()["red_flags"]}
-    return flags.get(reason) or OTHER_REASONS.get(reason, {}).get("label", reason)
+    """A pause's reason in words: the red flag's or effect rule's label, the mood check, the prescriber."""
+    flag = triage.stop_reasons().get(reason)
+    return flag["label"] if flag else OTHER_REASONS.get(reason, {}).get("label", reason)
 
 
 def _pauses(course: CourseInfo, start: date, end: date, today: date) -> list[dict[str, Any]]:

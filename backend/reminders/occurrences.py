@@ -260,6 +260,7 @@ def _dose_followup(rule, course, appointments, quiet, start, end):
                     "mg": slot.mg,
                     "dose_time": _hhmm(slot.time),
                     "rule_set": course.rules.id,
+                    "with_meal": course.product == "standard",  # DOSE-5
                 },
             )
 

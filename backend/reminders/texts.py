@@ -21,7 +21,7 @@ APPOINTMENT_NAMES = {
 # Which fact ids back each kind's text (clinical-facts.md).
 FACTS = {
     "dose": ["DOSE-5"],
-    "dose_followup": ["DOSE-8", "DOSE-11"],  # the rule set of the course's programme picks one
+    "dose_followup": ["DOSE-8", "DOSE-11", "DOSE-5"],  # the course's rule set picks DOSE-8 or DOSE-11
     "fasting": ["MON-3"],
     "pickup_window": ["PREG-3", "PREG-4"],
     "final_pregnancy_test": ["PREG-6", "PREG-7"],
@@ -41,12 +41,12 @@ def _mg(value: float | None) -> str:
 
 
 def _time_of(iso_local: str) -> str:
-    """"HH:MM" of a local ISO date-time: a `{name}` value the phone writes in its own clock format."""
+    """ "HH:MM" of a local ISO date-time: a `{name}` value the phone writes in its own clock format."""
     return datetime.fromisoformat(iso_local).strftime("%H:%M")
 
 
 def _date_of(iso_local: str) -> str:
-    """"YYYY-MM-DD" of a local ISO date or date-time: a `{name}` value the phone writes as a short day."""
+    """ "YYYY-MM-DD" of a local ISO date or date-time: a `{name}` value the phone writes as a short day."""
     return datetime.fromisoformat(iso_local).date().isoformat()
 
 
@@ -105,9 +105,11 @@ def templates(kind: str, data: dict[str, Any]) -> tuple[str, str, dict[str, str]
         rules = load_rule_sets().get(data.get("rule_set") or "none") or load_rule_sets()["none"]
         dose_time = data.get("dose_time")
         values = {"dose_time": dose_time} if isinstance(dose_time, str) and _TIME.match(dose_time) else {}
-        return (  # DOSE-11 (US) or DOSE-8, from the course's rule set
+        reminder = rules.missed_dose_reminder
+        body = reminder.get("with_meal_text", reminder["text"]) if data.get("with_meal") else reminder["text"]
+        return (  # DOSE-11 (US) or DOSE-8 (+ DOSE-5 with food), from the course's rule set
             "Not marked yet: your {dose_time} capsule" if values else "Not marked yet: your capsule",
-            rules.missed_dose_reminder["text"],
+            body,
             values,
         )
     if kind == "appointment":

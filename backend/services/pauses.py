@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.course.pauses import OTHER_REASONS, Pause, PauseProblem, pause_problems
 from backend.extensions import db
 from backend.models import Course, CoursePause
-from backend.record.triage import red_flag_keys
+from backend.record.triage import stop_reasons
 from backend.services.courses import local_today, reminders_course_changed, touch
 
 # A pause may be entered ahead, e.g. a stop the prescriber set for a coming operation.
@@ -21,8 +21,9 @@ LATEST_START = timedelta(days=60)
 
 
 def reasons() -> list[str]:
-    """Why capsules may be paused: a red flag of the check-in, the mood check, or the prescriber's call."""
-    return [*red_flag_keys(), *OTHER_REASONS]
+    """Why capsules may be paused: a red flag or effect rule of the check-in (a drop in night vision, a strong
+    headache), the mood check, or the prescriber's call."""
+    return [*stop_reasons(), *OTHER_REASONS]
 
 
 class PauseRejected(ValueError):

@@ -72,6 +72,14 @@ def _check_day(course: Course, day: date) -> None:
 def put_checkin(course: Course, day: date, data: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
     """Store the day's check-in, replacing an earlier one of the same date; (created, check-in + triage)."""
     _check_day(course, day)
+    pregnancy = set(triage.pregnancy_flag_keys()) & set(data["red_flags"])
+    if pregnancy and not course.pregnancy_prevention:
+        raise RecordRejected(
+            "json",
+            "red_flags",
+            f"{', '.join(sorted(pregnancy))}: only for a course with pregnancy prevention, which this course "
+            "does not have.",
+        )
     values = {
         "skin": data["skin"],
         "effects": {key: int(data["effects"].get(key, 0)) for key in triage.effect_keys()},
@@ -133,7 +141,7 @@ def with_follow_up(check: MoodCheck) -> dict[str, Any]:
         "sexual_function": check.sexual_function,
         "created_at": check.created_at,
         "updated_at": check.updated_at,
-        "follow_up": mood.follow_up(bool(check.self_harm_thoughts)),
+        "follow_up": mood.follow_up(check.interest, check.low_mood, bool(check.self_harm_thoughts)),
     }
 
 

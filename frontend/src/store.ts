@@ -6,6 +6,7 @@ import { formatTime, instantOn, isoWithOffset, localDate } from './lib/dates';
 import { batchRecords, correctDoseRecord, logDoseRecord, undoDoseRecord } from './lib/doses';
 import { deleteAllPhotos } from './lib/photos';
 import { effectivePauses, endPauseRecord, pauseOn, startPauseRecord, withPause } from './lib/pauses';
+import { setUnder18 } from './lib/help';
 import { ApiError, NetworkError } from './lib/http';
 import { currentSubscription } from './push';
 import { requestBackgroundSync } from './pwa';
@@ -338,6 +339,7 @@ export async function forgetEverything({ keepPhotos = false } = {}): Promise<voi
     .catch(() => undefined);
   await withLock(() => db.clearEverything());
   if (!keepPhotos) await deleteAllPhotos().catch(() => undefined);
+  setUnder18(null); // the optional age answer is kept on this phone only
   session.value = null;
   course.value = null;
   today.value = null;

@@ -68,6 +68,8 @@ export interface Fact {
 export interface FactText {
   text: string;
   facts: string[];
+  /** Red flags only (RED-13): emergency number now, stop and call now, or the dermatology team today. */
+  level?: 'emergency' | 'urgent' | 'today';
 }
 
 export interface Phase {

@@ -34,7 +34,7 @@ def test_first_put_is_201_then_replaced_with_200(patient, course, app):
     assert second.status_code == 200
     assert second.get_json()["id"] == body["id"]
     assert second.get_json()["effects"]["dry_lips"] == 0 and second.get_json()["note"] is None
-    assert second.get_json()["triage"]["level"] == "urgent"
+    assert second.get_json()["triage"]["level"] == "emergency"  # chest pain: emergency care (RED-13)
     with app.app_context():
         assert count_rows(CheckIn) == 1
     got = patient.get(url(course, day)).get_json()
@@ -42,20 +42,112 @@ def test_first_put_is_201_then_replaced_with_200(patient, course, app):
 
 
 @pytest.mark.parametrize(
-    "red_flags,level,action",
+    "red_flags,effects,level,case,actions,calls",
     [
-        (["swelling_or_breathing"], "emergency", "call_emergency"),
-        (["self_harm_thoughts"], "emergency", "crisis_line"),
-        (["yellow_skin_dark_urine"], "urgent", "stop_and_call_prescriber"),
-        (["pregnancy_risk"], "urgent", "stop_and_call_prescriber"),
+        (
+            ["swelling_or_breathing"],
+            {},
+            "emergency",
+            "emergency",
+            ["call_emergency", "stop_capsules"],
+            ["emergency", "clinic"],
+        ),
+        (
+            ["chest_pain"],
+            {},
+            "emergency",
+            "emergency",
+            ["call_emergency", "stop_capsules"],
+            ["emergency", "clinic"],
+        ),
+        (
+            ["seizure"],
+            {},
+            "emergency",
+            "emergency",
+            ["call_emergency", "stop_capsules"],
+            ["emergency", "clinic"],
+        ),
+        (
+            ["self_harm_thoughts"],
+            {},
+            "emergency",
+            "self_harm",
+            ["crisis_line", "stop_tell_prescriber_today"],
+            ["crisis", "emergency", "clinic"],
+        ),
+        (
+            ["self_harm_thoughts", "swelling_or_breathing"],
+            {},
+            "emergency",
+            "emergency",
+            ["call_emergency", "stop_capsules", "crisis_line"],
+            ["emergency", "crisis", "clinic"],
+        ),
+        (
+            ["yellow_skin_dark_urine"],
+            {},
+            "urgent",
+            "urgent",
+            ["stop_and_call_prescriber"],
+            ["clinic", "emergency"],
+        ),
+        (["severe_flare"], {}, "urgent", "urgent", ["contact_dermatology_today"], ["clinic", "emergency"]),
+        (
+            ["mood_change"],
+            {},
+            "urgent",
+            "urgent",
+            ["stop_and_call_prescriber", "crisis_talk"],
+            ["clinic", "emergency", "crisis"],
+        ),
+        (["pregnancy_risk"], {}, "urgent", "urgent", ["stop_and_call_prescriber"], ["clinic", "emergency"]),
+        (
+            ["unprotected_sex"],
+            {},
+            "urgent",
+            "urgent",
+            ["emergency_contraception", "stop_and_call_prescriber"],
+            ["clinic", "emergency"],
+        ),
+        (
+            [],
+            {"night_vision": 1},
+            "urgent",
+            "urgent",
+            ["stop_and_call_prescriber", "night_driving"],
+            ["clinic", "emergency"],
+        ),
+        ([], {"headache": 3}, "urgent", "urgent", ["stop_and_call_prescriber"], ["clinic", "emergency"]),
     ],
 )
-def test_red_flags_triage(patient, course, red_flags, level, action):
-    response = patient.put(url(course, today_in()), json={"skin": 3, "red_flags": red_flags})
+def test_check_in_triage_results(patient, course, red_flags, effects, level, case, actions, calls):
+    response = patient.put(
+        url(course, today_in()), json={"skin": 3, "red_flags": red_flags, "effects": effects}
+    )
+    assert response.status_code == 201, response.get_json()
     result = response.get_json()["triage"]
-    assert result["level"] == level
-    assert action in [a["key"] for a in result["actions"]]
+    assert (result["level"], result["case"]) == (level, case)
+    assert [a["key"] for a in result["actions"]] == actions
+    assert [c["call"] for c in result["calls"]] == calls
     assert all(a["text"] and a["facts"] for a in result["actions"])
+    stops = any(a.get("stops_capsules") for a in result["actions"])
+    assert stops is (actions != ["contact_dermatology_today"])
+    # The server and the rules agree, and the stored answer gives the same triage when read back.
+    assert patient.get(url(course, today_in())).get_json()["triage"] == result
+
+
+def test_pregnancy_flags_are_refused_for_a_course_without_pregnancy_prevention(patient, app):
+    course = patient.create_course(**course_from(days_ago(20), pregnancy_prevention=False))
+    for flag in ("pregnancy_risk", "unprotected_sex"):
+        response = patient.put(url(course, today_in()), json={"skin": 3, "red_flags": ["chest_pain", flag]})
+        assert_error(response, 422)
+        assert "red_flags" in bad_fields(response)
+        assert flag in response.get_json()["errors"]["json"]["red_flags"][0]
+    with app.app_context():
+        assert count_rows(CheckIn) == 0  # nothing half-written
+    fine = patient.put(url(course, today_in()), json={"skin": 3, "red_flags": ["chest_pain"]})
+    assert fine.status_code == 201
 
 
 def test_strong_effect_is_routine(patient, course):
@@ -64,14 +156,17 @@ def test_strong_effect_is_routine(patient, course):
     assert result["triage"]["facts"] == ["EXP-2", "EXP-8"]
 
 
-def test_headache_seven_days_running_is_routine_from_stored_days(patient, course):
-    for n in range(6, 0, -1):
+def test_headache_on_five_days_of_a_week_is_routine_from_stored_days_with_gaps(patient, course):
+    """Counted in a 7-day window: days without a check-in do not reset it (two gaps here)."""
+    for n in (6, 4, 3, 1):
         r = patient.put(url(course, days_ago(n)), json={"skin": 3, "effects": {"headache": 1}})
         assert r.get_json()["triage"]["level"] == "none"
-    seventh = patient.put(url(course, today_in()), json={"skin": 3, "effects": {"headache": 1}})
-    assert seventh.get_json()["triage"]["level"] == "routine"
+    fifth = patient.put(url(course, today_in()), json={"skin": 3, "effects": {"headache": 1}})
+    result = fifth.get_json()["triage"]
+    assert result["level"] == "routine"
+    assert [(r["kind"], r["days"], r["window_days"]) for r in result["reasons"]] == [("streak", 5, 7)]
     listed = patient.get(f"{API}/courses/{course['id']}/checkins").get_json()
-    assert [c["triage"]["level"] for c in listed] == ["none"] * 6 + ["routine"]
+    assert [c["triage"]["level"] for c in listed] == ["none"] * 4 + ["routine"]
 
 
 def test_list_between_dates(patient, course):

@@ -131,8 +131,11 @@ def test_rule_sets_and_helplines_are_public_reference_data(client):
     assert ipledge["tests_before_start"] == 2 and ipledge["pickup_window_days"] == 7
     assert ipledge["missed_dose"]["facts"] == ["DOSE-11"]
     lines = {c["code"]: c for c in client.get(f"{API}/helplines").get_json()}
-    assert lines["US"]["emergency"]["number"] == "911" and lines["US"]["crisis"]["number"] == "988"
-    assert lines["GB"]["crisis"]["number"] == "116 123" and lines["DE"]["emergency"]["number"] == "112"
+    assert lines["US"]["emergency"]["number"] == "911" and lines["US"]["crisis"][0]["number"] == "988"
+    assert lines["GB"]["crisis"][0]["number"] == "116 123" and lines["DE"]["emergency"]["number"] == "112"
+    assert lines["GB"]["text_line"]["number"] == "85258" and lines["GB"]["youth"][0]["verify"] == ["hours"]
+    assert lines["DE"]["crisis"][0]["name"] == "TelefonSeelsorge" and lines["BG"]["crisis"] == []
+    assert lines["DE"]["crisis"][0]["source"]["url"].startswith("https://")
     assert "Europe/London" in lines["GB"]["zones"]
 
 

@@ -56,10 +56,53 @@ def test_self_harm_yes_leads_to_crisis_help_whatever_the_other_answers(patient, 
     body = patient.put(
         mood_url(course, iso_week(today_in())), json={**CALM, "self_harm_thoughts": True}
     ).get_json()
-    assert body["follow_up"]["crisis"] is True
-    keys = [a["key"] for a in body["follow_up"]["actions"]]
-    assert keys[0] == "crisis_line" and "stop_and_call_prescriber" in keys
-    assert "HELP-1" in body["follow_up"]["actions"][0]["facts"]
+    follow = body["follow_up"]
+    assert follow["crisis"] is True and follow["stop"] is True
+    keys = [a["key"] for a in follow["actions"]]
+    assert keys == ["crisis_line", "stop_tell_prescriber_today", "raise_at_visit"]
+    assert "HELP-1" in follow["actions"][0]["facts"]
+    assert [(c["call"], c["note"]) for c in follow["calls"]] == [
+        ("crisis", None),
+        ("emergency", "if you might act on these thoughts or can't keep yourself safe"),
+        ("clinic", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "answers,stop",
+    [
+        ({"interest": "more_than_half_the_days"}, True),
+        ({"low_mood": "nearly_every_day"}, True),
+        ({"interest": "nearly_every_day", "low_mood": "more_than_half_the_days"}, True),
+        ({"interest": "several_days", "low_mood": "several_days"}, False),
+        ({}, False),
+    ],
+)
+def test_frequent_low_mood_or_loss_of_interest_says_stop_and_phone_today(patient, course, answers, stop):
+    """MOOD-2: "more than half the days" or "nearly every day" to either question is one of the leaflet's
+    signs to stop and phone the prescriber: the clinic first, the emergency number, then a crisis line."""
+    body = patient.put(mood_url(course, iso_week(today_in())), json={**CALM, **answers}).get_json()
+    follow = body["follow_up"]
+    assert follow["stop"] is stop and follow["crisis"] is False
+    assert not {"score", "total", "label", "result"} & (set(body) | set(follow))
+    if stop:
+        assert [a["key"] for a in follow["actions"]] == ["mood_stop", "crisis_talk", "raise_at_visit"]
+        text = follow["actions"][0]["text"]
+        assert "leaflet" in text and "no more capsules" in text and "prescriber today" in text
+        assert follow["actions"][0]["stops_capsules"] is True and "MOOD-2" in follow["actions"][0]["facts"]
+        assert [c["call"] for c in follow["calls"]] == ["clinic", "emergency", "crisis"]
+    else:
+        assert [a["key"] for a in follow["actions"]] == ["raise_at_visit"] and follow["calls"] == []
+
+
+def test_self_harm_and_frequent_answers_keep_the_crisis_line_first(patient, course):
+    body = patient.put(
+        mood_url(course, iso_week(today_in())),
+        json={"interest": "nearly_every_day", "low_mood": "nearly_every_day", "self_harm_thoughts": True},
+    ).get_json()
+    follow = body["follow_up"]
+    assert [a["key"] for a in follow["actions"]] == ["crisis_line", "mood_stop", "raise_at_visit"]
+    assert follow["calls"][0]["call"] == "crisis"
 
 
 @pytest.mark.parametrize(

@@ -455,7 +455,8 @@ def test_every_content_item_carries_known_fact_ids(patient, pregnancy_prevention
     items = [i for v in views for i in _content_items(v)]
     assert len(items) > 20
     for item in items:
-        assert set(item) == {"text", "facts"}, item  # no internal "when" conditions leak out
+        # No internal "when" or "covers" leaks out; a red flag carries its level (RED-13).
+        assert set(item) in ({"text", "facts"}, {"text", "facts", "level"}), item
         assert isinstance(item["text"], str) and item["text"].strip()
         assert item["facts"], item
         for fact in item["facts"]:

@@ -112,7 +112,7 @@ def test_tap_targets_are_at_least_24_px(page):
 
 def test_in_app_hash_link_scrolls_to_its_target(page):
     onboard(page)
-    page.get_by_role("link", name="Signs to report to your prescriber at once").click()
+    page.get_by_role("link", name="Signs to stop your capsules and call your prescriber now").click()
     expect(page).to_have_url(re.compile(r"/help#red-flags$"))
     target = page.locator("#red-flags")
     expect(target).to_be_focused()

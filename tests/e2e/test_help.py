@@ -136,7 +136,7 @@ def test_help_is_axe_clean_and_fits_320(page, axe_source, scheme):
 
 def test_red_flag_links_land_on_the_list(page):
     onboard(page)
-    page.get_by_role("link", name="Signs to report to your prescriber at once").click()
+    page.get_by_role("link", name="Signs to stop your capsules and call your prescriber now").click()
     expect(page).to_have_url(re.compile(r"/help#red-flags$"))
     heading = page.locator("#red-flags-heading")
     expect(heading).to_be_in_viewport()

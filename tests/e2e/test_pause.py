@@ -90,7 +90,7 @@ def test_red_flag_stop_pause_then_restart(phone, live_app, axe_source):
     page.get_by_label("Chest pain").check()
     page.get_by_role("button", name="Save check-in").click()
     panel = page.locator("#triage")
-    expect(panel).to_have_attribute("data-level", "urgent")
+    expect(panel).to_have_attribute("data-level", "emergency")  # chest pain: emergency care (RED-13)
     stop = panel.get_by_role("button", name="I have stopped my capsules")
     expect(stop).to_be_visible()
     assert pauses_on_server(live_app, session) == [], "the app never pauses on its own"

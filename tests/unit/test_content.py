@@ -85,18 +85,41 @@ def test_every_phase_key_exists_with_its_parts():
         assert set(phase["red_flags"]) <= set(red), key
 
 
-def test_red_flags_cover_red_1_to_12_in_red_11s_words():
+def test_red_flag_lists_carry_the_check_ins_levels():
+    """Help, Today and Timeline list the red flags from this file; each item covers check-in red flags of
+    exactly its level (RED-13), so no list calls an emergency "call your prescriber" or vice versa."""
+    from backend.record import triage
+
     red = load_content("en")["red_flags"]
-    assert list(red) == [f"RED-{n}" for n in (*range(1, 11), 12)]
-    for key, item in red.items():
-        assert key in item["facts"]
-    assert "crisis line" in red["RED-1"]["text"]
-    assert "emergency" in red["RED-7"]["text"]
-    assert red["RED-10"]["when"] == "pregnancy_prevention"
-    for key in ("RED-2", "RED-3", "RED-4", "RED-5", "RED-6", "RED-8", "RED-9", "RED-12"):
-        assert "Stop taking your capsules and call your prescriber now" in red[key]["text"], key
-        assert "RED-11" in red[key]["facts"], key
-    assert "next visit" not in red["RED-8"]["text"].replace("Don't wait for your next visit", "")
+    rules = triage.load_rules()
+    level_of = {f["key"]: f["level"] for f in rules["red_flags"]}
+    today_flags = {f["key"] for f in rules["red_flags"] if f["actions"] == ["contact_dermatology_today"]}
+    covered = [key for item in red.values() for key in item["covers"]]
+    assert sorted(covered) == sorted(level_of), "every check-in red flag is in exactly one list item"
+    for name, item in red.items():
+        for key in item["covers"]:
+            expected = "today" if key in today_flags else level_of[key]
+            assert item["level"] == expected, (name, key)
+        if item["level"] == "emergency" and name != "self_harm":
+            assert "call your emergency number now" in item["text"], name
+            assert "prescriber" not in item["text"], name
+        if item["level"] == "urgent" and name != "unprotected_sex":
+            assert "Stop taking your capsules and call your prescriber now" in item["text"], name
+            assert "RED-11" in item["facts"] or "PREG-8" in item["facts"], name
+        if item["level"] == "today":
+            assert "dermatology team today" in item["text"] and "Stop" not in item["text"], name
+    # No promise of a crisis line (some countries have none we can name, HELP-6); Get help shows the numbers.
+    assert "crisis line" not in red["self_harm"]["text"] and "better off dead" in red["self_harm"]["text"]
+    assert "emergency number" in red["self_harm"]["text"] and "prescriber today" in red["self_harm"]["text"]
+    assert red["unprotected_sex"]["text"].startswith("Sex without contraception")
+    assert (
+        "emergency contraception today" in red["unprotected_sex"]["text"]
+        and "72 hours" in red["unprotected_sex"]["text"]
+    )
+    assert "PREG-12" in red["unprotected_sex"]["facts"]
+    assert {red[k]["when"] for k in ("pregnancy", "unprotected_sex")} == {"pregnancy_prevention"}
+    cited = {f for item in red.values() for f in item["facts"]}
+    assert {f"RED-{n}" for n in range(1, 14)} <= cited
 
 
 def test_milestone_texts_exist_for_every_kind():

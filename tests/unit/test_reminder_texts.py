@@ -98,11 +98,18 @@ def test_notification_texts_are_in_our_own_words(kind, data):
 
 def test_missed_dose_follow_up_follows_the_course_rule_set():
     _, eu = texts.render("dose_followup", {**SAMPLE_DATA["dose_followup"], "rule_set": "eu_ppp"})  # DOSE-8
-    assert "Take it now" in eu and "nearly due" in eu and "Never take two at once" in eu
+    assert "Take it now," in eu and "nearly due" in eu and "Never take two at once" in eu
+    # Standard capsules go down with food (DOSE-5); food-independent ones say nothing about food.
+    for rule_set in ("eu_ppp", "none"):
+        _, meal = texts.render(
+            "dose_followup", {**SAMPLE_DATA["dose_followup"], "rule_set": rule_set, "with_meal": True}
+        )
+        assert "Take it now with some food" in meal and "nearly due" in meal, rule_set
     _, us = texts.render(
-        "dose_followup", {**SAMPLE_DATA["dose_followup"], "rule_set": "us_ipledge"}
-    )  # DOSE-11
-    assert "leave that dose out" in us and "Take it now" not in us and "Never take two at once" in us
+        "dose_followup", {**SAMPLE_DATA["dose_followup"], "rule_set": "us_ipledge", "with_meal": True}
+    )  # DOSE-11: "missed" means remembered only when the next dose is nearly due
+    assert "next dose is nearly due, that dose counts as missed" in us and "leave it out" in us
+    assert "Take it now" not in us and "Never take two at once" in us
 
 
 def test_fasting_text_names_no_fixed_hours_and_says_today_on_the_day():

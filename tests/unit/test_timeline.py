@@ -477,11 +477,20 @@ def test_phase_items_carry_facts_and_drop_pregnancy_items():
     assert not {f for f in facts(off) if f.startswith("PREG")}
     assert {"PREG-2", "PREG-9", "PREG-8", "PREG-11"} <= facts(on)
     assert "RED-10" not in {f for i in off["report_now"] for f in i["facts"]}
-    assert [i["facts"][0] for i in on["report_now"]] == [f"RED-{n}" for n in (*range(1, 11), 12)]
+    # Red flags carry their level (RED-13), emergencies first; pregnancy items only with prevention.
+    levels = [i["level"] for i in on["report_now"]]
+    assert levels == sorted(levels, key=("emergency", "urgent", "today").index)
+    assert levels.count("emergency") == 5 and levels.count("today") == 1
+    assert len(on["report_now"]) == len(off["report_now"]) + 2
+    assert any("emergency contraception" in i["text"] for i in on["report_now"])
     for p in on["phases"]:
         for part in ("expectations", "tips", "report_now"):
             for item in p[part]:
-                assert set(item) == {"text", "facts"} and item["text"] and item["facts"]
+                assert (
+                    set(item) in ({"text", "facts"}, {"text", "facts", "level"})
+                    and item["text"]
+                    and item["facts"]
+                )
     first = next(p for p in on["phases"] if p["key"] == "first_weeks")
     assert "EXP-3" in {f for i in first["expectations"] for f in i["facts"]}
     assert "EXP-4" in {f for i in first["report_now"] for f in i["facts"]}

@@ -8,8 +8,9 @@ from backend.api.schemas.common import sane_date
 from backend.services.pauses import reasons
 
 REASON_TEXT = (
-    "Why the capsules stopped: the red flag key of the check-in (backend/record/triage_rules.json), "
-    "`mood_check` (the mood check's answers) or `prescriber` (the prescriber paused them)."
+    "Why the capsules stopped: the red flag key of the check-in, or the effect of an effect rule "
+    "(`night_vision`, `headache`; backend/record/triage_rules.json), `mood_check` (the mood check's answers) "
+    "or `prescriber` (the prescriber paused them)."
 )
 RESUMED_TEXT = "The first day with capsules again (the prescriber's restart); null: still paused."
 

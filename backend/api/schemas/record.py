@@ -37,7 +37,10 @@ class CheckInPutSchema(Schema):
         fields.String(validate=validate.OneOf(RED_FLAG_KEYS)),
         load_default=list,
         validate=validate.Length(max=len(RED_FLAG_KEYS)),
-        metadata={"description": "The red flags (RED-1..12) answered yes; empty for none."},
+        metadata={
+            "description": "The red flags (RED-1..13) answered yes; empty for none. The pregnancy ones "
+            "(pregnancy_risk, unprotected_sex) only on a course with pregnancy prevention, else 422."
+        },
     )
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
@@ -49,21 +52,40 @@ class TriageActionSchema(Schema):
     stops_capsules = fields.Boolean(
         metadata={"description": "True when the action says to stop the capsules (a pause can be recorded)."}
     )
+    crisis = fields.Boolean(metadata={"description": "The action speaks of a crisis line."})
+    text_without_line = fields.String(
+        metadata={"description": "The wording for a country with no crisis line we can name (HELP-6)."}
+    )
+
+
+class TriageCallSchema(Schema):
+    call = fields.String(validate=validate.OneOf(("emergency", "crisis", "clinic")))
+    note = fields.String(allow_none=True, metadata={"description": "Words shown with the button."})
 
 
 class TriageReasonSchema(Schema):
-    kind = fields.String(validate=validate.OneOf(("red_flag", "severity", "streak")))
+    kind = fields.String(validate=validate.OneOf(("red_flag", "effect", "severity", "streak")))
     key = fields.String()
     level = fields.String(validate=validate.OneOf(TRIAGE_LEVELS))
-    days = fields.Integer()
+    days = fields.Integer(metadata={"description": "Streak: days with the effect in the window."})
+    window_days = fields.Integer()
     facts = fields.List(fields.String())
 
 
 class TriageSchema(Schema):
     level = fields.String(validate=validate.OneOf(TRIAGE_LEVELS))
+    case = fields.String(
+        validate=validate.OneOf(("emergency", "self_harm", *TRIAGE_LEVELS[1:])),
+        metadata={
+            "description": "Which button leads: emergency number, crisis line (self-harm alone), clinic."
+        },
+    )
     facts = fields.List(fields.String())
     actions = fields.List(fields.Nested(TriageActionSchema))
     reasons = fields.List(fields.Nested(TriageReasonSchema))
+    calls = fields.List(
+        fields.Nested(TriageCallSchema), metadata={"description": "The call buttons, in order."}
+    )
 
 
 class CheckInSchema(Schema):
@@ -91,7 +113,11 @@ class MoodPutSchema(Schema):
         metadata={"description": "Over the last two weeks: feeling down, low or hopeless."},
     )
     self_harm_thoughts = StrictBoolean(
-        required=True, metadata={"description": "Any thoughts of hurting oneself or of ending one's life."}
+        required=True,
+        metadata={
+            "description": "Since the last check: thoughts of being better off dead, of hurting oneself or "
+            "of ending one's life."
+        },
     )
     sexual_function = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf(SEXUAL_FUNCTION_ANSWERS)
@@ -100,7 +126,15 @@ class MoodPutSchema(Schema):
 
 class MoodFollowUpSchema(Schema):
     crisis = fields.Boolean(metadata={"description": "True when self-harm thoughts were reported."})
+    stop = fields.Boolean(
+        metadata={
+            "description": "An action says to stop the capsules (MOOD-2 frequent answers, or self-harm)."
+        }
+    )
     actions = fields.List(fields.Nested(TriageActionSchema))
+    calls = fields.List(
+        fields.Nested(TriageCallSchema), metadata={"description": "The call buttons, in order."}
+    )
 
 
 class MoodSchema(Schema):

@@ -1,11 +1,17 @@
 """Output schemas for the computed views: today and the timeline."""
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 
 class ContentItemSchema(Schema):
     text = fields.String()
     facts = fields.List(fields.String(), metadata={"description": "Ids in docs/clinical-sources.md"})
+    level = fields.String(
+        validate=validate.OneOf(("emergency", "urgent", "today")),
+        metadata={
+            "description": "Red flags only (RED-13): emergency now, stop and call now, or the team today."
+        },
+    )
 
 
 class RuleSetSchema(Schema):

@@ -1,84 +1,75 @@
-import { dialable, HELP_COUNTRIES, type HelpCountry } from '../lib/help';
+import { callButtons, noLineText, under18, type CallButton, type HelpCountry } from '../lib/help';
+import type { TriageCall } from '../lib/triage';
+import { course } from '../store';
 import { SourceIds } from './Facts';
+import { Link } from './Link';
 
-/** Numbers shared by several countries, listed once: "112" → "Austria, Belgium, …". */
-function grouped(pick: (c: HelpCountry) => string | null): Array<[string, string[]]> {
-  const by = new Map<string, string[]>();
-  for (const c of HELP_COUNTRIES) {
-    const number = pick(c);
-    if (number) by.set(number, [...(by.get(number) ?? []), c.name]);
+const CLASS: Record<CallButton['kind'], string> = {
+  emergency: 'button button-danger call',
+  crisis: 'button button-secondary call',
+  crisis_text: 'button button-secondary call',
+  youth: 'button button-secondary call',
+  youth_text: 'button button-secondary call',
+  clinic: 'button button-primary call',
+  save_clinic: 'button button-secondary call',
+  directory: 'button button-secondary call',
+};
+
+function Button({ button }: { button: CallButton }) {
+  const content = (
+    <>
+      {button.label}
+      {button.note && <span class="call-note">{button.note}</span>}
+    </>
+  );
+  if (button.kind === 'save_clinic') {
+    return (
+      <Link href={button.href} class={CLASS[button.kind]}>
+        {content}
+      </Link>
+    );
   }
-  return [...by.entries()];
-}
-
-function regions(names: string[]): string {
-  return names.length > 4 ? 'the EU' : names.join(', ');
-}
-
-/** Without a chosen country: every listed emergency number (and crisis line) with where it works. */
-function AllNumbers({ crisis }: { crisis: boolean }) {
+  if (button.kind === 'directory') {
+    return (
+      <a class={CLASS[button.kind]} href={button.href} target="_blank" rel="noopener noreferrer">
+        {content}
+        <span class="visually-hidden"> (opens in a new tab)</span>
+      </a>
+    );
+  }
   return (
-    <div class="emergency-calls">
-      <p>Call your local emergency number now. Listed numbers:</p>
-      {grouped((c) => c.emergency.number).map(([number, names]) => (
-        <a key={number} class="button button-danger call" href={`tel:${dialable(number)}`}>
-          Call {number}
-          <span class="call-note">Emergency, {regions(names)}</span>
-        </a>
-      ))}
-      {crisis &&
-        grouped((c) => c.crisis?.number ?? null).map(([number, names]) => (
-          <a key={number} class="button button-secondary call" href={`tel:${dialable(number)}`}>
-            Call {number}
-            <span class="call-note">Crisis line, {regions(names)}</span>
-          </a>
-        ))}
-      <p class="muted">Choose your country in Settings to see only its numbers.</p>
-      <SourceIds facts={['HELP-1']} />
-    </div>
+    <a class={CLASS[button.kind]} href={button.href} data-kind={button.kind}>
+      {content}
+    </a>
   );
 }
 
 /**
- * One-tap calls for an emergency (RED-7) and, for thoughts of self-harm, the crisis line (RED-1, HELP-1),
- * for the patient's country. Without a listed country it lists every number with where it works.
+ * The call buttons of a result, in the one order every panel uses (`callButtons`, from the `calls` the
+ * shared rules give): the emergency number, the crisis line (and text lines; youth lines for a patient
+ * who said they are under 18, HELP-5), the clinic's saved number or a link to save it (HELP-2). Where the
+ * country has no crisis line we can name it says so, with the emergency number and a directory (HELP-6).
  */
-export function EmergencyCalls({
-  country,
-  crisis = true,
-  crisisFirst = false,
-}: {
-  country: HelpCountry | null;
-  crisis?: boolean;
-  /** Thoughts of self-harm: the crisis line comes first. */
-  crisisFirst?: boolean;
-}) {
-  if (!country) return <AllNumbers crisis={crisis} />;
-  const line = crisis ? country.crisis : null;
-  const emergency = (
-    <a key="emergency" class="button button-danger call" href={`tel:${dialable(country.emergency.number)}`}>
-      Call {country.emergency.number}
-      <span class="call-note">Emergency, {country.name}</span>
-    </a>
-  );
-  const lines = line
-    ? [
-        <a key="crisis" class="button button-secondary call" href={`tel:${dialable(line.number)}`}>
-          Call {line.number}
-          <span class="call-note">{line.name}, free, any time</span>
-        </a>,
-        line.sms ? (
-          <a key="sms" class="button button-secondary call" href={`sms:${dialable(line.sms)}`}>
-            Text {line.sms}
-            <span class="call-note">{line.name}</span>
-          </a>
-        ) : null,
-      ]
-    : [];
+export function EmergencyCalls({ calls, country }: { calls: TriageCall[]; country: HelpCountry | null }) {
+  const buttons = callButtons(calls, country, { clinicPhone: course.value?.clinic_phone ?? null, under18: under18.value });
+  if (!buttons.length) return null;
+  const noLine = country !== null && country.crisis.length === 0 && calls.some((c) => c.call === 'crisis');
+  const facts = new Set(['HELP-1']);
+  for (const b of buttons) if ('facts' in b) for (const f of b.facts) facts.add(f);
+  if (buttons.some((b) => b.kind === 'clinic' || b.kind === 'save_clinic')) facts.add('HELP-2');
   return (
     <div class="emergency-calls">
-      {crisisFirst ? [...lines, emergency] : [emergency, ...lines]}
-      <SourceIds facts={['HELP-1']} />
+      {noLine && country && (
+        <p class="no-line">
+          {noLineText(country)}
+          <SourceIds facts={['HELP-6']} />
+        </p>
+      )}
+      {buttons.map((button) => (
+        <Button key={`${button.kind}:${button.href}`} button={button} />
+      ))}
+      {!country && <p class="muted">Choose your country in Settings to see only its numbers.</p>}
+      <SourceIds facts={[...facts].sort()} />
     </div>
   );
 }

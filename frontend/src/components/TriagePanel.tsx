@@ -1,21 +1,55 @@
-import { helpCountry } from '../lib/help';
+import { actionText, helpCountry } from '../lib/help';
 import { SourceIds } from './Facts';
 import { course } from '../store';
 import { EmergencyCalls } from './EmergencyCalls';
 import { Link } from './Link';
 import { PauseOffer } from './PauseOffer';
-import { saysStop, type Triage } from '../lib/triage';
+import { saysStop, WHO_SEES, type Triage, type TriageAction } from '../lib/triage';
 
-const HEADINGS: Record<Triage['level'], string> = {
-  emergency: 'Get help now',
-  urgent: 'Stop your capsules and call your prescriber now',
-  routine: 'Mention this to your prescriber soon',
-  none: 'Saved',
-};
+/** The panel's heading: what to do first, in the result's own level (RED-13). */
+export function triageHeading(result: Pick<Triage, 'level' | 'case' | 'actions'>): string {
+  if (result.case === 'emergency') return 'Get help now';
+  if (result.case === 'self_harm') return 'Please talk to someone now';
+  if (result.level === 'urgent') {
+    return saysStop(result) ? 'Stop your capsules and call your prescriber now' : 'Contact your dermatology team today';
+  }
+  if (result.level === 'routine') return 'Mention this to your prescriber soon';
+  return 'Saved';
+}
 
-/** The red flag a pause records as its reason: the first one reported (the rules list the gravest first). */
-function stopReason(result: Triage): string {
-  return result.reasons.find((r) => r.kind === 'red_flag')?.key ?? 'prescriber';
+/** What a pause records as its reason: the first reason that says to stop (the gravest come first). */
+export function stopReason(result: Pick<Triage, 'reasons'>): string {
+  return result.reasons.find((r) => r.kind === 'red_flag' || r.kind === 'effect')?.key ?? 'prescriber';
+}
+
+/** "Nobody watches these answers as you give them…" (MOOD-2): beside every check-in and every result. */
+export function WhoSees() {
+  return (
+    <p class="who-sees">
+      {WHO_SEES.text}
+      <SourceIds facts={WHO_SEES.facts} />
+    </p>
+  );
+}
+
+/** The result's advice and its call buttons, in the shared order; used by the check-in and the mood check. */
+export function ResultAdvice({ actions, calls }: Pick<Triage, 'calls'> & { actions: Pick<TriageAction, 'key' | 'text' | 'text_without_line' | 'facts'>[] }) {
+  const country = helpCountry(course.value);
+  return (
+    <>
+      {actions.length > 0 && (
+        <ul class="fact-list">
+          {actions.map((action) => (
+            <li key={action.key}>
+              {actionText(action, country)}
+              <SourceIds facts={action.facts} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {calls.length > 0 && <EmergencyCalls calls={calls} country={country} />}
+    </>
+  );
 }
 
 /**
@@ -32,33 +66,19 @@ export function TriagePanel({ result, pending }: { result: Triage; pending: bool
       role={serious ? 'alert' : undefined}
       tabIndex={-1}
       data-level={result.level}
+      data-case={result.case}
     >
-      <h2 id="triage-heading">{HEADINGS[result.level]}</h2>
-      {result.actions.length > 0 && (
-        <ul class="fact-list">
-          {result.actions.map((action) => (
-            <li key={action.key}>
-              {action.text}
-              <SourceIds facts={action.facts} />
-            </li>
-          ))}
-        </ul>
-      )}
+      <h2 id="triage-heading">{triageHeading(result)}</h2>
+      <ResultAdvice actions={result.actions} calls={result.calls} />
       {serious && (
-        <>
-          <EmergencyCalls
-            country={helpCountry(course.value)}
-            crisis={result.level === 'emergency'}
-            crisisFirst={result.actions.some((a) => a.key === 'crisis_line')}
-          />
-          <p>
-            <Link href="/help">Get help: your clinic and every sign to act on</Link>
-          </p>
-        </>
+        <p>
+          <Link href="/help">Get help: your clinic and every sign to act on</Link>
+        </p>
       )}
       {saysStop(result) && <PauseOffer reason={stopReason(result)} />}
       {result.level === 'none' && <p>Nothing in today's answers needs action. Thank you for checking in.</p>}
-      <p class="muted">{pending ? 'Checked on this phone; it will be confirmed when it reaches the server.' : 'Confirmed by the server.'}</p>
+      <WhoSees />
+      <p class="muted triage-status">{pending ? 'Saved on this phone, sending when online.' : 'Saved.'}</p>
     </section>
   );
 }

@@ -1,22 +1,61 @@
 /**
- * Emergency numbers and crisis lines (HELP-1) from the server's own data file, bundled at build time so
- * the "Get help" screen works with no network. The country is the course's; before there is a course
- * (or when the course names none) it comes from the phone's time zone.
+ * Emergency numbers, crisis, text and youth lines (HELP-1, HELP-3..6) from the server's own data file,
+ * bundled at build time so the "Get help" screen works with no network. The country is the course's;
+ * before there is a course (or when the course names none) it comes from the phone's time zone.
+ *
+ * `callButtons` is the one ordering rule every panel uses: the triage (or mood) result names the calls in
+ * order (`calls`, from the shared rule files); this turns them into the buttons for the patient's
+ * country, saved clinic number and age answer.
  */
-import { countries } from '../../../backend/course/helplines.json';
+import { signal } from '@preact/signals';
+import { countries, directory } from '../../../backend/course/helplines.json';
 import { red_flags as redFlags } from '../../../backend/course/content/en.json';
 import type { FactText } from '../types';
 import { detectTimeZone } from './dates';
+import type { TriageAction, TriageCall } from './triage';
+
+export interface HelpSource {
+  title: string;
+  url: string;
+}
+
+export interface HelpLine {
+  name: string;
+  number: string;
+  also?: string;
+  sms: string | null;
+  free: boolean | null;
+  hours: string | null;
+  note: string;
+  verify: string[];
+  text?: { number: string; keyword: string | null };
+  facts: string[];
+  source: HelpSource;
+}
+
+export interface TextLine {
+  name: string;
+  number: string;
+  keyword: string | null;
+  note: string;
+  verify: string[];
+  facts: string[];
+  source: HelpSource;
+}
 
 export interface HelpCountry {
   code: string;
   name: string;
-  emergency: { number: string; facts: string[] };
-  crisis: { name: string; number: string; sms: string | null; facts: string[] } | null;
+  emergency: { number: string; also?: string; facts: string[] };
+  crisis: HelpLine[];
+  text_line: TextLine | null;
+  youth: HelpLine[];
   zones: string[];
 }
 
 export const HELP_COUNTRIES: HelpCountry[] = countries as HelpCountry[];
+/** The international directory linked where a country has no line we can name (HELP-6, verify). */
+export const DIRECTORY: { name: string; url: string; verify: string[]; facts: string[] } = directory;
 
 export function countryByCode(code: string | null | undefined): HelpCountry | null {
   return HELP_COUNTRIES.find((c) => c.code === code) ?? null;
@@ -37,13 +76,153 @@ export function dialable(number: string): string {
   return number.replace(/[^0-9+]/g, '');
 }
 
-interface RedFlagEntry extends FactText {
-  when?: string | string[];
+/** What the app says where it can name no crisis line for the country (HELP-6): no promise of one. */
+export function noLineText(country: HelpCountry): string {
+  return `We can’t name a checked crisis line for ${country.name}. If you might harm yourself or can’t keep yourself safe, call ${country.emergency.number} now. An international directory may list a helpline near you.`;
 }
 
-/** Every red flag in its RED-11 wording, pregnancy items only where prevention applies. */
-export function redFlagItems(pregnancyPrevention: boolean): Array<FactText & { id: string }> {
+/** An action's words for this country: the "no line" wording where it has no crisis line (HELP-6). */
+export function actionText(action: Pick<TriageAction, 'text' | 'text_without_line'>, country: HelpCountry | null): string {
+  return country && country.crisis.length === 0 && action.text_without_line ? action.text_without_line : action.text;
+}
+
+// ---------------------------------------------------------------- "are you under 18?" (HELP-5)
+
+const AGE_KEY = 'clearcourse.under18';
+
+function readAge(): boolean | null {
+  try {
+    const value = localStorage.getItem(AGE_KEY);
+    return value === 'yes' ? true : value === 'no' ? false : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The patient's own answer, kept on this phone only; null = not answered (then no youth line is shown). */
+export const under18 = signal<boolean | null>(readAge());
+
+export function setUnder18(value: boolean | null): void {
+  try {
+    if (value === null) localStorage.removeItem(AGE_KEY);
+    else localStorage.setItem(AGE_KEY, value ? 'yes' : 'no');
+  } catch {
+    // storage refused (private mode): the answer still holds for this visit
+  }
+  under18.value = value;
+}
+
+// ---------------------------------------------------------------- the buttons, in order
+
+export type CallButton =
+  | { kind: 'emergency'; href: string; label: string; note: string }
+  | { kind: 'crisis' | 'crisis_text' | 'youth' | 'youth_text'; href: string; label: string; note: string; facts: string[] }
+  | { kind: 'clinic'; href: string; label: string; note: string }
+  | { kind: 'save_clinic'; href: string; label: string; note: null }
+  | { kind: 'directory'; href: string; label: string; note: string; facts: string[] };
+
+function smsHref(number: string, keyword: string | null): string {
+  return keyword ? `sms:${dialable(number)}?body=${encodeURIComponent(keyword)}` : `sms:${dialable(number)}`;
+}
+
+function lineButtons(line: HelpLine, kind: 'crisis' | 'youth'): CallButton[] {
+  const also = line.also ? ` (or ${line.also})` : '';
+  const out: CallButton[] = [{ kind, href: `tel:${dialable(line.number)}`, label: `Call ${line.number}`, note: `${line.name}, ${line.note}${also}`, facts: line.facts }];
+  const text = kind === 'crisis' ? 'crisis_text' : 'youth_text';
+  if (line.sms) out.push({ kind: text, href: smsHref(line.sms, null), label: `Text ${line.sms}`, note: line.name, facts: line.facts });
+  if (line.text) {
+    const label = line.text.keyword ? `Text ${line.text.keyword} to ${line.text.number}` : `Text ${line.text.number}`;
+    out.push({ kind: text, href: smsHref(line.text.number, line.text.keyword), label, note: line.name, facts: line.facts });
+  }
+  return out;
+}
+
+function crisisButtons(country: HelpCountry, young: boolean): CallButton[] {
+  const out = country.crisis.flatMap((line) => lineButtons(line, 'crisis'));
+  const t = country.text_line;
+  if (t) {
+    out.push({
+      kind: 'crisis_text',
+      href: smsHref(t.number, t.keyword),
+      label: t.keyword ? `Text ${t.keyword} to ${t.number}` : `Text ${t.number}`,
+      note: `${t.name}, ${t.note}`,
+      facts: t.facts,
+    });
+  }
+  if (young) out.push(...country.youth.flatMap((line) => lineButtons(line, 'youth')));
+  return out;
+}
+
+/** Numbers shared by several countries, listed once: "112" → "Austria, Belgium, …". */
+export function grouped(pick: (c: HelpCountry) => string[]): Array<[string, string[]]> {
+  const by = new Map<string, string[]>();
+  for (const c of HELP_COUNTRIES) for (const number of pick(c)) by.set(number, [...(by.get(number) ?? []), c.name]);
+  return [...by.entries()];
+}
+
+export function regions(names: string[]): string {
+  return names.length > 4 ? 'the EU' : names.join(', ');
+}
+
+/**
+ * The buttons for `calls` (from triage_rules.json or mood.json), in that order, for this country:
+ * the emergency number (with the call's note), the crisis line (call, then text lines; youth lines too
+ * when the patient said they are under 18), the clinic ("Call your clinic", or a link to save its number).
+ * Where the country has no crisis line we can name, the crisis slot becomes the emergency number (if not
+ * already shown, and without a note that assumes a line) followed by the international directory.
+ * Without a known country every listed emergency number and crisis line is given with where it works.
+ */
+export function callButtons(calls: TriageCall[], country: HelpCountry | null, opts: { clinicPhone: string | null; under18: boolean | null }): CallButton[] {
+  const noLine = country !== null && country.crisis.length === 0;
+  const wantsCrisis = calls.some((c) => c.call === 'crisis');
+  const out: CallButton[] = [];
+  const emergency = (note: string | null): CallButton[] => {
+    if (!country) {
+      return grouped((c) => [c.emergency.number]).map(([number, names]) => ({
+        kind: 'emergency',
+        href: `tel:${dialable(number)}`,
+        label: `Call ${number}`,
+        note: `Emergency, ${regions(names)}${note ? `: ${note}` : ''}`,
+      }));
+    }
+    return [{ kind: 'emergency', href: `tel:${dialable(country.emergency.number)}`, label: `Call ${country.emergency.number}`, note: `Emergency, ${country.name}${note ? `: ${note}` : ''}` }];
+  };
+  for (const call of calls) {
+    if (call.call === 'emergency') {
+      if (out.some((b) => b.kind === 'emergency')) continue;
+      out.push(...emergency(noLine && wantsCrisis ? null : call.note));
+    } else if (call.call === 'crisis') {
+      if (country === null) {
+        for (const [number, names] of grouped((c) => c.crisis.map((l) => l.number))) {
+          out.push({ kind: 'crisis', href: `tel:${dialable(number)}`, label: `Call ${number}`, note: `Crisis line, ${regions(names)}`, facts: ['HELP-1', 'HELP-3'] });
+        }
+      } else if (noLine) {
+        if (!out.some((b) => b.kind === 'emergency')) out.push(...emergency(null));
+        out.push({ kind: 'directory', href: DIRECTORY.url, label: 'Find a helpline', note: `${DIRECTORY.name}, an international directory (not checked by us)`, facts: DIRECTORY.facts });
+      } else {
+        out.push(...crisisButtons(country, opts.under18 === true));
+      }
+    } else if (opts.clinicPhone) {
+      out.push({ kind: 'clinic', href: `tel:${dialable(opts.clinicPhone)}`, label: 'Call your clinic', note: opts.clinicPhone });
+    } else {
+      out.push({ kind: 'save_clinic', href: '/help#clinic', label: 'Save your clinic’s number', note: null });
+    }
+  }
+  return out;
+}
+
+interface RedFlagEntry extends FactText {
+  when?: string | string[];
+  level: RedFlagLevel;
+}
+
+/** Emergency number now; stop and call the prescriber now; the dermatology team today (RED-13). */
+export type RedFlagLevel = 'emergency' | 'urgent' | 'today';
+export type RedFlagItem = FactText & { id: string; level: RedFlagLevel };
+
+/** Every red flag with its level (RED-13), pregnancy items only where prevention applies. */
+export function redFlagItems(pregnancyPrevention: boolean): RedFlagItem[] {
   return Object.entries(redFlags as Record<string, RedFlagEntry>)
     .filter(([, item]) => !item.when || pregnancyPrevention)
-    .map(([id, item]) => ({ id, text: item.text, facts: item.facts }));
+    .map(([id, item]) => ({ id, text: item.text, facts: item.facts, level: item.level }));
 }

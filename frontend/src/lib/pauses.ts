@@ -9,7 +9,7 @@ import type { Course, Pause } from '../types';
 import type { OutboxRecord, PauseMeta } from './db';
 import type { NewRecord } from './doses';
 import { API_BASE } from './http';
-import { RED_FLAGS } from './triage';
+import { STOP_REASONS } from './triage';
 
 const REASONS = texts.reasons as Record<string, { label: string; sentence: string; facts: string[] }>;
 
@@ -18,16 +18,16 @@ export const PAUSED_TEXT: { text: string; facts: string[] } = texts.paused;
 
 const pausesPath = (courseId: string) => `${API_BASE}/courses/${encodeURIComponent(courseId)}/pauses`;
 
-/** The reason of a pause in a sentence: the red flag reported, the mood check or the prescriber. */
+/** The reason of a pause in a sentence: the red flag (or effect rule) reported, the mood check or the prescriber. */
 export function reasonSentence(reason: string): string {
-  const flag = RED_FLAGS.find((f) => f.key === reason);
+  const flag = STOP_REASONS.find((f) => f.key === reason);
   if (flag) return texts.red_flag_sentence.replace('{label}', flag.label.charAt(0).toLowerCase() + flag.label.slice(1));
   return REASONS[reason]?.sentence ?? REASONS.prescriber.sentence;
 }
 
 /** The facts a pause's reason rests on. */
 export function reasonFacts(reason: string): string[] {
-  return RED_FLAGS.find((f) => f.key === reason)?.facts ?? REASONS[reason]?.facts ?? [];
+  return STOP_REASONS.find((f) => f.key === reason)?.facts ?? REASONS[reason]?.facts ?? [];
 }
 
 /** A new pause from `startedOn`; its id is made here, so a replay of the request stores it once. */

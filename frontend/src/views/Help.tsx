@@ -1,15 +1,21 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { Disclaimer } from '../components/Disclaimer';
+import { Choices } from '../components/Form';
 import { EmergencyCalls } from '../components/EmergencyCalls';
 import { SourceIds } from '../components/Facts';
 import { Link } from '../components/Link';
 import { messageFor } from '../lib/errors';
-import { dialable, helpCountry, redFlagItems } from '../lib/help';
+import { dialable, helpCountry, redFlagItems, setUnder18, under18, type RedFlagItem } from '../lib/help';
+import type { TriageCall } from '../lib/triage';
 import { announce, course, setCourse } from '../store';
 import type { Course } from '../types';
 
-const EMERGENCY_FLAGS = new Set(['RED-7']);
+/** On "Get help": the emergency number first, then the crisis line (and its text line). */
+const HELP_CALLS: TriageCall[] = [
+  { call: 'emergency', note: null },
+  { call: 'crisis', note: null },
+];
 const PHONE = /^(?=(?:\D*\d){3})\+?[0-9(][0-9 ()./-]{2,30}$/;
 
 /** The clinic's number (HELP-2): one tap to call it, or a field to save it on the course. */
@@ -85,15 +91,65 @@ function ClinicPhone({ current }: { current: Course | null }) {
   );
 }
 
+function FlagList({ items }: { items: RedFlagItem[] }) {
+  return (
+    <ul class="fact-list red-flags">
+      {items.map((item) => (
+        <li key={item.id} id={`flag-${item.id}`}>
+          {item.text}
+          <SourceIds facts={item.facts} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Optional, kept on this phone only: a yes adds the lines for young people where the country has them (HELP-5). */
+function AgeChoice() {
+  const value = under18.value === null ? null : under18.value ? 'yes' : 'no';
+  const choose = (next: boolean | null, message: string) => {
+    setUnder18(next);
+    announce(message);
+  };
+  return (
+    <div class="age-choice">
+      <Choices
+        name="under-18"
+        legend="Are you under 18? (optional)"
+        hint={
+          <>
+            Some countries have lines just for young people: a yes shows them here and with every result. Your answer stays on this phone.
+            <SourceIds facts={['HELP-5']} />
+          </>
+        }
+        choices={[
+          { value: 'yes', label: 'Yes' },
+          { value: 'no', label: 'No' },
+        ]}
+        value={value}
+        onChange={(v) => choose(v === 'yes', 'Saved on this phone.')}
+      />
+      {value !== null && (
+        <button type="button" class="button button-quiet" onClick={() => choose(null, 'Answer removed.')}>
+          Remove my answer
+        </button>
+      )}
+    </div>
+  );
+}
+
 /**
- * "Get help": one tap from every screen, offline too. Emergencies first (RED-7, and RED-1 with thoughts
- * of self-harm), then the clinic, then every other red flag in RED-11's words.
+ * "Get help": one tap from every screen, offline too. The levels of RED-13, as in the check-in: what
+ * needs the emergency number now (and thoughts of self-harm: a crisis line), then the clinic, then what
+ * means stopping the capsules and calling the prescriber now, then what the dermatology team should hear today.
  */
 export function Help() {
   const current = course.value;
   const country = helpCountry(current);
   const flags = redFlagItems(current ? current.pregnancy_prevention : true);
-  const [red7, rest] = [flags.filter((f) => EMERGENCY_FLAGS.has(f.id)), flags.filter((f) => !EMERGENCY_FLAGS.has(f.id))];
+  const emergency = flags.filter((f) => f.level === 'emergency');
+  const urgent = flags.filter((f) => f.level === 'urgent');
+  const today = flags.filter((f) => f.level === 'today');
   return (
     <div class="view help">
       <header class="view-header">
@@ -102,21 +158,10 @@ export function Help() {
       </header>
 
       <section class="card card-alert" aria-labelledby="emergency-heading" id="emergency">
-        <h2 id="emergency-heading">Call now if</h2>
-        <ul class="fact-list">
-          {red7.map((item) => (
-            <li key={item.id} id={item.id}>
-              {item.text}
-              <SourceIds facts={item.facts} />
-            </li>
-          ))}
-          <li id="self-harm">
-            You have thoughts of hurting yourself or ending your life. You deserve help straight away: call the
-            emergency number or a crisis line now.
-            <SourceIds facts={['RED-1', 'HELP-1']} />
-          </li>
-        </ul>
-        <EmergencyCalls country={country} />
+        <h2 id="emergency-heading">Call your emergency number now if you have</h2>
+        <FlagList items={emergency} />
+        <EmergencyCalls calls={HELP_CALLS} country={country} />
+        <AgeChoice />
       </section>
 
       <section class="card" aria-labelledby="clinic-heading" id="clinic">
@@ -130,18 +175,18 @@ export function Help() {
 
       <section class="card card-attention" aria-labelledby="red-flags-heading" id="red-flags">
         <h2 id="red-flags-heading">Stop your capsules and call your prescriber now if you have</h2>
-        <ul class="fact-list red-flags">
-          {rest.map((item) => (
-            <li key={item.id} id={item.id}>
-              {item.text}
-              <SourceIds facts={item.facts} />
-            </li>
-          ))}
-        </ul>
+        <FlagList items={urgent} />
         <p class="muted">
           If you can’t reach your clinic and feel very unwell, call the emergency number above.
         </p>
       </section>
+
+      {today.length > 0 && (
+        <section class="card" aria-labelledby="flare-heading" id="flare">
+          <h2 id="flare-heading">Contact your dermatology team today if you have</h2>
+          <FlagList items={today} />
+        </section>
+      )}
 
       {current && (
         <p>

@@ -2,10 +2,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { Checkbox, TextAreaField } from '../components/Form';
 import { SourceIds } from '../components/Facts';
 import { Link } from '../components/Link';
-import { TriagePanel } from '../components/TriagePanel';
+import { TriagePanel, WhoSees } from '../components/TriagePanel';
 import { addDays, formatDate } from '../lib/dates';
 import { refreshCheckIns, saveCheckIn, savedCheckIns, type CheckIn } from '../lib/record';
-import { EFFECTS, RED_FLAGS, SEVERITIES } from '../lib/triage';
+import { EFFECTS, redFlagsFor, SEVERITIES } from '../lib/triage';
 import { announce, course, courseToday, outboxRecords, sync } from '../store';
 
 const KEEP_DAYS = 120;
@@ -56,7 +56,9 @@ export function Journal() {
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const saved = await saveCheckIn(current.id, date, { skin, effects, red_flags: flags, note: note.trim() || null });
+    // Only the flags this course is asked about (a pregnancy flag kept from before a course change is not sent).
+    const offered = new Set(redFlagsFor(current.pregnancy_prevention).map((f) => f.key));
+    const saved = await saveCheckIn(current.id, date, { skin, effects, red_flags: flags.filter((f) => offered.has(f)), note: note.trim() || null });
     setResult(saved);
     announce('Check-in saved.');
     requestAnimationFrame(() => document.getElementById('triage')?.focus());
@@ -142,7 +144,7 @@ export function Journal() {
           <legend>
             Since your last check-in, have you had any of these? <SourceIds facts={['RED-11']} />
           </legend>
-          {RED_FLAGS.map((flag) => (
+          {redFlagsFor(current.pregnancy_prevention).map((flag) => (
             <Checkbox
               key={flag.key}
               id={`flag-${flag.key}`}
@@ -153,6 +155,7 @@ export function Journal() {
           ))}
         </fieldset>
 
+        <WhoSees />
         <TextAreaField id="checkin-note" label="Note (optional)" value={note} onInput={edit(setNote)} maxLength={2000} rows={2} />
         <button type="submit" class="button button-primary button-block">
           Save check-in

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { SourceIds } from '../components/Facts';
-import { EmergencyCalls } from '../components/EmergencyCalls';
 import { Choices } from '../components/Form';
-import { helpCountry } from '../lib/help';
+import { PauseOffer } from '../components/PauseOffer';
+import { ResultAdvice, WhoSees } from '../components/TriagePanel';
+import { moodFollowUp } from '../lib/mood';
 import content from '../../../backend/record/mood.json';
 import { isoWeek, refreshMood, saveMood, savedMood, type MoodAnswer, type MoodCheck } from '../lib/record';
 import { announce, course, courseToday, sync } from '../store';
@@ -13,7 +14,11 @@ const LABEL: Record<string, string> = Object.fromEntries(
   Object.values(content.answers).flatMap((answers) => answers.map((a) => [a.value, a.label])),
 );
 
-/** The weekly mood check (MOOD-1): answers in words, never a score; a yes to self-harm leads to help at once. */
+/**
+ * The weekly mood check (MOOD-1, MOOD-2): answers in words, never a score. As the patient answers, the
+ * advice follows at once: frequent low mood or loss of interest → the leaflet's "stop and phone your
+ * prescriber today" with the clinic and crisis buttons; a yes to self-harm → the crisis line first.
+ */
 export function Mood() {
   const current = course.value;
   const week = isoWeek(courseToday());
@@ -50,7 +55,9 @@ export function Mood() {
 
   const answers = (key: 'interest' | 'low_mood' | 'sexual_function') =>
     content.answers[key].map((a) => ({ value: a.value as MoodAnswer, label: a.label }));
-  const follow = crisis ? content.follow_up.crisis : [];
+  const follow = moodFollowUp(interest, low, crisis);
+  const advice = follow.actions.filter((a) => a.key !== 'raise_at_visit');
+  const alert = follow.crisis || follow.stop;
 
   return (
     <div class="view mood">
@@ -59,18 +66,12 @@ export function Mood() {
         {content.intro.text}
         <SourceIds facts={content.intro.facts} />
       </p>
-      {follow.length > 0 && (
-        <section class="card card-alert" role="alert" aria-labelledby="crisis-heading" id="crisis">
-          <h2 id="crisis-heading">Please talk to someone now</h2>
-          <ul class="fact-list">
-            {follow.map((a) => (
-              <li key={a.key}>
-                {a.text}
-                <SourceIds facts={a.facts} />
-              </li>
-            ))}
-          </ul>
-          <EmergencyCalls country={helpCountry(course.value)} crisisFirst />
+      {alert && (
+        <section class="card card-alert" role="alert" aria-labelledby="crisis-heading" id="crisis" data-stop={follow.stop ? 'yes' : 'no'}>
+          <h2 id="crisis-heading">{follow.crisis ? 'Please talk to someone now' : 'Stop your capsules and phone your prescriber today'}</h2>
+          <ResultAdvice actions={advice} calls={follow.calls} />
+          {follow.stop && <PauseOffer reason="mood_check" />}
+          <WhoSees />
         </section>
       )}
       <form class="card" onSubmit={submit} aria-labelledby="mood-form-heading">
@@ -80,6 +81,7 @@ export function Mood() {
             Please answer the first three questions.
           </p>
         )}
+        <WhoSees />
         <Choices name="mood-interest" legend={QUESTION.interest.text} choices={answers('interest')} value={interest} onChange={setInterest} />
         <Choices name="mood-low" legend={QUESTION.low_mood.text} choices={answers('low_mood')} value={low} onChange={setLow} />
         <Choices

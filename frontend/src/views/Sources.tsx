@@ -1,5 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import { Link } from '../components/Link';
+import { DIRECTORY, HELP_COUNTRIES, type HelpLine, type HelpSource } from '../lib/help';
 import { currentPath, currentSearch } from '../router';
 import { loadSources, sources, sourcesFailed } from '../sources';
 import type { Fact } from '../types';
@@ -54,6 +55,68 @@ function FactItem({ fact, cited }: { fact: Fact; cited: boolean }) {
   );
 }
 
+function SourceLink({ source }: { source: HelpSource }) {
+  return (
+    <a href={source.url} target="_blank" rel="noopener noreferrer">
+      {source.title}
+      <span class="visually-hidden"> (opens in a new tab)</span>
+    </a>
+  );
+}
+
+function Verify({ what }: { what: string[] }) {
+  return what.length ? <strong class="badge badge-verify">verify: {what.join(', ')}</strong> : null;
+}
+
+function LineRow({ line, kind }: { line: HelpLine; kind: string }) {
+  return (
+    <li>
+      {kind}: {line.name}, {line.number}
+      {line.also ? ` or ${line.also}` : ''} ({line.note}) <Verify what={line.verify} /> — <SourceLink source={line.source} />
+    </li>
+  );
+}
+
+/** Every help number the app shows, with its source and what the facts mark "verify" (HELP-1, HELP-3..6). */
+function HelpNumbers() {
+  return (
+    <section class="fact-group" aria-labelledby="help-numbers">
+      <h2 id="help-numbers">Help numbers and their sources</h2>
+      <p>
+        The numbers on “Get help”, country by country. Where the facts say a detail still needs checking, it is marked “verify”. Where we can name no
+        crisis line, the app says so and points to an international directory: <SourceLink source={{ title: DIRECTORY.name, url: DIRECTORY.url }} />{' '}
+        <Verify what={DIRECTORY.verify} />
+      </p>
+      <ul class="facts help-numbers">
+        {HELP_COUNTRIES.map((c) => (
+          <li key={c.code} id={`help-${c.code}`} class="fact">
+            <h3 class="fact-heading">{c.name}</h3>
+            <ul class="source-links">
+              <li>
+                Emergency: {c.emergency.number}
+                {c.emergency.also ? ` (also ${c.emergency.also})` : ''} ({c.emergency.facts.join(', ')})
+              </li>
+              {c.crisis.length === 0 && <li>Crisis line: none we can name; the emergency number and the directory instead (HELP-6)</li>}
+              {c.crisis.map((line) => (
+                <LineRow key={line.number} line={line} kind="Crisis line" />
+              ))}
+              {c.text_line && (
+                <li>
+                  Text line: {c.text_line.name}, {c.text_line.keyword ? `text ${c.text_line.keyword} to ` : ''}
+                  {c.text_line.number} ({c.text_line.note}) <Verify what={c.text_line.verify} /> — <SourceLink source={c.text_line.source} />
+                </li>
+              )}
+              {c.youth.map((line) => (
+                <LineRow key={line.number} line={line} kind="For young people" />
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function Sources() {
   const facts = sources.value?.data ?? [];
   const loaded = facts.length > 0;
@@ -103,6 +166,7 @@ export function Sources() {
           Loading the sources…
         </p>
       )}
+      <HelpNumbers />
       <p>
         <Link href="/settings">Back to Settings</Link>
       </p>

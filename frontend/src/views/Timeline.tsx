@@ -10,6 +10,13 @@ import { PAUSED_TEXT } from '../lib/pauses';
 import { course, courseToday, currentPause, refreshTimeline, timeline } from '../store';
 import type { Appointment, Milestone, Phase } from '../types';
 
+/** The levels of RED-13, in the same words as the check-in and Get help. */
+const REPORT_LEVELS: Array<[level: string, heading: string]> = [
+  ['emergency', 'Call your emergency number now'],
+  ['urgent', 'Stop your capsules and call your prescriber now'],
+  ['today', 'Contact your dermatology team today'],
+];
+
 const STATE_LABEL: Record<Exclude<MilestoneState, null>, string> = { done: 'Done', missed: 'Missed' };
 
 interface ListProps {
@@ -208,10 +215,18 @@ export function Timeline() {
       <section class="card card-alert" id="report-now" tabIndex={-1} aria-labelledby="report-now-heading">
         <h2 id="report-now-heading">Report at once</h2>
         <p>
-          Stop your capsules and call your prescriber now if you notice any of these.{' '}
+          Each sign says what to do: some need your emergency number now, most mean stopping your capsules and calling your prescriber now.{' '}
           <Link href="/help#red-flags">Get help: numbers to call</Link>
         </p>
-        <FactList items={data.report_now} class="fact-list report" />
+        {REPORT_LEVELS.map(([level, heading]) => {
+          const items = data.report_now.filter((item) => (item.level ?? 'urgent') === level);
+          return items.length > 0 ? (
+            <div key={level} class={`report-level report-${level}`}>
+              <h3 class="phase-subheading">{heading}</h3>
+              <FactList items={items} class="fact-list report" />
+            </div>
+          ) : null;
+        })}
       </section>
 
       <Disclaimer text={data.disclaimer} />

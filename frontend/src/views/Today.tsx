@@ -226,9 +226,14 @@ export function Today() {
 
       <section class="card card-alert" aria-labelledby="report-heading">
         <h2 id="report-heading">Something worrying?</h2>
-        <p>
-          <Link href="/help#red-flags">Signs to report to your prescriber at once</Link>
-        </p>
+        <ul class="link-list">
+          <li>
+            <Link href="/help#emergency">Emergencies: when to call your emergency number now</Link>
+          </li>
+          <li>
+            <Link href="/help#red-flags">Signs to stop your capsules and call your prescriber now</Link>
+          </li>
+        </ul>
         {data.phase && data.phase.report_now.length > 0 && (
           <p class="muted">
             {plural(data.phase.report_now.length, 'sign')} to watch for in this phase.
