@@ -1,8 +1,10 @@
 """Security and caching headers on every response.
 
 - The PWA gets a strict Content-Security-Policy: its own origin only, no inline script or style,
-  no plugins, no framing. The API docs page (Swagger UI, served from this origin) differs only in
-  allowing inline style attributes, which Swagger UI sets. JSON answers get `default-src 'none'`.
+  no plugins, no framing; images may also be `blob:` URLs, which the PWA makes from the skin photos
+  kept on the phone (nothing remote). The API docs page (Swagger UI, served from this origin) allows
+  inline style attributes, which Swagger UI sets, and no `blob:` images. JSON answers get
+  `default-src 'none'`.
 - Everywhere: `nosniff`, `Referrer-Policy: no-referrer`, a Permissions-Policy switching off the
   device features the app never uses, `X-Frame-Options: DENY` for browsers without
   frame-ancestors, and HSTS when the request arrived over HTTPS (directly or, through
@@ -21,7 +23,7 @@ APP_CSP = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        "img-src 'self' data: blob:",
         "font-src 'self'",
         "connect-src 'self'",
         "worker-src 'self'",
@@ -32,7 +34,9 @@ APP_CSP = "; ".join(
         "frame-ancestors 'none'",
     )
 )
-DOCS_CSP = APP_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+DOCS_CSP = APP_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
+    "img-src 'self' data: blob:", "img-src 'self' data:"
+)
 API_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "

@@ -89,7 +89,7 @@ export const api = {
     authed<Appointment>('POST', appointmentsPath(courseId), input),
   updateAppointment: (courseId: string, id: string, patch: Partial<AppointmentInput>) =>
     authed<Appointment>('PATCH', `${appointmentsPath(courseId)}/${encodeURIComponent(id)}`, patch),
-  sources: async () => (await request<Fact[]>('GET', '/sources')).data,
+  sources: async () => (await request<Fact[]>('GET', '/sources', { swCached: true })).data,
   deleteAppointment: (courseId: string, id: string) =>
     authed<null>('DELETE', `${appointmentsPath(courseId)}/${encodeURIComponent(id)}`),
 };

@@ -15,6 +15,7 @@ const TITLES: Record<RouteName, string> = {
   today: 'Today',
   timeline: 'Timeline',
   reminders: 'Reminders',
+  'get-reminders': 'Get reminders',
   appointments: 'Appointments',
   settings: 'Settings',
   onboarding: 'Set up your course',
@@ -30,6 +31,7 @@ const TITLES: Record<RouteName, string> = {
 };
 
 const Reminders = lazyView(TITLES.reminders, () => import('./views/Reminders').then((m) => m.Reminders));
+const GetReminders = lazyView(TITLES['get-reminders'], () => import('./views/GetReminders').then((m) => m.GetReminders));
 const Appointments = lazyView(TITLES.appointments, () => import('./views/Appointments').then((m) => m.Appointments));
 const Journal = lazyView(TITLES.journal, () => import('./views/Journal').then((m) => m.Journal));
 const Mood = lazyView(TITLES.mood, () => import('./views/Mood').then((m) => m.Mood));
@@ -71,6 +73,8 @@ function View({ route }: { route: RouteName }) {
       return <Timeline />;
     case 'reminders':
       return <Reminders />;
+    case 'get-reminders':
+      return <GetReminders />;
     case 'appointments':
       return <Appointments />;
     case 'settings':

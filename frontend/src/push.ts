@@ -3,7 +3,7 @@
  * re-sending the subscription at every start (Chrome never fires `pushsubscriptionchange`).
  */
 import { deviceKind } from './api';
-import { getPushRecord } from './lib/db';
+import { getDb, getPushRecord } from './lib/db';
 import { fetchApplicationServerKey, forgetSubscription, saveSubscription, sameKey } from './lib/push';
 
 /** `ios-install-first`: iPhone/iPad Safari in a tab, where push only works once added to the Home Screen. */
@@ -48,6 +48,24 @@ export function pushSupport(): PushSupport {
 
 export function permission(): NotificationPermission {
   return 'Notification' in window ? Notification.permission : 'denied';
+}
+
+/** Whether this browser gets reminders now: allowed, subscribed, and that subscription known to the server. */
+export async function remindersOnHere(): Promise<boolean> {
+  if (pushSupport() !== 'supported' || permission() !== 'granted') return false;
+  const [subscription, record] = await Promise.all([currentSubscription(), getPushRecord()]);
+  return Boolean(subscription && record?.endpoint === subscription.endpoint);
+}
+
+const NUDGE_KEY = 'reminder-nudge-dismissed';
+
+/** Whether the patient said "Not now" to Today's "Reminders are off on this phone" line. */
+export async function reminderNudgeDismissed(): Promise<boolean> {
+  return (await (await getDb()).get('kv', NUDGE_KEY)) === true;
+}
+
+export async function dismissReminderNudge(): Promise<void> {
+  await (await getDb()).put('kv', true, NUDGE_KEY);
 }
 
 async function registration(): Promise<ServiceWorkerRegistration | null> {

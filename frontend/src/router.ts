@@ -5,6 +5,7 @@ export type RouteName =
   | 'today'
   | 'timeline'
   | 'reminders'
+  | 'get-reminders'
   | 'appointments'
   | 'settings'
   | 'onboarding'
@@ -22,6 +23,7 @@ const ROUTES: Record<string, RouteName> = {
   '/': 'today',
   '/timeline': 'timeline',
   '/reminders': 'reminders',
+  '/get-reminders': 'get-reminders',
   '/appointments': 'appointments',
   '/settings': 'settings',
   '/onboarding': 'onboarding',

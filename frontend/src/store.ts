@@ -7,6 +7,7 @@ import { batchRecords, correctDoseRecord, logDoseRecord, undoDoseRecord } from '
 import { deleteAllPhotos } from './lib/photos';
 import { effectivePauses, endPauseRecord, pauseOn, startPauseRecord, withPause } from './lib/pauses';
 import { setUnder18 } from './lib/help';
+import { clearPreferences } from './lib/prefs';
 import { ApiError, NetworkError } from './lib/http';
 import { currentSubscription } from './push';
 import { requestBackgroundSync } from './pwa';
@@ -338,6 +339,7 @@ export async function forgetEverything({ keepPhotos = false } = {}): Promise<voi
     .then((subscription) => subscription?.unsubscribe())
     .catch(() => undefined);
   await withLock(() => db.clearEverything());
+  clearPreferences();
   if (!keepPhotos) await deleteAllPhotos().catch(() => undefined);
   setUnder18(null); // the optional age answer is kept on this phone only
   session.value = null;

@@ -95,3 +95,19 @@ def test_operational_endpoints_have_the_headers_too(app, client, path):
     response = client.get(path, headers={"Authorization": f"Bearer {metrics_token(app)}"})
     assert response.status_code == 200
     _common(response)
+
+
+def _directive(csp: str, name: str) -> list[str]:
+    [directive] = [d.split()[1:] for d in csp.split(";") if d.split() and d.split()[0] == name]
+    return directive
+
+
+def test_only_the_pwa_may_show_blob_images(client):
+    """The skin photos are shown from blob: URLs made on the phone: the PWA's pages and files allow them, and
+    nothing more (no remote images); the docs page and the API do not."""
+    for path in ("/", "/photos", "/sw.js"):
+        csp = client.get(path).headers["Content-Security-Policy"]
+        assert _directive(csp, "img-src") == ["'self'", "data:", "blob:"], path
+        assert "blob:" not in csp.replace("img-src 'self' data: blob:", ""), csp
+    assert "blob:" not in client.get(f"{API}/docs").headers["Content-Security-Policy"]
+    assert "blob:" not in client.get(f"{API}/version").headers["Content-Security-Policy"]

@@ -218,3 +218,19 @@ def page(context):
 def axe_source() -> str:
     assert AXE_JS.is_file(), "axe-core is missing: run npm ci in frontend/"
     return AXE_JS.read_text()
+
+
+_audit_dir_used: list[Path] = []
+
+
+def route_audit_dir() -> Path:
+    """Where the route audit (test_route_audit.py) saves its screenshots; named in the run's summary."""
+    folder = Path(os.environ.get("ROUTE_AUDIT_DIR") or REPO / "test-results" / "route-audit").resolve()
+    if not _audit_dir_used:
+        _audit_dir_used.append(folder)
+    return folder
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for folder in _audit_dir_used:
+        terminalreporter.write_line(f"route audit screenshots: {folder}")

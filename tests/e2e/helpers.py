@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import TypeVar
 
 from playwright.sync_api import Page, expect
@@ -95,7 +97,14 @@ def run_js(page: Page, body: str, arg: object = None):
 
 
 def onboard(page: Page, *, doses_per_day: int = 1, daily_mg: str = "40") -> None:
-    """Sets up a course through the real form and lands on Today."""
+    """Sets up a course through the real form, skips the reminders offer and lands on Today."""
+    start_course(page, doses_per_day=doses_per_day, daily_mg=daily_mg)
+    skip_reminder_offer(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Day 1 · week 1")
+
+
+def start_course(page: Page, *, doses_per_day: int = 1, daily_mg: str = "40") -> None:
+    """Fills in the set-up form (a course starting today) and sends it."""
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/onboarding$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up your course")
@@ -109,7 +118,12 @@ def onboard(page: Page, *, doses_per_day: int = 1, daily_mg: str = "40") -> None
     page.get_by_label("Neither").check()
     page.get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Start my course").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Day 1 · week 1")
+
+
+def skip_reminder_offer(page: Page) -> None:
+    """After set-up the app offers reminders on a screen of its own: skip it, landing on Today."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Get reminders on this phone")
+    page.get_by_role("button", name="Skip for now").click()
 
 
 def session_of(page: Page) -> dict:
@@ -127,6 +141,28 @@ def doses_on_server(live_app, session: dict) -> list[dict]:
     """The course's dose logs as the server has them (`session` from `session_of`)."""
     status, doses = live_app.api("GET", f"/courses/{session['courseId']}/doses", session["token"])
     assert status == 200, doses
+    return doses
+
+
+def daily_doses(start: date, days: int, *, missing=(), skipped=(), mg: float = 40) -> list[dict]:
+    """One capsule a day for `days` days from `start`, as POST …/doses/batch takes them: taken at 08:05,
+    except the days (counted from 0) in `skipped` (logged as skipped) and in `missing` (no entry at all)."""
+    doses = []
+    for n in range(days):
+        if n in missing:
+            continue
+        day = start + timedelta(days=n)
+        taken = n not in skipped
+        doses.append(
+            {
+                "id": str(uuid.uuid4()),
+                "date": day.isoformat(),
+                "slot": 1,
+                "status": "taken" if taken else "skipped",
+                "mg": mg if taken else 0,
+                "taken_at": f"{day}T08:05:00+00:00" if taken else None,
+            }
+        )
     return doses
 
 

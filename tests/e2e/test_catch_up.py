@@ -10,7 +10,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE
-from tests.e2e.helpers import axe_violations, doses_on_server, onboard, outbox_of, session_of, wait_until
+from tests.e2e.helpers import (
+    axe_violations,
+    doses_on_server,
+    onboard,
+    outbox_of,
+    session_of,
+    skip_reminder_offer,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -49,6 +57,7 @@ def test_catch_up_all_taken_logs_every_earlier_dose_in_one_step(page, live_app):
     expect(page.locator("#error-summary")).to_contain_text("how your capsules went so far")
     question.get_by_label("I took them all").check()
     page.get_by_role("button", name="Start my course").click()
+    skip_reminder_offer(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Day 21 · week 3")
     doses = synced_doses(page, live_app, lambda doses: len(doses) >= 20)
     assert len(doses) == 20
@@ -160,6 +169,7 @@ def test_timeline_scans_and_has_a_chart_with_a_table(page, live_app):
     fill_course(page, start=start)
     page.get_by_label("I took them all").check()
     page.get_by_role("button", name="Start my course").click()
+    skip_reminder_offer(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Day 41 · week 6")
     synced_doses(page, live_app, lambda doses: len(doses) >= 40)
     session = session_of(page)
@@ -254,6 +264,7 @@ def test_start_far_ahead_asks_at_onboarding(page):
     expect(confirm).to_be_focused()
     expect(confirm).to_contain_text("more than 60 days from now")
     confirm.get_by_role("button", name="Yes, that’s right").click()
+    skip_reminder_offer(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your course starts soon")
 
 

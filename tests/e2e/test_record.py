@@ -204,6 +204,12 @@ def test_mood_reminder_opens_the_mood_check_and_self_harm_leads_to_the_crisis_li
     assert not {"score", "total"} & set(body[0])
 
 
+PHOTOS_DECODED = """() => {
+  const images = [...document.querySelectorAll('main img')];
+  return images.length > 0 && images.every((img) => img.complete && img.naturalWidth > 0);
+}"""
+
+
 def test_photos_stay_on_the_phone(page, context):
     onboard(page)
     bodies: list[bytes] = []
@@ -216,6 +222,7 @@ def test_photos_stay_on_the_phone(page, context):
         page.set_input_files(f"#photo-{view}", files=[file])
     expect(page.locator(".photo-day img")).to_have_count(2)
     expect(page.locator(".photo-day h2")).to_have_text(re.compile(r"day 1$"))
+    page.wait_for_function(PHOTOS_DECODED)  # shown, not just listed: the CSP lets the blob: URLs load
 
     page.reload()
     expect(page.locator(".photo-day img")).to_have_count(2)
@@ -237,6 +244,7 @@ def test_photos_stay_on_the_phone(page, context):
     page.get_by_label("View").select_option("left")
     expect(compare.locator("img")).to_have_count(1)
 
+    page.get_by_role("button", name=re.compile(r"^Delete… ?: Left side")).click()
     page.get_by_role("button", name=re.compile(r"^Delete ?: Left side")).click()
     expect(page.locator(".photo-day img")).to_have_count(2)
     page.get_by_role("button", name="Delete all photos…").click()
@@ -264,7 +272,7 @@ def test_supply_charts_and_report(page, live_app):
     page.goto("/charts")
     expect(page.get_by_role("heading", level=1)).to_have_text("Charts")
     expect(page.locator(".chart canvas")).to_have_count(3)  # uPlot: cumulative dose, skin, one side effect
-    expect(page.locator(".adherence-calendar li")).to_have_count(1)
+    expect(page.locator(".adherence-calendar .cal-day:not(.cal-empty)")).to_have_count(1)
     page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
     expect(page.locator("details table")).to_have_count(3)
     expect(page.get_by_role("region", name="Capsules by day table")).to_contain_text(
@@ -277,10 +285,8 @@ def test_supply_charts_and_report(page, live_app):
     status, body = live_app.api("GET", f"/courses/{session['courseId']}/report", session["token"])
     assert status == 200
     expect(report.locator("table").nth(1)).to_contain_text(f"{body['cumulative_mg']:g} mg")
-    page.get_by_role("button", name="Make a calendar link").click()
-    expect(page.get_by_role("link", name="Subscribe in your calendar")).to_have_attribute(
-        "href", re.compile(r"^webcal://.+\.ics$")
-    )
+    page.get_by_role("link", name="Settings, Calendar").click()  # the calendar link is made in Settings
+    expect(page.locator("#calendar-heading")).to_be_in_viewport()
 
 
 @pytest.mark.parametrize(
@@ -326,4 +332,41 @@ def test_delete_everything_also_deletes_the_photos(page):
     page.get_by_role("button", name="Delete everything").click()
     page.get_by_role("button", name="Yes, delete everything").click()
     expect(page).to_have_url(re.compile(r"/onboarding$"))
+    assert page.evaluate(PHOTO_COUNT) == 0
+
+
+def test_deleting_a_photo_asks_first_and_can_be_undone_for_a_few_seconds(page):
+    onboard(page)
+    page.goto("/photos")
+    page.set_input_files("#photo-front", files=[{"name": "f.png", "mimeType": "image/png", "buffer": PNG}])
+    photo = page.locator(".photo-day img")
+    expect(photo).to_have_count(1)
+    page.wait_for_function(PHOTOS_DECODED)
+
+    page.get_by_role("button", name=re.compile(r"^Delete… ?: Front")).click()
+    confirm = page.get_by_role("group", name=re.compile(r"^Delete Front, "))
+    expect(confirm).to_contain_text("Delete this photo?")
+    confirm.get_by_role("button", name="Keep").click()
+    expect(confirm).to_have_count(0)
+    assert page.evaluate(PHOTO_COUNT) == 1
+
+    page.get_by_role("button", name=re.compile(r"^Delete… ?: Front")).click()
+    page.get_by_role("button", name=re.compile(r"^Delete ?: Front")).click()
+    expect(photo).to_have_count(0)
+    assert page.evaluate(PHOTO_COUNT) == 0
+    undo = page.locator(".undo-bar").get_by_role("button", name="Undo")
+    expect(undo).to_be_focused()
+    undo.click()
+    expect(photo).to_have_count(1)
+    page.wait_for_function(PHOTOS_DECODED)
+    assert page.evaluate(PHOTO_COUNT) == 1
+
+    page.get_by_role("button", name=re.compile(r"^Delete… ?: Front")).click()
+    page.get_by_role("button", name=re.compile(r"^Delete ?: Front")).click()
+    expect(page.locator(".undo-bar")).to_contain_text("deleted")
+    page.clock.run_for(11_000)  # the offer to undo ends
+    expect(page.locator(".undo-bar")).to_have_count(0)
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Skin photos")
+    expect(photo).to_have_count(0)
     assert page.evaluate(PHOTO_COUNT) == 0

@@ -8,7 +8,8 @@ import type { Course, Product, Programme } from '../types';
 import { DosePlanFields, draftFromSegment, segmentFrom, validatePlan, type PlanDraft } from './DosePlanFields';
 import { Choices, CumulativeTargetFields, ErrorSummary, Field, TimeZoneField, type Errors, type TargetMode } from './Form';
 import { StartDateConfirm, tooEarlyStart, unusualStart } from './StartDateCheck';
-import { toKg, WeightField, weightError, type WeightUnit } from './WeightField';
+import { preferredWeightUnit } from '../lib/prefs';
+import { fromKg, toKg, WeightField, weightError, type WeightUnit } from './WeightField';
 
 async function save(current: Course, patch: Partial<Course> & { confirm_start_date?: boolean }, message: string): Promise<void> {
   const updated = await api.updateCourse(current.id, patch);
@@ -44,8 +45,8 @@ export function CourseDetailsForm({ current }: { current: Course }) {
   const [askStart, setAskStart] = useState<string | null>(null);
   const [product, setProduct] = useState<Product>(current.product);
   const [programme, setProgramme] = useState<Programme>(current.programme);
-  const [unit, setUnit] = useState<WeightUnit>('kg');
-  const [weight, setWeight] = useState(String(current.weight_kg));
+  const [unit, setUnit] = useState<WeightUnit>(preferredWeightUnit);
+  const [weight, setWeight] = useState(() => fromKg(current.weight_kg, unit));
   const [targetMode, setTargetMode] = useState<TargetMode>(current.target_mg_per_kg === null ? 'none' : 'target');
   const [target, setTarget] = useState(String(current.target_mg_per_kg ?? 120));
   const [timezone, setTimezone] = useState(current.timezone);

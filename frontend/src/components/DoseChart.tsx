@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useDoseLogs } from '../doseLogs';
+import { dayAxis, dayRange } from '../lib/chartAxis';
 import { cumulativeSeries, weeklyRows, type CumulativeSeries } from '../lib/cumulative';
 import { formatDate, formatShortDate } from '../lib/dates';
 import { formatMg, formatNumber, formatWhole } from '../lib/format';
@@ -24,13 +25,13 @@ async function drawChart(box: HTMLElement, series: CumulativeSeries): Promise<()
       height: CHART_HEIGHT,
       legend: { show: false },
       cursor: { show: false },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(max, target ?? 0) * 1.05 || 1] } },
+      scales: { x: { time: true, range: (_u, min, max) => dayRange(min, max) }, y: { range: (_u, _min, max) => [0, Math.max(max, target ?? 0) * 1.05 || 1] } },
       axes: [
         {
           stroke: colours.text,
           grid: { stroke: colours.line, width: 1 },
           ticks: { stroke: colours.line },
-          values: (_u, splits) => splits.map((s) => formatShortDate(new Date(s * 1000).toISOString().slice(0, 10))),
+          ...dayAxis(),
         },
         {
           stroke: colours.text,

@@ -56,3 +56,36 @@ export function lazyView(title: string, load: () => Promise<ComponentType>): Com
   }
   return LazyView;
 }
+
+/** A part of a screen whose code loads when it is first shown, as lazyView does for whole screens. */
+export function lazyPanel<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+  let loaded: ComponentType<P> | null = null;
+  function LazyPanel(props: P) {
+    const [, setReady] = useState(0);
+    const [failed, setFailed] = useState(false);
+    useEffect(() => {
+      if (loaded) return;
+      let live = true;
+      load().then(
+        (panel) => {
+          loaded = panel;
+          if (live) setReady(1);
+        },
+        () => live && setFailed(true),
+      );
+      return () => {
+        live = false;
+      };
+    }, []);
+    if (loaded) {
+      const Panel = loaded;
+      return <Panel {...props} />;
+    }
+    return (
+      <p class="muted" role="status">
+        {failed ? 'This part could not be loaded. Check your connection and try again.' : 'Loading…'}
+      </p>
+    );
+  }
+  return LazyPanel;
+}

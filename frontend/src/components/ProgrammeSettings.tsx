@@ -5,6 +5,7 @@ import { announce, refreshTimeline, refreshToday, setCourse } from '../store';
 import type { Course } from '../types';
 import { CountryField } from './CountryField';
 import { SourceIds } from './Facts';
+import { Choices } from './Form';
 
 // The programme rule sets are data files of the server (PRODUCT-2); only their names are bundled.
 const TITLES = import.meta.glob<string>('../../../backend/course/rulesets/*.json', { eager: true, import: 'title' });
@@ -57,22 +58,19 @@ export function ProgrammeSettings({ current }: { current: Course }) {
         onChange={setCountry}
       />
       {choices.length > 1 && (
-        <fieldset class="field">
-          <legend>Programme rules</legend>
-          <p class="hint">
-            Switch when your clinic tells you it follows the newer rules.
-            <SourceIds facts={['PREG-4']} />
-          </p>
-          {choices.map((r) => (
-            <label key={r.id} class="choice">
-              <input type="radio" name="rule-set" value={r.id} checked={ruleSet === r.id} onChange={() => setRuleSet(r.id)} />
-              <span>
-                {r.title}
-                <span class="hint">{r.version}</span>
-              </span>
-            </label>
-          ))}
-        </fieldset>
+        <Choices
+          name="rule-set"
+          legend="Programme rules"
+          hint={
+            <>
+              Switch when your clinic tells you it follows the newer rules.
+              <SourceIds facts={['PREG-4']} />
+            </>
+          }
+          choices={choices.map((r) => ({ value: r.id, label: r.title, hint: r.version }))}
+          value={ruleSet}
+          onChange={setRuleSet}
+        />
       )}
       {error && (
         <p class="error" id="programme-error" role="alert" tabIndex={-1}>

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { getPushRecord } from '../lib/db';
 import { messageFor } from '../lib/errors';
-import { currentSubscription, permission, pushSupport, TurnOnTimeout, turnOffReminders, turnOnReminders } from '../push';
+import { permission, pushSupport, remindersOnHere, TurnOnTimeout, turnOffReminders, turnOnReminders } from '../push';
 
 const TIMEOUT_ADVICE =
   'Reminders could not be turned on: your browser’s notification service did not answer within 15 seconds. ' +
@@ -16,8 +15,7 @@ async function readState(): Promise<State> {
   if (support !== 'supported') return support;
   if (permission() === 'denied') return 'denied';
   if (permission() !== 'granted') return 'off';
-  const [subscription, record] = await Promise.all([currentSubscription(), getPushRecord()]);
-  return subscription && record?.endpoint === subscription.endpoint ? 'on' : 'off';
+  return (await remindersOnHere()) ? 'on' : 'off';
 }
 
 function InstallFirst() {

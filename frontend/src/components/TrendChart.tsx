@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { formatShortDate } from '../lib/dates';
+import { dayAxis, dayRange } from '../lib/chartAxis';
 
 const HEIGHT = 180;
 const seconds = (day: string) => Date.parse(`${day}T00:00:00Z`) / 1000;
@@ -26,12 +26,12 @@ export function TrendChart({ points, max, label }: { points: { date: string; val
             height: HEIGHT,
             legend: { show: false },
             cursor: { show: false },
-            scales: { x: { time: true }, y: { range: [0, max] } },
+            scales: { x: { time: true, range: (_u, min, max) => dayRange(min, max) }, y: { range: [0, max] } },
             axes: [
               {
                 stroke: cssVar('--muted'),
                 grid: { stroke: cssVar('--line'), width: 1 },
-                values: (_u, splits) => splits.map((s) => formatShortDate(new Date(s * 1000).toISOString().slice(0, 10))),
+                ...dayAxis(),
               },
               { stroke: cssVar('--muted'), grid: { stroke: cssVar('--line'), width: 1 }, size: 32 },
             ],

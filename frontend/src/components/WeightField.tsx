@@ -1,9 +1,15 @@
 import type { ComponentChildren } from 'preact';
+import { setPreferredWeightUnit, type WeightUnit } from '../lib/prefs';
 import { describedBy, HintAndError } from './Form';
 
-export type WeightUnit = 'kg' | 'lb';
+export type { WeightUnit };
 
 const LB_PER_KG = 2.2046226218;
+/** A weight in kg as the patient reads it in `unit` (to 0.1). */
+export function fromKg(kg: number, unit: WeightUnit): string {
+  return String(unit === 'kg' ? kg : Math.round(kg * LB_PER_KG * 10) / 10);
+}
+
 /** What the server accepts, in kg. */
 const KG_RANGE = [20, 350] as const;
 
@@ -37,7 +43,7 @@ interface Props {
   onUnit: (unit: WeightUnit) => void;
 }
 
-/** Weight with a kg / lb choice; the number is converted to kg before it is sent. */
+/** Weight with a kg / lb choice (kept on this phone); the number is converted to kg before it is sent. */
 export function WeightField({ id, label, hint, value, unit, error, onValue, onUnit }: Props) {
   const described = describedBy(id, hint, error);
   const [low, high] = range(unit);
@@ -67,7 +73,8 @@ export function WeightField({ id, label, hint, value, unit, error, onValue, onUn
           onChange={(e) => {
             const next = (e.currentTarget as HTMLSelectElement).value as WeightUnit;
             const kg = toKg(value, unit);
-            if (kg !== null && next !== unit) onValue(String(next === 'kg' ? kg : Math.round(kg * LB_PER_KG * 10) / 10));
+            if (kg !== null && next !== unit) onValue(fromKg(kg, next));
+            setPreferredWeightUnit(next);
             onUnit(next);
           }}
         >

@@ -53,6 +53,8 @@ export interface RequestOptions {
   body?: unknown;
   query?: Record<string, string>;
   signal?: AbortSignal;
+  /** The service worker answers this GET from its cache when offline: send it even then. */
+  swCached?: boolean;
 }
 
 export interface HttpResult<T> {
@@ -67,6 +69,9 @@ export async function request<T>(method: string, path: string, options: RequestO
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  // Known to be offline: fail as a lost connection would, without a request the browser would log as failed
+  // (unless the service worker keeps an answer for it).
+  if (navigator.onLine === false && !options.swCached) throw new NetworkError(new Error('offline'));
   let response: Response;
   try {
     response = await fetch(url, {

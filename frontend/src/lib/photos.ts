@@ -55,6 +55,19 @@ export async function deletePhoto(id: string): Promise<void> {
   await (await photoDb()).delete('photos', id);
 }
 
+/**
+ * Puts a deleted photo back as it was (the undo after a delete). Returns false, changing nothing, when a
+ * photo of the same date and view has been added since: the newer one stays.
+ */
+export async function restorePhoto(photo: Photo): Promise<boolean> {
+  const db = await photoDb();
+  const tx = db.transaction('photos', 'readwrite');
+  const taken = (await tx.store.index('byDate').getAll(photo.date)).some((p) => p.view === photo.view);
+  if (!taken) await tx.store.put(photo);
+  await tx.done;
+  return !taken;
+}
+
 export async function deleteAllPhotos(): Promise<void> {
   await (await photoDb()).clear('photos');
 }

@@ -59,6 +59,8 @@ export interface Feed {
   id: string;
   course_id: string;
   include_doses: boolean;
+  created_at?: string;
+  last_fetched_at?: string | null;
   url?: string;
   webcal_url?: string;
 }

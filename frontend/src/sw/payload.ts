@@ -1,5 +1,6 @@
 /** The reminder push payload (backend/reminders/texts.py `payload`) read defensively, and the notification it becomes. */
 import { localised } from '../lib/local-text';
+import { lockScreenText, type LockScreenWording } from '../lib/lockScreen';
 import type { DoseReminder } from '../lib/reminder-actions';
 
 export type ReminderAction = 'taken' | 'snooze';
@@ -105,13 +106,18 @@ export function doseOf(payload: Partial<ReminderPayload> | null | undefined): Do
 }
 
 /** The title and options to show; `maxActions` is 0 where the browser has no action buttons. */
-export function notificationFor(payload: ReminderPayload | null, maxActions: number): { title: string; options: PersistentNotificationOptions } {
+export function notificationFor(
+  payload: ReminderPayload | null,
+  maxActions: number,
+  wording: LockScreenWording = 'full',
+): { title: string; options: PersistentNotificationOptions } {
   if (!payload) {
     return { title: FALLBACK_TITLE, options: { body: FALLBACK_BODY, tag: FALLBACK_TAG, icon: ICON, badge: BADGE, data: { url: '/' } } };
   }
   const usable = payload.actions.filter((a) => (a.action === 'taken' ? doseOf(payload) !== null : Boolean(payload.reminder_id)));
+  const shown = lockScreenText(payload.kind, payload.title, payload.body, wording);
   const options: PersistentNotificationOptions = {
-    body: payload.body,
+    body: shown.body,
     tag: payload.tag,
     renotify: true,
     icon: ICON,
@@ -120,5 +126,5 @@ export function notificationFor(payload: ReminderPayload | null, maxActions: num
     requireInteraction: STICKY_KINDS.has(payload.kind),
   };
   if (maxActions > 0 && usable.length) options.actions = usable.slice(0, maxActions);
-  return { title: payload.title, options };
+  return { title: shown.title, options };
 }

@@ -1,4 +1,5 @@
 /** Web Push in the worker: every push shows a notification; taps and actions; subscription renewal. */
+import { lockScreenWording } from '../lib/lockScreen';
 import { fetchApplicationServerKey, saveSubscription } from '../lib/push';
 import { respondToClick } from './notification-click';
 import { notificationFor, readPushData } from './payload';
@@ -18,7 +19,8 @@ function maxActions(): number {
 
 /** Always resolves with a notification shown: browsers penalise a push that shows none. */
 async function showReminder(event: PushEvent): Promise<void> {
-  const { title, options } = notificationFor(readPushData(event.data, self.location.origin), maxActions());
+  const wording = await lockScreenWording();
+  const { title, options } = notificationFor(readPushData(event.data, self.location.origin), maxActions(), wording);
   await self.registration.showNotification(title, options);
 }
 

@@ -3,8 +3,9 @@ import { DoseChart } from '../components/DoseChart';
 import { TrendChart } from '../components/TrendChart';
 import { useDoseLogs } from '../doseLogs';
 import { plannedSlots } from '../lib/cumulative';
+import { addDays, formatShortDate, formatWeekdayDate } from '../lib/dates';
+import { plural } from '../lib/format';
 import { pauseOn } from '../lib/pauses';
-import { addDays, formatShortDate } from '../lib/dates';
 import { savedCheckIns, type CheckIn } from '../lib/record';
 import { EFFECTS, SEVERITIES } from '../lib/triage';
 import { course, courseToday, timeline } from '../store';
@@ -15,7 +16,7 @@ const STATUS_LABEL: Record<DayStatus, string> = {
   taken: 'Taken',
   partly: 'Partly taken',
   skipped: 'Skipped',
-  missed: 'Missed',
+  missed: 'Not logged',
   paused: 'Paused',
   today: 'Today, not all logged yet',
 };
@@ -50,7 +51,69 @@ function Table({ caption, head, rows }: { caption: string; head: string[]; rows:
   );
 }
 
-/** Capsules by day: every planned slot taken, skipped, paused or (a past one with no log) missed. */
+// The calendar's labels, in the phone's locale: weekday initials, a month's short name, the day's number.
+const weekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'narrow', timeZone: 'UTC' });
+const monthFormat = new Intl.DateTimeFormat(undefined, { month: 'short', timeZone: 'UTC' });
+const utc = (date: string) => new Date(`${date}T00:00:00Z`);
+
+/** The locale's first day of the week (1 = Monday … 7 = Sunday), where the browser says; else Monday. */
+function firstWeekday(): number {
+  try {
+    const locale = new Intl.Locale(navigator.language) as Intl.Locale & {
+      getWeekInfo?: () => { firstDay: number };
+      weekInfo?: { firstDay: number };
+    };
+    return locale.getWeekInfo?.().firstDay ?? locale.weekInfo?.firstDay ?? 1;
+  } catch {
+    return 1;
+  }
+}
+
+/**
+ * The days as a calendar: one row per week under the weekday initials, each day with its number and
+ * its state's colour, the month named at the left of the week it starts in (and of the first week).
+ * Hidden from screen readers: the table below says the same day by day.
+ */
+function AdherenceCalendar({ days }: { days: [string, DayStatus][] }) {
+  const statusOf = new Map(days);
+  const first = days[0][0];
+  const last = days[days.length - 1][0];
+  const weekStart = firstWeekday() % 7; // as getUTCDay counts: 0 = Sunday
+  const start = addDays(first, -((utc(first).getUTCDay() - weekStart + 7) % 7));
+  const weeks: string[][] = [];
+  for (let monday = start; monday <= last; monday = addDays(monday, 7)) {
+    weeks.push(Array.from({ length: 7 }, (_, i) => addDays(monday, i)));
+  }
+  return (
+    <div class="adherence-calendar" aria-hidden="true">
+      <span class="cal-corner" />
+      {weeks[0].map((day) => (
+        <span key={`w${day}`} class="cal-weekday">
+          {weekdayFormat.format(utc(day))}
+        </span>
+      ))}
+      {weeks.map((week, row) => {
+        const newMonth = week.find((day) => day.endsWith('-01') && day >= first && day <= last);
+        const month = row === 0 ? first : newMonth;
+        return [
+          <span key={`m${week[0]}`} class="cal-month">
+            {month ? monthFormat.format(utc(month)) : ''}
+          </span>,
+          ...week.map((day) => {
+            const status = statusOf.get(day);
+            return (
+              <span key={day} class={status ? `cal-day day-${status}` : 'cal-day cal-empty'}>
+                {status ? Number(day.slice(8, 10)) : ''}
+              </span>
+            );
+          }),
+        ];
+      })}
+    </div>
+  );
+}
+
+/** Capsules by day: every planned slot taken, skipped, paused or (a past one with no log) not logged. */
 function Adherence({ current, today, first }: { current: Course; today: string; first: string }) {
   const { logs, stale } = useDoseLogs(current, today);
   const days = useMemo(() => {
@@ -85,12 +148,8 @@ function Adherence({ current, today, first }: { current: Course; today: string; 
         </p>
       ) : (
         <>
-          <p>{SHOWN.map((s) => `${STATUS_LABEL[s]}: ${days.filter(([, d]) => d === s).length} days`).join(' · ')}</p>
-          <ol class="adherence-calendar" aria-hidden="true">
-            {days.map(([date, status]) => (
-              <li key={date} class={`day-${status}`} />
-            ))}
-          </ol>
+          <p>{SHOWN.map((s) => `${STATUS_LABEL[s]}: ${plural(days.filter(([, d]) => d === s).length, 'day')}`).join(' · ')}</p>
+          {days.length > 0 && <AdherenceCalendar days={days} />}
           <p class="chart-legend" aria-hidden="true">
             {SHOWN.map((s) => (
               <span key={s} class={`day-key day-${s}`}>
@@ -98,7 +157,7 @@ function Adherence({ current, today, first }: { current: Course; today: string; 
               </span>
             ))}
           </p>
-          <Table caption="Capsules by day" head={['Date', 'Capsules']} rows={[...days].reverse().map(([date, s]) => [formatShortDate(date), STATUS_LABEL[s]])} />
+          <Table caption="Capsules by day" head={['Date', 'Capsules']} rows={[...days].reverse().map(([date, s]) => [formatWeekdayDate(date), STATUS_LABEL[s]])} />
         </>
       )}
     </section>

@@ -113,28 +113,30 @@ export function Mood() {
         {Object.keys(history).length === 0 ? (
           <p class="muted">No answers yet.</p>
         ) : (
-          <table class="data-table">
-            <thead>
-              <tr>
-                <th scope="col">Week</th>
-                <th scope="col">Little interest</th>
-                <th scope="col">Feeling low</th>
-                <th scope="col">Self-harm thoughts</th>
-              </tr>
-            </thead>
-            <tbody>
-              {Object.values(history)
-                .sort((a, b) => (a.week < b.week ? 1 : -1))
-                .map((m) => (
-                  <tr key={m.week}>
-                    <th scope="row">{m.week}</th>
-                    <td>{LABEL[m.interest]}</td>
-                    <td>{LABEL[m.low_mood]}</td>
-                    <td>{m.self_harm_thoughts ? 'Yes' : 'No'}</td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
+          <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="mood-history-heading">
+            <table class="data-table wrap">
+              <thead>
+                <tr>
+                  <th scope="col">Week</th>
+                  <th scope="col">Little interest</th>
+                  <th scope="col">Feeling low</th>
+                  <th scope="col">Self-harm thoughts</th>
+                </tr>
+              </thead>
+              <tbody>
+                {Object.values(history)
+                  .sort((a, b) => (a.week < b.week ? 1 : -1))
+                  .map((m) => (
+                    <tr key={m.week}>
+                      <th scope="row">{m.week}</th>
+                      <td>{LABEL[m.interest]}</td>
+                      <td>{LABEL[m.low_mood]}</td>
+                      <td>{m.self_harm_thoughts ? 'Yes' : 'No'}</td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          </div>
         )}
         <p class="muted">
           Bring these answers to your next visit. The app does not score them or tell you what they mean.

@@ -7,6 +7,7 @@ import { Choices, CumulativeTargetFields, ErrorSummary, Field, TimeZoneField, ty
 import { LinkCodeEntry } from '../components/LinkCodeEntry';
 import { StartDateConfirm, tooEarlyStart, unusualStart } from '../components/StartDateCheck';
 import { toKg, WeightField, weightError, type WeightUnit } from '../components/WeightField';
+import { preferredWeightUnit } from '../lib/prefs';
 import { plannedSlots } from '../lib/cumulative';
 import { addDays, detectTimeZone, formatDate, instantOn, isValidTimeZone, localDate } from '../lib/dates';
 import { fieldErrorsFrom, focusSoon } from '../lib/errors';
@@ -39,7 +40,7 @@ function apiFieldToId(field: string): string | null {
 export function Onboarding() {
   const [startDate, setStartDate] = useState(() => localDate(detectTimeZone()));
   const [weight, setWeight] = useState('');
-  const [unit, setUnit] = useState<WeightUnit>('kg');
+  const [unit, setUnit] = useState<WeightUnit>(preferredWeightUnit);
   const [soFar, setSoFar] = useState<SoFar | null>(null);
   const [startConfirmed, setStartConfirmed] = useState<string | null>(null);
   const [askStart, setAskStart] = useState<string | null>(null);
@@ -120,7 +121,8 @@ export function Onboarding() {
         announce('Your course is set up.');
       }
       await Promise.all([refreshToday(), refreshTimeline().catch(() => undefined)]);
-      navigate(startedBefore && soFar !== 'all' ? '/#fill-in' : '/', { replace: true });
+      // Earlier doses to fill in come first; otherwise the next step is reminders (Today offers them too).
+      navigate(startedBefore && soFar !== 'all' ? '/#fill-in' : '/get-reminders', { replace: true });
     } catch (error) {
       setErrors(fieldErrorsFrom(error, apiFieldToId));
       focusSoon('error-summary');

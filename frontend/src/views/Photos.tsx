@@ -1,9 +1,20 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { formatDate } from '../lib/dates';
-import { addPhoto, deleteAllPhotos, deletePhoto, listPhotos, PHOTO_VIEWS, type Photo, type PhotoView } from '../lib/photos';
+import {
+  addPhoto,
+  deleteAllPhotos,
+  deletePhoto,
+  listPhotos,
+  PHOTO_VIEWS,
+  restorePhoto,
+  type Photo,
+  type PhotoView,
+} from '../lib/photos';
 import { announce, course, courseToday } from '../store';
 
 const VIEW_LABEL: Record<PhotoView, string> = { front: 'Front', left: 'Left side', right: 'Right side' };
+/** How long "Undo" is offered after a photo is deleted. */
+export const UNDO_MS = 10_000;
 
 /** "day 12" of the course, or "3 days before day 1" for a baseline photo. */
 function dayOfCourse(start: string, date: string): string {
@@ -27,9 +38,18 @@ export function Photos() {
   const [confirmAll, setConfirmAll] = useState(false);
   const [compareView, setCompareView] = useState<PhotoView>('front');
   const [compareDates, setCompareDates] = useState<[string, string] | null>(null);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [deleted, setDeleted] = useState<Photo | null>(null);
+  const undoButton = useRef<HTMLButtonElement>(null);
   const urls = usePhotoUrls(photos);
   const reload = async () => setPhotos(await listPhotos());
   useEffect(() => void reload(), []);
+  useEffect(() => {
+    if (!deleted) return;
+    undoButton.current?.focus();
+    const timer = setTimeout(() => setDeleted(null), UNDO_MS);
+    return () => clearTimeout(timer);
+  }, [deleted]);
   if (!current) return null;
 
   const byDate = new Map<string, Photo[]>();
@@ -50,6 +70,20 @@ export function Photos() {
     const ext = photo.blob.type.split('/')[1] || 'jpg';
     link.download = `skin-${photo.date}-${photo.view}.${ext}`;
     link.click();
+  };
+
+  const remove = async (photo: Photo) => {
+    await deletePhoto(photo.id);
+    setConfirming(null);
+    setDeleted(photo);
+    announce('Photo deleted.');
+    await reload();
+  };
+
+  const undo = async (photo: Photo) => {
+    setDeleted(null);
+    announce((await restorePhoto(photo)) ? 'Photo put back.' : 'A newer photo of that day and view is there now; it stays.');
+    await reload();
   };
 
   const dates = [...byDate.keys()];
@@ -164,17 +198,21 @@ export function Photos() {
                       <button type="button" class="button button-small" onClick={() => saveToPhone(photo)}>
                         Save to phone<span class="visually-hidden">: {VIEW_LABEL[view]}, {formatDate(day)}</span>
                       </button>
-                      <button
-                        type="button"
-                        class="button button-quiet button-small"
-                        onClick={async () => {
-                          await deletePhoto(photo.id);
-                          announce('Photo deleted.');
-                          await reload();
-                        }}
-                      >
-                        Delete<span class="visually-hidden">: {VIEW_LABEL[view]}, {formatDate(day)}</span>
-                      </button>
+                      {confirming === photo.id ? (
+                        <div class="photo-confirm" role="group" aria-label={`Delete ${VIEW_LABEL[view]}, ${formatDate(day)}?`}>
+                          <p>Delete this photo?</p>
+                          <button type="button" class="button button-danger button-small" onClick={() => void remove(photo)}>
+                            Delete<span class="visually-hidden">: {VIEW_LABEL[view]}, {formatDate(day)}</span>
+                          </button>
+                          <button type="button" class="button button-quiet button-small" onClick={() => setConfirming(null)}>
+                            Keep
+                          </button>
+                        </div>
+                      ) : (
+                        <button type="button" class="button button-quiet button-small" onClick={() => setConfirming(photo.id)}>
+                          Delete…<span class="visually-hidden">: {VIEW_LABEL[view]}, {formatDate(day)}</span>
+                        </button>
+                      )}
                     </figure>
                   ) : (
                     <p class="muted">{VIEW_LABEL[view]}: none</p>
@@ -185,6 +223,16 @@ export function Photos() {
           </ul>
         </section>
       ))}
+      {deleted && (
+        <div class="undo-bar" role="status">
+          <span>
+            {VIEW_LABEL[deleted.view]} photo of {formatDate(deleted.date)} deleted.
+          </span>
+          <button type="button" ref={undoButton} class="button button-small" onClick={() => void undo(deleted)}>
+            Undo
+          </button>
+        </div>
+      )}
       {photos.length > 0 && (
         <section class="card" aria-labelledby="delete-photos-heading">
           <h2 id="delete-photos-heading">Delete all photos</h2>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { Link } from '../components/Link';
+import { LockScreenChoice } from '../components/LockScreenChoice';
 import { PlanNav } from '../components/PlanNav';
 import { PushDevices } from '../components/PushDevices';
 import { PushSetup } from '../components/PushSetup';
@@ -25,6 +26,7 @@ export function Reminders() {
       </Section>
       <Section id="rules-heading" title="What to remind you of">
         <ReminderRules />
+        <LockScreenChoice />
         <p>
           <Link href="/appointments">Add or change appointments</Link>
         </p>

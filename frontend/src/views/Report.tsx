@@ -1,14 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { Checkbox } from '../components/Form';
+import { Link } from '../components/Link';
 import { SourceIds } from '../components/Facts';
-import { getDb } from '../lib/db';
 import { formatDate } from '../lib/dates';
-import { recordApi, reportPdf, type Feed } from '../lib/record';
-import { announce, course } from '../store';
+import { recordApi, reportPdf } from '../lib/record';
+import { course } from '../store';
 
 type ReportData = Record<string, any>;
-
-const feedKey = (courseId: string) => `calendar-feed:${courseId}`;
 
 function Table({ caption, head, rows }: { caption: string; head: string[]; rows: (string | number)[][] }) {
   if (!rows.length) return <p class="muted">{caption}: none recorded.</p>;
@@ -32,76 +29,6 @@ function Table({ caption, head, rows }: { caption: string; head: string[]; rows:
         ))}
       </tbody>
     </table>
-  );
-}
-
-function CalendarFeed({ courseId }: { courseId: string }) {
-  const [feed, setFeed] = useState<Feed | null>(null);
-  const [withDoses, setWithDoses] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    void getDb().then((db) => db.get('kv', feedKey(courseId)).then((saved) => setFeed((saved as Feed | undefined) ?? null)));
-  }, [courseId]);
-
-  const create = async () => {
-    setError(null);
-    try {
-      const made = await recordApi.createFeed(courseId, withDoses);
-      await (await getDb()).put('kv', made, feedKey(courseId));
-      setFeed(made);
-      announce('Calendar link made.');
-    } catch {
-      setError('Making a calendar link needs a connection.');
-    }
-  };
-  const revoke = async () => {
-    if (!feed) return;
-    try {
-      await recordApi.deleteFeed(feed.id);
-    } catch {
-      setError('Turning the link off needs a connection.');
-      return;
-    }
-    await (await getDb()).delete('kv', feedKey(courseId));
-    setFeed(null);
-    announce('Calendar link turned off.');
-  };
-
-  return (
-    <section class="card no-print" aria-labelledby="calendar-heading">
-      <h2 id="calendar-heading">Your course in your calendar</h2>
-      <p>
-        Appointments, tests and the dates after your course, kept up to date in your phone's calendar. Useful where
-        notifications do not work. Anyone with the link can see these dates, so keep it to yourself.
-      </p>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-      {feed?.webcal_url ? (
-        <>
-          <p>
-            <a class="button button-primary" href={feed.webcal_url}>
-              Subscribe in your calendar
-            </a>
-          </p>
-          <p class="hint">
-            Or paste this address into your calendar app: <code class="feed-url">{feed.url}</code>
-          </p>
-          <button type="button" class="button button-danger" onClick={() => void revoke()}>
-            Turn the link off
-          </button>
-        </>
-      ) : (
-        <>
-          <Checkbox id="feed-doses" label="Also show my daily capsules, with an alarm" checked={withDoses} onChange={setWithDoses} />
-          <button type="button" class="button" onClick={() => void create()}>
-            Make a calendar link
-          </button>
-        </>
-      )}
-    </section>
   );
 }
 
@@ -223,7 +150,10 @@ export function Report() {
           />
         </article>
       )}
-      <CalendarFeed courseId={current.id} />
+      <p class="no-print">
+        To see your appointments in your phone's calendar, make a calendar link in{' '}
+        <Link href="/settings#calendar-heading">Settings, Calendar</Link>.
+      </p>
     </div>
   );
 }

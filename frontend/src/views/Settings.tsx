@@ -5,9 +5,13 @@ import { ProgrammeSettings } from '../components/ProgrammeSettings';
 import { DeleteCourse, DeleteEverything, ExportData } from '../components/DataPanel';
 import { DevicesList, LinkCodeCreator } from '../components/DevicesPanel';
 import { Disclaimer } from '../components/Disclaimer';
+import { lazyPanel } from '../components/LazyView';
 import { Link } from '../components/Link';
 import { Section } from '../components/Section';
 import { course } from '../store';
+
+// Only this panel of Settings talks to the record API: its code loads when Settings opens.
+const CalendarFeed = lazyPanel(() => import('../components/CalendarFeed').then((m) => m.CalendarFeed));
 
 export function Settings() {
   const current = course.value;
@@ -47,6 +51,11 @@ export function Settings() {
           <Link href="/appointments">Your appointments</Link>: add visits and tests, or accept the suggested rhythm.
         </p>
       </Section>
+      {current && (
+        <Section id="calendar-heading" title="Calendar">
+          <CalendarFeed courseId={current.id} />
+        </Section>
+      )}
       <Section id="link-heading" title="Link another device">
         <LinkCodeCreator />
       </Section>

@@ -6,6 +6,7 @@ import { PauseCard } from '../components/PauseCard';
 import { DoseSlot } from '../components/DoseSlot';
 import { FactList, SourceIds } from '../components/Facts';
 import { Link } from '../components/Link';
+import { ReminderNudge } from '../components/ReminderNudge';
 import { formatDate, localDateTime } from '../lib/dates';
 import { overlayToday } from '../lib/doses';
 import { pauseOn } from '../lib/pauses';
@@ -160,6 +161,7 @@ export function Today() {
       <header class="view-header">
         <Headline data={data} />
       </header>
+      <ReminderNudge />
 
       {pause && <PauseCard pause={pause} syncNote={syncNote} />}
 
