@@ -58,7 +58,7 @@ function NotFound() {
   return (
     <div class="view">
       <h1 tabIndex={-1}>Page not found</h1>
-      <p>
+      <p class="link-line">
         <a href="/">Go to Today</a>
       </p>
     </div>

@@ -34,7 +34,7 @@ def test_capsule_calendar_has_weekdays_dates_and_counted_days(page, live_app):
     page.goto("/charts")
     card = page.locator("section", has=page.get_by_role("heading", name="Capsules by day"))
     expect(card.locator("p").first).to_have_text(
-        "Taken: 7 days · Partly taken: 0 days · Skipped: 1 day · Not logged: 1 day"
+        "Taken: 7 days · Partly taken: 0 days · Skipped: 1 day · Not logged: 1 day · Paused: 0 days"
     )
     calendar = card.locator(".adherence-calendar")
     expect(calendar.locator(".cal-weekday")).to_have_count(7)

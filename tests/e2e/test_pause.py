@@ -186,7 +186,7 @@ def test_settings_pause_offline_shows_at_once_and_is_stored_once(phone, live_app
     expect(page.locator('ul.rules > li[data-kind="appointment"]')).not_to_contain_text("Paused")
 
     page.goto("/charts")  # a paused day is neither taken nor missed
-    expect(page.locator(".adherence-calendar li.day-paused")).to_have_count(1)
+    expect(page.locator(".adherence-calendar .cal-day.day-paused")).to_have_count(1)
     page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
     expect(page.get_by_role("region", name="Capsules by day table")).to_contain_text("Paused")
     expect(page.get_by_role("region", name="Capsules by day table")).not_to_contain_text("Missed")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import re
 import struct
+import uuid
 import zlib
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -47,6 +48,21 @@ def router_paths() -> list[str]:
 def test_router_paths_are_read_from_the_source():
     paths = router_paths()
     assert {"/", "/settings", "/photos", "/help", "/report", UNKNOWN_PATH} <= set(paths)
+
+
+def test_the_tab_bar_fits_a_320_px_phone(page):
+    """Five tabs of 64 px: each icon and label inside its own tab, with room between neighbours."""
+    page.set_viewport_size(SIZES[0])
+    onboard(page)
+    tabs = page.get_by_role("navigation", name="Main").locator(".tab")
+    expect(tabs).to_have_count(5)
+    for i in range(5):
+        tab = tabs.nth(i).bounding_box()
+        for part in ("svg", "span"):
+            box = tabs.nth(i).locator(part).bounding_box()
+            inside = box["x"] >= tab["x"] + 2 and box["x"] + box["width"] <= tab["x"] + tab["width"] - 2
+            assert inside, (tabs.nth(i).inner_text(), part, box, tab)
+        assert tabs.nth(i).locator("span").evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)") >= 12
 
 
 def audit_dir() -> Path:
@@ -160,11 +176,28 @@ def ended(page, live_app) -> None:
     patient.call("PATCH", "", {"ended_on": (patient.today - timedelta(days=1)).isoformat()})
 
 
+def paused(page, live_app) -> None:
+    """Forty days in, paused since three days ago after a red flag, with an earlier pause already over."""
+    patient = Patient(live_app, page)
+    start = patient.start(40)
+    patient.doses(start, 37, missing={10, 11, 12}, skipped={20})
+    for started, resumed, reason in ((10, 13, "prescriber"), (37, None, "chest_pain")):
+        body = {
+            "id": str(uuid.uuid4()),
+            "started_on": (start + timedelta(days=started)).isoformat(),
+            "resumed_on": None if resumed is None else (start + timedelta(days=resumed)).isoformat(),
+            "reason": reason,
+        }
+        patient.call("POST", "/pauses", body)
+    flagged = (start + timedelta(days=37)).isoformat()
+    patient.call("PUT", f"/checkins/{flagged}", {"skin": 4, "red_flags": ["chest_pain"]})
+
+
 def fresh(page, live_app) -> None:
     """A phone that has not set up a course: only set-up, help and the unknown page show."""
 
 
-PATIENTS = {"course-in-progress": rich, "course-ended": ended, "new-phone": fresh}
+PATIENTS = {"course-in-progress": rich, "course-paused": paused, "course-ended": ended, "new-phone": fresh}
 
 
 # Everything measured in the page, in one pass: a list of what a person on this phone would meet wrongly.

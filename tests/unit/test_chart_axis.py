@@ -42,14 +42,15 @@ def test_one_label_per_tick_and_only_as_many_as_fit(first, last, width):
     assert ticks, "no tick at all"
     assert all(t % DAY == 0 and low <= t <= high for t in ticks), ticks
     assert len(ticks) <= max(1, width // 64), (len(ticks), width)
-    labels = calls(*[("dayLabel", [t]) for t in ticks])
+    [labels] = calls(("dayLabels", [ticks]))
     assert len(set(labels)) == len(labels), labels
     gaps = {b - a for a, b in itertools.pairwise(ticks)}
     assert len(gaps) <= 1, gaps  # evenly spaced
 
 
-def test_labels_are_dates_in_the_locale():
-    assert calls(("dayLabel", [DEC_5])) == ["Dec 5"]
+def test_labels_are_dates_in_the_locale_with_the_year_on_a_long_axis():
+    assert calls(("dayLabels", [[DEC_5, DEC_5 + 28 * DAY]])) == [["Dec 5", "Jan 2"]]
+    assert calls(("dayLabels", [[DEC_5, DEC_5 + 364 * DAY]])) == [["Dec 5, 26", "Dec 4, 27"]]
 
 
 def test_a_ninety_day_chart_on_a_320_px_phone_is_labelled_every_few_weeks():

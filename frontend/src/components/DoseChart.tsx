@@ -25,7 +25,7 @@ async function drawChart(box: HTMLElement, series: CumulativeSeries): Promise<()
       height: CHART_HEIGHT,
       legend: { show: false },
       cursor: { show: false },
-      scales: { x: { time: true, range: (_u, min, max) => dayRange(min, max) }, y: { range: (_u, _min, max) => [0, Math.max(max, target ?? 0) * 1.05 || 1] } },
+      scales: { x: { time: true, range: () => dayRange(xs[0], xs[xs.length - 1]) }, y: { range: (_u, _min, max) => [0, Math.max(max, target ?? 0) * 1.05 || 1] } },
       axes: [
         {
           stroke: colours.text,

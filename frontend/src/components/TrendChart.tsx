@@ -26,7 +26,7 @@ export function TrendChart({ points, max, label }: { points: { date: string; val
             height: HEIGHT,
             legend: { show: false },
             cursor: { show: false },
-            scales: { x: { time: true, range: (_u, min, max) => dayRange(min, max) }, y: { range: [0, max] } },
+            scales: { x: { time: true, range: () => dayRange(seconds(points[0].date), seconds(points[points.length - 1].date)) }, y: { range: [0, max] } },
             axes: [
               {
                 stroke: cssVar('--muted'),

@@ -10,6 +10,9 @@ export const DAY_SECONDS = 86_400;
 export const LABEL_PX = 64;
 const STEPS = [1, 2, 3, 7, 14, 28, 56, 91, 182, 364, 728];
 const tickFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const yearTickFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: '2-digit', timeZone: 'UTC' });
+/** An axis longer than this names the year too: "Dec 4" would come back a year later. */
+const YEAR_SPAN_DAYS = 300;
 
 /** Tick positions (seconds at UTC midnight) between `min` and `max` for an axis `widthPx` wide. */
 export function dayTicks(min: number, max: number, widthPx: number): number[] {
@@ -23,12 +26,17 @@ export function dayTicks(min: number, max: number, widthPx: number): number[] {
   return ticks;
 }
 
-/** The label of a tick: the date in the phone's locale. */
-export function dayLabel(seconds: number): string {
-  return tickFormat.format(new Date(seconds * 1000));
+/** The labels of the ticks: each date in the phone's locale, with the year when the axis spans most of one. */
+export function dayLabels(ticks: number[]): string[] {
+  const long = ticks.length > 1 && ticks[ticks.length - 1] - ticks[0] > YEAR_SPAN_DAYS * DAY_SECONDS;
+  const format = long ? yearTickFormat : tickFormat;
+  return ticks.map((seconds) => format.format(new Date(seconds * 1000)));
 }
 
-/** The x range: the data's own, widened to three days either side when it spans less than two days. */
+/**
+ * The x range from the data's first and last day (not uPlot's own guess, which stretches a single day to
+ * 1000 days): the data's own, widened to three days either side when it spans less than two days.
+ */
 export function dayRange(min: number, max: number): [number, number] {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [0, DAY_SECONDS];
   if (max - min >= 2 * DAY_SECONDS) return [min, max];
@@ -39,6 +47,6 @@ export function dayRange(min: number, max: number): [number, number] {
 export function dayAxis(): Pick<uPlot.Axis, 'splits' | 'values'> {
   return {
     splits: (u, _axis, min, max) => dayTicks(min, max, u.bbox.width / devicePixelRatio),
-    values: (_u, splits) => splits.map(dayLabel),
+    values: (_u, splits) => dayLabels(splits),
   };
 }

@@ -189,7 +189,7 @@ export function Help() {
       )}
 
       {current && (
-        <p>
+        <p class="link-line">
           <Link href="/settings#country">Change the country for these numbers</Link>
         </p>
       )}

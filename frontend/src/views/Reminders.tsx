@@ -27,7 +27,7 @@ export function Reminders() {
       <Section id="rules-heading" title="What to remind you of">
         <ReminderRules />
         <LockScreenChoice />
-        <p>
+        <p class="link-line">
           <Link href="/appointments">Add or change appointments</Link>
         </p>
       </Section>

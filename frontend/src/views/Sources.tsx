@@ -167,7 +167,7 @@ export function Sources() {
         </p>
       )}
       <HelpNumbers />
-      <p>
+      <p class="link-line">
         <Link href="/settings">Back to Settings</Link>
       </p>
     </div>

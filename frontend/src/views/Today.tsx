@@ -161,7 +161,6 @@ export function Today() {
       <header class="view-header">
         <Headline data={data} />
       </header>
-      <ReminderNudge />
 
       {pause && <PauseCard pause={pause} syncNote={syncNote} />}
 
@@ -203,6 +202,8 @@ export function Today() {
         </section>
       )}
 
+      <ReminderNudge />
+
       {data.target_reached && data.status === 'active' && !pause && <TargetReachedCard reached={data.target_reached} current={current} />}
 
       {data.phase && !pause && <PhaseCard phase={data.phase} />}
@@ -213,7 +214,7 @@ export function Today() {
         <section class="card" aria-labelledby="milestones-heading">
           <h2 id="milestones-heading">Coming up</h2>
           <MilestoneList milestones={data.next_milestones.slice(0, COMING_UP_SHOWN)} />
-          <p>
+          <p class="link-line">
             <Link href="/timeline">Your whole timeline</Link>
           </p>
         </section>
