@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { DataTable } from '../components/DataTable';
 import { DoseChart } from '../components/DoseChart';
 import { TrendChart } from '../components/TrendChart';
 import { useDoseLogs } from '../doseLogs';
@@ -27,26 +28,7 @@ function Table({ caption, head, rows }: { caption: string; head: string[]; rows:
   return (
     <details>
       <summary>{caption} as a table</summary>
-      <div class="table-scroll" tabIndex={0} role="region" aria-label={`${caption} table`}>
-        <table class="data-table">
-          <thead>
-            <tr>
-              {head.map((h) => (
-                <th scope="col" key={h}>
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={String(row[0])}>
-                {row.map((cell, j) => (j === 0 ? <th scope="row" key={j}>{cell}</th> : <td key={j}>{cell}</td>))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable label={`${caption} table`} head={head} rows={rows} />
     </details>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { DataTable } from '../components/DataTable';
 import { Link } from '../components/Link';
 import { SourceIds } from '../components/Facts';
 import { formatDate } from '../lib/dates';
@@ -9,29 +10,7 @@ type ReportData = Record<string, any>;
 
 function Table({ caption, head, rows }: { caption: string; head: string[]; rows: (string | number)[][] }) {
   if (!rows.length) return <p class="muted">{caption}: none recorded.</p>;
-  return (
-    <div class="table-scroll" tabIndex={0} role="region" aria-label={caption}>
-      <table class="data-table">
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            {head.map((h) => (
-              <th scope="col" key={h}>
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row, i) => (
-            <tr key={i}>
-              {row.map((cell, j) => (j === 0 ? <th scope="row" key={j}>{cell}</th> : <td key={j}>{cell}</td>))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  return <DataTable label={caption} caption={caption} head={head} rows={rows} />;
 }
 
 /** The doctor report as a printable page, shareable as a PDF file from the phone. */
