@@ -7,7 +7,6 @@ import { currentHash, currentPath, currentSearch, navigate, routeOf, scrollToHas
 import { announcement, booted, course, noCourseOnServer, session } from './store';
 import { Onboarding } from './views/Onboarding';
 import { Settings } from './views/Settings';
-import { Sources } from './views/Sources';
 import { Timeline } from './views/Timeline';
 import { Today } from './views/Today';
 
@@ -39,6 +38,7 @@ const Photos = lazyView(TITLES.photos, () => import('./views/Photos').then((m) =
 const Supply = lazyView(TITLES.supply, () => import('./views/Supply').then((m) => m.Supply));
 const Charts = lazyView(TITLES.charts, () => import('./views/Charts').then((m) => m.Charts));
 const Report = lazyView(TITLES.report, () => import('./views/Report').then((m) => m.Report));
+const Sources = lazyView(TITLES.sources, () => import('./views/Sources').then((m) => m.Sources));
 const Help = lazyView(TITLES.help, () => import('./views/Help').then((m) => m.Help));
 
 /** The app icon (a capsule on a teal tile, as drawn by scripts/make-icons.mjs), inline: no request of its own. */

@@ -10,4 +10,4 @@ render(<App />, document.getElementById('app')!);
 listenToServiceWorker();
 void boot().then(() => whenIdle(() => void syncPushSubscription().catch(() => undefined)));
 // The worker precaches the app and the Sources list (sw/sources.ts) once the first screen is up.
-afterLoad(registerServiceWorker);
+afterLoad(() => void registerServiceWorker().catch(() => undefined));

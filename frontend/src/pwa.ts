@@ -1,6 +1,5 @@
 /** Service worker registration, the "new version" prompt and Background Sync hints. */
 import { signal } from '@preact/signals';
-import { Workbox } from 'workbox-window';
 import { navigate } from './router';
 import { OUTBOX_SYNC_TAG } from './sw/constants';
 
@@ -17,9 +16,11 @@ export function listenToServiceWorker(): void {
   });
 }
 
-/** Registers the worker and watches for a waiting update (call once the page has loaded). */
-export function registerServiceWorker(): void {
+/** Registers the worker and watches for a waiting update (call once the page has loaded; workbox-window
+ * is fetched then, so it is not part of the first load). */
+export async function registerServiceWorker(): Promise<void> {
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
+  const { Workbox } = await import('workbox-window');
   const workbox = new Workbox('/sw.js', { scope: '/' });
   workbox.addEventListener('waiting', () => {
     updateReady.value = true;

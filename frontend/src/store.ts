@@ -6,7 +6,6 @@ import { formatTime, instantOn, isoWithOffset, localDate } from './lib/dates';
 import { batchRecords, correctDoseRecord, logDoseRecord, undoDoseRecord } from './lib/doses';
 import { deleteAllPhotos } from './lib/photos';
 import { effectivePauses, endPauseRecord, pauseOn, startPauseRecord, withPause } from './lib/pauses';
-import { setUnder18 } from './lib/help';
 import { clearPreferences } from './lib/prefs';
 import { ApiError, NetworkError } from './lib/http';
 import { currentSubscription } from './push';
@@ -341,7 +340,6 @@ export async function forgetEverything({ keepPhotos = false } = {}): Promise<voi
   await withLock(() => db.clearEverything());
   clearPreferences();
   if (!keepPhotos) await deleteAllPhotos().catch(() => undefined);
-  setUnder18(null); // the optional age answer is kept on this phone only
   session.value = null;
   course.value = null;
   today.value = null;

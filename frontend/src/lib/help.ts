@@ -7,11 +7,9 @@
  * order (`calls`, from the shared rule files); this turns them into the buttons for the patient's
  * country, saved clinic number and age answer.
  */
-import { signal } from '@preact/signals';
 import { countries, directory } from '../../../backend/course/helplines.json';
-import { red_flags as redFlags } from '../../../backend/course/content/en.json';
-import type { FactText } from '../types';
 import { detectTimeZone } from './dates';
+export { setUnder18, under18 } from './prefs';
 import type { TriageAction, TriageCall } from './triage';
 
 export interface HelpSource {
@@ -84,32 +82,6 @@ export function noLineText(country: HelpCountry): string {
 /** An action's words for this country: the "no line" wording where it has no crisis line (HELP-6). */
 export function actionText(action: Pick<TriageAction, 'text' | 'text_without_line'>, country: HelpCountry | null): string {
   return country && country.crisis.length === 0 && action.text_without_line ? action.text_without_line : action.text;
-}
-
-// ---------------------------------------------------------------- "are you under 18?" (HELP-5)
-
-const AGE_KEY = 'clearcourse.under18';
-
-function readAge(): boolean | null {
-  try {
-    const value = localStorage.getItem(AGE_KEY);
-    return value === 'yes' ? true : value === 'no' ? false : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The patient's own answer, kept on this phone only; null = not answered (then no youth line is shown). */
-export const under18 = signal<boolean | null>(readAge());
-
-export function setUnder18(value: boolean | null): void {
-  try {
-    if (value === null) localStorage.removeItem(AGE_KEY);
-    else localStorage.setItem(AGE_KEY, value ? 'yes' : 'no');
-  } catch {
-    // storage refused (private mode): the answer still holds for this visit
-  }
-  under18.value = value;
 }
 
 // ---------------------------------------------------------------- the buttons, in order
@@ -209,20 +181,4 @@ export function callButtons(calls: TriageCall[], country: HelpCountry | null, op
     }
   }
   return out;
-}
-
-interface RedFlagEntry extends FactText {
-  when?: string | string[];
-  level: RedFlagLevel;
-}
-
-/** Emergency number now; stop and call the prescriber now; the dermatology team today (RED-13). */
-export type RedFlagLevel = 'emergency' | 'urgent' | 'today';
-export type RedFlagItem = FactText & { id: string; level: RedFlagLevel };
-
-/** Every red flag with its level (RED-13), pregnancy items only where prevention applies. */
-export function redFlagItems(pregnancyPrevention: boolean): RedFlagItem[] {
-  return Object.entries(redFlags as Record<string, RedFlagEntry>)
-    .filter(([, item]) => !item.when || pregnancyPrevention)
-    .map(([id, item]) => ({ id, text: item.text, facts: item.facts, level: item.level }));
 }
