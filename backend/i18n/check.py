@@ -23,8 +23,8 @@ MANIFEST = LOCALES_DIR / "complete.json"
 #: it has them they must equal English.
 IDENTIFIERS = frozenset(
     {
-        "about",
         "code",
+        "covers",
         "effect",
         "facts",
         "from",
@@ -32,7 +32,6 @@ IDENTIFIERS = frozenset(
         "key",
         "level",
         "levels",
-        "locale",
         "milestone_kinds",
         "number",
         "programme",
@@ -43,6 +42,8 @@ IDENTIFIERS = frozenset(
         "zones",
     }
 )
+#: Keys a translation sets freely (its own locale tag, notes for developers): never compared or required.
+FREE = frozenset({"about", "locale"})
 _ARGUMENT = re.compile(r"\{\s*(\w+)\s*[},]")
 _BRANCH = re.compile(r"(?:zero|one|two|few|many|other|=\d+)\s*$")
 
@@ -110,6 +111,8 @@ def compare(english: Any, translated: Any, report: CatalogReport) -> None:
         if path in en_facts and en_facts[path] != value:
             report.facts.append(path)
     for path, (key, value) in tr_leaves.items():
+        if key in FREE:
+            continue
         if path not in en_leaves:
             if not any(path.startswith(p + "[") or path == p for p in en_facts):
                 report.extra.append(path)
@@ -121,7 +124,7 @@ def compare(english: Any, translated: Any, report: CatalogReport) -> None:
         elif not isinstance(value, str) or placeholders(value) != placeholders(en_value):
             report.placeholders.append(path)
     for path, (key, value) in en_leaves.items():
-        if isinstance(value, str) and key not in IDENTIFIERS and path not in tr_leaves:
+        if isinstance(value, str) and key not in IDENTIFIERS | FREE and path not in tr_leaves:
             report.missing.append(path)
 
 

@@ -86,6 +86,28 @@ def test_today_and_the_timeline_answer_in_the_stored_language(patient):
     assert rule_sets["eu_ppp"]["facts"] == ["PREG-2", "PREG-6", "PREG-10"]
 
 
+def test_the_phase_texts_and_red_flags_follow_the_language(patient):
+    course = patient.create_course(start_date="2026-01-05")
+    patient.patch(f"{API}/me", json={"language": "es"})
+    spanish = patient.get(f"{API}/courses/{course['id']}/today?date=2026-01-12").get_json()
+    patient.patch(f"{API}/me", json={"language": "de"})
+    german = patient.get(f"{API}/courses/{course['id']}/today?date=2026-01-12").get_json()
+    patient.patch(f"{API}/me", json={"language": "en"})
+    english = patient.get(f"{API}/courses/{course['id']}/today?date=2026-01-12").get_json()
+    assert english["phase"]["title"] == "The first weeks"
+    assert spanish["phase"]["title"] == "Las primeras semanas"
+    assert german["phase"]["title"] == "Die ersten Wochen"
+    assert _facts_of(spanish) == _facts_of(english) == _facts_of(german)
+
+
+def _facts_of(node):
+    if isinstance(node, dict):
+        return [node.get("facts")] + [f for v in node.values() for f in _facts_of(v)]
+    if isinstance(node, list):
+        return [f for v in node for f in _facts_of(v)]
+    return []
+
+
 def _report(patient, course, query=""):
     response = patient.get(f"{API}/courses/{course['id']}/report{query}")
     assert response.status_code == 200, response.get_json()
