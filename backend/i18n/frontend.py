@@ -7,10 +7,13 @@ from pathlib import Path
 PWA_MESSAGES = Path(__file__).resolve().parents[2] / "frontend" / "src" / "i18n" / "messages"
 
 
+#: Catalog name → folder of its per-language files: the screens' messages and the app shell's words.
+FOLDERS = {"pwa": PWA_MESSAGES, "pwa_shell": PWA_MESSAGES / "shell"}
+
+
 def pwa_catalogs() -> dict[str, Path]:
-    english = PWA_MESSAGES / "en.json"
-    return {"pwa": english} if english.is_file() else {}
+    return {name: folder / "en.json" for name, folder in FOLDERS.items() if (folder / "en.json").is_file()}
 
 
 def pwa_locate(name: str, language: str) -> Path:
-    return PWA_MESSAGES / f"{language}.json"
+    return FOLDERS[name] / f"{language}.json"

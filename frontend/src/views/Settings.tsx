@@ -5,6 +5,7 @@ import { ProgrammeSettings } from '../components/ProgrammeSettings';
 import { DeleteCourse, DeleteEverything, ExportData } from '../components/DataPanel';
 import { DevicesList, LinkCodeCreator } from '../components/DevicesPanel';
 import { Disclaimer } from '../components/Disclaimer';
+import { LanguagePicker } from '../components/LanguagePicker';
 import { lazyPanel } from '../components/LazyView';
 import { Link } from '../components/Link';
 import { Section } from '../components/Section';
@@ -56,6 +57,9 @@ export function Settings() {
           <CalendarFeed courseId={current.id} />
         </Section>
       )}
+      <Section id="language-heading" title="Language · Idioma · Sprache">
+        <LanguagePicker labelledBy="language-heading" />
+      </Section>
       <Section id="link-heading" title="Link another device">
         <LinkCodeCreator />
       </Section>
