@@ -23,10 +23,13 @@ MANIFEST = LOCALES_DIR / "complete.json"
 #: it has them they must equal English.
 IDENTIFIERS = frozenset(
     {
+        "actions",
+        "case",
         "code",
         "covers",
         "effect",
         "facts",
+        "frequent",
         "from",
         "id",
         "key",
@@ -36,6 +39,7 @@ IDENTIFIERS = frozenset(
         "number",
         "programme",
         "red_flags",
+        "replaced_by",
         "sms",
         "value",
         "when",

@@ -157,3 +157,19 @@ def test_every_stop_and_call_red_flag_says_it_in_one_fixed_sentence(language):
         assert says == (STOP_AND_CALL["en"] in item["text"]), (language, key)
         assert translated[key]["facts"] == item["facts"] and translated[key].get("level") == item.get("level")
     assert sum(STOP_AND_CALL["en"] in item["text"] for item in english.values()) >= 10
+
+
+def test_the_mood_check_and_the_triage_actions_follow_the_locale():
+    from backend.record import mood, triage
+
+    with use_locale("de"):
+        answers = mood.load_content()["answers"]["interest"]
+        assert answers[3] == {"value": "nearly_every_day", "label": "Fast jeden Tag"}  # the id stays
+        action = triage.load_rules()["actions"]["stop_and_call_prescriber"]
+        assert action["text"].startswith("Nimm keine Kapseln mehr")
+        assert action["stops_capsules"] is True and action["replaced_by"] == ["stop_capsules"]
+    with use_locale("es"):
+        question = mood.load_content()["questions"][2]
+        assert question["key"] == "self_harm_thoughts" and "quitarte la vida" in question["text"]
+        assert "text_without_line" in triage.load_rules()["actions"]["crisis_line"]
+    assert mood.load_content()["questions"][2]["text"].startswith("Since your last check")
