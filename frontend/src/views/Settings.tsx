@@ -5,7 +5,6 @@ import { ProgrammeSettings } from '../components/ProgrammeSettings';
 import { DeleteCourse, DeleteEverything, ExportData } from '../components/DataPanel';
 import { DevicesList, LinkCodeCreator } from '../components/DevicesPanel';
 import { Disclaimer } from '../components/Disclaimer';
-import { LanguagePicker } from '../components/LanguagePicker';
 import { lazyPanel } from '../components/LazyView';
 import { Link } from '../components/Link';
 import { Section } from '../components/Section';
@@ -13,6 +12,8 @@ import { course } from '../store';
 
 // Only this panel of Settings talks to the record API: its code loads when Settings opens.
 const CalendarFeed = lazyPanel(() => import('../components/CalendarFeed').then((m) => m.CalendarFeed));
+// The language picker too: it stays out of the first load.
+const LanguagePicker = lazyPanel(() => import('../components/LanguagePicker').then((m) => m.LanguagePicker));
 
 export function Settings() {
   const current = course.value;
