@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/clearcourse_test
 
-.PHONY: run serve test lint test-sqlite test-e2e test-postgres build install install-dev browser services bench clean
+.PHONY: run serve test lint test-sqlite test-e2e test-postgres build install install-dev browser fonts services bench clean
 
 $(BIN)/activate: requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -31,7 +31,7 @@ build: frontend/node_modules/.package-lock.json
 	cd frontend && npm run build
 
 ## The app: install, build the PWA, migrate the SQLite file under instance/, serve with the scheduler.
-run: install build
+run: install build fonts
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/python -m backend.serve --host $(HOST) --port $(PORT)
 
@@ -39,10 +39,11 @@ serve:
 	$(BIN)/python -m backend.serve --host $(HOST) --port $(PORT)
 
 ## Everything CI runs: lint, unit + API + reminder tests on SQLite, browser tests, then again on PostgreSQL.
-test: install-dev build browser services lint test-sqlite test-e2e test-postgres
+test: install-dev build browser fonts services lint test-sqlite test-e2e test-postgres
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/python scripts/i18n-check
 
 test-sqlite: install-dev
 	$(BIN)/pytest -q -p no:cacheprovider -m "not e2e"
@@ -53,6 +54,10 @@ test-e2e: install-dev build browser
 
 test-postgres: install-dev services
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -p no:cacheprovider -m "not e2e" tests/api tests/reminders
+
+# The report PDF embeds DejaVu Sans from Debian's fonts-dejavu-core (see backend/record/pdf_font.py).
+fonts:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || scripts/install-apt-packages fonts-dejavu-core
 
 browser:
 	@command -v chromium >/dev/null || scripts/install-apt-packages chromium

@@ -15,6 +15,7 @@ from flask_smorest import abort
 from sqlalchemy import bindparam, select, update
 
 from backend.extensions import db
+from backend.i18n import set_locale
 from backend.models import DeviceToken, Patient
 from backend.models.types import utcnow
 
@@ -56,15 +57,18 @@ def current_patient_id() -> str:
 
 
 # Built once and run on the session's connection: this query precedes every authenticated call.
-_DEVICE_BY_TOKEN = select(DeviceToken.id, DeviceToken.patient_id, DeviceToken.last_seen_at).where(
-    DeviceToken.token_hash == bindparam("token_hash")
+_DEVICE_BY_TOKEN = (
+    select(DeviceToken.id, DeviceToken.patient_id, DeviceToken.last_seen_at, Patient.language)
+    .join(Patient, Patient.id == DeviceToken.patient_id)
+    .where(DeviceToken.token_hash == bindparam("token_hash"))
 )
 
 
 def auth_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Resolve `Authorization: Bearer <token>` to a device, or answer 401.
 
-    Every authenticated call runs this, so it reads three columns rather than an ORM object.
+    Every authenticated call runs this, so it reads four columns rather than an ORM object (the
+    patient's language sets the locale the answer is written in).
     """
 
     @wraps(view)
@@ -85,6 +89,8 @@ def auth_required(view: Callable[..., Any]) -> Callable[..., Any]:
             db.session.execute(update(DeviceToken).where(DeviceToken.id == row.id).values(last_seen_at=now))
             db.session.commit()
         g.device = AuthenticatedDevice(id=row.id, patient_id=row.patient_id)
+        if row.language:  # the patient's choice beats the phone's Accept-Language
+            set_locale(row.language)
         return view(*args, **kwargs)
 
     return wrapper

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from flask.views import MethodView
 from flask_smorest import abort
 
@@ -10,15 +10,18 @@ from backend.api.blueprint import Blueprint
 from backend.api.limits import check_link_code_cap
 from backend.api.schemas.accounts import (
     DeviceCreatedSchema,
-    DeviceLabelSchema,
     DeviceSchema,
     LinkCodeSchema,
     PatientCreatedSchema,
+    PatientCreateSchema,
+    PatientSchema,
+    PatientUpdateSchema,
     RedeemCodeSchema,
 )
 from backend.api.schemas.courses import CourseSchema, DoseSchema
 from backend.auth import SECURITY, auth_required, current_device, current_patient_id
 from backend.extensions import limiter
+from backend.i18n import best_match, current_locale, set_locale
 from backend.models.types import utcnow
 from backend.services import accounts
 
@@ -33,11 +36,13 @@ def _account_limit() -> str:
 class Patients(MethodView):
     decorators = [limiter.limit(_account_limit, methods=["POST"])]
 
-    @blp.arguments(DeviceLabelSchema, required=False)
+    @blp.arguments(PatientCreateSchema, required=False)
     @blp.response(201, PatientCreatedSchema)
     def post(self, data: dict | None):
-        """Create an anonymous patient; the token is returned only this once."""
-        patient, device, token = accounts.create_patient((data or {}).get("label"))
+        """Create an anonymous patient (optionally with the language chosen at set-up); the token is
+        returned only this once."""
+        data = data or {}
+        patient, device, token = accounts.create_patient(data.get("label"), data.get("language"))
         return {"id": patient.id, "token": token, "device_id": device.id}
 
 
@@ -138,7 +143,11 @@ def _export_json(records: accounts.PatientRecords) -> dict:
     data: dict = {
         "format": "clearcourse-export/1",
         "exported_at": utcnow().isoformat(),
-        "patient": {"id": records.patient.id, "created_at": records.patient.created_at.isoformat()},
+        "patient": {
+            "id": records.patient.id,
+            "created_at": records.patient.created_at.isoformat(),
+            "language": records.patient.language,
+        },
         "devices": DeviceSchema(many=True, exclude=("current",)).dump(records.devices),
         "courses": [
             {**CourseSchema().dump(course), "doses": DoseSchema(many=True).dump(doses)}
@@ -162,8 +171,34 @@ class Export(MethodView):
         return response
 
 
+def _patient_out(patient) -> dict:
+    set_locale(patient.language or best_match(request.headers.get("Accept-Language")))
+    return {
+        "id": patient.id,
+        "created_at": patient.created_at,
+        "language": patient.language,
+        "language_in_use": current_locale(),
+    }
+
+
 @blp.route("/me")
 class Me(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.response(200, PatientSchema)
+    @auth_required
+    def get(self):
+        """This patient: when it was created and the language the server writes in."""
+        return _patient_out(accounts.get_patient(current_patient_id()))
+
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.arguments(PatientUpdateSchema)
+    @blp.response(200, PatientSchema)
+    def patch(self, data: dict):
+        """Set the language notifications, the report, the calendar feed and every API text are written
+        in (`null`: follow the phone's Accept-Language)."""
+        return _patient_out(accounts.set_language(current_patient_id(), data["language"]))
+
     @blp.doc(security=SECURITY)
     @blp.response(204)
     @auth_required

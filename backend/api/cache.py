@@ -1,7 +1,8 @@
 """HTTP caching for computed course views (today, timeline).
 
-A view depends only on the course row, its dose log and the date asked for. Every dose write
-touches `Course.updated_at`, so (course id, updated_at, date) names one exact result: it is served
+A view depends only on the course row, its dose log, the date asked for and the language it is written
+in. Every dose write touches `Course.updated_at`, so (course id, updated_at, date, language) names one
+exact result: it is served
 from a small per-process cache and carries a strong ETag, and a client that already has it gets 304.
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 from flask import Response, current_app, request
 from marshmallow import Schema
 
+from backend.i18n import current_locale
 from backend.services.courses import CourseVersion
 
 
@@ -63,7 +65,7 @@ def computed_view(
 
     Only the course's version is needed to answer from the cache; `build` loads the rest on a miss.
     """
-    key = (kind, course.id, course.updated_at.isoformat(), day.isoformat())
+    key = (kind, course.id, course.updated_at.isoformat(), day.isoformat(), current_locale())
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     # The compressed representations carry "<etag>:br" / "<etag>:gzip" (flask-compress).
     held = next((tag for tag in (etag, f"{etag}:br", f"{etag}:gzip") if tag in request.if_none_match), None)

@@ -10,6 +10,7 @@ from backend.api.blueprint import Blueprint
 from backend.api.owned import COURSE_NOT_FOUND, course_or_404
 from backend.api.schemas.record import ReportQuerySchema, ReportSchema
 from backend.auth import SECURITY, auth_required
+from backend.i18n import current_locale, use_locale
 from backend.record.report_pdf import render_pdf
 from backend.services import record
 
@@ -47,8 +48,10 @@ class Report(MethodView):
     def get(self, query: dict, course_id: str):
         """The course, cumulative dose, adherence, check-in trends, red flags, mood answers and
         appointments between `from` and `to` (default: today), at most 400 days (422 naming `from`
-        beyond). `from` defaults to the course's start, or to 399 days before `to` for a longer course."""
-        return _report(course_id, query)
+        beyond). `from` defaults to the course's start, or to 399 days before `to` for a longer course.
+        Written in the patient's language, or the one `lang` names."""
+        with use_locale(query.get("lang") or current_locale()) as language:
+            return {**_report(course_id, query), "language": language}
 
 
 @blp.route("/courses/<string:course_id>/report.pdf")
@@ -68,13 +71,16 @@ class ReportPdf(MethodView):
     @blp.alt_response(404, description=COURSE_NOT_FOUND)
     @blp.alt_response(422, description="More than 400 days asked for, or `from` after `to`.")
     def get(self, query: dict, course_id: str):
-        """The report as a PDF (A4), the same period rules."""
-        data = _report(course_id, query)
+        """The report as a PDF (A4), the same period rules, in the patient's language or `lang`."""
+        with use_locale(query.get("lang") or current_locale()) as language:
+            data = _report(course_id, query)
+            pdf = render_pdf(data)
         return Response(
-            render_pdf(data),
+            pdf,
             mimetype="application/pdf",
             headers={
                 "Content-Disposition": f'attachment; filename="clearcourse-report-{data["to"]}.pdf"',
                 "Cache-Control": "no-store",
+                "Content-Language": language,
             },
         )

@@ -1,19 +1,19 @@
-"""User-facing course texts, loaded from per-locale JSON files in ``content/`` (pure, cached).
+"""User-facing course texts: the ``content`` catalog (English in ``content/en.json``, translations in
+``backend/locales/<language>/content.json``; pure, cached).
 
 Every text item is ``{"text": str, "facts": [fact ids], "when"?: flag | [flags]}``. ``when`` limits an
 item to courses that have all the listed flags (see ``FLAGS``); the build functions drop the others and
-never hand out the ``when`` key. A locale file may be partial: missing keys fall back to English.
+never hand out the ``when`` key. A translation may be partial: missing keys fall back to English.
 """
 
 from __future__ import annotations
 
 import copy
-import json
-import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from backend.i18n import LANGUAGES, catalog, locale_file
 
 __all__ = [
     "CONTENT_DIR",
@@ -29,7 +29,6 @@ __all__ = [
 
 CONTENT_DIR = Path(__file__).with_name("content")
 DEFAULT_LOCALE = "en"
-_LOCALE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
 
 #: Flags a ``when`` condition may name; course_flags() in timeline.py sets them.
 FLAGS = frozenset(
@@ -48,58 +47,16 @@ FLAGS = frozenset(
 
 
 def available_locales() -> list[str]:
-    """Locales that have a content file."""
-    return sorted(p.stem for p in CONTENT_DIR.glob("*.json"))
+    """Languages that have a content catalog (English and every translation)."""
+    return sorted(
+        lang for lang in LANGUAGES if lang == DEFAULT_LOCALE or locale_file("content", lang).is_file()
+    )
 
 
-def _read(locale: str) -> dict[str, Any] | None:
-    path = CONTENT_DIR / f"{locale}.json"
-    if not path.is_file():
-        return None
-    with path.open(encoding="utf-8") as fh:
-        return json.load(fh)
-
-
-def _merge(base: Any, over: Any) -> Any:
-    """Deep-merge ``over`` onto ``base`` (dicts merge key by key; anything else replaces)."""
-    if isinstance(base, dict) and isinstance(over, dict):
-        out = dict(base)
-        for key, value in over.items():
-            out[key] = _merge(base.get(key), value) if key in base else value
-        return out
-    return over
-
-
-def _candidates(locale: str | None) -> list[str]:
-    tag = (locale or DEFAULT_LOCALE).strip().replace("_", "-").lower()
-    if not _LOCALE_RE.match(tag):
-        return []
-    parts = tag.split("-")
-    return ["-".join(parts[:i]) for i in range(len(parts), 0, -1)]
-
-
-@lru_cache(maxsize=64)
-def _resolve(locale: str | None) -> str:
-    """The most specific locale tag that has a file, else the default."""
-    for tag in _candidates(locale):
-        if (CONTENT_DIR / f"{tag}.json").is_file():
-            return tag
-    return DEFAULT_LOCALE
-
-
-@lru_cache(maxsize=16)
-def _load(tag: str) -> dict[str, Any]:
-    base = _read(DEFAULT_LOCALE)
-    if base is None:
-        raise FileNotFoundError(f"missing {DEFAULT_LOCALE}.json in {CONTENT_DIR}")
-    if tag == DEFAULT_LOCALE:
-        return base
-    return _merge(base, _read(tag) or {})
-
-
-def load_content(locale: str | None = DEFAULT_LOCALE) -> dict[str, Any]:
-    """Content for ``locale`` ("de-AT" → de-at.json → de.json → en.json). Cached: treat it as read-only."""
-    return _load(_resolve(locale))
+def load_content(locale: str | None = None) -> dict[str, Any]:
+    """Content in ``locale`` (default: the current locale; "de-AT" → de), English where untranslated.
+    Cached: treat it as read-only."""
+    return catalog("content", locale)
 
 
 def applies(item: dict[str, Any], flags: Iterable[str]) -> bool:

@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from backend.i18n import catalog, current_locale
+
 __all__ = [
     "RULESET_DIR",
     "PickupWindow",
@@ -128,13 +130,22 @@ def _parse(raw: dict[str, Any], name: str) -> RuleSet:
     )
 
 
+def load_rule_sets(directory: Path = RULESET_DIR, language: str | None = None) -> dict[str, RuleSet]:
+    """Every rule set by id, its texts in ``language`` (default: the current locale); each programme must
+    have exactly one default."""
+    return _load_rule_sets(directory, language or current_locale())
+
+
 @cache
-def load_rule_sets(directory: Path = RULESET_DIR) -> dict[str, RuleSet]:
-    """Every rule set by id; each programme must have exactly one default."""
+def _load_rule_sets(directory: Path, language: str) -> dict[str, RuleSet]:
     sets: dict[str, RuleSet] = {}
     for path in sorted(directory.glob("*.json")):
-        with path.open(encoding="utf-8") as fh:
-            sets[path.stem] = _parse(json.load(fh), path.stem)
+        if directory == RULESET_DIR:
+            raw = catalog(f"rulesets/{path.stem}", language)
+        else:
+            with path.open(encoding="utf-8") as fh:
+                raw = json.load(fh)
+        sets[path.stem] = _parse(raw, path.stem)
     for programme in PROGRAMMES:
         defaults = [s.id for s in sets.values() if s.programme == programme and s.default]
         if len(defaults) != 1:

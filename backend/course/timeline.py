@@ -455,7 +455,7 @@ def _current_pause(course: CourseInfo, today: date) -> dict[str, Any] | None:
 
 
 def build_today(
-    course: CourseInfo, logs: Iterable[LoggedDose], today: date, locale: str = "en"
+    course: CourseInfo, logs: Iterable[LoggedDose], today: date, locale: str | None = None
 ) -> dict[str, Any]:
     """Everything the Today screen shows (dates as ``date``, instants as aware ``datetime``)."""
     content = load_content(locale)
@@ -532,7 +532,7 @@ def build_today(
 
 
 def build_timeline(
-    course: CourseInfo, logs: Iterable[LoggedDose], today: date, locale: str = "en"
+    course: CourseInfo, logs: Iterable[LoggedDose], today: date, locale: str | None = None
 ) -> dict[str, Any]:
     """Phases, milestones and red flags of the whole course."""
     content = load_content(locale)

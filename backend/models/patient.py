@@ -18,6 +18,8 @@ class Patient(db.Model):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # "en", "es" or "de"; None until the patient (or the phone's set-up) chose one: Accept-Language decides.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     devices: Mapped[list[DeviceToken]] = relationship(
         back_populates="patient", cascade="all, delete-orphan", passive_deletes=True

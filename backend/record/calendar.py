@@ -9,13 +9,10 @@ instead of adding one. Nothing identifying goes in: no ids, names or free-text n
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,18 +20,17 @@ from icalendar import Alarm, Calendar, Event
 
 from backend.course.pauses import Pause, unpaused_runs
 from backend.course.plan import Segment
+from backend.i18n import catalog
 
-TEXTS_FILE = Path(__file__).with_name("calendar.json")
 UID_NAMESPACE = uuid.UUID("4f7c1f0e-2b7e-4f0a-9a55-6b1e0c3d8a21")
 UID_DOMAIN = "clearcourse"
 APPOINTMENT_MINUTES = 30
 REFRESH = timedelta(hours=1)
 
 
-@lru_cache(maxsize=1)
-def texts() -> dict[str, Any]:
-    with TEXTS_FILE.open(encoding="utf-8") as fh:
-        return json.load(fh)
+def texts(language: str | None = None) -> dict[str, Any]:
+    """The calendar texts in ``language`` (default: the current locale); cached, read-only."""
+    return catalog("calendar", language)
 
 
 @dataclass(frozen=True)

@@ -9,23 +9,21 @@ the buttons come from the check-in rules (``triage.assemble``).
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from backend.i18n import catalog
 from backend.record import triage
 
 CONTENT_FILE = Path(__file__).with_name("mood.json")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
-@lru_cache(maxsize=1)
 def load_content() -> dict[str, Any]:
-    with CONTENT_FILE.open(encoding="utf-8") as fh:
-        return json.load(fh)
+    """``mood.json`` in the current locale (English where untranslated); cached, read-only."""
+    return catalog("mood")
 
 
 def iso_week(day: date) -> str:

@@ -5,27 +5,22 @@ same data out as a PDF; the PWA prints it. Numbers come from the dose log exactl
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from backend.course.pauses import OTHER_REASONS, paused_days
 from backend.course.rules import rule_set
 from backend.course.timeline import CourseInfo, LoggedDose, project
+from backend.i18n import catalog
 from backend.record import mood as mood_check
 from backend.record import triage
 
-TEXTS_FILE = Path(__file__).with_name("report.json")
 
-
-@lru_cache(maxsize=1)
-def texts() -> dict[str, Any]:
-    with TEXTS_FILE.open(encoding="utf-8") as fh:
-        return json.load(fh)
+def texts(language: str | None = None) -> dict[str, Any]:
+    """The report texts in ``language`` (default: the current locale); cached, read-only."""
+    return catalog("report", language)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The doctor report as a PDF (fpdf2, pure Python): the same data as ``report.build_report``.
 
-The PDF uses the core Helvetica font (no font files to ship), which covers Latin-1; any other character is
-replaced by a close ASCII form so a number or date is never dropped.
+The PDF embeds DejaVu Sans (``pdf_font.py``), so every language's letters and typographic marks print as
+written; a character outside the font is replaced by a close ASCII form so a number or date is never dropped.
 """
 
 from __future__ import annotations
@@ -12,14 +12,12 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from backend.record.mood import load_content as mood_content
+from backend.record.pdf_font import FAMILY, font_files
 
-_REPLACE = {"–": "-", "—": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "≥": ">=", "×": "x"}
 
-
-def _latin1(text: str) -> str:
-    for src, dst in _REPLACE.items():
-        text = text.replace(src, dst)
-    return text.encode("latin-1", "replace").decode("latin-1")
+def _text(text: str) -> str:
+    """Text as the PDF prints it: characters DejaVu Sans lacks (emoji, other scripts) become "?"."""
+    return "".join(ch if ord(ch) < 0x2500 or ch in "≥×" else "?" for ch in text)
 
 
 def _fmt(value: Any, unit: str = "") -> str:
@@ -31,19 +29,24 @@ def _fmt(value: Any, unit: str = "") -> str:
 
 
 class _Report(FPDF):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for style, path in font_files().items():
+            self.add_font(FAMILY, style=style, fname=str(path))
+
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("helvetica", size=8)
+        self.set_font(FAMILY, size=8)
         self.cell(0, 6, f"ClearCourse - page {self.page_no()}", align="C")
 
     def heading(self, text: str) -> None:
         self.ln(3)
-        self.set_font("helvetica", style="B", size=12)
-        self.cell(0, 7, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font("helvetica", size=9)
+        self.set_font(FAMILY, style="B", size=12)
+        self.cell(0, 7, _text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(FAMILY, size=9)
 
     def para(self, text: str) -> None:
-        self.multi_cell(0, 5, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 5, _text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def rows(self, header: list[str], rows: list[list[str]], widths: tuple[int, ...] | None = None) -> None:
         if not rows:
@@ -53,7 +56,7 @@ class _Report(FPDF):
             for line in [header, *rows]:
                 row = table.row()
                 for value in line:
-                    row.cell(_latin1(str(value)))
+                    row.cell(_text(str(value)))
 
 
 def render_pdf(report: dict[str, Any]) -> bytes:
@@ -62,13 +65,13 @@ def render_pdf(report: dict[str, Any]) -> bytes:
     pdf.set_title(report["title"])
     pdf.set_creator("ClearCourse")
     pdf.add_page()
-    pdf.set_font("helvetica", style="B", size=15)
-    pdf.cell(0, 9, _latin1(report["title"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("helvetica", size=9)
+    pdf.set_font(FAMILY, style="B", size=15)
+    pdf.cell(0, 9, _text(report["title"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, size=9)
     pdf.para(f"Period {report['from']} to {report['to']}, written on {report['generated_on']}.")
-    pdf.set_font("helvetica", style="I", size=9)
+    pdf.set_font(FAMILY, style="I", size=9)
     pdf.para(report["disclaimer"])
-    pdf.set_font("helvetica", size=9)
+    pdf.set_font(FAMILY, size=9)
 
     course = report["course"]
     pdf.heading("Course")

@@ -14,22 +14,21 @@ emergency (the crisis line first), else the level.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from backend.i18n import catalog
 
 RULES_FILE = Path(__file__).with_name("triage_rules.json")
 LEVEL_ORDER = ("emergency", "urgent", "routine", "none")
 SERIOUS = ("emergency", "urgent")
 
 
-@lru_cache(maxsize=1)
 def load_rules() -> dict[str, Any]:
-    with RULES_FILE.open(encoding="utf-8") as fh:
-        return json.load(fh)
+    """``triage_rules.json`` in the current locale (English where untranslated); cached, read-only."""
+    return catalog("triage_rules")
 
 
 def effect_keys() -> list[str]:

@@ -35,7 +35,15 @@ from sqlalchemy.engine import Row
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from backend.extensions import db
-from backend.models import DoseLog, PushSubscription, ReminderDelivery, ReminderOccurrence, ReminderRule
+from backend.i18n import use_locale
+from backend.models import (
+    DoseLog,
+    Patient,
+    PushSubscription,
+    ReminderDelivery,
+    ReminderOccurrence,
+    ReminderRule,
+)
 from backend.models.types import new_ids, utcnow
 from backend.push import PushMessage, PushResult, PushSender, PushTarget, load_vapid, make_topic
 from backend.push.sender_process import SenderProcess, SenderProcessDied
@@ -289,12 +297,14 @@ def _prepare(ids: Sequence[str] | Sequence[Row], now: datetime, stats: TickStats
         if on
     }
     subs_by_patient: dict[str, list[PushTarget]] = {}
-    for sub_id, patient_id, endpoint, p256dh, auth in db.session.execute(
-        select(sub.id, sub.patient_id, sub.endpoint, sub.p256dh, sub.auth).where(
-            _among(sub.patient_id, {o.patient_id for o in occurrences}, pg)
-        )
+    language_of: dict[str, str | None] = {}  # each patient's texts in their stored language
+    for sub_id, patient_id, endpoint, p256dh, auth, language in db.session.execute(
+        select(sub.id, sub.patient_id, sub.endpoint, sub.p256dh, sub.auth, Patient.language)
+        .join(Patient, Patient.id == sub.patient_id)
+        .where(_among(sub.patient_id, {o.patient_id for o in occurrences}, pg))
     ):
         subs_by_patient.setdefault(patient_id, []).append(PushTarget(sub_id, endpoint, p256dh, auth))
+        language_of[patient_id] = language
     # Deliveries exist only for an occurrence prepared by an earlier claim (attempts > 1): a pass
     # that died, a lease that ran out, a retry. A first claim has none, so no query for it.
     reclaimed = [o.id for o in occurrences if (o.attempts or 0) > 1]
@@ -340,13 +350,14 @@ def _prepare(ids: Sequence[str] | Sequence[Row], now: datetime, stats: TickStats
             stats.failed += 1
             continue
         batch.occurrence_ids.append(o.id)
-        payload = texts.payload(
-            kind=o.kind,
-            data=data,
-            occurrence_id=o.id,
-            reminder_id=o.rule_id,
-            tag=data.get("snoozed_from") or o.id,
-        )
+        with use_locale(language_of.get(o.patient_id)):
+            payload = texts.payload(
+                kind=o.kind,
+                data=data,
+                occurrence_id=o.id,
+                reminder_id=o.rule_id,
+                tag=data.get("snoozed_from") or o.id,
+            )
         ttl = int(min(MAX_TTL_SECONDS, max(60, (o.expires_at - now).total_seconds())))
         urgency = "high" if o.kind in HIGH_URGENCY else "normal"
         topic = make_topic(o.id)

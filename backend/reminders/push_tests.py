@@ -17,7 +17,8 @@ from flask import Flask
 from sqlalchemy import delete, or_, select, update
 
 from backend.extensions import db
-from backend.models import PushSubscription, PushTest
+from backend.i18n import use_locale
+from backend.models import Patient, PushSubscription, PushTest
 from backend.models.types import utcnow
 from backend.push import PushMessage, PushSender, PushTarget, make_topic
 from backend.reminders import texts
@@ -67,17 +68,21 @@ def _messages(tests: list[PushTest]) -> tuple[list[PushMessage], dict[str, str]]
     first_test = {}
     for test in tests:
         first_test.setdefault(test.patient_id, test.id)
-    subs = db.session.scalars(
-        select(PushSubscription).where(PushSubscription.patient_id.in_(list(first_test)))
+    subs = db.session.execute(
+        select(PushSubscription, Patient.language)
+        .join(Patient, Patient.id == PushSubscription.patient_id)
+        .where(PushSubscription.patient_id.in_(list(first_test)))
     )
     messages, patient_of = [], {}
-    for sub in subs:
+    for sub, language in subs:
         test_id = first_test[sub.patient_id]
         patient_of[sub.id] = sub.patient_id
+        with use_locale(language):  # the patient's language
+            payload = texts.payload(kind="test", data={}, occurrence_id=test_id, reminder_id=None)
         messages.append(
             PushMessage(
                 target=PushTarget(sub.id, sub.endpoint, sub.p256dh, sub.auth),
-                payload=texts.payload(kind="test", data={}, occurrence_id=test_id, reminder_id=None),
+                payload=payload,
                 ttl=TTL_SECONDS,
                 urgency="normal",
                 topic=make_topic(test_id),

@@ -1,4 +1,5 @@
-"""Notification texts and the push payload (pure). Medical wording traces to clinical-facts ids.
+"""Notification texts (the ``reminders`` catalog, ``texts.json``, in the current locale) and the push payload
+(pure). Medical wording traces to clinical-facts ids.
 
 The payload stays far below the 2 KB encrypted budget: a title, a short body, ids and a URL; the app
 fetches details itself.
@@ -11,13 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from backend.course.rules import load_rule_sets
+from backend.i18n import catalog
 
-APPOINTMENT_NAMES = {
-    "dermatologist_visit": "dermatologist visit",
-    "blood_test": "blood test",
-    "pregnancy_test": "pregnancy test",
-    "other": "appointment",
-}
 # Which fact ids back each kind's text (clinical-facts.md).
 FACTS = {
     "dose": ["DOSE-5"],
@@ -29,8 +25,6 @@ FACTS = {
     "refill": ["DOSE-10", "PRODUCT-1"],
     "mood_checkin": ["MOOD-1", "RED-1", "PRODUCT-1"],
 }
-TAKEN_ACTION = {"action": "taken", "title": "Taken"}
-SNOOZE_ACTION = {"action": "snooze", "title": "Snooze 10 min"}
 MAX_PAYLOAD_BYTES = 1500  # leaves room for the aes128gcm header, padding and tag under 2 KB
 
 
@@ -64,18 +58,18 @@ def fill(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: _default(values[m[1]]) if m[1] in values else m[0], template)
 
 
-# MOOD-1, RED-1: a gentle weekly question, what to tell the doctor now, and where to get help at once.
-# Never a score, a verdict or a diagnosis (PRODUCT-1).
-MOOD_CHECKIN_TITLE = "How have you been feeling this week?"
-MOOD_CHECKIN_BODY = (
-    "Take a moment for yourself. If you have felt down, stopped enjoying things, been unusually "
-    "irritable or had dark thoughts, tell your doctor now - you don't have to wait for your next visit. "
-    "If you feel in danger, call emergency services or a crisis line."
-)
+def _t() -> dict[str, Any]:
+    """The notification texts (``texts.json``) in the current locale."""
+    return catalog("reminders")
+
+
+def _with(template: str, **values: Any) -> str:
+    """A catalog template with the server's own `{name}` values written in; the phone's stay."""
+    return _PLACEHOLDER.sub(lambda m: str(values[m[1]]) if m[1] in values else m[0], template)
 
 
 def render(kind: str, data: dict[str, Any]) -> tuple[str, str]:
-    """(title, body) for an occurrence of `kind` with its stored `data`, times and days in English."""
+    """(title, body) for an occurrence of `kind` with its stored `data`; times and days in English form."""
     title, body, values = templates(kind, data)
     return fill(title, values), fill(body, values)
 
@@ -95,12 +89,14 @@ def texts_with_local(kind: str, data: dict[str, Any]) -> tuple[str, str, dict[st
 def templates(kind: str, data: dict[str, Any]) -> tuple[str, str, dict[str, str]]:
     """(title, body, values): texts whose `{name}` placeholders stand for `values` — a wall-clock
     "HH:MM" or a date "YYYY-MM-DD" — so the phone can write them in its own locale (sw/payload.ts)."""
+    t = _t()
     if kind == "dose":
-        title = f"Time for your capsule ({_mg(data.get('mg'))})"
+        mg = _mg(data.get("mg"))
+        title = _with(t["dose"]["title"], mg=mg)
         if data.get("slots_today", 1) > 1:
-            title = f"Time for capsule {data.get('slot')} of {data['slots_today']} ({_mg(data.get('mg'))})"
-        body = "Take it with a meal." if data.get("with_meal") else "Take it with or without food."  # DOSE-5
-        return title, body + " Swallow it whole with water.", {}
+            title = _with(t["dose"]["title_slot"], slot=data.get("slot"), count=data["slots_today"], mg=mg)
+        body = t["dose"]["with_meal" if data.get("with_meal") else "any_food"]["text"]  # DOSE-5
+        return title, body, {}
     if kind == "dose_followup":
         rules = load_rule_sets().get(data.get("rule_set") or "none") or load_rule_sets()["none"]
         dose_time = data.get("dose_time")
@@ -108,80 +104,57 @@ def templates(kind: str, data: dict[str, Any]) -> tuple[str, str, dict[str, str]
         reminder = rules.missed_dose_reminder
         body = reminder.get("with_meal_text", reminder["text"]) if data.get("with_meal") else reminder["text"]
         return (  # DOSE-11 (US) or DOSE-8 (+ DOSE-5 with food), from the course's rule set
-            "Not marked yet: your {dose_time} capsule" if values else "Not marked yet: your capsule",
+            t["dose_followup"]["title_time" if values else "title"],
             body,
             values,
         )
     if kind == "appointment":
-        name = APPOINTMENT_NAMES.get(data.get("appointment_kind", "other"), "appointment")
+        names = t["appointment_names"]
+        name = names.get(data.get("appointment_kind", "other"), names["other"])
         values = {"at": _time_of(data["starts_at_local"]), "day": _date_of(data["starts_at_local"])}
-        where = f" at {_literal(data['place'])}" if data.get("place") else ""
-        if data.get("when") == "tomorrow":
-            title = f"Tomorrow: {name} at {{at}}"
+        texts = t["appointment"]
+        title = _with(texts["title_tomorrow" if data.get("when") == "tomorrow" else "title_soon"], name=name)
+        if data.get("place"):
+            body = _with(texts["body_place"], place=_literal(data["place"]))
         else:
-            title = f"Coming up: {name} at {{at}}"
-        body = f"{{day}}{where}."
+            body = texts["body"]
         if data.get("fasting"):
-            body += " Fasting test: check what your clinic asked."
+            body += texts["fasting"]["text"]
         return title, body, values
     if kind == "fasting":
-        when = "today" if data.get("when") == "today" else "tomorrow"
+        texts = t["fasting"]
         return (  # MON-3: the clinic's instructions set how long
-            f"Fasting blood test {when} at {{at}}",
-            "Were you told to fast? Then have only water beforehand, for as long as the clinic told you.",
+            texts["title_today" if data.get("when") == "today" else "title_tomorrow"],
+            texts["body"]["text"],
             {"at": _time_of(data["starts_at_local"])},
         )
     if kind == "pickup_window":
-        days = data.get("window_days", 7)
-        body = (  # PREG-3, PREG-4
-            f"The {days}-day pick-up window from your pregnancy test on {{test_date}} "
-            "closes on {window_ends}."
-        )
+        texts = t["pickup_window"]
+        body = _with(texts["body"]["text"], days=data.get("window_days", 7))  # PREG-3
         if data.get("lockout_days"):
-            body += f" Missing it can mean a {data['lockout_days']}-day wait for a new test."
+            body += _with(texts["lockout"]["text"], lockout_days=data["lockout_days"])  # PREG-4
         values = {"test_date": _date_of(data["test_date"]), "window_ends": _date_of(data["window_ends"])}
-        return "Pick up your prescription by tomorrow", body, values
-    if kind == "final_pregnancy_test":
-        return (
-            "Final pregnancy test",
-            "A full month has passed since your last capsule: time for the final pregnancy test "
-            "your clinic asked for.",  # PREG-6, PREG-7
-            {},
-        )
-    if kind == "contraception_end":
-        return (
-            "A month since your last capsule",
-            "Keep using contraception until your final pregnancy test is negative. "
-            "Talk to your prescriber before you change anything.",  # PREG-1, PREG-2, PREG-6, PREG-7
-            {},
-        )
+        return texts["title"], body, values
+    if kind in ("final_pregnancy_test", "contraception_end", "mood_checkin"):
+        # PREG-6, PREG-7; PREG-1, PREG-2; MOOD-1, RED-1: never a score, a verdict or a diagnosis (PRODUCT-1)
+        return t[kind]["title"], t[kind]["body"]["text"], {}
     if kind == "refill":
         # DOSE-10: supplies are counted in 30-day blocks from the start; no dose advice (PRODUCT-1).
         values = {"due": _date_of(data["supply_from"])} if data.get("supply_from") else {}
-        due = " on {due}" if values else " soon"
-        if data.get("from_pickups"):
-            return (
-                "Time to arrange your next prescription",
-                f"At your current plan, the capsules you recorded are expected to run out{due}. "
-                "Sort out the prescription and pick-up in good time.",
-                values,
-            )
-        return (
-            "Time to arrange your next prescription",
-            f"Counting 30-day supplies from your start date, the next one is due{due}. "
-            "Sort out the prescription and pick-up in good time.",
-            values,
-        )
-    if kind == "mood_checkin":
-        return MOOD_CHECKIN_TITLE, MOOD_CHECKIN_BODY, {}
+        key = ("from_pickups" if data.get("from_pickups") else "blocks") + ("_due" if values else "_soon")
+        return t["refill"]["title"], t["refill"][key]["text"], values
     if kind == "test":
-        return "ClearCourse test notification", "Reminders work on this device.", {}
-    return "ClearCourse reminder", "", {}
+        return t["test"]["title"], t["test"]["body"], {}
+    return t["generic"]["title"], "", {}
 
 
 def _literal(text: str) -> str:
     """Patient text inside a template: braces doubled would still read oddly, so they are dropped."""
     return text.replace("{", "(").replace("}", ")")
+
+
+def _action(name: str) -> dict[str, str]:
+    return {"action": name, "title": _t()["actions"][name]}
 
 
 def url_for(kind: str, data: dict[str, Any]) -> str:
@@ -216,9 +189,9 @@ def payload(
     }
     if kind in ("dose", "dose_followup"):
         message.update(date=data.get("date"), slot=data.get("slot"), mg=data.get("mg"))
-        message["actions"] = [TAKEN_ACTION, SNOOZE_ACTION]
+        message["actions"] = [_action("taken"), _action("snooze")]
     elif kind != "test":
-        message["actions"] = [SNOOZE_ACTION]
+        message["actions"] = [_action("snooze")]
     if data.get("appointment_id"):
         message["appointment_id"] = data["appointment_id"]
     if local:  # the phone writes times and days in its own locale; title and body are the fallback

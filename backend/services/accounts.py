@@ -21,12 +21,26 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 8
 
 
-def create_patient(label: str | None = None) -> tuple[Patient, DeviceToken, str]:
-    patient = Patient()
+def create_patient(
+    label: str | None = None, language: str | None = None
+) -> tuple[Patient, DeviceToken, str]:
+    patient = Patient(language=language)
     db.session.add(patient)
     device, token = issue_device_token(patient, label)
     db.session.commit()
     return patient, device, token
+
+
+def get_patient(patient_id: str) -> Patient:
+    return db.session.get(Patient, patient_id)
+
+
+def set_language(patient_id: str, language: str | None) -> Patient:
+    """Store the language the server writes this patient's texts in (None: follow the phone)."""
+    patient = db.session.get(Patient, patient_id)
+    patient.language = language
+    db.session.commit()
+    return patient
 
 
 def normalise_code(code: str) -> str:

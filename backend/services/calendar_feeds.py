@@ -10,7 +10,8 @@ from backend.auth import hash_secret, new_token
 from backend.course.plan import parse_plan
 from backend.course.timeline import build_timeline
 from backend.extensions import db
-from backend.models import Appointment, CalendarFeed, Course
+from backend.i18n import current_locale, use_locale
+from backend.models import Appointment, CalendarFeed, Course, Patient
 from backend.models.types import utcnow
 from backend.record import calendar
 from backend.services.courses import course_info, course_pauses, local_today, logged_doses
@@ -56,7 +57,14 @@ def feed_by_token(token: str) -> CalendarFeed | None:
 
 
 def render_feed(feed: CalendarFeed, now: datetime | None = None) -> bytes:
-    """The feed's iCalendar text, computed from the course at every fetch (so it follows every change)."""
+    """The feed's iCalendar text, computed from the course at every fetch (so it follows every change), in
+    the patient's stored language (a calendar app's Accept-Language when none is stored)."""
+    language = db.session.get(Patient, feed.patient_id).language
+    with use_locale(language or current_locale()):
+        return _render_feed(feed, now)
+
+
+def _render_feed(feed: CalendarFeed, now: datetime | None) -> bytes:
     now = now or utcnow()
     course = db.session.get(Course, feed.course_id)
     today = local_today(course, now)

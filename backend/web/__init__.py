@@ -25,12 +25,13 @@ def warn_if_limits_are_per_process(app: Flask) -> None:
 
 
 def register_web(app: Flask) -> None:
-    from backend.web import docs, guards, headers, health, metrics, ratelimits
+    from backend.web import docs, guards, headers, health, language, metrics, ratelimits
 
     warn_if_limits_are_per_process(app)
     guards.register(app)
     ratelimits.register(app)
     headers.register(app)
+    language.register(app)
     docs.register(app)
     health.register(app)
     metrics.register(app)

@@ -1,4 +1,5 @@
 /** Typed calls to the ClearCourse API (reads and account actions; dose writes go through the outbox). */
+import { language } from './i18n/locale';
 import { getSession } from './lib/db';
 import { request } from './lib/http';
 import type {
@@ -51,7 +52,8 @@ async function authed<T>(method: string, path: string, body?: unknown, query?: R
 }
 
 export const api = {
-  createPatient: async () => (await request<NewPatient>('POST', '/patients', { body: { label: deviceKind() } })).data,
+  createPatient: async () =>
+    (await request<NewPatient>('POST', '/patients', { body: { label: deviceKind(), language: language.value } })).data,
   joinWithCode: async (code: string, label: string) =>
     (await request<LinkedDevice>('POST', '/devices', { body: { code, label } })).data,
   createLinkCode: () => authed<LinkCode>('POST', '/link-codes', {}),
@@ -60,6 +62,7 @@ export const api = {
   exportData: () => authed<unknown>('GET', '/me/export'),
   deleteAccount: () => authed<null>('DELETE', '/me'),
   deleteCourse: (id: string) => authed<null>('DELETE', `/courses/${encodeURIComponent(id)}`),
+  setLanguage: (language: string | null) => authed<{ language: string | null }>('PATCH', '/me', { language }),
   courses: () => authed<Course[]>('GET', '/courses'),
   createCourse: (input: CourseInput) => authed<Course>('POST', '/courses', input),
   updateCourse: (id: string, patch: Partial<Course> & { confirm_start_date?: boolean }) =>

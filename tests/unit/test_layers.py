@@ -11,7 +11,8 @@ import hides a cycle, it does not remove it) and checks:
     services       backend.services.*
     infrastructure backend.models.*, backend.extensions, backend.config, backend.errors, backend.auth,
                    backend.push.*, backend.events
-    pure domain    backend.course.*, backend.record.*, backend.reminders.{occurrences,schedule,texts}
+    pure domain    backend.course.*, backend.record.*, backend.i18n.*,
+                   backend.reminders.{occurrences,schedule,texts}
                    (and no Flask, SQLAlchemy or marshmallow either)
 """
 
@@ -47,7 +48,7 @@ def layer(module: str) -> int:
         return ENTRY
     if module.startswith("backend.services"):
         return SERVICES
-    if module in PURE_MODULES or module.startswith(("backend.course", "backend.record")):
+    if module in PURE_MODULES or module.startswith(("backend.course", "backend.record", "backend.i18n")):
         return PURE
     return INFRA
 

@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
+from backend.i18n import LANGUAGES
+
 
 class PatientCreatedSchema(Schema):
     id = fields.String(required=True)
@@ -35,3 +37,31 @@ class DeviceSchema(Schema):
 
 class DeviceLabelSchema(Schema):
     label = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80))
+
+
+LANGUAGE_FIELD_DOC = {
+    "description": "The language the app and the server write in (notifications, report, calendar feed): "
+    "en, es or de; null follows the phone (Accept-Language).",
+    "example": "es",
+}
+
+
+class PatientCreateSchema(DeviceLabelSchema):
+    language = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(LANGUAGES), metadata=LANGUAGE_FIELD_DOC
+    )
+
+
+class PatientSchema(Schema):
+    id = fields.String(required=True)
+    created_at = fields.AwareDateTime(required=True)
+    language = fields.String(allow_none=True, required=True, metadata=LANGUAGE_FIELD_DOC)
+    language_in_use = fields.String(
+        required=True, metadata={"description": "The language this response's texts are written in."}
+    )
+
+
+class PatientUpdateSchema(Schema):
+    language = fields.String(
+        required=True, allow_none=True, validate=validate.OneOf(LANGUAGES), metadata=LANGUAGE_FIELD_DOC
+    )

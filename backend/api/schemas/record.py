@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from backend.api.schemas.common import BoundedDate, StrictBoolean, StrictFloat, StrictInteger
+from backend.i18n import LANGUAGES
 from backend.record import triage
 
 EFFECT_KEYS = triage.effect_keys()
@@ -209,6 +210,11 @@ class FeedCreatedSchema(FeedSchema):
 class ReportQuerySchema(Schema):
     from_ = BoundedDate(data_key="from", load_default=None)
     to = BoundedDate(load_default=None)
+    lang = fields.String(
+        load_default=None,
+        validate=validate.OneOf(LANGUAGES),
+        metadata={"description": "Write the report in this language (en, es, de) instead of the patient's."},
+    )
 
     @validates_schema
     def _check(self, data: dict, **kwargs) -> None:
@@ -219,6 +225,7 @@ class ReportQuerySchema(Schema):
 class ReportSchema(Schema):
     """The doctor report; `cumulative_mg` and `cumulative_mg_per_kg` carry the names `today` uses."""
 
+    language = fields.String(metadata={"description": "The language the report's texts are written in."})
     title = fields.String()
     disclaimer = fields.String()
     facts = fields.List(fields.String())

@@ -1,3 +1,4 @@
+import { plain } from '../i18n/catalog';
 import type { FactText } from '../types';
 import { Link } from './Link';
 
@@ -11,7 +12,7 @@ export function sourcesHref(facts: string[]): string {
 /** A "Source" chip beside a text; its accessible name carries the fact ids ("Source: DOSE-5"). */
 export function SourceIds({ facts }: { facts: string[] }) {
   if (!facts.length) return null;
-  const word = facts.length === 1 ? 'Source' : 'Sources';
+  const word = plain(facts.length === 1 ? 'facts.source' : 'facts.sources');
   return (
     <>
       {' '}

@@ -1,4 +1,5 @@
 /** Minimal JSON-over-HTTP client shared by the page and the service worker. */
+import { language } from '../i18n/locale';
 
 export const API_BASE = '/api/v1';
 
@@ -66,7 +67,7 @@ export interface HttpResult<T> {
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<HttpResult<T>> {
   const url = new URL(path.startsWith('/api/') ? path : `${API_BASE}${path}`, self.location.origin);
   for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': language.value };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   // Known to be offline: fail as a lost connection would, without a request the browser would log as failed

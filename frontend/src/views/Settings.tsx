@@ -12,6 +12,8 @@ import { course } from '../store';
 
 // Only this panel of Settings talks to the record API: its code loads when Settings opens.
 const CalendarFeed = lazyPanel(() => import('../components/CalendarFeed').then((m) => m.CalendarFeed));
+// The language picker too: it stays out of the first load.
+const LanguagePicker = lazyPanel(() => import('../components/LanguagePicker').then((m) => m.LanguagePicker));
 
 export function Settings() {
   const current = course.value;
@@ -56,6 +58,9 @@ export function Settings() {
           <CalendarFeed courseId={current.id} />
         </Section>
       )}
+      <Section id="language-heading" title="Language · Idioma · Sprache">
+        <LanguagePicker labelledBy="language-heading" />
+      </Section>
       <Section id="link-heading" title="Link another device">
         <LinkCodeCreator />
       </Section>

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Field } from '../components/Form';
 import { SourceIds } from '../components/Facts';
-import { formatDate } from '../lib/dates';
 import { ApiError } from '../lib/http';
+import { formatDay, formatNumber, language, t } from '../i18n';
 import { recordApi, type Supply as SupplyData } from '../lib/record';
 import { announce, course, courseToday } from '../store';
 
@@ -33,68 +33,69 @@ export function Supply() {
     setError(null);
     try {
       await recordApi.addPickup(current.id, { picked_up_on: date, capsules: Number(capsules), strength_mg: Number(strength) });
-      announce('Pick-up saved.');
+      announce(t('supply.form.saved'));
       await load();
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'You seem to be offline: pick-ups need a connection.');
+      setError(e instanceof ApiError ? e.message : t('supply.form.offline'));
     }
   };
 
   return (
-    <div class="view supply">
-      <h1 tabIndex={-1}>Capsule supply</h1>
-      {failed && <p class="muted">Supply needs a connection; try again when you are online.</p>}
+    <div class="view supply" lang={language.value}>
+      <h1 tabIndex={-1}>{t('supply.title')}</h1>
+      {failed && <p class="muted">{t('supply.offline')}</p>}
       {data && data.capsules_left !== null && (
         <section class="card" aria-labelledby="supply-heading">
-          <h2 id="supply-heading">What you have</h2>
+          <h2 id="supply-heading">{t('supply.have.heading')}</h2>
           <dl class="stats">
             <div>
-              <dt>Capsules left</dt>
+              <dt>{t('supply.have.left')}</dt>
               <dd>
-                {data.capsules_left} × {data.strength_mg} mg{data.mixed_strengths && ' (about: you have several strengths)'}
+                {t('supply.have.left.value', { count: data.capsules_left, mg: data.strength_mg === null ? '—' : formatNumber(data.strength_mg) })}
+                {data.mixed_strengths && t('supply.have.mixed')}
               </dd>
             </div>
             <div>
-              <dt>Runs out (estimate)</dt>
-              <dd>{data.covers_to_last_capsule ? 'Lasts to your projected last capsule' : formatDate(data.runs_out_on)}</dd>
+              <dt>{t('supply.have.runs_out')}</dt>
+              <dd>{data.covers_to_last_capsule ? t('supply.have.lasts') : formatDay(data.runs_out_on)}</dd>
             </div>
             {data.next_supply_needed_on && (
               <div>
-                <dt>Next supply needed by</dt>
+                <dt>{t('supply.have.next')}</dt>
                 <dd>
-                  {formatDate(data.next_supply_needed_on)}
+                  {formatDay(data.next_supply_needed_on)}
                   <SourceIds facts={['DOSE-10']} />
                 </dd>
               </div>
             )}
           </dl>
           <p class="muted">
-            Counted from your pick-ups and the doses you logged, at your current plan. The refill reminder uses this day.
+            {t('supply.have.note')}
             <SourceIds facts={['DOSE-10', 'PRODUCT-1']} />
           </p>
         </section>
       )}
       <form class="card" onSubmit={submit} aria-labelledby="pickup-heading">
-        <h2 id="pickup-heading">Record a pick-up</h2>
+        <h2 id="pickup-heading">{t('supply.form.heading')}</h2>
         {error && (
           <p class="error" role="alert">
             {error}
           </p>
         )}
-        <Field id="pickup-date" type="date" label="Picked up on" value={date} max={courseToday()} onInput={(e) => setDate(e.currentTarget.value)} />
-        <Field id="pickup-capsules" type="number" inputMode="numeric" min={1} max={1000} label="Number of capsules" value={capsules} onInput={(e) => setCapsules(e.currentTarget.value)} />
-        <Field id="pickup-strength" type="number" inputMode="decimal" min={1} max={80} step="any" label="Strength of each capsule" suffix="mg" value={strength} onInput={(e) => setStrength(e.currentTarget.value)} />
+        <Field id="pickup-date" type="date" label={t('supply.form.date')} value={date} max={courseToday()} onInput={(e) => setDate(e.currentTarget.value)} />
+        <Field id="pickup-capsules" type="number" inputMode="numeric" min={1} max={1000} label={t('supply.form.capsules')} value={capsules} onInput={(e) => setCapsules(e.currentTarget.value)} />
+        <Field id="pickup-strength" type="number" inputMode="decimal" min={1} max={80} step="any" label={t('supply.form.strength')} suffix="mg" value={strength} onInput={(e) => setStrength(e.currentTarget.value)} />
         <button type="submit" class="button button-primary">
-          Save pick-up
+          {t('supply.form.save')}
         </button>
       </form>
       {data && data.pickups.length > 0 && (
         <section class="card" aria-labelledby="pickups-heading">
-          <h2 id="pickups-heading">Pick-ups</h2>
+          <h2 id="pickups-heading">{t('supply.list.heading')}</h2>
           <ul class="plain-list">
             {[...data.pickups].reverse().map((p) => (
               <li key={p.id}>
-                {formatDate(p.picked_up_on)}: {p.capsules} × {p.strength_mg} mg{' '}
+                {t('supply.list.item', { day: formatDay(p.picked_up_on), count: p.capsules, mg: p.strength_mg })}{' '}
                 <button
                   type="button"
                   class="button button-quiet button-small"
@@ -103,7 +104,8 @@ export function Supply() {
                     await load();
                   }}
                 >
-                  Delete<span class="visually-hidden"> the pick-up of {formatDate(p.picked_up_on)}</span>
+                  {t('supply.list.delete')}
+                  <span class="visually-hidden">{t('supply.list.delete.which', { day: formatDay(p.picked_up_on) })}</span>
                 </button>
               </li>
             ))}

@@ -1,0 +1,165 @@
+"""The patient's language: negotiated from Accept-Language, stored on the patient, used by every text the
+API writes, and overridden for one report by ?lang=."""
+
+from __future__ import annotations
+
+import io
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from icalendar import Calendar
+from pypdf import PdfReader
+
+from tests.api.apihelp import API, assert_error, bad_fields
+
+
+def me(patient, **headers):
+    response = patient.get(f"{API}/me", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("es-MX,es;q=0.9,en;q=0.5", "es"),
+        ("es-US", "es"),
+        ("de-AT", "de"),
+        ("de-CH,fr;q=0.8", "de"),
+        ("fr-FR,de;q=0.7,en;q=0.6", "de"),
+        ("en-GB,es;q=0.9", "en"),
+        ("fr-FR", "en"),
+        ("es;q=0.2,de;q=0.8", "de"),
+        ("", "en"),
+        ("de;q=abc,es", "es"),
+    ],
+)
+def test_a_patient_without_a_choice_follows_accept_language(patient, header, expected):
+    body = me(patient, **{"Accept-Language": header})
+    assert body["language"] is None  # nothing chosen: nothing stored
+    assert body["language_in_use"] == expected
+
+
+def test_the_stored_language_beats_the_phones_header(patient):
+    response = patient.patch(f"{API}/me", json={"language": "de"})
+    assert response.status_code == 200
+    assert response.get_json()["language"] == "de" and response.get_json()["language_in_use"] == "de"
+    assert me(patient, **{"Accept-Language": "es-ES"})["language_in_use"] == "de"
+    cleared = patient.patch(f"{API}/me", json={"language": None}, headers={"Accept-Language": "es-MX"})
+    assert cleared.get_json() == {**cleared.get_json(), "language": None, "language_in_use": "es"}
+    exported = patient.get(f"{API}/me/export").get_json()
+    assert exported["patient"]["language"] is None
+
+
+def test_the_language_can_be_chosen_at_set_up(client):
+    created = client.post(f"{API}/patients", json={"language": "es"})
+    assert created.status_code == 201
+    token = created.get_json()["token"]
+    body = client.get(f"{API}/me", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert body["language"] == "es"
+
+
+@pytest.mark.parametrize("value", ["fr", "ES", "es-MX", "", 3, ["es"]])
+def test_an_unknown_language_is_refused_naming_the_field(patient, client, value):
+    response = patient.patch(f"{API}/me", json={"language": value})
+    assert_error(response, 422)
+    assert "language" in bad_fields(response)
+    assert me(patient)["language"] is None  # nothing half-written
+    assert "language" in bad_fields(client.post(f"{API}/patients", json={"language": value}))
+    assert "language" in bad_fields(patient.patch(f"{API}/me", json={}))
+
+
+def test_today_and_the_timeline_answer_in_the_stored_language(patient):
+    course = patient.create_course()
+    english = patient.get(f"{API}/courses/{course['id']}/timeline").get_json()
+    patient.patch(f"{API}/me", json={"language": "de"})
+    german = patient.get(f"{API}/courses/{course['id']}/timeline")
+    assert german.headers["Content-Language"] == "de"
+    assert "Accept-Language" in german.headers["Vary"]
+    # The rule set's texts are translated; the view is not served from the English cache entry.
+    assert german.get_json() != english
+    # An anonymous endpoint follows Accept-Language (the app sends its chosen language).
+    anonymous = patient.client.get(f"{API}/rule-sets", headers={"Accept-Language": "de-CH"})
+    rule_sets = {r["id"]: r for r in anonymous.get_json()}
+    assert rule_sets["eu_ppp"]["title"] == "Schwangerschaftsverhütungsprogramm (EU/UK)"
+    assert rule_sets["eu_ppp"]["facts"] == ["PREG-2", "PREG-6", "PREG-10"]
+
+
+def test_the_phase_texts_and_red_flags_follow_the_language(patient):
+    course = patient.create_course(start_date="2026-01-05")
+    patient.patch(f"{API}/me", json={"language": "es"})
+    spanish = patient.get(f"{API}/courses/{course['id']}/today?date=2026-01-12").get_json()
+    patient.patch(f"{API}/me", json={"language": "de"})
+    german = patient.get(f"{API}/courses/{course['id']}/today?date=2026-01-12").get_json()
+    patient.patch(f"{API}/me", json={"language": "en"})
+    english = patient.get(f"{API}/courses/{course['id']}/today?date=2026-01-12").get_json()
+    assert english["phase"]["title"] == "The first weeks"
+    assert spanish["phase"]["title"] == "Las primeras semanas"
+    assert german["phase"]["title"] == "Die ersten Wochen"
+    assert _facts_of(spanish) == _facts_of(english) == _facts_of(german)
+
+
+def _facts_of(node):
+    if isinstance(node, dict):
+        return [node.get("facts")] + [f for v in node.values() for f in _facts_of(v)]
+    if isinstance(node, list):
+        return [f for v in node for f in _facts_of(v)]
+    return []
+
+
+def _report(patient, course, query=""):
+    response = patient.get(f"{API}/courses/{course['id']}/report{query}")
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_the_report_is_written_in_the_stored_language_and_lang_overrides_it(patient):
+    course = patient.create_course()
+    patient.patch(f"{API}/me", json={"language": "es"})
+    spanish = _report(patient, course)
+    assert spanish["language"] == "es" and spanish["title"] == "Registro de ClearCourse para quien receta"
+    english = _report(patient, course, "?lang=en")
+    assert english["language"] == "en" and english["title"] == "ClearCourse record for the prescriber"
+    assert _report(patient, course, "?lang=de")["title"].startswith("ClearCourse-Bericht")
+    assert english["facts"] == spanish["facts"]
+    response = patient.get(f"{API}/courses/{course['id']}/report?lang=fr")
+    assert_error(response, 422)
+    assert "lang" in bad_fields(response)
+
+
+def test_the_german_report_pdf_reads_back_with_its_umlauts(patient):
+    course = patient.create_course()
+    response = patient.get(f"{API}/courses/{course['id']}/report.pdf?lang=de")
+    assert response.status_code == 200 and response.headers["Content-Language"] == "de"
+    reader = PdfReader(io.BytesIO(response.data))
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    assert "ClearCourse-Bericht für die verschreibende Praxis" in text
+    assert "Dosis, Einnahmeplan und Untersuchungen legt" in text
+    assert "verschreibende Ärztin" in text
+    fonts = {
+        str(font["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("DejaVu" in name for name in fonts), fonts  # an embedded Unicode font, not core Helvetica
+
+
+def test_a_calendar_feed_is_written_in_spanish(patient, client):
+    course = patient.create_course()
+    patient.patch(f"{API}/me", json={"language": "es"})
+    patient.post(
+        f"{API}/courses/{course['id']}/appointments",
+        json={"kind": "blood_test", "starts_at": "2026-02-02T08:30", "fasting": True},
+    )
+    feed = patient.post(f"{API}/calendar-feeds", json={"course_id": course["id"], "include_doses": True})
+    assert feed.status_code == 201, feed.get_json()
+    # A calendar app sends no token and its own header: the patient's stored language still wins.
+    response = client.get(urlsplit(feed.get_json()["url"]).path, headers={"Accept-Language": "en-US"})
+    cal = Calendar.from_ical(response.data)
+    summaries = [str(e["summary"]) for e in cal.walk("VEVENT")]
+    assert "Análisis de sangre" in summaries
+    assert any(s.startswith("Cápsulas (dosis 1 de 2)") for s in summaries)
+    descriptions = " ".join(str(e.get("description", "")) for e in cal.walk("VEVENT"))
+    assert "solo agua durante las 8 horas" in descriptions  # MON-3
+    assert str(cal["X-WR-CALDESC"]).startswith("Las fechas de tu tratamiento")

@@ -1,0 +1,119 @@
+"""The converted screens in Spanish and German: Chromium set to es-ES / de-DE at 390×844 and 320 wide, light
+and dark. No English message of the English catalog appears, nothing is wider than the screen, the language
+the phone negotiated is stored on the patient, and Settings switches it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import morning
+from tests.e2e.helpers import onboard, session_of
+
+pytestmark = pytest.mark.e2e
+
+ARGUMENT = r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}"  # an ICU argument, with one level of plural branches
+MESSAGES = Path(__file__).resolve().parents[2] / "frontend" / "src" / "i18n" / "messages"
+
+
+def catalog(language: str) -> dict[str, str]:
+    """The screens' and the shell's messages of a language."""
+    files = (MESSAGES / f"{language}.json", MESSAGES / "shell" / f"{language}.json")
+    return {k: v for path in files for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+
+
+def english_words(prefixes: tuple[str, ...], language: str) -> list[str]:
+    """The English messages of a screen that its translation writes differently, as the fixed text between
+    their {arguments} (a message that is the same in both languages, like "× mg", says nothing)."""
+    english, own = catalog("en"), catalog(language)
+    pieces = []
+    for key, text in english.items():
+        if key.startswith(prefixes) and own.get(key) != text:
+            fixed = re.split(ARGUMENT, text)
+            pieces += [p.strip() for p in fixed if len(p.strip()) > 3]
+    assert pieces, prefixes
+    return pieces
+
+
+def assert_fits(page) -> None:
+    too_wide = page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          return [...document.querySelectorAll('main *')]
+            .filter((el) => el.getBoundingClientRect().right > width + 1)
+            .map((el) => el.tagName + ' ' + (el.textContent || '').slice(0, 40));
+        }"""
+    )
+    assert too_wide == []
+    assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+@pytest.mark.parametrize(
+    ("locale", "language", "width", "scheme"),
+    [
+        ("es-ES", "es", 390, "light"),
+        ("es-MX", "es", 320, "dark"),
+        ("de-DE", "de", 390, "dark"),
+        ("de-CH", "de", 320, "light"),
+    ],
+)
+def test_supply_speaks_the_phones_language(browser, live_app, locale, language, width, scheme, tmp_path):
+    ctx = browser.new_context(
+        base_url=live_app.url,
+        viewport={"width": width, "height": 844},
+        service_workers="allow",
+        locale=locale,
+        color_scheme=scheme,
+    )
+    ctx.set_default_timeout(15_000)
+    morning(ctx)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        onboard(page)  # the set-up form is not translated yet; it stores the phone's language
+        session = session_of(page)
+        assert live_app.api("GET", "/me", session["token"])[1]["language"] == language
+
+        own = catalog(language)
+        page.goto("/supply")
+        expect(page.get_by_role("heading", level=1)).to_have_text(own["supply.title"])
+        page.get_by_label(own["supply.form.capsules"]).fill("30")
+        page.get_by_label(own["supply.form.strength"]).fill("20")
+        page.get_by_role("button", name=own["supply.form.save"]).click()
+        stats = page.locator(".supply .stats")
+        expect(stats).to_contain_text(own["supply.have.runs_out"])
+        expect(stats).to_contain_text("30 × 20 mg")
+        capsules = {"es": "30 cápsulas", "de": "30 Kapseln"}[language]  # the ICU plural
+        expect(page.locator(".supply .plain-list")).to_contain_text(capsules)
+        expect(page.locator(".supply .source-chip").first).to_have_text(own["facts.source"])
+        assert page.locator(".supply").get_attribute("lang") == language
+
+        text = page.locator(".supply").inner_text()
+        leaked = [words for words in english_words(("supply.", "facts."), language) if words in text]
+        assert leaked == []
+        assert_fits(page)
+        page.screenshot(path=str(tmp_path / f"supply-{locale}-{width}-{scheme}.png"), full_page=True)
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+def test_settings_switches_the_language_and_stores_it_on_the_patient(page, live_app):
+    onboard(page)
+    session = session_of(page)
+    assert live_app.api("GET", "/me", session["token"])[1]["language"] == "en"
+    page.goto("/settings")
+    page.get_by_role("combobox", name="Language · Idioma · Sprache").select_option("de")
+    page.goto("/supply")
+    expect(page.get_by_role("heading", level=1)).to_have_text(catalog("de")["supply.title"])
+    assert live_app.api("GET", "/me", session["token"])[1]["language"] == "de"
+    page.goto("/settings")
+    page.get_by_role("combobox", name="Language · Idioma · Sprache").select_option("")
+    page.goto("/supply")
+    expect(page.get_by_role("heading", level=1)).to_have_text(catalog("en")["supply.title"])
+    assert live_app.api("GET", "/me", session["token"])[1]["language"] is None
