@@ -45,6 +45,8 @@ class Config:
     MAX_CALENDAR_FEEDS_PER_PATIENT = int(_env("MAX_CALENDAR_FEEDS_PER_PATIENT", "10"))
     MAX_PICKUPS_PER_PATIENT = int(_env("MAX_PICKUPS_PER_PATIENT", "200"))  # over all courses
     MAX_LINK_CODES_PER_PATIENT = int(_env("MAX_LINK_CODES_PER_PATIENT", "5"))  # unused, not expired
+    MAX_CAREGIVERS_PER_COURSE = int(_env("MAX_CAREGIVERS_PER_COURSE", "5"))
+    CAREGIVER_INVITE_TTL_HOURS = int(_env("CAREGIVER_INVITE_TTL_HOURS", "24"))
 
     METRICS_ENABLED = as_bool(_env("METRICS_ENABLED"), True)
     METRICS_TOKEN = _env("METRICS_TOKEN")  # when set, GET /metrics needs Authorization: Bearer <it>
@@ -110,7 +112,12 @@ class Config:
                 "not replace your dermatologist."
             )
         },
-        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer"},
+                "caregiverAuth": {"type": "http", "scheme": "bearer", "description": "A caregiver token."},
+            }
+        },
     }
 
 

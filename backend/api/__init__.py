@@ -8,6 +8,7 @@ def register_api(api: Api) -> None:
         accounts,
         appointments,
         calendar_feeds,
+        caregivers,
         checkins,
         courses,
         mood,
@@ -37,5 +38,6 @@ def register_api(api: Api) -> None:
         report.blp,
         calendar_feeds.blp,
         programmes.blp,
+        caregivers.blp,
     ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")

@@ -158,6 +158,22 @@ def _allowlist() -> list[str]:
     return [*DEFAULT_PUSH_SERVICES, *configured]
 
 
+def endpoint_or_422(endpoint: str) -> None:
+    """Refuse (422 naming `endpoint`) a push endpoint that is not a known push service's."""
+    try:
+        check_endpoint(
+            endpoint,
+            allow_local=bool(current_app.config.get("PUSH_ALLOW_LOCAL_ENDPOINTS")),
+            allowlist=_allowlist(),
+        )
+    except EndpointRefused as err:
+        abort(
+            422,
+            message=f"This push endpoint is refused: {err.reason}.",
+            errors={"json": {"endpoint": [err.reason]}},
+        )
+
+
 UPSERT_ATTEMPTS = 3
 MOVE_NEEDS_KEYS = "This push endpoint is registered to another account; it moves only with the same keys."
 
@@ -221,18 +237,7 @@ class Subscriptions(MethodView):
         only with the same keys (409 otherwise). At most MAX_PUSH_SUBSCRIPTIONS_PER_PATIENT (409).
         """
         endpoint = data["endpoint"]
-        try:
-            check_endpoint(
-                endpoint,
-                allow_local=bool(current_app.config.get("PUSH_ALLOW_LOCAL_ENDPOINTS")),
-                allowlist=_allowlist(),
-            )
-        except EndpointRefused as err:
-            abort(
-                422,
-                message=f"This push endpoint is refused: {err.reason}.",
-                errors={"json": {"endpoint": [err.reason]}},
-            )
+        endpoint_or_422(endpoint)
         for _attempt in range(UPSERT_ATTEMPTS):
             try:
                 sub, created = _upsert_subscription(data)

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
+from backend.models.caregiver import Caregiver, CaregiverInvite
 from backend.models.course import Course, CoursePause, DoseLog
 from backend.models.patient import DeviceToken, LinkCode, Patient
 from backend.models.record import CalendarFeed, CheckIn, MoodCheck, SupplyPickup
@@ -16,6 +17,8 @@ from backend.models.worker import WorkerHeartbeat
 
 __all__ = [
     "CalendarFeed",
+    "Caregiver",
+    "CaregiverInvite",
     "CheckIn",
     "Course",
     "CoursePause",

@@ -132,3 +132,24 @@ def test_behind_a_trusted_proxy_each_client_address_has_its_own_bucket(limited_s
     # A client cannot pick a fresh bucket by prepending its own X-Forwarded-For entry.
     assert create("198.51.100.99, 203.0.113.7") == 429
     assert create("203.0.113.8") == 201  # another patient behind the same proxy
+
+
+def test_caregiver_invite_guessing_is_rate_limited_like_link_codes(limited_server):
+    """POST /caregiving/join: 10 tries a minute per client address, then 429 (wrong codes count)."""
+
+    def guess(forwarded_for: str) -> int:
+        request = urllib.request.Request(
+            limited_server + "/api/v1/caregiving/join",
+            method="POST",
+            data=json.dumps({"code": "ABCD-EFGH"}).encode(),
+            headers={"Content-Type": "application/json", "X-Forwarded-For": forwarded_for},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as err:
+            return err.code
+
+    assert [guess("203.0.113.50") for _ in range(10)] == [404] * 10
+    assert guess("203.0.113.50") == 429
+    assert guess("203.0.113.51") == 404

@@ -1,0 +1,1 @@
+"""What a caregiver may see: adherence only (pure, no Flask or database)."""
