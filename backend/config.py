@@ -61,6 +61,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "clearcourse")
     ACCOUNT_CREATE_LIMIT = _env("ACCOUNT_CREATE_LIMIT", "20 per hour")
+    CAREGIVER_JOIN_LIMIT = _env("CAREGIVER_JOIN_LIMIT", "10 per minute")  # invite guesses, as for link codes
 
     # JSON answers to GET, compressed on the fly (flask-compress); the PWA is compressed at build time.
     COMPRESS_REGISTER = False  # applied by create_app to GET requests only

@@ -69,7 +69,15 @@ class CaregiverChangeSchema(Schema):
 
 class CaregiverDaySchema(Schema):
     date = fields.Date(required=True)
-    summary = fields.String(required=True)
+    summary = fields.String(
+        required=True,
+        metadata={
+            "enum": [
+                *("all_taken", "some_taken", "skipped", "not_ticked"),
+                *("paused", "not_started", "finished", "none"),
+            ]
+        },
+    )
     doses = fields.List(fields.Dict(), required=True)
 
 
@@ -184,7 +192,7 @@ class Preview(MethodView):
 
 
 def _join_limit() -> str:
-    return current_app.config.get("CAREGIVER_JOIN_LIMIT", "10 per minute")
+    return current_app.config["CAREGIVER_JOIN_LIMIT"]
 
 
 @blp.route("/caregiving/join")
@@ -254,7 +262,9 @@ class CaregivingSettings(MethodView):
     @blp.arguments(CaregivingSettingsSchema)
     @blp.response(200, CaregivingSchema)
     def put(self, data: dict):
-        """The caregiver's nudge ("a dose not ticked an hour after its time") and quiet hours."""
+        """The caregiver's nudge ("a dose not ticked an hour after its time") and quiet hours.
+
+        The choice is stored; the nudge itself is not sent yet."""
         return _caregiving(caregivers.update(_me(), data))
 
 

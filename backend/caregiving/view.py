@@ -50,9 +50,12 @@ def _day_doses(course: SharedCourse, logs: dict[tuple[date, int], str], day: dat
 
 
 def _summary(state: str, doses: list[dict]) -> str:
-    """One word for a calendar day: all_taken, some_taken, skipped, not_ticked, paused, none."""
-    if state != "active" or not doses:
-        return state if state == "paused" else "none"
+    """One word for a calendar day: all_taken, some_taken, skipped, not_ticked, paused, not_started,
+    finished, or none (a day without capsules in the plan)."""
+    if state != "active":
+        return state
+    if not doses:
+        return "none"
     statuses = {d["status"] for d in doses}
     if statuses == {"taken"}:
         return "all_taken"

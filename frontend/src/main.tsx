@@ -1,13 +1,36 @@
 import { render } from 'preact';
 import { App } from './app';
+import { getCaregiverToken } from './lib/db';
 import { afterLoad, whenIdle } from './lib/idle';
 import { syncPushSubscription } from './push';
 import { listenToServiceWorker, registerServiceWorker } from './pwa';
 import { boot } from './store';
 import './styles.css';
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
 listenToServiceWorker();
-void boot().then(() => whenIdle(() => void syncPushSubscription().catch(() => undefined)));
+
+/** A phone that joined as a caregiver (or opens /care) runs the caregiver app only: no patient session. */
+async function caregiverApp(token: string | null): Promise<void> {
+  const { CaregiverApp } = await import('./caregiver/CaregiverApp');
+  render(<CaregiverApp initialToken={token} />, root);
+}
+
+async function start(): Promise<void> {
+  if (location.pathname === '/care') {
+    await caregiverApp(await getCaregiverToken().catch(() => null));
+    return;
+  }
+  // The patient's app paints at once ("Get help" never waits for the device store).
+  render(<App />, root);
+  const caregiverToken = await getCaregiverToken().catch(() => null);
+  if (caregiverToken) {
+    await caregiverApp(caregiverToken);
+    return;
+  }
+  void boot().then(() => whenIdle(() => void syncPushSubscription().catch(() => undefined)));
+}
+
+void start();
 // The worker precaches the app and the Sources list (sw/sources.ts) once the first screen is up.
 afterLoad(() => void registerServiceWorker().catch(() => undefined));

@@ -335,3 +335,49 @@ export interface AppointmentSuggestion {
   pickup_window_ends: string | null;
   already_booked: boolean;
 }
+
+/** One dose as a caregiver sees it: no mg, no notes, a pause without its reason. */
+export interface CaregiverDose {
+  slot: number;
+  time: string;
+  status: 'taken' | 'skipped' | 'pending' | 'paused';
+}
+
+export interface CaregiverDay {
+  date: string;
+  summary: 'all_taken' | 'some_taken' | 'skipped' | 'not_ticked' | 'paused' | 'not_started' | 'finished' | 'none';
+  doses: CaregiverDose[];
+}
+
+export interface SharedCourseView {
+  course_id: string;
+  today: { date: string; state: 'not_started' | 'active' | 'paused' | 'finished'; doses: CaregiverDose[] };
+  days: CaregiverDay[];
+  upcoming?: { kind: 'dermatologist_visit' | 'blood_test'; starts_at_local: string }[];
+}
+
+export interface Caregiving {
+  courses: SharedCourseView[];
+  nudge: boolean;
+  nudge_allowed: boolean;
+  quiet_start: string | null;
+  quiet_end: string | null;
+  push: boolean;
+}
+
+export interface CaregiverLink {
+  id: string;
+  course_id: string;
+  created_at: string;
+  last_seen_at: string | null;
+  show_appointments: boolean;
+  nudge_allowed: boolean;
+  nudge: boolean;
+  nudge_active: boolean;
+}
+
+export interface CaregiverInvite {
+  code: string;
+  link: string;
+  expires_at: string;
+}

@@ -223,7 +223,20 @@ def test_caregiver_sees_todays_doses_and_fourteen_days(shared):
     assert days[str(days_ago(1))] == "some_taken"
     assert days[str(days_ago(2))] == "all_taken"
     assert days[str(days_ago(3))] == "not_ticked"
+    assert days[str(days_ago(14))] == "not_ticked"
     assert "upcoming" not in view  # visits only when the patient shares them
+
+
+def test_days_before_the_start_and_after_the_end_say_so(client, patient):
+    course = patient.create_course(**course_from(days_ago(3)))
+    carer = join(client, invite(patient, course["id"])["code"])
+    ended = patient.patch(f"{API}/courses/{course['id']}", json={"ended_on": str(days_ago(1))})
+    assert ended.status_code == 200, ended.get_json()
+    view = carer.call("GET", f"{API}/caregiving").get_json()["courses"][0]
+    days = {d["date"]: d["summary"] for d in view["days"]}
+    assert days[str(days_ago(4))] == "not_started"
+    assert days[str(days_ago(3))] == "not_ticked"
+    assert view["today"] == {"date": str(today_in()), "state": "finished", "doses": []}
 
 
 def test_a_pause_shows_as_paused_without_its_reason(shared):

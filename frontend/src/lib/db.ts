@@ -114,6 +114,17 @@ export async function putSession(session: Session): Promise<void> {
   await (await getDb()).put('kv', session, 'session');
 }
 
+/** A caregiver phone's own token (a caregiver credential, never a patient's device token). */
+export async function getCaregiverToken(): Promise<string | null> {
+  return ((await (await getDb()).get('kv', 'caregiver')) as string | undefined) ?? null;
+}
+
+export async function putCaregiverToken(token: string | null): Promise<void> {
+  const db = await getDb();
+  if (token) await db.put('kv', token, 'caregiver');
+  else await db.delete('kv', 'caregiver');
+}
+
 /** This device's push subscription as the server knows it (set when reminders are turned on here). */
 export interface PushRecord {
   subscriptionId: string;

@@ -8,7 +8,26 @@ import { Disclaimer } from '../components/Disclaimer';
 import { lazyPanel } from '../components/LazyView';
 import { Link } from '../components/Link';
 import { Section } from '../components/Section';
+import type { ComponentType } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { course } from '../store';
+import type { Course } from '../types';
+
+type Panel = ComponentType<{ current: Course }>;
+
+/** The caregivers panel loads on first use (kept out of the first-load budget). */
+function Caregivers({ current }: { current: Course }) {
+  const [Loaded, setLoaded] = useState<Panel | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    import('../components/CaregiversPanel').then(
+      (m) => setLoaded(() => m.CaregiversPanel),
+      () => setFailed(true),
+    );
+  }, []);
+  if (failed) return <p class="error">This part could not load. Check your connection and open Settings again.</p>;
+  return Loaded ? <Loaded current={current} /> : <p class="muted">Loading…</p>;
+}
 
 // Only this panel of Settings talks to the record API: its code loads when Settings opens.
 const CalendarFeed = lazyPanel(() => import('../components/CalendarFeed').then((m) => m.CalendarFeed));
@@ -35,6 +54,9 @@ export function Settings() {
           </Section>
           <Section id="pause-settings-heading" title="Pause your capsules">
             <PauseSettings current={current} />
+          </Section>
+          <Section id="caregivers-heading" title="Caregivers">
+            <Caregivers current={current} />
           </Section>
           <Section id="end-heading" title="Has your prescriber stopped your capsules?">
             <FinishCourse current={current} />

@@ -1,0 +1,120 @@
+import { useEffect, useState } from 'preact/hooks';
+import { caregiversApi as api } from '../lib/caregivers';
+import { formatClock, formatDate } from '../lib/dates';
+import { messageFor } from '../lib/errors';
+import { announce, offline } from '../store';
+import type { CaregiverInvite, CaregiverLink, Caregiving, Course } from '../types';
+import { CaregiverView } from './CaregiverView';
+
+/** Settings → Caregivers: invite, see who joined, choose what they see, preview it, remove them. */
+export function CaregiversPanel({ current }: { current: Course }) {
+  const [invite, setInvite] = useState<CaregiverInvite | null>(null);
+  const [links, setLinks] = useState<CaregiverLink[] | null>(null);
+  const [preview, setPreview] = useState<{ id: string; data: Caregiving } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = () =>
+    api
+      .list()
+      .then((list) => {
+        setLinks(list.filter((link) => link.course_id === current.id));
+        setError(null);
+      })
+      .catch((failure) => setError(messageFor(failure)));
+
+  useEffect(() => {
+    void load();
+  }, [offline.value, current.id]);
+
+  const act = async (action: () => Promise<unknown>, said: string) => {
+    try {
+      await action();
+      announce(said);
+      setPreview(null);
+      await load();
+    } catch (failure) {
+      setError(messageFor(failure));
+    }
+  };
+
+  const create = () =>
+    act(async () => setInvite(await api.createInvite(current.id)), 'Caregiver invite created.');
+
+  const showPreview = async (id: string) => {
+    try {
+      setPreview({ id, data: await api.preview(id) });
+    } catch (failure) {
+      setError(messageFor(failure));
+    }
+  };
+
+  return (
+    <div>
+      <p>
+        A parent or friend can see on their own phone whether today's capsules are ticked, and the last two weeks. They never see your check-ins,
+        mood, notes, photos, tests or weight. No names or phone numbers are shared, and you can remove them at any time.
+      </p>
+      <button type="button" class="button button-secondary" onClick={create}>
+        {invite ? 'Create a new invite' : 'Invite a caregiver'}
+      </button>
+      {invite && (
+        <div class="link-code">
+          <p>
+            <span class="visually-hidden">Invite code: </span>
+            <strong class="code">{invite.code}</strong>
+          </p>
+          <p class="caregiver-link">
+            Or send this link: <span class="code-link">{new URL(invite.link, location.origin).href}</span>
+          </p>
+          <p class="muted">Valid until {formatClock(invite.expires_at)} tomorrow. It works once, on one phone.</p>
+        </div>
+      )}
+      {error && <p class="error" role="alert">{error}</p>}
+      {links && links.length === 0 && <p class="muted">No caregiver has joined.</p>}
+      {links && links.length > 0 && (
+        <>
+          <ul class="devices caregivers">
+            {links.map((link, index) => (
+              <li key={link.id}>
+                <div>
+                  <p class="device-name">Caregiver {index + 1}</p>
+                  <p class="muted">Joined {formatDate(link.created_at.slice(0, 10))}</p>
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={link.show_appointments}
+                      onChange={(e) =>
+                        act(
+                          () => api.update(link.id, { show_appointments: (e.target as HTMLInputElement).checked }),
+                          'Saved.',
+                        )
+                      }
+                    />{' '}
+                    Also show my visits and blood-test dates
+                  </label>
+                  <p>
+                    <button type="button" class="button button-secondary" onClick={() => showPreview(link.id)}>
+                      Preview as your caregiver
+                    </button>{' '}
+                    <button type="button" class="button button-secondary" onClick={() => act(() => api.remove(link.id), 'Caregiver removed.')}>
+                      Remove
+                    </button>
+                  </p>
+                </div>
+              </li>
+            ))}
+          </ul>
+          <button type="button" class="button button-secondary" onClick={() => act(() => api.removeAll(), 'Every caregiver removed.')}>
+            Remove all caregivers
+          </button>
+        </>
+      )}
+      {preview && (
+        <section class="caregiver-preview" aria-labelledby="caregiver-preview-heading">
+          <h3 id="caregiver-preview-heading">What your caregiver sees</h3>
+          <CaregiverView data={preview.data} />
+        </section>
+      )}
+    </div>
+  );
+}
