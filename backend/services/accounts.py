@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 
 from backend.auth import hash_secret, issue_device_token
 from backend.extensions import db
-from backend.models import Course, DeviceToken, DoseLog, LinkCode, Patient
+from backend.models import Caregiver, Course, DeviceToken, DoseLog, LinkCode, Patient
 from backend.models.types import utcnow
 from backend.reminders import export as reminder_export
 from backend.services import record as record_export
@@ -164,8 +164,34 @@ def export_patient(patient_id: str) -> PatientRecords:
     return PatientRecords(patient, list(list_devices(patient_id)), with_doses, sections)
 
 
+def export_caregivers(patient_id: str) -> list[dict[str, Any]]:
+    """The caregivers who joined and the choices about them; never a token hash or a push endpoint."""
+    rows = db.session.scalars(
+        select(Caregiver).where(Caregiver.patient_id == patient_id).order_by(Caregiver.created_at)
+    )
+    return [
+        {
+            "id": c.id,
+            "course_id": c.course_id,
+            "created_at": c.created_at.isoformat(),
+            "last_seen_at": c.last_seen_at.isoformat() if c.last_seen_at else None,
+            "show_appointments": c.show_appointments,
+            "nudge_allowed": c.nudge_allowed,
+            "nudge": c.nudge,
+            "quiet_start": c.quiet_start.strftime("%H:%M") if c.quiet_start else None,
+            "quiet_end": c.quiet_end.strftime("%H:%M") if c.quiet_end else None,
+            "push_subscription": c.push_endpoint is not None,
+        }
+        for c in rows
+    ]
+
+
 # Other aggregates add their sections here: section name → exporter(patient_id) → JSON-ready data.
-EXPORT_SECTIONS: dict[str, Any] = {**reminder_export.SECTIONS, **record_export.EXPORT_SECTIONS}
+EXPORT_SECTIONS: dict[str, Any] = {
+    **reminder_export.SECTIONS,
+    **record_export.EXPORT_SECTIONS,
+    "caregivers": export_caregivers,
+}
 
 
 def erase_patient(patient_id: str) -> None:

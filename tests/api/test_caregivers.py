@@ -376,3 +376,17 @@ def test_deleting_the_course_removes_its_caregivers(shared):
     patient, course, carer = shared
     assert patient.delete(f"{API}/courses/{course['id']}").status_code == 204
     assert_error(carer.call("GET", f"{API}/caregiving"), 401)
+
+
+def test_the_export_lists_caregivers_without_their_secrets(shared, app):
+    patient, course, carer = shared
+    assert carer.call("PUT", f"{API}/caregiving/push-subscription", json=SUB).status_code == 200
+    export = patient.get(f"{API}/me/export")
+    [listed] = export.get_json()["caregivers"]
+    assert listed["id"] == carer.id and listed["course_id"] == course["id"]
+    assert listed["push_subscription"] is True
+    text = export.get_data(as_text=True)
+    with app.app_context():
+        token_hash = db.session.get(Caregiver, carer.id).token_hash
+    for secret in (carer.token, token_hash, SUB["endpoint"], SUB["keys"]["auth"]):
+        assert secret not in text
