@@ -1,0 +1,32 @@
+"""push service alerts: a push service refused our VAPID authorization (reported by /healthz)
+
+Revision ID: d8e2f1a4b6c7
+Revises: e5b7d2a9c013
+Create Date: 2026-12-07 01:10:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'd8e2f1a4b6c7'
+down_revision = 'e5b7d2a9c013'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('push_service_alerts',
+    sa.Column('origin', sa.String(length=255), nullable=False),
+    sa.Column('status_code', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=255), nullable=True),
+    sa.Column('first_seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('origin', name=op.f('pk_push_service_alerts'))
+    )
+
+
+def downgrade():
+    op.drop_table('push_service_alerts')
