@@ -85,6 +85,20 @@ class PushSubscriptionInSchema(Schema):
     user_agent = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
 
 
+class PushSubscriptionChangeSchema(Schema):
+    """What the service worker sends after `pushsubscriptionchange`: the old endpoint and the new one."""
+
+    old_endpoint = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.Length(min=1, max=2048),
+        metadata={"description": "the replaced subscription's endpoint (null when the browser did not say)"},
+    )
+    subscription = fields.Nested(
+        PushSubscriptionInSchema, required=True, metadata={"description": "the new PushSubscription.toJSON()"}
+    )
+
+
 class PushSubscriptionSchema(Schema):
     id = fields.String()
     device_id = fields.String(
@@ -203,6 +217,95 @@ def _upsert_subscription(data: dict) -> tuple[PushSubscription, bool]:
     return sub, created
 
 
+def _refuse_bad_endpoint(endpoint: str, field: tuple[str, ...]) -> None:
+    """422 naming `field` (a path into the JSON body) unless `endpoint` is an acceptable push endpoint."""
+    try:
+        check_endpoint(
+            endpoint,
+            allow_local=bool(current_app.config.get("PUSH_ALLOW_LOCAL_ENDPOINTS")),
+            allowlist=_allowlist(),
+        )
+    except EndpointRefused as err:
+        errors: dict = {field[-1]: [err.reason]}
+        for name in reversed(field[:-1]):
+            errors = {name: errors}
+        abort(422, message=f"This push endpoint is refused: {err.reason}.", errors={"json": errors})
+
+
+OLD_NOT_YOURS = "This device has no push subscription with this endpoint."
+
+
+def _change_subscription(old_endpoint: str | None, data: dict) -> tuple[PushSubscription, bool]:
+    """Swap this device's subscription `old_endpoint` for the new one (see `SubscriptionChange`)."""
+    patient_id = current_patient_id()
+    device_id = current_device().id
+    if old_endpoint is None or old_endpoint == data["endpoint"]:
+        return _upsert_subscription(data)
+    old = db.session.scalars(
+        select(PushSubscription).where(PushSubscription.endpoint == old_endpoint)
+    ).first()
+    if old is not None and (old.patient_id != patient_id or old.device_id not in (None, device_id)):
+        abort(404, message=OLD_NOT_YOURS, errors={"json": {"old_endpoint": [OLD_NOT_YOURS]}})
+    new = db.session.scalars(
+        select(PushSubscription).where(PushSubscription.endpoint == data["endpoint"])
+    ).first()
+    if old is None or new is not None:
+        # Already swapped (a replay from the outbox), the old one retired after a 410, or the app
+        # registered the new one at start: register the new one and drop the old one, if any.
+        if old is not None:
+            db.session.delete(old)
+            db.session.flush()
+        return _upsert_subscription(data)
+    # Swap in place: the same row (id, history, pending deliveries) now points at the new endpoint.
+    keys = data["keys"]
+    old.endpoint = data["endpoint"]
+    old.p256dh = keys["p256dh"]
+    old.auth = keys["auth"]
+    old.device_id = device_id
+    old.last_seen_at = utcnow()
+    old.last_status = None
+    old.last_error = None
+    old.failure_count = 0
+    if data.get("user_agent"):
+        old.user_agent = data["user_agent"]
+    db.session.commit()
+    return old, False
+
+
+@blp.route("/push/subscriptions/change")
+class SubscriptionChange(MethodView):
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.arguments(PushSubscriptionChangeSchema)
+    @blp.response(200, PushSubscriptionSchema, description="Swapped (or already swapped: a replay).")
+    @blp.alt_response(
+        201, schema=PushSubscriptionSchema, description="The old one was already gone: registered."
+    )
+    @blp.alt_response(404, description="`old_endpoint` belongs to another device or account.")
+    @blp.alt_response(409, description="The new endpoint is another account's, or the cap is reached.")
+    @blp.alt_response(422, description="The new endpoint is refused (named in `errors`).")
+    def post(self, data: dict):
+        """The browser replaced this device's push subscription (`pushsubscriptionchange`): swap it.
+
+        The old endpoint must be this device's own subscription (404 naming `old_endpoint`
+        otherwise; nothing changes). The row keeps its id and delivery history and points at the
+        new endpoint and keys from now on. Idempotent: sent again (the outbox replays it after a
+        lost answer), it finds the new endpoint registered and answers 200. When the old one is
+        already gone (the dispatcher retired it after a 404/410) the new one is registered (201).
+        """
+        new = data["subscription"]
+        _refuse_bad_endpoint(new["endpoint"], ("subscription", "endpoint"))
+        for _attempt in range(UPSERT_ATTEMPTS):
+            try:
+                sub, created = _change_subscription(data["old_endpoint"], new)
+                break
+            except IntegrityError:
+                db.session.rollback()
+        else:
+            abort(409, message="This push endpoint is being registered by another request; try again.")
+        return sub, (201 if created else 200)
+
+
 @blp.route("/push/subscriptions")
 class Subscriptions(MethodView):
     @blp.doc(security=SECURITY)
@@ -220,19 +323,7 @@ class Subscriptions(MethodView):
         from another device of the same patient moves it there; one from another patient moves it
         only with the same keys (409 otherwise). At most MAX_PUSH_SUBSCRIPTIONS_PER_PATIENT (409).
         """
-        endpoint = data["endpoint"]
-        try:
-            check_endpoint(
-                endpoint,
-                allow_local=bool(current_app.config.get("PUSH_ALLOW_LOCAL_ENDPOINTS")),
-                allowlist=_allowlist(),
-            )
-        except EndpointRefused as err:
-            abort(
-                422,
-                message=f"This push endpoint is refused: {err.reason}.",
-                errors={"json": {"endpoint": [err.reason]}},
-            )
+        _refuse_bad_endpoint(data["endpoint"], ("endpoint",))
         for _attempt in range(UPSERT_ATTEMPTS):
             try:
                 sub, created = _upsert_subscription(data)

@@ -25,13 +25,23 @@ function testText(result: PushTestResult): string {
   return `Test failed${code}: ${result.error || 'the push service did not accept it'}.`;
 }
 
-function Delivery({ device }: { device: PushDevice }) {
+/**
+ * When a reminder last reached the device, from the server's delivery receipts. What the server
+ * knows is that the device's push service (Apple, Google, Mozilla) accepted it; it cannot see
+ * whether the phone showed it, so the text says exactly that.
+ */
+function Delivery({ device, phone }: { device: PushDevice; phone: string }) {
   const failedLast = device.last_failure_at && (!device.last_success_at || device.last_failure_at > device.last_success_at);
   return (
     <>
-      <p class="muted">
-        {device.last_success_at ? `Last reminder delivered ${formatInstant(device.last_success_at)}` : 'No reminder delivered yet'}
+      <p class="last-reached">
+        {device.last_success_at
+          ? `Reminders last reached ${phone} on ${formatInstant(device.last_success_at)}.`
+          : `No reminder has reached ${phone} yet.`}
       </p>
+      {device.last_success_at && (
+        <p class="muted">That is when its push service accepted the last one; the server cannot see whether the phone showed it.</p>
+      )}
       {failedLast && (
         <p class="delivery-failed">
           Last attempt failed {formatInstant(device.last_failure_at!)}
@@ -126,7 +136,7 @@ export function PushDevices({ refreshKey }: { refreshKey: number }) {
                     {deviceName(device)}
                     {device.id === thisDevice && <span class="badge">this device</span>}
                   </p>
-                  <Delivery device={device} />
+                  <Delivery device={device} phone={device.id === thisDevice ? 'this phone' : 'this device'} />
                   {result && <p class={result.ok ? 'status-ok test-result' : 'error test-result'}>{testText(result)}</p>}
                 </div>
                 {device.id !== thisDevice && (
