@@ -271,3 +271,21 @@ def test_send_many_async_also_pins_the_hosts(services, vapid_keys):
     sent = message(services, vapid_keys, "apple")
     [result] = asyncio.run(sender_for(services, vapid_keys).send_many_async([sent]))
     assert result.ok
+
+
+def test_the_sender_process_pins_the_hosts_and_holds_an_origin_too(services, vapid_keys):
+    """The dispatcher's default sender (a child process) gets the same options and per-origin hold."""
+    from backend.push.sender_process import SenderProcess
+
+    sender = SenderProcess(vapid_keys, ca_bundle=services.ca_path, resolve=services.resolve_map)
+    try:
+        services.throttle(300, profile="fcm")
+        [first] = sender.send_many([message(services, vapid_keys, "fcm")])
+        assert first.status_code == 429 and first.retry_after and first.retry_after > 60
+        held, free = sender.send_many(
+            [message(services, vapid_keys, "fcm"), message(services, vapid_keys, "apple")]
+        )
+        assert held.deferred and held.attempts == 0 and not held.ok
+        assert free.ok
+    finally:
+        sender.close()
