@@ -131,8 +131,10 @@ def _cut(text: str, max_bytes: int) -> str:
 def fit_payload(payload: dict) -> tuple[bytes, bool]:
     """Compact UTF-8 JSON for ``payload`` whose encrypted body stays below ``MAX_ENCRYPTED_BODY``.
 
-    Shortens ``body`` and then ``title`` when needed (the rest, e.g. ``actions`` and ``url``, is
-    kept); returns (bytes, shortened). ``ValueError`` when even without that text it is too large.
+    When needed, first drops ``local`` (the same title and body again as templates for the phone's
+    locale: the phone then shows the plain ``title``/``body``), then shortens ``body`` and then
+    ``title``; the rest (``actions``, ``url``, ids) is kept. Returns (bytes, shortened).
+    ``ValueError`` when even without that text it is too large.
     """
     data = _json_bytes(payload)
     if not data:
@@ -140,6 +142,10 @@ def fit_payload(payload: dict) -> tuple[bytes, bool]:
     if len(data) <= MAX_PAYLOAD_BYTES:
         return data, False
     fitted = dict(payload)
+    if fitted.pop("local", None) is not None:
+        data = _json_bytes(fitted)
+        if len(data) <= MAX_PAYLOAD_BYTES:
+            return data, True
     for name in SHORTENABLE:
         text = fitted.get(name)
         if not isinstance(text, str) or not text:

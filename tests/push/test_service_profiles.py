@@ -120,6 +120,12 @@ def test_long_text_is_shortened_to_fit_and_keeps_the_action(services, vapid_keys
     assert delivery.body_size < MAX_ENCRYPTED_BODY < MAX_BODY
 
 
+def test_fit_payload_drops_the_locale_templates_before_cutting_text():
+    local = {"title": "Visit at {time}", "body": "x" * 2500 + " {time}", "values": {"time": "09:30"}}
+    data, shortened = fit_payload({"title": "Visit at 09:30", "body": "Bring your card.", "local": local})
+    assert shortened and json.loads(data) == {"title": "Visit at 09:30", "body": "Bring your card."}
+
+
 def test_fit_payload_cuts_the_title_too_when_the_body_is_not_enough():
     data, shortened = fit_payload({"title": "T" * 5000, "body": "b" * 10, "url": "/x"})
     got = json.loads(data)
