@@ -155,6 +155,20 @@ class PushTestSchema(Schema):
         allow_none=True,
         metadata={"description": "one per device, once done (null before)"},
     )
+    subscription_id = fields.String(
+        allow_none=True, metadata={"description": "the one device tested; null: every device"}
+    )
+
+
+class PushTestRequestSchema(Schema):
+    subscription_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=36),
+        metadata={
+            "description": "test only this device's subscription (its Test button); left out: every device"
+        },
+    )
 
 
 @blp.route("/push/vapid-public-key")
@@ -366,20 +380,29 @@ class SubscriptionById(MethodView):
 class PushTestQueue(MethodView):
     @blp.doc(security=SECURITY)
     @auth_required
+    @blp.arguments(PushTestRequestSchema, required=False)
     @blp.response(202, PushTestSchema, description="Queued (or the test already in flight).")
+    @blp.alt_response(404, description="`subscription_id` is not one of this patient's devices.")
     @blp.alt_response(429, description="Too many tests lately; Retry-After says when to ask again.")
-    def post(self):
-        """Queue a test notification to every device of this patient; poll `GET /push/tests/{id}`.
+    def post(self, data: dict | None = None):
+        """Queue a test notification to every device of this patient, or to the one device named by
+        `subscription_id`; poll `GET /push/tests/{id}`.
 
         The reminder worker sends it within about a second (PUSH_TEST_POLL_SECONDS), never this
-        request. One test per patient is in flight at a time (asking again returns it); at most
+        request. One test per patient and device set is in flight at a time (asking again returns
+        it; an all-devices test in flight covers a one-device request); at most
         PUSH_TESTS_PER_WINDOW per PUSH_TEST_WINDOW_MINUTES (429 with Retry-After beyond).
         """
         config = current_app.config
         limit, minutes = config["PUSH_TESTS_PER_WINDOW"], config["PUSH_TEST_WINDOW_MINUTES"]
+        subscription_id = (data or {}).get("subscription_id")
+        if subscription_id is not None:
+            sub = db.session.get(PushSubscription, subscription_id)
+            if sub is None or sub.patient_id != current_patient_id():
+                abort(404, message=NOT_FOUND, errors={"json": {"subscription_id": [NOT_FOUND]}})
         try:
             test, _created = push_tests.queue_test(
-                current_patient_id(), utcnow(), limit, timedelta(minutes=minutes)
+                current_patient_id(), utcnow(), limit, timedelta(minutes=minutes), subscription_id
             )
         except push_tests.TooManyTests as refused:
             abort(

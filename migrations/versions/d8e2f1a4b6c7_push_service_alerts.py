@@ -1,4 +1,5 @@
-"""push service alerts: a push service refused our VAPID authorization (reported by /healthz)
+"""push service alerts: a push service refused our VAPID authorization (reported by /healthz);
+push tests may target one device
 
 Revision ID: d8e2f1a4b6c7
 Revises: e5b7d2a9c013
@@ -26,7 +27,11 @@ def upgrade():
     sa.Column('count', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('origin', name=op.f('pk_push_service_alerts'))
     )
+    with op.batch_alter_table('push_tests', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('subscription_id', sa.String(length=36), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('push_tests', schema=None) as batch_op:
+        batch_op.drop_column('subscription_id')
     op.drop_table('push_service_alerts')

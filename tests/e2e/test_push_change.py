@@ -94,3 +94,45 @@ def test_an_online_change_is_sent_at_once(page, context, live_app, push_service)
     [swapped] = subscriptions(live_app, token)
     assert swapped["endpoint_origin"] == push_service.origin
     assert push_service.subscription_id(new) != push_service.subscription_id(old)
+
+
+def test_each_device_has_its_own_test_button(page, context, live_app, push_service, axe_source):
+    """A patient tests one phone: only that phone gets the test, and its line says how it went."""
+    import json
+    import re
+
+    from playwright.sync_api import expect
+
+    from tests.e2e.helpers import axe_violations
+    from tests.e2e.test_push import STUB_PUSH
+
+    mine = push_service.new_subscription()
+    context.add_init_script(STUB_PUSH % json.dumps(mine))
+    page.set_viewport_size({"width": 320, "height": 844})
+    onboard(page)
+    wait_for_service_worker_control(page)
+    context.grant_permissions(["notifications"], origin=live_app.url)
+    token = session_of(page)["token"]
+    other = push_service.new_subscription()
+    status, _ = live_app.api("POST", "/push/subscriptions", token, {**other, "user_agent": "Old phone"})
+    assert status == 201
+
+    page.goto("/reminders")
+    page.get_by_role("button", name="Turn on reminders").click()
+    devices = page.locator(".push-devices > li")
+    expect(devices).to_have_count(2)
+    old_phone = devices.filter(has_text="Old phone")
+    expect(old_phone).to_contain_text("No reminder has reached this device yet.")
+
+    old_phone.get_by_role("button", name=re.compile(r"^Test Old phone")).click()
+    assert "sent: 1" in live_app.flask("reminders", "push-tests")
+    expect(old_phone.locator(".test-result")).to_have_text(re.compile(r"^Test sent"))
+    expect(old_phone).to_contain_text(re.compile(r"Reminders last reached this device on .+\."))
+    assert len(push_service.received(push_service.subscription_id(other))) == 1
+    assert push_service.received(push_service.subscription_id(mine)) == []  # only the phone tested
+    this_phone = devices.filter(has=page.locator(".badge", has_text="this device"))
+    expect(this_phone.locator(".test-result")).to_have_count(0)
+    expect(this_phone).to_contain_text("No reminder has reached this phone yet.")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    assert axe_violations(page, axe_source) == []
+    page.screenshot(path=str(live_app.dist.parent / "device-test-320.png"), full_page=True)
