@@ -74,16 +74,20 @@ class SQLiteStorage(Storage):
         return int(row[0])
 
     def get(self, key: str) -> int:
-        row = self._db().execute(
-            "SELECT count FROM counters WHERE key = ? AND expires > ?", (key, time.time())
-        ).fetchone()
+        row = (
+            self._db()
+            .execute("SELECT count FROM counters WHERE key = ? AND expires > ?", (key, time.time()))
+            .fetchone()
+        )
         return int(row[0]) if row else 0
 
     def get_expiry(self, key: str) -> float:
         now = time.time()
-        row = self._db().execute(
-            "SELECT expires FROM counters WHERE key = ? AND expires > ?", (key, now)
-        ).fetchone()
+        row = (
+            self._db()
+            .execute("SELECT expires FROM counters WHERE key = ? AND expires > ?", (key, now))
+            .fetchone()
+        )
         return float(row[0]) if row else now
 
     def check(self) -> bool:

@@ -70,7 +70,6 @@ class CourseAppointmentSchema(Schema):
     created_at = fields.AwareDateTime(dump_only=True)
     updated_at = fields.AwareDateTime(dump_only=True)
 
-
     def _zoned(self, appt: Appointment) -> str:
         course = db.session.get(Course, appt.course_id)
         zone = ZoneInfo(course.timezone if course is not None else "UTC")

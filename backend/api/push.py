@@ -85,6 +85,20 @@ class PushSubscriptionInSchema(Schema):
     user_agent = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
 
 
+class PushSubscriptionChangeSchema(Schema):
+    """What the service worker sends after `pushsubscriptionchange`: the old endpoint and the new one."""
+
+    old_endpoint = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.Length(min=1, max=2048),
+        metadata={"description": "the replaced subscription's endpoint (null when the browser did not say)"},
+    )
+    subscription = fields.Nested(
+        PushSubscriptionInSchema, required=True, metadata={"description": "the new PushSubscription.toJSON()"}
+    )
+
+
 class PushSubscriptionSchema(Schema):
     id = fields.String()
     device_id = fields.String(
@@ -141,6 +155,20 @@ class PushTestSchema(Schema):
         allow_none=True,
         metadata={"description": "one per device, once done (null before)"},
     )
+    subscription_id = fields.String(
+        allow_none=True, metadata={"description": "the one device tested; null: every device"}
+    )
+
+
+class PushTestRequestSchema(Schema):
+    subscription_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=36),
+        metadata={
+            "description": "test only this device's subscription (its Test button); left out: every device"
+        },
+    )
 
 
 @blp.route("/push/vapid-public-key")
@@ -158,8 +186,8 @@ def _allowlist() -> list[str]:
     return [*DEFAULT_PUSH_SERVICES, *configured]
 
 
-def endpoint_or_422(endpoint: str) -> None:
-    """Refuse (422 naming `endpoint`) a push endpoint that is not a known push service's."""
+def endpoint_or_422(endpoint: str, field: tuple[str, ...] = ("endpoint",)) -> None:
+    """422 naming `field` (a path into the JSON body) unless `endpoint` is a known push service's."""
     try:
         check_endpoint(
             endpoint,
@@ -167,11 +195,10 @@ def endpoint_or_422(endpoint: str) -> None:
             allowlist=_allowlist(),
         )
     except EndpointRefused as err:
-        abort(
-            422,
-            message=f"This push endpoint is refused: {err.reason}.",
-            errors={"json": {"endpoint": [err.reason]}},
-        )
+        errors: dict = {field[-1]: [err.reason]}
+        for name in reversed(field[:-1]):
+            errors = {name: errors}
+        abort(422, message=f"This push endpoint is refused: {err.reason}.", errors={"json": errors})
 
 
 UPSERT_ATTEMPTS = 3
@@ -219,6 +246,80 @@ def _upsert_subscription(data: dict) -> tuple[PushSubscription, bool]:
     return sub, created
 
 
+OLD_NOT_YOURS = "This device has no push subscription with this endpoint."
+
+
+def _change_subscription(old_endpoint: str | None, data: dict) -> tuple[PushSubscription, bool]:
+    """Swap this device's subscription `old_endpoint` for the new one (see `SubscriptionChange`)."""
+    patient_id = current_patient_id()
+    device_id = current_device().id
+    if old_endpoint is None or old_endpoint == data["endpoint"]:
+        return _upsert_subscription(data)
+    old = db.session.scalars(
+        select(PushSubscription).where(PushSubscription.endpoint == old_endpoint)
+    ).first()
+    if old is not None and (old.patient_id != patient_id or old.device_id not in (None, device_id)):
+        abort(404, message=OLD_NOT_YOURS, errors={"json": {"old_endpoint": [OLD_NOT_YOURS]}})
+    new = db.session.scalars(
+        select(PushSubscription).where(PushSubscription.endpoint == data["endpoint"])
+    ).first()
+    if old is None or new is not None:
+        # Already swapped (a replay from the outbox), the old one retired after a 410, or the app
+        # registered the new one at start: register the new one and drop the old one, if any.
+        if old is not None:
+            db.session.delete(old)
+            db.session.flush()
+        return _upsert_subscription(data)
+    # Swap in place: the same row (id, history, pending deliveries) now points at the new endpoint.
+    keys = data["keys"]
+    old.endpoint = data["endpoint"]
+    old.p256dh = keys["p256dh"]
+    old.auth = keys["auth"]
+    old.device_id = device_id
+    old.last_seen_at = utcnow()
+    old.last_status = None
+    old.last_error = None
+    old.failure_count = 0
+    if data.get("user_agent"):
+        old.user_agent = data["user_agent"]
+    db.session.commit()
+    return old, False
+
+
+@blp.route("/push/subscriptions/change")
+class SubscriptionChange(MethodView):
+    @blp.doc(security=SECURITY)
+    @auth_required
+    @blp.arguments(PushSubscriptionChangeSchema)
+    @blp.response(200, PushSubscriptionSchema, description="Swapped (or already swapped: a replay).")
+    @blp.alt_response(
+        201, schema=PushSubscriptionSchema, description="The old one was already gone: registered."
+    )
+    @blp.alt_response(404, description="`old_endpoint` belongs to another device or account.")
+    @blp.alt_response(409, description="The new endpoint is another account's, or the cap is reached.")
+    @blp.alt_response(422, description="The new endpoint is refused (named in `errors`).")
+    def post(self, data: dict):
+        """The browser replaced this device's push subscription (`pushsubscriptionchange`): swap it.
+
+        The old endpoint must be this device's own subscription (404 naming `old_endpoint`
+        otherwise; nothing changes). The row keeps its id and delivery history and points at the
+        new endpoint and keys from now on. Idempotent: sent again (the outbox replays it after a
+        lost answer), it finds the new endpoint registered and answers 200. When the old one is
+        already gone (the dispatcher retired it after a 404/410) the new one is registered (201).
+        """
+        new = data["subscription"]
+        endpoint_or_422(new["endpoint"], ("subscription", "endpoint"))
+        for _attempt in range(UPSERT_ATTEMPTS):
+            try:
+                sub, created = _change_subscription(data["old_endpoint"], new)
+                break
+            except IntegrityError:
+                db.session.rollback()
+        else:
+            abort(409, message="This push endpoint is being registered by another request; try again.")
+        return sub, (201 if created else 200)
+
+
 @blp.route("/push/subscriptions")
 class Subscriptions(MethodView):
     @blp.doc(security=SECURITY)
@@ -236,8 +337,7 @@ class Subscriptions(MethodView):
         from another device of the same patient moves it there; one from another patient moves it
         only with the same keys (409 otherwise). At most MAX_PUSH_SUBSCRIPTIONS_PER_PATIENT (409).
         """
-        endpoint = data["endpoint"]
-        endpoint_or_422(endpoint)
+        endpoint_or_422(data["endpoint"])
         for _attempt in range(UPSERT_ATTEMPTS):
             try:
                 sub, created = _upsert_subscription(data)
@@ -280,20 +380,29 @@ class SubscriptionById(MethodView):
 class PushTestQueue(MethodView):
     @blp.doc(security=SECURITY)
     @auth_required
+    @blp.arguments(PushTestRequestSchema, required=False)
     @blp.response(202, PushTestSchema, description="Queued (or the test already in flight).")
+    @blp.alt_response(404, description="`subscription_id` is not one of this patient's devices.")
     @blp.alt_response(429, description="Too many tests lately; Retry-After says when to ask again.")
-    def post(self):
-        """Queue a test notification to every device of this patient; poll `GET /push/tests/{id}`.
+    def post(self, data: dict | None = None):
+        """Queue a test notification to every device of this patient, or to the one device named by
+        `subscription_id`; poll `GET /push/tests/{id}`.
 
         The reminder worker sends it within about a second (PUSH_TEST_POLL_SECONDS), never this
-        request. One test per patient is in flight at a time (asking again returns it); at most
+        request. One test per patient and device set is in flight at a time (asking again returns
+        it; an all-devices test in flight covers a one-device request); at most
         PUSH_TESTS_PER_WINDOW per PUSH_TEST_WINDOW_MINUTES (429 with Retry-After beyond).
         """
         config = current_app.config
         limit, minutes = config["PUSH_TESTS_PER_WINDOW"], config["PUSH_TEST_WINDOW_MINUTES"]
+        subscription_id = (data or {}).get("subscription_id")
+        if subscription_id is not None:
+            sub = db.session.get(PushSubscription, subscription_id)
+            if sub is None or sub.patient_id != current_patient_id():
+                abort(404, message=NOT_FOUND, errors={"json": {"subscription_id": [NOT_FOUND]}})
         try:
             test, _created = push_tests.queue_test(
-                current_patient_id(), utcnow(), limit, timedelta(minutes=minutes)
+                current_patient_id(), utcnow(), limit, timedelta(minutes=minutes), subscription_id
             )
         except push_tests.TooManyTests as refused:
             abort(

@@ -13,7 +13,7 @@ from backend.models.reminders import (  # noqa: F401  (reminders, push subscript
     ReminderRule,
     ReminderSettings,
 )
-from backend.models.worker import WorkerHeartbeat
+from backend.models.worker import PushServiceAlert, WorkerHeartbeat
 
 __all__ = [
     "CalendarFeed",
@@ -27,6 +27,7 @@ __all__ = [
     "LinkCode",
     "MoodCheck",
     "Patient",
+    "PushServiceAlert",
     "SupplyPickup",
     "WorkerHeartbeat",
 ]

@@ -158,6 +158,9 @@ class PushTest(db.Model):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     results: Mapped[list | None] = mapped_column(JSON)
+    #: One device only (the "Test" button of that device); null: every device of the patient. No
+    #: foreign key: a device retired by this very test (410) must not take the test row with it.
+    subscription_id: Mapped[str | None] = mapped_column(String(36))
 
 
 class ReminderDelivery(db.Model):

@@ -36,6 +36,15 @@ timeout, conn. error  (seconds or HTTP date) up to ``max_attempts``. A ``Retry-A
                       at ERROR and never treated as gone
 ====================  =====================================================================
 
+A ``Retry-After`` holds the whole push-service origin that sent it, not only the message that got
+it: until it runs out, every message to that origin waits (if the wait is at most
+``max_retry_after``) or comes back at once, unsent, as ``deferred`` with the seconds left in
+``retry_after``; messages to other origins are not slowed at all.
+
+Payloads are never refused for size: :func:`fit_payload` shortens the notification text (``body``,
+then ``title``, with an ellipsis) until the encrypted record stays under ``MAX_ENCRYPTED_BODY``,
+and keeps everything else (actions, url, ids).
+
 Endpoints are capability URLs; logs show the subscription id and the push service origin only.
 """
 
@@ -53,16 +62,18 @@ import logging
 import os
 import random
 import re
+import socket
 import ssl
 import threading
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
 import aiohttp
+import aiohttp.abc
 import http_ece
 from pywebpush import WebPusher, WebPushException
 
@@ -78,7 +89,8 @@ MAX_ENCRYPTED_BODY = 2048
 #: aes128gcm overhead for one record: salt 16 + rs 4 + idlen 1 + sender key 65 (= 86-byte header)
 #: + 1 padding delimiter + 16-byte tag.
 AES128GCM_OVERHEAD = 86 + 1 + 16
-#: Largest JSON payload (UTF-8 bytes) whose encrypted body stays below MAX_ENCRYPTED_BODY.
+#: Largest JSON payload (UTF-8 bytes) whose encrypted body stays below MAX_ENCRYPTED_BODY (and so far
+#: below the 4,096 bytes every push service must accept, RFC 8030 §7.2).
 MAX_PAYLOAD_BYTES = MAX_ENCRYPTED_BODY - 1 - AES128GCM_OVERHEAD
 
 
@@ -91,18 +103,74 @@ def make_topic(text: str) -> str:
     return base64.urlsafe_b64encode(digest).decode("ascii")
 
 
-def encode_payload(payload: dict) -> bytes:
-    """Compact UTF-8 JSON for ``payload``; ``ValueError`` if it would encrypt to 2 KB or more."""
-    data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+def _json_bytes(payload: dict) -> bytes:
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def encrypted_size(plaintext_bytes: int) -> int:
+    """Bytes on the wire for ``plaintext_bytes`` in one aes128gcm record (what a push service measures)."""
+    return plaintext_bytes + AES128GCM_OVERHEAD
+
+
+#: Text fields that may be shortened to fit, in this order; everything else is kept whole.
+SHORTENABLE = ("body", "title")
+ELLIPSIS = "\u2026"
+
+
+def _cut(text: str, max_bytes: int) -> str:
+    """``text`` cut to at most ``max_bytes`` UTF-8 bytes (ellipsis included), on a character boundary."""
+    if len(text.encode("utf-8")) <= max_bytes:
+        return text
+    room = max_bytes - len(ELLIPSIS.encode("utf-8"))
+    if room <= 0:
+        return ""
+    cut = text.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip()
+    return cut + ELLIPSIS
+
+
+def fit_payload(payload: dict) -> tuple[bytes, bool]:
+    """Compact UTF-8 JSON for ``payload`` whose encrypted body stays below ``MAX_ENCRYPTED_BODY``.
+
+    When needed, first drops ``local`` (the same title and body again as templates for the phone's
+    locale: the phone then shows the plain ``title``/``body``), then shortens ``body`` and then
+    ``title``; the rest (``actions``, ``url``, ids) is kept. Returns (bytes, shortened).
+    ``ValueError`` when even without that text it is too large.
+    """
+    data = _json_bytes(payload)
     if not data:
         raise ValueError("payload is empty")
-    if len(data) > MAX_PAYLOAD_BYTES:
-        raise ValueError(
-            f"payload too large: {len(data)} bytes of JSON encrypts to {len(data) + AES128GCM_OVERHEAD} "
-            f"bytes; the limit is {MAX_PAYLOAD_BYTES} bytes of JSON (< {MAX_ENCRYPTED_BODY} encrypted). "
-            "Send ids and a short title/body; let the app fetch details."
-        )
-    return data
+    if len(data) <= MAX_PAYLOAD_BYTES:
+        return data, False
+    fitted = dict(payload)
+    if fitted.pop("local", None) is not None:
+        data = _json_bytes(fitted)
+        if len(data) <= MAX_PAYLOAD_BYTES:
+            return data, True
+    for name in SHORTENABLE:
+        text = fitted.get(name)
+        if not isinstance(text, str) or not text:
+            continue
+        excess = len(data) - MAX_PAYLOAD_BYTES
+        # JSON escapes make a character cost more than its UTF-8 bytes; shrink until it fits.
+        budget = max(0, len(text.encode("utf-8")) - excess)
+        while True:
+            fitted[name] = _cut(text, budget)
+            data = _json_bytes(fitted)
+            if len(data) <= MAX_PAYLOAD_BYTES or budget == 0:
+                break
+            budget = max(0, budget - (len(data) - MAX_PAYLOAD_BYTES))
+        if len(data) <= MAX_PAYLOAD_BYTES:
+            return data, True
+    raise ValueError(
+        f"payload too large: {len(data)} bytes of JSON encrypts to {encrypted_size(len(data))} bytes "
+        f"even with its text shortened; the limit is {MAX_PAYLOAD_BYTES} bytes of JSON "
+        f"(< {MAX_ENCRYPTED_BODY} encrypted). Send ids and a short title/body; let the app fetch details."
+    )
+
+
+def encode_payload(payload: dict) -> bytes:
+    """:func:`fit_payload` without the flag: the bytes to encrypt."""
+    return fit_payload(payload)[0]
 
 
 @dataclass(frozen=True)
@@ -143,6 +211,8 @@ class PushResult:
     retry_after: float | None
     attempts: int
     error: str | None = None
+    #: Not sent: the push service origin asked us to wait (``retry_after`` seconds left).
+    deferred: bool = False
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -186,10 +256,47 @@ class _Attempt:
     body: str = ""
 
 
-def _make_session(concurrency: int, timeout: float, ca_bundle: str | None) -> aiohttp.ClientSession:
+class PinnedResolver(aiohttp.abc.AbstractResolver):
+    """Resolves the host names in ``pins`` to the given addresses (like ``curl --resolve``); any
+    other name goes to the default resolver. Tests pin the push services' test host names to the
+    loopback push service, so nothing leaves the machine."""
+
+    def __init__(self, pins: Mapping[str, str]) -> None:
+        self._pins = {host.lower(): address for host, address in pins.items()}
+        self._default: aiohttp.abc.AbstractResolver | None = None
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[aiohttp.abc.ResolveResult]:
+        address = self._pins.get(host.lower())
+        if address is None:
+            if self._default is None:
+                self._default = aiohttp.ThreadedResolver()
+            return await self._default.resolve(host, port, family)
+        pinned_family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        return [
+            {
+                "hostname": host,
+                "host": address,
+                "port": port,
+                "family": pinned_family,
+                "proto": 0,
+                "flags": socket.AI_NUMERICHOST,
+            }
+        ]
+
+    async def close(self) -> None:
+        if self._default is not None:
+            await self._default.close()
+
+
+def _make_session(
+    concurrency: int, timeout: float, ca_bundle: str | None, resolve: Mapping[str, str] | None = None
+) -> aiohttp.ClientSession:
     """A keep-alive pool (limit = concurrency) with our SSL context; call inside a running loop."""
     ssl_context = ssl.create_default_context(cafile=ca_bundle) if ca_bundle else True
-    connector = aiohttp.TCPConnector(limit=concurrency, ssl=ssl_context, ttl_dns_cache=300)
+    resolver = PinnedResolver(resolve) if resolve else None
+    connector = aiohttp.TCPConnector(limit=concurrency, ssl=ssl_context, ttl_dns_cache=300, resolver=resolver)
     return aiohttp.ClientSession(
         connector=connector,
         trust_env=False,
@@ -283,7 +390,9 @@ class PushSender:
         max_retry_after: float = 60.0,
         deadline: float = 30.0,
         ca_bundle: str | None = None,
+        resolve: Mapping[str, str] | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if concurrency < 1 or max_attempts < 1 or timeout <= 0 or deadline <= 0:
             raise ValueError("concurrency and max_attempts must be >= 1, timeout and deadline > 0")
@@ -296,7 +405,11 @@ class PushSender:
         self.backoff_cap = backoff_cap
         self.max_retry_after = max_retry_after
         self.ca_bundle = ca_bundle
+        self.resolve = dict(resolve) if resolve else None
         self._sleep = sleep
+        self._clock = clock
+        #: push-service origin -> clock time before which it asked us not to send (Retry-After).
+        self._held_until: dict[str, float] = {}
         self._random = random.Random()
         self._lock = threading.Lock()
         self._lock_pid = os.getpid()
@@ -376,7 +489,9 @@ class PushSender:
             runtime = self._runtime = self._finalizer = None
         if runtime is None:
             # The runtime must not reference self (the finalizer would keep the sender alive).
-            make = functools.partial(_make_session, self.concurrency, self.timeout, self.ca_bundle)
+            make = functools.partial(
+                _make_session, self.concurrency, self.timeout, self.ca_bundle, self.resolve
+            )
             runtime = _Runtime(make, self.concurrency)
             self._runtime = runtime
             self._finalizer = weakref.finalize(self, runtime.close)
@@ -387,7 +502,7 @@ class PushSender:
         return await self._send_batch(session, semaphore, messages)
 
     def _new_session(self) -> aiohttp.ClientSession:
-        return _make_session(self.concurrency, self.timeout, self.ca_bundle)
+        return _make_session(self.concurrency, self.timeout, self.ca_bundle, self.resolve)
 
     async def _send_batch(
         self, session: aiohttp.ClientSession, semaphore: asyncio.Semaphore, messages: Sequence[PushMessage]
@@ -420,7 +535,7 @@ class PushSender:
         target = message.target
         sid = target.subscription_id
         try:
-            data = encode_payload(message.payload)
+            data, shortened = fit_payload(message.payload)
             origin = endpoint_origin(target.endpoint)
             pusher = WebPusher(
                 {"endpoint": target.endpoint, "keys": {"p256dh": target.p256dh, "auth": target.auth}},
@@ -430,6 +545,8 @@ class PushSender:
         except (ValueError, TypeError, WebPushException) as exc:
             logger.error("push %s not sent: %s", sid, exc)
             return _result(sid, None, attempts=0, permanent=True, error=str(exc))
+        if shortened:
+            logger.info("push %s: notification text shortened to fit the push size limit", sid)
         headers["Urgency"] = message.urgency
         if message.topic:
             headers["Topic"] = message.topic
@@ -439,11 +556,26 @@ class PushSender:
         loop = asyncio.get_running_loop()
         ends: float | None = None  # the total deadline, set when the first attempt starts
         while True:
+            wait = self.held_for(origin)
+            if wait > self.max_retry_after:
+                logger.info("push %s: %s asked us to wait %.0f s more; deferred, not sent", sid, origin, wait)
+                return _result(
+                    sid,
+                    last.status if last else None,
+                    attempts=attempts,
+                    retry_after=wait,
+                    deferred=True,
+                    error=f"deferred: {origin} asked to wait (Retry-After)",
+                )
+            if wait > 0:
+                await self._sleep(wait)
             attempts += 1
             async with semaphore:
                 if ends is None:
                     ends = loop.time() + self.deadline
                 last = await self._attempt(pusher, data, headers, message.ttl, ends - loop.time())
+            if last.retry_after is not None and last.status is not None and last.status >= 400:
+                self._hold(origin, last.retry_after)
             status = last.status
             if status is not None and 200 <= status < 300:
                 if attempts > 1:
@@ -486,10 +618,13 @@ class PushSender:
                     self.max_retry_after,
                 )
                 return _result(sid, status, attempts=attempts, error=last.error, retry_after=last.retry_after)
-            delay = self._backoff(attempts, last.retry_after)
+            # With a Retry-After the origin is held (see the loop's top); otherwise back off.
+            delay = self.held_for(origin) if last.retry_after is not None else self._backoff(attempts, None)
             if loop.time() + delay >= ends:
                 logger.warning("push %s to %s: total deadline of %g s reached", sid, origin, self.deadline)
                 return _result(sid, status, attempts=attempts, error=last.error, retry_after=last.retry_after)
+            if last.retry_after is not None:
+                continue
             logger.debug(
                 "push %s to %s: %s; retry %d in %.2f s", sid, origin, last.error, attempts + 1, delay
             )
@@ -541,6 +676,25 @@ class PushSender:
             error = f"{status} {resp.reason or ''} {body}".strip()
         return _Attempt(status, retry_after, error, retriable=retriable, body=body)
 
+    def held_for(self, origin: str) -> float:
+        """Seconds this sender must still wait before sending to ``origin`` (0 when free)."""
+        until = self._held_until.get(origin)
+        if until is None:
+            return 0.0
+        left = until - self._clock()
+        if left <= 0:
+            self._held_until.pop(origin, None)
+            return 0.0
+        return left
+
+    def _hold(self, origin: str, seconds: float) -> None:
+        until = self._clock() + seconds
+        if until > self._held_until.get(origin, 0.0):
+            self._held_until[origin] = until
+            logger.warning(
+                "push: %s asked us to wait %.0f s (Retry-After); holding that origin", origin, seconds
+            )
+
     def _backoff(self, failed_attempts: int, retry_after: float | None) -> float:
         """Delay before the next attempt: Retry-After when given, else full-jitter exponential."""
         if retry_after is not None:
@@ -560,6 +714,7 @@ def _result(
     auth_error: bool = False,
     retry_after: float | None = None,
     error: str | None = None,
+    deferred: bool = False,
 ) -> PushResult:
     return PushResult(
         subscription_id=sid,
@@ -571,6 +726,7 @@ def _result(
         retry_after=retry_after,
         attempts=attempts,
         error=error,
+        deferred=deferred,
     )
 
 
@@ -578,11 +734,14 @@ __all__ = [
     "MAX_ENCRYPTED_BODY",
     "MAX_PAYLOAD_BYTES",
     "URGENCIES",
+    "PinnedResolver",
     "PushMessage",
     "PushResult",
     "PushSender",
     "PushTarget",
     "encode_payload",
+    "encrypted_size",
+    "fit_payload",
     "make_topic",
     "parse_retry_after",
 ]

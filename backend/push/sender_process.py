@@ -293,4 +293,3 @@ def child_main(fd: int) -> None:
     finally:
         sender.close()
         conn.close()
-

@@ -47,7 +47,7 @@ from backend.models import (
 from backend.models.types import new_ids, utcnow
 from backend.push import PushMessage, PushResult, PushSender, PushTarget, load_vapid, make_topic
 from backend.push.sender_process import SenderProcess, SenderProcessDied
-from backend.reminders import texts
+from backend.reminders import push_alerts, texts
 from backend.services import reminders as service
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,14 @@ DEFAULT_LEASE_SECONDS = 300
 DEFAULT_PIPELINE_DEPTH = 2
 RETRY_LATER_SECONDS = 60
 MAX_TTL_SECONDS = 24 * 3600
-HIGH_URGENCY = ("dose", "dose_followup")
+DOSE_KINDS = ("dose", "dose_followup")
+#: `Urgency: high` (RFC 8030 §5.3: time-critical): capsule reminders and the mood check-in, the
+#: reminder that leads to help; everything else (visits, tests, refills) is `normal`.
+HIGH_URGENCY = (*DOSE_KINDS, "mood_checkin")
+
+
+def urgency_for(kind: str) -> str:
+    return "high" if kind in HIGH_URGENCY else "normal"
 
 
 @dataclass
@@ -247,7 +254,7 @@ def _logged_doses(occurrences: Sequence[Claimed], pg: bool) -> set[tuple[str, st
     wanted = {
         (o.data.get("course_id"), o.data.get("date"), o.data.get("slot"))
         for o in occurrences
-        if o.kind in HIGH_URGENCY and o.data and "date" in o.data and "slot" in o.data
+        if o.kind in DOSE_KINDS and o.data and "date" in o.data and "slot" in o.data
     }
     if not wanted:
         return set()
@@ -359,7 +366,7 @@ def _prepare(ids: Sequence[str] | Sequence[Row], now: datetime, stats: TickStats
                 tag=data.get("snoozed_from") or o.id,
             )
         ttl = int(min(MAX_TTL_SECONDS, max(60, (o.expires_at - now).total_seconds())))
-        urgency = "high" if o.kind in HIGH_URGENCY else "normal"
+        urgency = urgency_for(o.kind)
         topic = make_topic(o.id)
         for target in subs:
             delivery_id, status = existing.get((o.id, target.subscription_id), (None, "pending"))
@@ -506,6 +513,8 @@ def record_result(
     """Apply one push outcome to the subscription; returns the delivery status (sent/failed/pending/gone)."""
     if sub is None:
         return "failed"
+    if result.deferred:  # never sent (the push service asked us to wait): nothing learnt about it
+        return "pending"
     sub.last_status = result.status_code
     if result.ok:
         sub.last_success_at = now
@@ -597,6 +606,7 @@ def _record(batch: Batch, results: list[PushResult], now: datetime, stats: TickS
     after = max(utcnow(), now)
     pg = _on_postgres()
     outcomes = _record_subscriptions([sub_id for _, _, sub_id in keys], results, after, stats, pg)
+    push_alerts.record(batch.messages, results, after)
     retry_in: dict[str, float] = {}
     groups: dict[tuple, list[str]] = {}  # same new values → one UPDATE … WHERE id IN (…)
     for (delivery_id, occ_id, _), result, outcome in zip(keys, results, outcomes, strict=True):

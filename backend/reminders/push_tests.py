@@ -21,7 +21,7 @@ from backend.i18n import use_locale
 from backend.models import Patient, PushSubscription, PushTest
 from backend.models.types import utcnow
 from backend.push import PushMessage, PushSender, PushTarget, make_topic
-from backend.reminders import texts
+from backend.reminders import push_alerts, texts
 from backend.reminders.dispatch import get_sender, record_result
 
 log = logging.getLogger(__name__)
@@ -59,36 +59,39 @@ def claim_tests(now: datetime, lease: timedelta) -> list[PushTest]:
     return list(db.session.scalars(select(PushTest).where(PushTest.id.in_(ids)))) if ids else []
 
 
-def _messages(tests: list[PushTest]) -> tuple[list[PushMessage], dict[str, str]]:
-    """One message per device of each patient with a claimed test, and whose each subscription is.
+def _messages(tests: list[PushTest]) -> tuple[list[PushMessage], dict[str, list[str]]]:
+    """One message per device a claimed test covers (every device of its patient, or the one it
+    names), and which tests each device's result belongs to.
 
-    Two tests of one patient claimed together (asked at the same instant) are sent once and share
-    the results.
+    Tests of one patient claimed together (asked at the same instant) send each device once and
+    share that device's result.
     """
-    first_test = {}
+    tests_of: dict[str, list[PushTest]] = {}
     for test in tests:
-        first_test.setdefault(test.patient_id, test.id)
+        tests_of.setdefault(test.patient_id, []).append(test)
     subs = db.session.execute(
         select(PushSubscription, Patient.language)
         .join(Patient, Patient.id == PushSubscription.patient_id)
-        .where(PushSubscription.patient_id.in_(list(first_test)))
+        .where(PushSubscription.patient_id.in_(list(tests_of)))
     )
-    messages, patient_of = [], {}
+    messages, tests_for_sub = [], {}
     for sub, language in subs:
-        test_id = first_test[sub.patient_id]
-        patient_of[sub.id] = sub.patient_id
+        covering = [t for t in tests_of[sub.patient_id] if t.subscription_id in (None, sub.id)]
+        if not covering:
+            continue
+        tests_for_sub[sub.id] = [t.id for t in covering]
         with use_locale(language):  # the patient's language
-            payload = texts.payload(kind="test", data={}, occurrence_id=test_id, reminder_id=None)
+            payload = texts.payload(kind="test", data={}, occurrence_id=covering[0].id, reminder_id=None)
         messages.append(
             PushMessage(
                 target=PushTarget(sub.id, sub.endpoint, sub.p256dh, sub.auth),
                 payload=payload,
                 ttl=TTL_SECONDS,
                 urgency="normal",
-                topic=make_topic(test_id),
+                topic=make_topic(covering[0].id),
             )
         )
-    return messages, patient_of
+    return messages, tests_for_sub
 
 
 def run_push_tests(app: Flask, sender: PushSender | None = None, now: datetime | None = None) -> int:
@@ -99,7 +102,7 @@ def run_push_tests(app: Flask, sender: PushSender | None = None, now: datetime |
         tests = claim_tests(now, _lease(app))
         if not tests:
             return 0
-        messages, patient_of = _messages(tests)
+        messages, tests_for_sub = _messages(tests)
         db.session.commit()  # no transaction stays open while the messages are on the wire
         results = (sender or get_sender(app)).send_many(messages) if messages else []
         finished = utcnow()
@@ -109,21 +112,22 @@ def run_push_tests(app: Flask, sender: PushSender | None = None, now: datetime |
                 select(PushSubscription).where(PushSubscription.id.in_([r.subscription_id for r in results]))
             )
         }
-        outcomes: dict[str, list[dict]] = {test.patient_id: [] for test in tests}
+        push_alerts.record(messages, results, finished)
+        outcomes: dict[str, list[dict]] = {test.id: [] for test in tests}
         for result in results:
             record_result(subs.get(result.subscription_id), result, finished)
-            outcomes[patient_of[result.subscription_id]].append(
-                {
-                    "subscription_id": result.subscription_id,
-                    "status_code": result.status_code,
-                    "ok": result.ok,
-                    "gone": result.gone,
-                    "error": result.error,
-                }
-            )
+            outcome = {
+                "subscription_id": result.subscription_id,
+                "status_code": result.status_code,
+                "ok": result.ok,
+                "gone": result.gone,
+                "error": result.error,
+            }
+            for test_id in tests_for_sub[result.subscription_id]:
+                outcomes[test_id].append(outcome)
         claimed = [test.id for test in tests]
         for test in db.session.scalars(select(PushTest).where(PushTest.id.in_(claimed))):
-            test.status, test.finished_at, test.results = "done", finished, outcomes[test.patient_id]
+            test.status, test.finished_at, test.results = "done", finished, outcomes[test.id]
             test.claimed_until = None
         db.session.commit()
         log.info("sent %d test notification(s) to %d device(s)", len(outcomes), len(results))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from backend.extensions import db
 from backend.models import PushTest
@@ -28,11 +28,18 @@ class TooManyTests(Exception):
         self.retry_after = retry_after
 
 
-def queue_test(patient_id: str, now: datetime, limit: int, window: timedelta) -> tuple[PushTest, bool]:
-    """The patient's test in flight, or a new queued one (True); TooManyTests beyond the limit."""
+def queue_test(
+    patient_id: str, now: datetime, limit: int, window: timedelta, subscription_id: str | None = None
+) -> tuple[PushTest, bool]:
+    """The patient's test in flight that covers the same devices (every device, or `subscription_id`),
+    or a new queued one (True); TooManyTests beyond the limit."""
     in_flight = db.session.scalars(
         select(PushTest)
-        .where(PushTest.patient_id == patient_id, PushTest.status.in_(IN_FLIGHT))
+        .where(
+            PushTest.patient_id == patient_id,
+            PushTest.status.in_(IN_FLIGHT),
+            or_(PushTest.subscription_id.is_(None), PushTest.subscription_id == subscription_id),
+        )
         .order_by(PushTest.created_at.desc())
     ).first()
     if in_flight is not None:
@@ -47,7 +54,7 @@ def queue_test(patient_id: str, now: datetime, limit: int, window: timedelta) ->
     if len(recent) >= limit:
         wait = (recent[len(recent) - limit] + window - now).total_seconds()
         raise TooManyTests(limit, window, max(1, math.ceil(wait)))
-    test = PushTest(patient_id=patient_id, status="queued", created_at=now)
+    test = PushTest(patient_id=patient_id, status="queued", created_at=now, subscription_id=subscription_id)
     db.session.add(test)
     db.session.commit()
     return test, True

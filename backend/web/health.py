@@ -1,7 +1,10 @@
-"""GET /healthz: the database answers, and how long ago a reminder worker last finished a tick.
+"""GET /healthz: the database answers, how long ago a reminder worker last finished a tick, and
+whether a push service refuses our VAPID authorization.
 
 200 with `status: ok`, or `degraded` when no worker has ticked within STALE_TICK_FACTOR ticks (the
-web still serves; reminders are late); 503 when the database does not answer.
+web still serves; reminders are late) or when a push service answered 401/403 to our VAPID token
+(a configuration error: key, subject or clock; `push.refused_by` names the service); 503 when the
+database does not answer.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from backend.extensions import db
 from backend.models.types import utcnow
-from backend.reminders import heartbeat
+from backend.reminders import heartbeat, push_alerts
 
 log = logging.getLogger(__name__)
 STALE_TICK_FACTOR = 3
@@ -25,6 +28,17 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
         last_tick = heartbeat.latest_tick()
+        alerts = [
+            {
+                "origin": a.origin,
+                "status_code": a.status_code,
+                "reason": a.reason,
+                "since": a.first_seen_at.isoformat(),
+                "last_seen_at": a.last_seen_at.isoformat(),
+                "count": a.count,
+            }
+            for a in push_alerts.current()
+        ]
         db.session.commit()
     except SQLAlchemyError as err:
         db.session.rollback()
@@ -36,9 +50,14 @@ def healthz():
     stale_after = max(STALE_TICK_FACTOR * tick_seconds, MIN_STALE_SECONDS)
     age = None if last_tick is None else round(max(0.0, (utcnow() - last_tick).total_seconds()), 1)
     stale = age is None or age > stale_after
+    if alerts:
+        log.error(
+            "healthz: push service(s) refuse our VAPID authorization: %s", [a["origin"] for a in alerts]
+        )
     return jsonify(
-        status="degraded" if stale else "ok",
+        status="degraded" if stale or alerts else "ok",
         database="ok",
+        push={"vapid_refused": bool(alerts), "refused_by": alerts},
         reminder_worker={
             "last_tick_at": last_tick.isoformat() if last_tick else None,
             "last_tick_age_seconds": age,

@@ -83,7 +83,9 @@ export const api = {
     authed<ReminderOccurrence[]>('GET', '/reminders/upcoming', undefined, { from, to }),
   pushDevices: () => authed<PushDevice[]>('GET', '/push/subscriptions'),
   removePushDevice: (id: string) => authed<null>('DELETE', `/push/subscriptions/${encodeURIComponent(id)}`),
-  sendTestPush: () => authed<PushTest>('POST', '/push/test', {}),
+  /** A test notification to every device, or only to the device whose subscription is `subscriptionId`. */
+  sendTestPush: (subscriptionId?: string) =>
+    authed<PushTest>('POST', '/push/test', subscriptionId ? { subscription_id: subscriptionId } : {}),
   pushTest: (id: string) => authed<PushTest>('GET', `/push/tests/${encodeURIComponent(id)}`),
   appointments: (courseId: string) => authed<Appointment[]>('GET', appointmentsPath(courseId)),
   suggestedAppointments: (courseId: string) =>

@@ -302,6 +302,8 @@ export interface PushTestResult {
 /** A test notification queued for the reminder worker; `results` once `done`. */
 export interface PushTest {
   id: string;
+  /** The one device tested (its Test button); null: every device. */
+  subscription_id?: string | null;
   status: 'queued' | 'sending' | 'done';
   created_at: string;
   finished_at: string | null;

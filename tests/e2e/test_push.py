@@ -342,7 +342,7 @@ def test_reminders_screen_subscribes_and_sends_a_test(page, context, live_app, p
     device = page.locator(".push-devices > li")
     expect(device).to_have_count(1)
     expect(device).to_contain_text("this device")
-    expect(device).to_contain_text("No reminder delivered yet")
+    expect(device).to_contain_text("No reminder has reached this phone yet.")
 
     status, subscriptions = live_app.api("GET", "/push/subscriptions", session["token"])
     assert status == 200
@@ -353,7 +353,8 @@ def test_reminders_screen_subscribes_and_sends_a_test(page, context, live_app, p
     expect(page.get_by_role("button", name="Sending…")).to_be_disabled()  # queued for the worker
     assert "sent: 1" in live_app.flask("reminders", "push-tests")  # the reminder worker's job
     expect(device.locator(".test-result")).to_have_text(re.compile(r"^Test sent"))
-    expect(device).to_contain_text("Last reminder delivered")
+    expect(device).to_contain_text(re.compile(r"Reminders last reached this phone on .+\."))
+    expect(device).to_contain_text("its push service accepted the last one")
     assert axe_violations(page, axe_source) == [], "reminders on, with a test result"
     [delivered] = push_service.received(sid)
     assert delivered["title"] == "ClearCourse test notification"

@@ -246,3 +246,40 @@ def test_a_test_of_another_patient_is_404(patient, make_patient, push_service):
     test = patient.post(f"{API}/push/test").get_json()
     assert other_patient.get(f"{API}/push/tests/{test['id']}").status_code == 404
     assert patient.get(f"{API}/push/tests/{test['id']}").status_code == 200
+
+
+def test_a_test_of_one_device_reaches_only_that_device(app, patient, make_patient, push_service, sender):
+    """The Test button of one device: only it gets the notification and only its result comes back."""
+    this = subscribe(patient, push_service)
+    other = subscribe(patient, push_service)
+    response = patient.post(f"{API}/push/test", json={"subscription_id": other["id"]})
+    assert response.status_code == 202
+    queued = response.get_json()
+    assert queued["subscription_id"] == other["id"]
+    # Another device's test is its own (not the one in flight); an all-devices test is another one.
+    mine = patient.post(f"{API}/push/test", json={"subscription_id": this["id"]}).get_json()
+    assert mine["id"] != queued["id"]
+    assert _send_queued(app, sender) == 2
+    done = patient.get(f"{API}/push/tests/{queued['id']}").get_json()
+    assert [r["subscription_id"] for r in done["results"]] == [other["id"]] and done["results"][0]["ok"]
+    assert len(push_service.received(other["push_sid"])) == 1
+    assert len(push_service.received(this["push_sid"])) == 1  # from its own test, not from the other's
+    mine_done = patient.get(f"{API}/push/tests/{mine['id']}").get_json()
+    assert [r["subscription_id"] for r in mine_done["results"]] == [this["id"]]
+
+    # An all-devices test in flight covers a one-device request.
+    everyone = patient.post(f"{API}/push/test").get_json()
+    covered = patient.post(f"{API}/push/test", json={"subscription_id": this["id"]}).get_json()
+    assert covered["id"] == everyone["id"] and covered["subscription_id"] is None
+
+
+def test_a_test_of_a_device_that_is_not_yours_is_404_naming_it(patient, make_patient, push_service):
+    stranger = make_patient()
+    theirs = subscribe(stranger, push_service)
+    subscribe(patient, push_service)
+    for sub_id in (theirs["id"], "no-such-device"):
+        response = patient.post(f"{API}/push/test", json={"subscription_id": sub_id})
+        assert response.status_code == 404
+        assert "subscription_id" in response.get_json()["errors"]["json"]
+    bad = patient.post(f"{API}/push/test", json={"subscription_id": 5})
+    assert bad.status_code == 422 and "subscription_id" in bad.get_json()["errors"]["json"]

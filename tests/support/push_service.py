@@ -10,8 +10,25 @@ Apple check (RFC 8030/8291/8292), decrypts the body with ``http_ece`` and record
   (400 otherwise); a body of at most 4096 bytes (413 otherwise);
 * then it decrypts (400 if that fails) and answers 201 with a ``Location``.
 
-Unknown subscription ids get 404, expired ones 410. Scripted answers: ``respond(...)``, ``hang(...)``
-and ``delay``.
+Unknown subscription ids get 404, expired ones 410. Scripted answers: ``respond(...)``, ``hang(...)``,
+``throttle(...)`` and ``delay``.
+
+**Per-service profiles**, selected by the endpoint's host like the real services: a subscription made
+with ``new_subscription("apple")`` has an endpoint on ``web.push.apple.test``, ``"mozilla"`` on
+``updates.push.services.mozilla.test``, ``"fcm"`` on ``fcm.googleapis.test`` (the ``.test`` TLD is
+reserved and never resolves, RFC 2606). The sender reaches them with ``resolve=service.resolve_map``
+(every one pinned to this loopback service), so no request ever leaves the machine. Each profile
+answers as that service documents (see README "What each push service requires"):
+
+* ``apple`` — every VAPID problem (missing, bad signature, ``aud``, ``exp`` over 24 h, a ``sub`` that
+  is not a ``mailto:``/``https:`` URL or names localhost) is ``403 {"reason": "BadJwtToken"}``; a bad
+  ``Topic``/``Urgency`` 400; over 4,096 bytes ``413 PayloadTooLarge``; unknown 404, expired
+  ``410 Unregistered``; throttled ``429 TooManyRequests``.
+* ``mozilla`` (autopush) — VAPID problems ``401`` errno 109; a missing ``TTL`` 400 errno 111; over
+  4,096 bytes ``413`` errno 104; unknown ``404`` errno 102; expired ``410`` errno 103; throttled
+  ``429`` with ``Retry-After``. Bodies are autopush's ``{code, errno, error, message}``.
+* ``fcm`` — bad headers 400; VAPID problems (a key other than the subscription's) 403; unknown 404;
+  expired 410; over 4,096 bytes 413; throttled 429 with ``Retry-After``.
 
 ``verify=False`` is the counting mode for throughput benchmarks: it checks nothing and decrypts
 nothing, only counts the POSTs per subscription id (``counts()``) and answers 201 after ``delay``, so
@@ -57,6 +74,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from py_vapid import jwt as vapid_jwt
 
 MAX_BODY = 4096
+LOOPBACK = "127.0.0.1"
 MAX_EXP_AHEAD = 24 * 3600
 _TOPIC_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _URGENCIES = {"very-low", "low", "normal", "high"}
@@ -69,6 +87,85 @@ def _b64url(data: bytes) -> str:
 
 def _b64url_decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+# -------------------------------------------------------------------------------------------------
+# Per-service profiles
+# -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How one real push service words its answers (status codes and bodies)."""
+
+    name: str
+    host: str
+    #: Status for any VAPID problem (Apple and FCM 403, autopush 401).
+    auth_status: int
+    #: Apple refuses a ``sub`` that names localhost; the others only need a mailto:/https: URL.
+    refuses_localhost_sub: bool
+
+    def body(self, status: int, reason: str, errno: int | None = None) -> str:
+        if self.name == "mozilla":
+            return json.dumps(
+                {
+                    "code": status,
+                    "errno": errno or 999,
+                    "error": _HTTP_REASON.get(status, "Error"),
+                    "message": reason,
+                }
+            )
+        if self.name == "apple":
+            return json.dumps({"reason": reason})
+        return json.dumps({"error": {"code": status, "message": reason}})
+
+
+_HTTP_REASON = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    410: "Gone",
+    413: "Payload Too Large",
+    429: "Too Many Requests",
+}
+
+PROFILES: dict[str, Profile] = {
+    "apple": Profile("apple", "web.push.apple.test", 403, True),
+    "mozilla": Profile("mozilla", "updates.push.services.mozilla.test", 401, False),
+    "fcm": Profile("fcm", "fcm.googleapis.test", 403, False),
+}
+_PROFILE_BY_HOST = {p.host: p for p in PROFILES.values()}
+#: The answer per profile and situation: (status, reason or Apple's reason name, autopush errno).
+_ANSWERS: dict[str, dict[str, tuple[int, str, int | None]]] = {
+    "apple": {
+        "unknown": (404, "BadDeviceToken", None),
+        "expired": (410, "Unregistered", None),
+        "too_large": (413, "PayloadTooLarge", None),
+        "throttled": (429, "TooManyRequests", None),
+        "bad_topic": (400, "BadWebPushTopic", None),
+        "bad_urgency": (400, "BadWebPushUrgency", None),
+        "bad_ttl": (400, "BadExpirationDate", None),
+    },
+    "mozilla": {
+        "unknown": (404, "Subscription not found", 102),
+        "expired": (410, "Subscription expired", 103),
+        "too_large": (413, "Body is too large", 104),
+        "throttled": (429, "Too many requests", 999),
+        "bad_topic": (400, "Topic must be no greater than 32 characters of the URL-safe alphabet", 113),
+        "bad_urgency": (400, "Invalid Urgency", 112),
+        "bad_ttl": (400, "Missing TTL header", 111),
+    },
+    "fcm": {
+        "unknown": (404, "Requested entity was not found.", None),
+        "expired": (410, "push subscription has unsubscribed or expired.", None),
+        "too_large": (413, "Payload too large", None),
+        "throttled": (429, "Quota exceeded", None),
+        "bad_topic": (400, "Invalid Topic header", None),
+        "bad_urgency": (400, "Invalid Urgency header", None),
+        "bad_ttl": (400, "Invalid TTL header", None),
+    },
+}
 
 
 # -------------------------------------------------------------------------------------------------
@@ -206,6 +303,8 @@ class _Subscription:
     auth: bytes
     expired: bool = False
     info: dict = field(default_factory=dict)
+    profile: str | None = None
+    server_key: str | None = None  # applicationServerKey it was made with (b64url), if given
 
 
 class PushService:
@@ -231,6 +330,7 @@ class PushService:
         self._failures: list[Failure] = []
         self._answers: list[Answer] = []
         self._rules: list[_Rule] = []
+        self._throttled_until: dict[str | None, float] = {}  # profile name (None: generic) -> time
         self._in_flight = 0
         #: Highest number of POSTs being handled at the same time.
         self.max_in_flight = 0
@@ -254,7 +354,9 @@ class PushService:
         ssl_context = None
         if self.tls:
             self._tmpdir = tempfile.mkdtemp(prefix="push-service-")
-            self._certs = make_test_certificates(self._tmpdir, (self.host, "localhost"))
+            self._certs = make_test_certificates(
+                self._tmpdir, (self.host, "localhost", *(p.host for p in PROFILES.values()))
+            )
             self.ca_path = self._certs.ca_path
             ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             ssl_context.load_cert_chain(self._certs.cert_path, self._certs.key_path)
@@ -323,8 +425,28 @@ class PushService:
 
     # -- subscriptions and scripting -----------------------------------------------------------------
 
-    def new_subscription(self) -> dict:
-        """A browser ``PushSubscription.toJSON()`` for a new subscriber of this service."""
+    @property
+    def resolve_map(self) -> dict[str, str]:
+        """Every profile's host pinned to this (loopback) service: ``PushSender(resolve=...)``."""
+        return {p.host: self.host for p in PROFILES.values()}
+
+    def profile_origin(self, profile: str) -> str:
+        """The origin (and VAPID ``aud``) of the endpoints of ``profile``."""
+        if self.port is None:
+            raise RuntimeError("service not started")
+        return f"{'https' if self.tls else 'http'}://{PROFILES[profile].host}:{self.port}"
+
+    def new_subscription(
+        self, profile: str | None = None, *, application_server_key: str | None = None
+    ) -> dict:
+        """A browser ``PushSubscription.toJSON()`` for a new subscriber of this service.
+
+        ``profile`` ("apple", "mozilla", "fcm") puts the endpoint on that service's test host, and
+        the service then answers as that service does (module docstring). With
+        ``application_server_key`` (the VAPID public key, base64url) the subscription is bound to
+        it, as browsers bind theirs: a push signed with another key is refused like a bad token.
+        """
+        origin = self.origin if profile is None else self.profile_origin(profile)
         sid = secrets.token_urlsafe(16)
         key = ec.generate_private_key(ec.SECP256R1())
         auth = secrets.token_bytes(16)
@@ -332,16 +454,24 @@ class PushService:
             serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
         )
         info = {
-            "endpoint": f"{self.origin}/push/{sid}",
+            "endpoint": f"{origin}/push/{sid}",
             "expirationTime": None,
             "keys": {"p256dh": _b64url(public), "auth": _b64url(auth)},
         }
         with self._lock:
-            self._subscriptions[sid] = _Subscription(key, auth, info=info)
+            self._subscriptions[sid] = _Subscription(
+                key, auth, info=info, profile=profile, server_key=application_server_key
+            )
         return info
 
-    def new_subscriptions(self, count: int) -> list[dict]:
-        return [self.new_subscription() for _ in range(count)]
+    def new_subscriptions(self, count: int, profile: str | None = None) -> list[dict]:
+        return [self.new_subscription(profile) for _ in range(count)]
+
+    def throttle(self, seconds: float, *, profile: str | None = None) -> None:
+        """For ``seconds`` from now, every POST to ``profile``'s host (None: the plain loopback
+        endpoints) answers 429 with ``Retry-After`` set to the whole seconds left."""
+        with self._lock:
+            self._throttled_until[profile] = time.time() + seconds
 
     @staticmethod
     def subscription_id(subscription: dict | str) -> str:
@@ -391,6 +521,7 @@ class PushService:
             self._failures.clear()
             self._answers.clear()
             self._rules.clear()
+            self._throttled_until.clear()
             self._counts.clear()
             self.max_in_flight = 0
 
@@ -433,10 +564,23 @@ class PushService:
             self._answers.append(Answer(sid, status, time.time()))
         return web.Response(status=status, **kwargs)
 
-    def _refuse(self, sid: str | None, status: int, reason: str) -> web.Response:
+    def _refuse(
+        self, sid: str | None, status: int, reason: str, profile: Profile | None = None
+    ) -> web.Response:
         with self._lock:
             self._failures.append(Failure(sid, status, reason))
-        return self._answer(sid, status, text=json.dumps({"reason": reason}), content_type="application/json")
+        text = (
+            profile.body(status, reason, 109 if status == 401 else None)
+            if profile
+            else json.dumps({"reason": reason})
+        )
+        return self._answer(sid, status, text=text, content_type="application/json")
+
+    def _refuse_as(self, sid: str | None, profile: Profile, situation: str) -> web.Response:
+        status, reason, _ = _ANSWERS[profile.name][situation]
+        with self._lock:
+            self._failures.append(Failure(sid, status, reason))
+        return self._profile_answer(sid, profile, situation)
 
     def _take_rule(self, sid: str) -> _Rule | None:
         with self._lock:
@@ -449,7 +593,26 @@ class PushService:
                         return rule
         return None
 
-    def _verify_vapid(self, authorization: str | None) -> tuple[int, str] | None:
+    def _verify_vapid(
+        self,
+        authorization: str | None,
+        audience: str,
+        profile: Profile | None = None,
+        server_key: str | None = None,
+    ) -> tuple[int, str] | None:
+        problem = self._vapid_problem(authorization, audience, profile)
+        if problem is None and server_key is not None:
+            sent_key = (authorization or "").rsplit("k=", 1)[-1].split(",", 1)[0].strip().rstrip("=")
+            if sent_key != server_key.rstrip("="):
+                problem = 403, "BadJwtToken: k is not the key this subscription was made with"
+        if problem is None or profile is None:
+            return problem
+        reason = "BadJwtToken" if profile.name == "apple" else problem[1]
+        return profile.auth_status, reason
+
+    def _vapid_problem(
+        self, authorization: str | None, audience: str, profile: Profile | None
+    ) -> tuple[int, str] | None:
         if not authorization:
             return 401, "MissingAuthorization"
         scheme, _, params = authorization.partition(" ")
@@ -463,7 +626,7 @@ class PushService:
         token, key = parts.get("t"), parts.get("k")
         if not token or not key:
             return 401, "MissingTokenOrKey"
-        cache_key = f"{key} {token}"
+        cache_key = f"{audience} {key} {token}"
         with self._lock:
             claims = self._tokens.get(cache_key)
         if claims is None:
@@ -476,10 +639,15 @@ class PushService:
                 return 403, "BadJwtToken: signature does not verify with k"
             if header.get("alg") != "ES256":
                 return 403, "BadJwtToken: alg must be ES256"
-            if claims.get("aud") != self.origin:
-                return 403, f"BadJwtToken: aud {claims.get('aud')!r} is not {self.origin!r}"
+            if claims.get("aud") != audience:
+                return 403, f"BadJwtToken: aud {claims.get('aud')!r} is not {audience!r}"
             sub = claims.get("sub")
-            if not isinstance(sub, str) or not _SUB_RE.match(sub) or "localhost" in sub.lower():
+            refuse_localhost = profile is None or profile.refuses_localhost_sub
+            if (
+                not isinstance(sub, str)
+                or not _SUB_RE.match(sub)
+                or (refuse_localhost and "localhost" in sub.lower())
+            ):
                 return 403, f"BadJwtToken: sub {sub!r} is not a mailto: or https: contact"
             with self._lock:
                 self._tokens[cache_key] = claims
@@ -511,33 +679,73 @@ class PushService:
             with self._lock:
                 self._in_flight -= 1
 
+    def _profile_answer(
+        self, sid: str | None, profile: Profile, situation: str, **kwargs: Any
+    ) -> web.Response:
+        status, reason, errno = _ANSWERS[profile.name][situation]
+        return self._answer(
+            sid, status, text=profile.body(status, reason, errno), content_type="application/json", **kwargs
+        )
+
+    def _throttled_for(self, profile: Profile | None) -> int | None:
+        """Whole seconds of throttling left for ``profile`` (None when not throttled)."""
+        name = profile.name if profile else None
+        with self._lock:
+            until = self._throttled_until.get(name)
+        if until is None or until <= time.time():
+            return None
+        return max(1, int(until - time.time() + 0.999))
+
     async def _handle_push_inner(self, request: web.Request) -> web.Response:
         sid = request.match_info["sid"]
         body = await request.read()
         if self.delay:
             await asyncio.sleep(self.delay)
+        hostname = request.host.rsplit(":", 1)[0] if not request.host.startswith("[") else request.host
+        profile = _PROFILE_BY_HOST.get(hostname.lower())
+        audience = f"{'https' if self.tls else 'http'}://{request.host}" if profile else self.origin
         with self._lock:
             subscription = self._subscriptions.get(sid)
-        if subscription is None:
+        if subscription is None or (subscription.profile != (profile.name if profile else None)):
+            if profile:
+                return self._profile_answer(sid, profile, "unknown")
             return self._answer(sid, 404, text="no such subscription")
+        left = self._throttled_for(profile)
+        if left is not None:
+            headers = {"Retry-After": str(left)}
+            if profile:
+                return self._profile_answer(sid, profile, "throttled", headers=headers)
+            return self._answer(sid, 429, text="too many requests", headers=headers)
 
-        problem = self._verify_vapid(request.headers.get("Authorization"))
+        problem = self._verify_vapid(
+            request.headers.get("Authorization"), audience, profile, subscription.server_key
+        )
         if problem is not None:
-            return self._refuse(sid, *problem)
+            return self._refuse(sid, *problem, profile=profile)
         ttl = request.headers.get("TTL")
         if ttl is None or not ttl.isdigit():
+            if profile:
+                return self._refuse_as(sid, profile, "bad_ttl")
             return self._refuse(sid, 400, f"TTL header missing or invalid: {ttl!r}")
         urgency = request.headers.get("Urgency")
         if urgency is not None and urgency not in _URGENCIES:
+            if profile:
+                return self._refuse_as(sid, profile, "bad_urgency")
             return self._refuse(sid, 400, f"invalid Urgency {urgency!r}")
         topic = request.headers.get("Topic")
         if topic is not None and not _TOPIC_RE.match(topic):
+            if profile:
+                return self._refuse_as(sid, profile, "bad_topic")
             return self._refuse(sid, 400, f"invalid Topic {topic!r}")
         if request.headers.get("Content-Encoding", "").lower() != "aes128gcm":
             return self._refuse(sid, 400, "Content-Encoding must be aes128gcm")
         if len(body) > MAX_BODY:
+            if profile:
+                return self._profile_answer(sid, profile, "too_large")
             return self._answer(sid, 413, text=f"payload of {len(body)} bytes exceeds {MAX_BODY}")
         if subscription.expired:
+            if profile:
+                return self._profile_answer(sid, profile, "expired")
             return self._answer(sid, 410, text="subscription expired")
 
         rule = self._take_rule(sid)
@@ -571,7 +779,7 @@ class PushService:
         return self._answer(
             sid,
             rule.status if rule is not None else 201,
-            headers={"Location": f"{self.origin}/message/{secrets.token_urlsafe(8)}", "TTL": ttl},
+            headers={"Location": f"{audience}/message/{secrets.token_urlsafe(8)}", "TTL": ttl},
         )
 
 
@@ -684,11 +892,11 @@ class PushServiceProcess:
         self._delay = value
         self._call("__setattr__", "delay", value)
 
-    def new_subscription(self) -> dict:
-        return self._call("new_subscription")
+    def new_subscription(self, profile: str | None = None, **kwargs: Any) -> dict:
+        return self._call("new_subscription", profile, **kwargs)
 
-    def new_subscriptions(self, count: int) -> list[dict]:
-        return self._call("new_subscriptions", count)
+    def new_subscriptions(self, count: int, profile: str | None = None) -> list[dict]:
+        return self._call("new_subscriptions", count, profile)
 
     def expire(self, subscription_id: str) -> None:
         self._call("expire", subscription_id)

@@ -25,13 +25,23 @@ function testText(result: PushTestResult): string {
   return `Test failed${code}: ${result.error || 'the push service did not accept it'}.`;
 }
 
-function Delivery({ device }: { device: PushDevice }) {
+/**
+ * When a reminder last reached the device, from the server's delivery receipts. What the server
+ * knows is that the device's push service (Apple, Google, Mozilla) accepted it; it cannot see
+ * whether the phone showed it, so the text says exactly that.
+ */
+function Delivery({ device, phone }: { device: PushDevice; phone: string }) {
   const failedLast = device.last_failure_at && (!device.last_success_at || device.last_failure_at > device.last_success_at);
   return (
     <>
-      <p class="muted">
-        {device.last_success_at ? `Last reminder delivered ${formatInstant(device.last_success_at)}` : 'No reminder delivered yet'}
+      <p class="last-reached">
+        {device.last_success_at
+          ? `Reminders last reached ${phone} on ${formatInstant(device.last_success_at)}.`
+          : `No reminder has reached ${phone} yet.`}
       </p>
+      {device.last_success_at && (
+        <p class="muted">That is when its push service accepted the last one; the server cannot see whether the phone showed it.</p>
+      )}
       {failedLast && (
         <p class="delivery-failed">
           Last attempt failed {formatInstant(device.last_failure_at!)}
@@ -59,13 +69,15 @@ async function finishedTest(queued: PushTest): Promise<PushTestResult[] | null> 
   return test.results ?? [];
 }
 
-/** The devices that get reminders, each with its last delivery, and a test notification to all of them. */
+/** The devices that get reminders, each with when a reminder last reached it and a Test button, and a
+ * test notification to all of them: a silent phone shows up as a failed or never-arriving test. */
 export function PushDevices({ refreshKey }: { refreshKey: number }) {
   const [devices, setDevices] = useState<PushDevice[] | null>(null);
   const [thisDevice, setThisDevice] = useState<string | null>(null);
   const [results, setResults] = useState<Record<string, PushTestResult>>({});
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
+  const [testing, setTesting] = useState<string | null>(null);
 
   const load = async () => {
     try {
@@ -101,6 +113,26 @@ export function PushDevices({ refreshKey }: { refreshKey: number }) {
     }
   };
 
+  const testOne = async (device: PushDevice) => {
+    setTesting(device.id);
+    setError(null);
+    try {
+      const sent = await finishedTest(await api.sendTestPush(device.id));
+      if (sent === null) {
+        setError(`The test notification to ${deviceName(device)} is still on its way. Look at that device in a minute.`);
+        return;
+      }
+      setResults((before) => ({ ...before, ...Object.fromEntries(sent.map((r) => [r.subscription_id, r])) }));
+      const mine = sent.find((r) => r.subscription_id === device.id);
+      announce(mine ? testText(mine) : `${deviceName(device)} no longer gets reminders.`);
+      await load();
+    } catch (failure) {
+      setError(messageFor(failure));
+    } finally {
+      setTesting(null);
+    }
+  };
+
   const remove = async (device: PushDevice) => {
     try {
       await api.removePushDevice(device.id);
@@ -126,20 +158,31 @@ export function PushDevices({ refreshKey }: { refreshKey: number }) {
                     {deviceName(device)}
                     {device.id === thisDevice && <span class="badge">this device</span>}
                   </p>
-                  <Delivery device={device} />
+                  <Delivery device={device} phone={device.id === thisDevice ? 'this phone' : 'this device'} />
                   {result && <p class={result.ok ? 'status-ok test-result' : 'error test-result'}>{testText(result)}</p>}
                 </div>
-                {device.id !== thisDevice && (
-                  <button type="button" class="button button-quiet" onClick={() => remove(device)}>
-                    Remove<span class="visually-hidden"> {deviceName(device)}</span>
+                <div class="device-actions">
+                  <button
+                    type="button"
+                    class="button button-quiet test-device"
+                    disabled={sending || testing !== null}
+                    onClick={() => testOne(device)}
+                  >
+                    {testing === device.id ? 'Testing…' : 'Test'}
+                    <span class="visually-hidden"> {deviceName(device)}</span>
                   </button>
-                )}
+                  {device.id !== thisDevice && (
+                    <button type="button" class="button button-quiet" onClick={() => remove(device)}>
+                      Remove<span class="visually-hidden"> {deviceName(device)}</span>
+                    </button>
+                  )}
+                </div>
               </li>
             );
           })}
         </ul>
       )}
-      <button type="button" class="button button-secondary" disabled={sending || !devices?.length} onClick={sendTest}>
+      <button type="button" class="button button-secondary" disabled={sending || testing !== null || !devices?.length} onClick={sendTest}>
         {sending ? 'Sending…' : 'Send a test notification'}
       </button>
       {error && (

@@ -1,10 +1,13 @@
 /**
- * Web Push plumbing shared by the page and the service worker: the server's VAPID key and
- * subscription upserts (the page re-sends its subscription at every start; the worker after
- * `pushsubscriptionchange`).
+ * Web Push plumbing shared by the page and the service worker: the server's VAPID key,
+ * subscription upserts (the page re-sends its subscription at every start) and, after
+ * `pushsubscriptionchange`, the swap old endpoint → new one, queued in the outbox.
  */
 import { getPushRecord, getSession, putPushRecord } from './db';
 import { request } from './http';
+import { enqueue } from './outbox';
+
+export const SUBSCRIPTION_CHANGE_PATH = '/push/subscriptions/change';
 
 interface VapidKey {
   public_key: string;
@@ -46,6 +49,23 @@ export async function saveSubscription(subscription: PushSubscription, deviceLab
   const { data } = await request<SavedSubscription>('POST', '/push/subscriptions', { token: session.token, body });
   await putPushRecord({ subscriptionId: data.id, endpoint: subscription.endpoint });
   return data.id;
+}
+
+/**
+ * Queues "this device's subscription `oldEndpoint` is now `subscription`" in the outbox, so it
+ * reaches the server even when the change happens offline (sent in order, retried, idempotent on
+ * the server). The device remembers the new endpoint at once.
+ */
+export async function queueSubscriptionChange(oldEndpoint: string | null, subscription: PushSubscription): Promise<void> {
+  const record = await getPushRecord();
+  await enqueue({
+    id: crypto.randomUUID(),
+    method: 'POST',
+    path: SUBSCRIPTION_CHANGE_PATH,
+    body: { old_endpoint: oldEndpoint, subscription: subscription.toJSON() as Record<string, unknown> },
+    meta: null,
+  });
+  if (record) await putPushRecord({ ...record, endpoint: subscription.endpoint });
 }
 
 /** Forgets this device's subscription on the server (best effort) and on the device. */

@@ -1,6 +1,9 @@
 /** Web Push in the worker: every push shows a notification; taps and actions; subscription renewal. */
+import { getPushRecord } from '../lib/db';
 import { lockScreenWording } from '../lib/lockScreen';
-import { fetchApplicationServerKey, saveSubscription } from '../lib/push';
+import { flushOutbox, type FlushReport } from '../lib/outbox';
+import { fetchApplicationServerKey, queueSubscriptionChange } from '../lib/push';
+import { OUTBOX_SYNC_TAG } from './constants';
 import { respondToClick } from './notification-click';
 import { notificationFor, readPushData } from './payload';
 
@@ -24,14 +27,36 @@ async function showReminder(event: PushEvent): Promise<void> {
   await self.registration.showNotification(title, options);
 }
 
-async function renewSubscription(event: PushSubscriptionChangeEvent): Promise<void> {
-  let subscription = event.newSubscription;
+export type Subscribe = (options: PushSubscriptionOptionsInit) => Promise<PushSubscription>;
+
+interface SyncRegistration extends ServiceWorkerRegistration {
+  sync?: { register(tag: string): Promise<void> };
+}
+
+/**
+ * `pushsubscriptionchange`: use the browser's new subscription, or subscribe again with the same
+ * VAPID key (the old subscription's, else the server's), then tell the server old → new through the
+ * outbox: sent now when online, else kept and sent by Background Sync or the app's next start.
+ * `subscribe` is the browser's `pushManager.subscribe` (the test hook passes its own).
+ */
+export async function renewSubscription(
+  oldSubscription: PushSubscription | null,
+  newSubscription: PushSubscription | null,
+  subscribe: Subscribe = (options) => self.registration.pushManager.subscribe(options),
+): Promise<FlushReport | null> {
+  let subscription = newSubscription;
   if (!subscription) {
-    const oldKey = event.oldSubscription?.options.applicationServerKey;
+    const oldKey = oldSubscription?.options?.applicationServerKey;
     const applicationServerKey = oldKey ? new Uint8Array(oldKey) : await fetchApplicationServerKey();
-    subscription = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey });
+    subscription = await subscribe({ userVisibleOnly: true, applicationServerKey });
   }
-  await saveSubscription(subscription);
+  const oldEndpoint = oldSubscription?.endpoint ?? (await getPushRecord())?.endpoint ?? null;
+  await queueSubscriptionChange(oldEndpoint === subscription.endpoint ? null : oldEndpoint, subscription);
+  const report = await flushOutbox().catch(() => null);
+  if (!report || report.stopped === 'offline') {
+    await (self.registration as SyncRegistration).sync?.register(OUTBOX_SYNC_TAG).catch(() => undefined);
+  }
+  return report;
 }
 
 export function registerPush(): void {
@@ -43,6 +68,6 @@ export function registerPush(): void {
     event.waitUntil(respondToClick(event.action, event.notification.data));
   });
   self.addEventListener('pushsubscriptionchange' as keyof ServiceWorkerGlobalScopeEventMap, ((event: PushSubscriptionChangeEvent) => {
-    event.waitUntil(renewSubscription(event));
+    event.waitUntil(renewSubscription(event.oldSubscription, event.newSubscription));
   }) as EventListener);
 }
