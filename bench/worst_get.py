@@ -5,8 +5,9 @@ the earliest a course may (2 years back) with a 60-segment plan (the schema's ma
 log (two doses a day from 30 days before the start, the earliest a dose may be), a check-in every day
 with every effect, every red flag and a 2,000-character note (the maxima), a mood check every week;
 MAX_APPOINTMENTS_PER_PATIENT appointments, MAX_PICKUPS_PER_PATIENT pick-ups and
-MAX_CALENDAR_FEEDS_PER_PATIENT feeds (with doses) on one course; MAX_DEVICES_PER_PATIENT devices and
-MAX_PUSH_SUBSCRIPTIONS_PER_PATIENT push subscriptions. Then serves the app as the README does
+MAX_CALENDAR_FEEDS_PER_PATIENT feeds (with doses) and MAX_PAUSES_PER_PATIENT one-day pauses on one
+course; MAX_DEVICES_PER_PATIENT devices and MAX_PUSH_SUBSCRIPTIONS_PER_PATIENT push subscriptions.
+Then serves the app as the README does
 (`python -m backend.serve`, one worker and one thread so requests do not overlap, view cache off so
 every computed view is a miss) and asks every GET route of the app's URL map, with its most
 expensive parameters (the longest report period, the widest upcoming window, whole lists), on a
@@ -70,6 +71,7 @@ def seed(env: dict[str, str]) -> dict:
     from backend.models import (
         Appointment,
         CheckIn,
+        CoursePause,
         DoseLog,
         MoodCheck,
         Patient,
@@ -160,6 +162,15 @@ def seed(env: dict[str, str]) -> dict:
             )
             for i in range(config["MAX_PICKUPS_PER_PATIENT"])
         )
+        db.session.add_all(  # one-day pauses, every third day: as many as the cap allows
+            CoursePause(
+                course_id=target,
+                started_on=start + timedelta(days=i * 3 + 1),
+                resumed_on=start + timedelta(days=i * 3 + 2),
+                reason="prescriber",
+            )
+            for i in range(config["MAX_PAUSES_PER_PATIENT"])
+        )
         db.session.commit()
         feed_token = None
         for _ in range(config["MAX_CALENDAR_FEEDS_PER_PATIENT"]):
@@ -186,12 +197,14 @@ def seed(env: dict[str, str]) -> dict:
             db.select(Appointment.id).where(Appointment.course_id == target)
         ).first()
         dose = db.session.scalars(db.select(DoseLog.id).where(DoseLog.course_id == target)).first()
+        pause = db.session.scalars(db.select(CoursePause.id).where(CoursePause.course_id == target)).first()
         device = accounts.list_devices(patient.id)[-1].id
         return {
             "token": token,
             "course": target,
             "appointment": appointment,
             "dose": dose,
+            "pause": pause,
             "device": device,
             "push_test": test.id,
             "feed_token": feed_token,
@@ -209,6 +222,7 @@ def worst_paths(seeded: dict, dist: Path) -> dict[str, str]:
         "course_id": seeded["course"],
         "appointment_id": seeded["appointment"],
         "dose_id": seeded["dose"],
+        "pause_id": seeded["pause"],
         "device_id": seeded["device"],
         "test_id": seeded["push_test"],
         "token": seeded["feed_token"],
@@ -220,6 +234,7 @@ def worst_paths(seeded: dict, dist: Path) -> dict[str, str]:
         "/api/v1/courses/<string:course_id>/report": f"?to={today.isoformat()}",
         "/api/v1/courses/<string:course_id>/report.pdf": f"?to={today.isoformat()}",
         "/api/v1/reminders/upcoming": f"?from={today}&to={today + timedelta(days=61)}",
+        "/api/v1/courses/<string:course_id>/checkins": "?limit=100",  # the largest page
     }
     paths = {}
     for rule in seeded["rules"].iter_rules():

@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -117,10 +119,22 @@ class Patient:
         return body
 
 
+def _course_start() -> date:
+    """The default course's start: the Monday on or before 300 days ago in Berlin, so whatever the real
+    date a course made in any test has a past long enough for dates in its first 7 months (an end, a
+    second segment) and needs no confirm_start_date (a fixed date would need it once more than a year
+    back, and be refused once more than two)."""
+    day = datetime.now(ZoneInfo("Europe/Berlin")).date() - timedelta(days=300)
+    return day - timedelta(days=day.weekday())
+
+
+COURSE_START = _course_start()
+
+
 def course_body(**overrides: Any) -> dict:
-    """A valid course: 70 kg, 120 mg/kg, 40 mg twice a day from 2026-01-05, Berlin."""
+    """A valid course: 70 kg, 120 mg/kg, 40 mg twice a day from COURSE_START (a Monday), Berlin."""
     body = {
-        "start_date": "2026-01-05",
+        "start_date": COURSE_START.isoformat(),
         "weight_kg": 70,
         "target_mg_per_kg": 120,
         "timezone": "Europe/Berlin",
@@ -128,7 +142,12 @@ def course_body(**overrides: Any) -> dict:
         "programme": "eu_ppp",
         "pregnancy_prevention": True,
         "dose_plan": [
-            {"from_date": "2026-01-05", "daily_mg": 40, "doses_per_day": 2, "dose_times": ["08:00", "20:00"]}
+            {
+                "from_date": COURSE_START.isoformat(),
+                "daily_mg": 40,
+                "doses_per_day": 2,
+                "dose_times": ["08:00", "20:00"],
+            }
         ],
     }
     body.update(overrides)

@@ -13,7 +13,7 @@ from typing import Any
 
 from backend.course.content import load_content, render_item, render_items, render_red_flags
 from backend.course.dates import add_months, month_after
-from backend.course.pauses import PAUSED_TEXT, Pause, for_projection, pause_on, paused_days
+from backend.course.pauses import PAUSED_TEXT, Pause, for_projection, pause_lookup, pause_on, paused_days
 from backend.course.plan import Segment, iter_plan_days, slots_for
 from backend.course.rhythm import BookedAppointment, RhythmDate, monitoring_dates, place_appointments
 from backend.course.rules import RuleSet, rule_set
@@ -179,10 +179,11 @@ def _project(
     end_missing = today - _ONE
     if last is not None:
         end_missing = min(end_missing, last)
+    paused_on = pause_lookup(course.pauses)
     for day, seg in iter_plan_days(course.plan, course.start_date, end_missing):
         if seg is None or seg.mg_on(day) <= 0:
             continue
-        into = paused if pause_on(course.pauses, day) else missing
+        into = paused if paused_on(day) else missing
         for slot in range(1, seg.doses_per_day + 1):
             if (day, slot) not in by_slot:
                 into.append((day, slot))
@@ -194,9 +195,9 @@ def _project(
         stop = ended if ended is not None else first + timedelta(days=MAX_HORIZON_DAYS)
         final_seg = course.plan[-1]
         running = cum
-        assumed = for_projection(course.pauses, today)
+        assumed = pause_lookup(for_projection(course.pauses, today))
         for day, seg in iter_plan_days(course.plan, first, stop):
-            if seg is None or pause_on(assumed, day):
+            if seg is None or assumed(day):
                 continue
             mg = seg.mg_on(day)
             if day == today and mg > 0:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from backend.course.pauses import Pause, for_projection, pause_on
+from backend.course.pauses import Pause, for_projection, pause_lookup
 from backend.course.plan import Segment, iter_plan_days
 
 PRESCRIPTION_DAYS = 30  # DOSE-10: one prescription covers at most 30 days
@@ -84,9 +84,11 @@ def supply(
     stop = today + timedelta(days=HORIZON_DAYS)
     if last_capsule is not None:
         stop = min(stop, last_capsule)
-    assumed = for_projection(pauses, today)  # paused days use no capsules; an open pause ends today
+    assumed = pause_lookup(
+        for_projection(pauses, today)
+    )  # paused days use no capsules; an open pause ends today
     for day, seg in iter_plan_days(plan, today, stop):
-        if seg is None or pause_on(assumed, day):
+        if seg is None or assumed(day):
             continue
         mg = seg.mg_on(day)
         if mg <= 0:

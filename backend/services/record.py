@@ -109,17 +109,23 @@ def _checkin_on(course_id: str, day: date) -> CheckIn | None:
     ).first()
 
 
-def list_checkins(course: Course, start: date | None, end: date | None) -> list[dict[str, Any]]:
+def list_checkins(
+    course: Course, start: date | None, end: date | None, limit: int
+) -> tuple[list[dict[str, Any]], bool]:
+    """The first `limit` check-ins from `start` to `end` (inclusive, oldest first) with their triage, and
+    whether more follow."""
     query = select(CheckIn).where(CheckIn.course_id == course.id)
     if start is not None:
         query = query.where(CheckIn.date >= start)
     if end is not None:
         query = query.where(CheckIn.date <= end)
-    rows = list(db.session.scalars(query.order_by(CheckIn.date)))
+    rows = list(db.session.scalars(query.order_by(CheckIn.date).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
     if not rows:
-        return []
+        return [], False
     history = _effect_history(course.id, rows[0].date - STREAK_LOOKBACK, rows[-1].date)
-    return [with_triage(row, history) for row in rows]
+    return [with_triage(row, history) for row in rows], more
 
 
 def get_checkin(course: Course, day: date) -> CheckIn | None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
-from backend.models import CheckIn
+from backend.api.schemas.record import CheckInSchema, dump_checkin
+from backend.extensions import db
+from backend.models import CheckIn, Course
 from backend.record import triage
+from backend.services import record
 from tests.api.apihelp import API, assert_error, bad_fields, count_rows, course_from, days_ago, today_in
 
 
@@ -239,3 +242,88 @@ def test_openapi_lists_effect_and_red_flag_keys_as_enums(client):
     assert set(schemas["CheckInEffects"]["properties"]) == set(triage.effect_keys())
     flags = schemas["CheckInPut"]["properties"]["red_flags"]["items"]["enum"]
     assert flags == triage.red_flag_keys()
+
+
+# ------------------------------------------------------------------ paging (issue 16: bounded work)
+
+
+HIVES_LEVEL = triage.triage(date(2026, 1, 5), {}, ["hives"], {})["level"]  # a red flag: above routine
+
+
+def _store_checkins(app, course_id: str, days: list) -> None:
+    """Check-ins with a headache every day (a streak that crosses every page boundary)."""
+    with app.app_context():
+        db.session.add_all(
+            CheckIn(
+                course_id=course_id,
+                date=day,
+                skin=i % 11,
+                effects={"headache": 1},
+                red_flags=["hives"] if i % 50 == 25 else [],
+                note=None if i % 2 else f"day {i}",
+            )
+            for i, day in enumerate(days)
+        )
+        db.session.commit()
+
+
+def test_list_is_paged_and_the_link_names_the_next_page(patient, app):
+    course = patient.create_course(**course_from(days_ago(240)))
+    days = [days_ago(n) for n in range(229, -1, -1)]
+    _store_checkins(app, course["id"], days)
+    to = days_ago(2)
+    first = patient.get(f"{API}/courses/{course['id']}/checkins", query_string={"to": to.isoformat()})
+    assert first.status_code == 200
+    pages, link = [first.get_json()], first.headers.get("Link")
+    while link:
+        assert link.endswith('>; rel="next"') and link.startswith(f"<{API}/courses/{course['id']}/checkins?")
+        response = patient.get(link[1 : link.index(">")])
+        assert response.status_code == 200
+        pages.append(response.get_json())
+        link = response.headers.get("Link")
+    assert [len(p) for p in pages] == [100, 100, 28]
+    listed = [c for page in pages for c in page]
+    assert [c["date"] for c in listed] == [d.isoformat() for d in days[:-2]]
+    # Each page's triage counts the days before it: every check-in reads as it does alone, and the daily
+    # headache's streak holds across the page boundaries.
+    for c in listed:
+        assert c == patient.get(url(course, c["date"])).get_json(), c["date"]
+    assert listed[0]["triage"]["level"] == "none" and listed[25]["triage"]["level"] == HIVES_LEVEL
+    assert [listed[k]["triage"]["level"] for k in (99, 100, 101, 199, 200, 201)] == ["routine"] * 6
+
+
+def test_limit_sets_the_page_size(patient, app):
+    course = patient.create_course(**course_from(days_ago(20)))
+    _store_checkins(app, course["id"], [days_ago(n) for n in range(5, 0, -1)])
+    response = patient.get(f"{API}/courses/{course['id']}/checkins?limit=2")
+    assert [c["date"] for c in response.get_json()] == [days_ago(5).isoformat(), days_ago(4).isoformat()]
+    assert response.headers["Link"] == (
+        f'<{API}/courses/{course["id"]}/checkins?from={days_ago(3).isoformat()}&limit=2>; rel="next"'
+    )
+    last = patient.get(f"{API}/courses/{course['id']}/checkins?limit=2&from={days_ago(1).isoformat()}")
+    assert len(last.get_json()) == 1 and "Link" not in last.headers
+
+
+@pytest.mark.parametrize("limit", ["0", "101", "-1", "ten", "2.5"])
+def test_limit_out_of_range_is_422_naming_limit(patient, course, limit):
+    response = patient.get(f"{API}/courses/{course['id']}/checkins?limit={limit}")
+    assert "limit" in bad_fields(response)
+
+
+def test_the_written_out_dump_is_the_schemas(patient, app):
+    course = patient.create_course(**course_from(days_ago(60)))
+    _store_checkins(app, course["id"], [days_ago(n) for n in range(55, -1, -1)])
+    with app.app_context():
+        stored = db.session.get(Course, course["id"])
+        items, _more = record.list_checkins(stored, None, None, 100)
+    assert {c["triage"]["level"] for c in items} == {"none", "routine", HIVES_LEVEL}
+    assert any(c["note"] is None for c in items) and any(c["note"] for c in items)
+    assert [dump_checkin(item) for item in items] == CheckInSchema(many=True).dump(items)
+
+
+def test_openapi_documents_the_page_size_and_the_link(client):
+    spec = client.get(f"{API}/openapi.json").get_json()
+    get = spec["paths"]["/api/v1/courses/{course_id}/checkins"]["get"]
+    limit = next(p for p in get["parameters"] if p["name"] == "limit")
+    assert limit["schema"]["maximum"] == 100 and limit["schema"]["default"] == 100
+    assert "Link" in get["responses"]["200"]["headers"]

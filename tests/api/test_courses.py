@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
 from backend.extensions import db
 from backend.models import Course
 from tests.api.apihelp import API, assert_error, bad_fields, new_uuid
-from tests.conftest import course_body
+from tests.conftest import COURSE_START, course_body
 
-SEGMENT = {"from_date": "2026-01-05", "daily_mg": 40, "doses_per_day": 2, "dose_times": ["08:00", "20:00"]}
+
+def day(offset: int) -> str:
+    """The default course's start day + offset, as the API writes it."""
+    return (COURSE_START + timedelta(days=offset)).isoformat()
+
+
+SEGMENT = {"from_date": day(0), "daily_mg": 40, "doses_per_day": 2, "dose_times": ["08:00", "20:00"]}
 
 
 def segment(**overrides) -> dict:
@@ -34,7 +41,7 @@ def test_create_with_daily_mg_two_doses(patient, app):
     response = patient.post(f"{API}/courses", json=course_body())
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
-    assert body["start_date"] == "2026-01-05"
+    assert body["start_date"] == day(0)
     assert body["weight_kg"] == 70
     assert body["target_mg_per_kg"] == 120
     assert body["timezone"] == "Europe/Berlin"
@@ -44,7 +51,7 @@ def test_create_with_daily_mg_two_doses(patient, app):
     assert body["ended_on"] is None
     assert body["dose_plan"] == [
         {
-            "from_date": "2026-01-05",
+            "from_date": day(0),
             "daily_mg": 40.0,
             "cycle_mg": None,
             "doses_per_day": 2,
@@ -95,20 +102,20 @@ def test_target_defaults_to_120(patient):
 def test_create_with_several_segments_and_ended_on(patient, app):
     body = patient.create_course(
         dose_plan=[
-            segment(from_date="2026-02-01", daily_mg=60),
+            segment(from_date=day(27), daily_mg=60),
             segment(),  # out of order on purpose: stored sorted
         ],
-        ended_on="2026-06-30",
+        ended_on=day(176),
     )
-    assert [s["from_date"] for s in body["dose_plan"]] == ["2026-01-05", "2026-02-01"]
-    assert body["ended_on"] == "2026-06-30"
-    assert str(stored(app, body["id"]).ended_on) == "2026-06-30"
+    assert [s["from_date"] for s in body["dose_plan"]] == [day(0), day(27)]
+    assert body["ended_on"] == day(176)
+    assert str(stored(app, body["id"]).ended_on) == day(176)
 
 
 def test_list_and_get_courses(patient):
     assert patient.get(f"{API}/courses").get_json() == []
     first = patient.create_course()
-    second = patient.create_course(start_date="2026-03-01", dose_plan=[segment(from_date="2026-03-01")])
+    second = patient.create_course(start_date=day(55), dose_plan=[segment(from_date=day(55))])
     listed = patient.get(f"{API}/courses")
     assert listed.status_code == 200
     assert [c["id"] for c in listed.get_json()] == [first["id"], second["id"]]
@@ -138,15 +145,15 @@ def test_patch_weight_target_ended_on_timezone(patient, app):
     assert r.status_code == 200 and r.get_json()["target_mg_per_kg"] is None
     assert stored(app, course["id"]).target_mg_per_kg is None
 
-    r = patient.patch(url, json={"ended_on": "2026-07-01"})
-    assert r.status_code == 200 and r.get_json()["ended_on"] == "2026-07-01"
-    assert str(stored(app, course["id"]).ended_on) == "2026-07-01"
+    r = patient.patch(url, json={"ended_on": day(177)})
+    assert r.status_code == 200 and r.get_json()["ended_on"] == day(177)
+    assert str(stored(app, course["id"]).ended_on) == day(177)
 
     r = patient.patch(url, json={"timezone": "America/New_York"})
     assert r.status_code == 200 and r.get_json()["timezone"] == "America/New_York"
     after = stored(app, course["id"])
     assert after.timezone == "America/New_York"
-    assert after.weight_kg == 72.5 and str(after.ended_on) == "2026-07-01"
+    assert after.weight_kg == 72.5 and str(after.ended_on) == day(177)
 
     r = patient.patch(url, json={"ended_on": None})
     assert r.status_code == 200 and r.get_json()["ended_on"] is None
@@ -157,14 +164,12 @@ def test_patch_dose_plan_mid_course_change(patient, app):
     course = patient.create_course()
     new_plan = [
         segment(),
-        segment(
-            from_date="2026-03-01", daily_mg=..., cycle_mg=[40, 80], doses_per_day=1, dose_times=["19:00"]
-        ),
+        segment(from_date=day(55), daily_mg=..., cycle_mg=[40, 80], doses_per_day=1, dose_times=["19:00"]),
     ]
     r = patient.patch(f"{API}/courses/{course['id']}", json={"dose_plan": new_plan})
     assert r.status_code == 200, r.get_json()
     plan = r.get_json()["dose_plan"]
-    assert [s["from_date"] for s in plan] == ["2026-01-05", "2026-03-01"]
+    assert [s["from_date"] for s in plan] == [day(0), day(55)]
     assert plan[1]["cycle_mg"] == [40, 80] and plan[1]["dose_times"] == ["19:00"]
     assert stored(app, course["id"]).dose_plan == plan
     assert patient.get(f"{API}/courses/{course['id']}").get_json()["dose_plan"] == plan
@@ -186,9 +191,9 @@ def test_patch_empty_body_changes_nothing(patient, app):
         ({"weight_kg": None}, "weight_kg"),
         ({"weight_kg": "72"}, "weight_kg"),
         ({"timezone": "Nowhere/Land"}, "timezone"),
-        ({"ended_on": "2025-12-31"}, "ended_on"),
-        ({"start_date": "2026-01-01"}, "dose_plan"),  # the plan would start after the course
-        ({"dose_plan": [segment(from_date="2026-02-01")]}, "dose_plan"),
+        ({"ended_on": day(-5)}, "ended_on"),
+        ({"start_date": day(-4)}, "dose_plan"),  # the plan would start after the course
+        ({"dose_plan": [segment(from_date=day(27))]}, "dose_plan"),
         ({"dose_plan": []}, "dose_plan"),
         ({"pregnancy_prevention": "no"}, "pregnancy_prevention"),
         ({"colour": "blue"}, "colour"),
@@ -200,9 +205,9 @@ def test_patch_rejects_bad_changes_and_stores_nothing(patient, app, change, fiel
     assert field in bad_fields(r)
     after = stored(app, course["id"])
     assert after.weight_kg == 70 and after.timezone == "Europe/Berlin"
-    assert str(after.start_date) == "2026-01-05" and after.ended_on is None
+    assert str(after.start_date) == day(0) and after.ended_on is None
     assert after.pregnancy_prevention is True
-    assert len(after.dose_plan) == 1 and after.dose_plan[0]["from_date"] == "2026-01-05"
+    assert len(after.dose_plan) == 1 and after.dose_plan[0]["from_date"] == day(0)
 
 
 # ------------------------------------------------------------------ cross-patient and missing
@@ -211,7 +216,7 @@ def test_patch_rejects_bad_changes_and_stores_nothing(patient, app, change, fiel
 def test_another_patients_course_is_404_exactly_like_a_missing_one(make_patient, app):
     alice, bob = make_patient(), make_patient()
     course = bob.create_course()
-    for path in ("", "/doses", "/today?date=2026-01-10", "/timeline"):
+    for path in ("", "/doses", f"/today?date={day(5)}", "/timeline"):
         missing = assert_error(alice.get(f"{API}/courses/{new_uuid()}{path}"), 404)
         foreign = assert_error(alice.get(f"{API}/courses/{course['id']}{path}"), 404)
         assert foreign == missing, path
@@ -267,12 +272,12 @@ BAD_CREATES = [
     (_plan(dose_times=["8am", "20:00"]), {"dose_plan.0.dose_times.0"}),
     (_plan(dose_times=["20:00", "08:00"]), {"dose_plan.0.dose_times"}),
     (_plan(dose_times=["08:00", "08:00"]), {"dose_plan.0.dose_times"}),
-    (_plan(from_date="2026-01-06"), {"dose_plan"}),  # plan starts after start_date
+    (_plan(from_date=day(1)), {"dose_plan"}),  # plan starts after start_date
     (_plan(from_date="not a date"), {"dose_plan.0.from_date"}),
     ({"dose_plan": [segment(), segment(daily_mg=60)]}, {"dose_plan"}),  # duplicate segment dates
     ({"dose_plan": []}, {"dose_plan"}),
-    ({"dose_plan": {"from_date": "2026-01-05"}}, {"dose_plan"}),
-    ({"ended_on": "2026-01-04"}, {"ended_on"}),
+    ({"dose_plan": {"from_date": day(0)}}, {"dose_plan"}),
+    ({"ended_on": day(-1)}, {"ended_on"}),
     ({"favourite_colour": "blue"}, {"favourite_colour"}),
 ]
 

@@ -1,11 +1,13 @@
 """GET /courses/{id}/today and /timeline: the computed views over plan and log (issue 2, §2 and §6).
 
 Worked example (DOSE-3): 70 kg × 120 mg/kg = 8,400 mg; at 40 mg/day that is 210 days, so a course starting
-2026-01-05 has its projected last capsule on day 210 = 2026-08-02.
+on START (the default course's start, a few weeks before the real today) has its projected last capsule on
+day 210 = START + 209 days.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -15,12 +17,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.api.apihelp import API, assert_error, bad_fields, course_from, days_ago, dose_body, new_uuid
+from tests.conftest import COURSE_START
 
 PHASE_KEYS = ["before_start", "first_weeks", "improving", "clearing", "final_stretch", "after"]
 FACT_RE = re.compile(r"^[A-Z]+-\d+$")
 SOURCES = Path(__file__).resolve().parents[2] / "docs" / "clinical-sources.md"
-START = date(2026, 1, 5)
-LAST = date(2026, 8, 2)  # START + 209 days
+START = COURSE_START
+LAST = START + timedelta(days=209)
 
 
 def today(patient, course: dict, day: date | str | None = None):
@@ -56,6 +59,13 @@ def iso(day: date) -> str:
     return day.isoformat()
 
 
+def months_after(day: date, months: int) -> date:
+    """The same day `months` calendar months later, or that month's last day when it is shorter."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 # ------------------------------------------------------------------ today
 
 
@@ -76,7 +86,7 @@ def test_today_contract_fields_for_a_known_course(patient):
         assert key in view, key
     assert {"key", "title", "expectations"} <= set(view["phase"])
     assert view["course_id"] == course["id"]
-    assert view["date"] == "2026-01-07"
+    assert view["date"] == iso(START + timedelta(days=2))
     assert view["day_of_course"] == 3
     assert view["week_of_course"] == 1
     assert view["status"] == "active"
@@ -92,10 +102,10 @@ def test_today_contract_fields_for_a_known_course(patient):
     # Nothing logged on days 1 and 2: both count as not taken, so the end moves two days later.
     assert view["projected_last_dose_on"] == iso(LAST + timedelta(days=2))
     assert [(m["date"], m["slot"]) for m in view["missing_logs"]] == [
-        ("2026-01-06", 2),
-        ("2026-01-06", 1),
-        ("2026-01-05", 2),
-        ("2026-01-05", 1),
+        (iso(START + timedelta(days=1)), 2),
+        (iso(START + timedelta(days=1)), 1),
+        (iso(START), 2),
+        (iso(START), 1),
     ]
     assert view["missing_logs_count"] == 4
     assert all(m["mg"] == 20 for m in view["missing_logs"])
@@ -298,7 +308,7 @@ def test_bad_date_query_is_422(patient, bad):
 def test_today_and_timeline_need_a_token(client, patient):
     course = patient.create_course()
     for view in ("today", "timeline"):
-        assert_error(client.get(f"{API}/courses/{course['id']}/{view}?date=2026-01-05"), 401)
+        assert_error(client.get(f"{API}/courses/{course['id']}/{view}?date={iso(START)}"), 401)
         assert_error(client.get(f"{API}/courses/{course['id']}/{view}?date=garbage"), 401)
 
 
@@ -324,7 +334,7 @@ def test_views_change_when_the_log_changes(patient):
 
 def test_views_change_when_the_course_changes_and_never_leak_across_patients(patient, make_patient):
     course = patient.create_course()
-    url = f"{API}/courses/{course['id']}/timeline?date=2026-01-06"
+    url = f"{API}/courses/{course['id']}/timeline?date={iso(START + timedelta(days=1))}"
     first = patient.get(url)
     etag = first.headers["ETag"]
     assert patient.patch(f"{API}/courses/{course['id']}", json={"weight_kg": 80}).status_code == 200
@@ -342,14 +352,14 @@ def test_timeline_phases_are_ordered_and_contiguous(patient):
     course = patient.create_course()
     view = timeline(patient, course, START + timedelta(days=3))
     assert view["course_id"] == course["id"]
-    assert view["today"] == "2026-01-08"
+    assert view["today"] == iso(START + timedelta(days=3))
     assert view["current_phase"] == "first_weeks"
     last = LAST + timedelta(days=3)  # days 1–3 have no log: counted as not taken
     assert view["projected_last_dose_on"] == iso(last)
     phases = view["phases"]
     assert [p["key"] for p in phases] == PHASE_KEYS
     assert [p["key"] for p in phases if p["current"]] == ["first_weeks"]
-    assert phases[0]["starts_on"] is None and phases[0]["ends_on"] == "2026-01-04"
+    assert phases[0]["starts_on"] is None and phases[0]["ends_on"] == iso(START - timedelta(days=1))
     assert phases[1]["starts_on"] == iso(START)
     assert phases[-1]["starts_on"] == iso(last + timedelta(days=1)) and phases[-1]["ends_on"] is None
     assert phases[-2]["ends_on"] == iso(last)
@@ -369,14 +379,14 @@ def test_timeline_milestones_with_pregnancy_prevention(patient):
     view = timeline(patient, course, START)
     kinds = milestones(view)
     assert kinds["last_dose"] == [iso(LAST)]
-    assert kinds["cumulative_25"] == ["2026-02-26"]  # day 53: 2,120 mg ≥ 2,100 mg
-    assert kinds["cumulative_50"] == ["2026-04-19"]  # day 105: 4,200 mg
-    assert kinds["cumulative_75"] == ["2026-06-11"]  # day 158: 6,320 mg ≥ 6,300 mg
+    assert kinds["cumulative_25"] == [iso(START + timedelta(days=52))]  # day 53: 2,120 mg ≥ 2,100 mg
+    assert kinds["cumulative_50"] == [iso(START + timedelta(days=104))]  # day 105: 4,200 mg
+    assert kinds["cumulative_75"] == [iso(START + timedelta(days=157))]  # day 158: 6,320 mg ≥ 6,300 mg
     assert kinds["cumulative_100"] == [iso(LAST)]
-    assert kinds["final_pregnancy_test"] == ["2026-09-02"]  # one month after the last capsule
-    assert kinds["contraception_end"] == ["2026-09-02"]
-    assert kinds["blood_donation_ok"] == ["2026-09-02"]
-    assert kinds["procedures_ok"] == ["2027-02-02"]  # six months after
+    assert kinds["final_pregnancy_test"] == [iso(months_after(LAST, 1))]  # one month after the last capsule
+    assert kinds["contraception_end"] == [iso(months_after(LAST, 1))]
+    assert kinds["blood_donation_ok"] == [iso(months_after(LAST, 1))]
+    assert kinds["procedures_ok"] == [iso(months_after(LAST, 6))]  # six months after
     assert "pregnancy_test" in kinds  # the programme's rhythm
     dates = [m["date"] for m in view["milestones"]]
     assert dates == sorted(dates)
@@ -391,21 +401,25 @@ def test_timeline_milestones_without_pregnancy_prevention(patient):
     assert "contraception_end" not in kinds
     assert "pregnancy_test" not in kinds
     assert kinds["last_dose"] == [iso(LAST)]
-    assert kinds["blood_donation_ok"] == ["2026-09-02"]
-    assert kinds["procedures_ok"] == ["2027-02-02"]
+    assert kinds["blood_donation_ok"] == [iso(months_after(LAST, 1))]
+    assert kinds["procedures_ok"] == [iso(months_after(LAST, 6))]
     for p in (25, 50, 75, 100):
         assert f"cumulative_{p}" in kinds
 
 
 def test_ended_course_uses_the_actual_last_capsule(patient):
-    ended = date(2026, 5, 31)
+    ended = next(  # the 31st of a month followed by a 30-day one: a month later is that month's 30th
+        day
+        for day in (START + timedelta(days=n) for n in range(366))
+        if day.day == 31 and day.month in (3, 5, 8, 10)
+    )
     course = patient.create_course(ended_on=iso(ended))
-    view = timeline(patient, course, date(2026, 6, 10))
+    view = timeline(patient, course, ended + timedelta(days=10))
     assert view["projected_last_dose_on"] == iso(ended)
     assert view["current_phase"] == "after"
     kinds = milestones(view)
     assert kinds["last_dose"] == [iso(ended)]
-    assert kinds["final_pregnancy_test"] == ["2026-06-30"]
+    assert kinds["final_pregnancy_test"] == [iso(date(ended.year, ended.month + 1, 30))]
     last = next(m for m in view["milestones"] if m["kind"] == "last_dose")
     assert last["estimated"] is False
 

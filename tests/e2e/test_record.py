@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -146,6 +147,37 @@ def test_answers_given_before_the_saved_check_ins_arrive_are_kept(page):
     expect(page.get_by_label("Chest pain")).to_be_checked()
     page.get_by_role("button", name="Save check-in").click()
     expect(page.locator("#triage")).to_have_attribute("data-level", "emergency")  # chest pain: RED-13
+
+
+def test_the_journal_reads_every_page_of_the_check_ins(page, live_app):
+    """The server answers at most `limit` check-ins a request and names the next page in a `Link` header
+    (issue 16): the journal follows the pages until the last. Here the first request asks for pages of
+    two, so the server's five check-ins take three pages."""
+    onboard(page)
+    page.wait_for_load_state("networkidle")
+    session = session_of(page)
+    today = run_js(page, "return new Date().toLocaleDateString('en-CA');")
+    days = [(date.fromisoformat(today) - timedelta(days=n)).isoformat() for n in range(4, -1, -1)]
+    for day in days:
+        status, body = live_app.api(
+            "PUT", f"/courses/{session['courseId']}/checkins/{day}", session["token"], {"skin": 4}
+        )
+        assert status in (200, 201), body
+    pages: list[str] = []
+
+    def small_pages(route) -> None:
+        pages.append(route.request.url)
+        url = route.request.url
+        route.continue_(url=url if "limit=" in url else f"{url}&limit=2")
+
+    page.route(re.compile(r".*/checkins\?.*"), small_pages)
+    open_journal(page)
+    saved = wait_until(
+        lambda: run_js(page, SAVED_CHECKINS, session["courseId"]),
+        lambda saved: saved is not None and len(saved) == len(days),
+    )
+    assert saved is not None and sorted(saved) == days, saved
+    assert len(pages) == 3 and all("limit=2" in url for url in pages[1:]), pages
 
 
 def test_a_check_in_saved_while_an_older_read_is_slow_stays(page):

@@ -7,7 +7,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from backend.course.pauses import Pause, for_projection, pause_on, pause_problems, paused_days, unpaused_runs
+from backend.course.pauses import (
+    Pause,
+    for_projection,
+    pause_lookup,
+    pause_on,
+    pause_problems,
+    paused_days,
+    unpaused_runs,
+)
 from backend.course.plan import parse_plan
 from backend.course.timeline import CourseInfo, LoggedDose, build_timeline, build_today, project
 from backend.record.calendar import FeedCourse, _capsule_events
@@ -259,3 +267,21 @@ def test_the_report_counts_paused_doses_apart_and_lists_every_pause_with_its_rea
         },
     ]
     assert pause_reason_label("prescriber") != "prescriber"
+
+
+def test_pause_lookup_finds_the_same_pause_as_pause_on_for_every_day():
+    """pause_lookup (sorted once, bisection) answers as pause_on (a scan) does: before, inside, on the
+    resume day, after, an empty pause sharing a start with a real one, an open pause, given out of order."""
+    d = date(2026, 3, 1)
+    pauses = [
+        Pause(d + timedelta(days=40), None, id="open"),
+        Pause(d + timedelta(days=10), d + timedelta(days=10), id="empty"),
+        Pause(d + timedelta(days=10), d + timedelta(days=13), id="three"),
+        Pause(d + timedelta(days=2), d + timedelta(days=3), id="one"),
+        Pause(d + timedelta(days=20), d + timedelta(days=30), id="ten"),
+    ]
+    on = pause_lookup(pauses)
+    found = [(on(d + timedelta(days=n)), pause_on(pauses, d + timedelta(days=n))) for n in range(-3, 60)]
+    assert all(a == b for a, b in found)
+    assert {p.id for p, _ in found if p} == {"one", "three", "ten", "open"}
+    assert pause_lookup([])(d) is None

@@ -61,6 +61,13 @@ export interface RequestOptions {
 export interface HttpResult<T> {
   status: number;
   data: T;
+  /** The URL of the next page of a paged list (the `Link: <…>; rel="next"` header), or null. */
+  next: string | null;
+}
+
+function nextPage(link: string | null): string | null {
+  const match = /<([^>]+)>\s*;\s*rel="next"/.exec(link ?? '');
+  return match ? match[1] : null;
 }
 
 /** Sends one request; throws NetworkError when offline and ApiError on a non-2xx answer. */
@@ -99,5 +106,5 @@ export async function request<T>(method: string, path: string, options: RequestO
   if (!response.ok) {
     throw new ApiError(response.status, (data as Record<string, unknown>) ?? {});
   }
-  return { status: response.status, data: data as T };
+  return { status: response.status, data: data as T, next: nextPage(response.headers.get('Link')) };
 }

@@ -74,6 +74,19 @@ async function authed<T>(method: string, path: string, body?: unknown, query?: R
   return (await request<T>(method, path, { token: session?.token, body, query })).data;
 }
 
+/** Every item of a paged list, following the server's `next` links page by page. */
+async function allPages<T>(path: string, query: Record<string, string>): Promise<T[]> {
+  const session = await getSession();
+  const items: T[] = [];
+  let page = await request<T[]>('GET', path, { token: session?.token, query });
+  items.push(...page.data);
+  while (page.next) {
+    page = await request<T[]>('GET', page.next, { token: session?.token });
+    items.push(...page.data);
+  }
+  return items;
+}
+
 /**
  * Reads, changes and writes back one saved map (check-ins or mood answers) in a single IndexedDB
  * transaction, so no other save or refresh can come in between and drop an entry. `change` returns the
@@ -135,7 +148,7 @@ export async function saveCheckIn(courseId: string, date: string, input: CheckIn
  */
 export async function refreshCheckIns(courseId: string, from: string): Promise<Record<string, CheckIn>> {
   const current = refreshTicket('checkins');
-  const fresh = await authed<CheckIn[]>('GET', `${coursePath(courseId)}/checkins`, undefined, { from });
+  const fresh = await allPages<CheckIn>(`${coursePath(courseId)}/checkins`, { from });
   return updateSaved<CheckIn>(checkinsKey(courseId), (saved) => {
     if (!current()) return null;
     const next: Record<string, CheckIn> = {};
