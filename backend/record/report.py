@@ -31,8 +31,8 @@ def texts() -> dict[str, Any]:
 @dataclass(frozen=True)
 class CheckInRow:
     date: date
-    skin: int
-    effects: dict[str, int]
+    skin: int | None
+    effects: dict[str, int | None]
     red_flags: list[str]
     note: str | None = None
 
@@ -132,29 +132,31 @@ def _trends(checkins: Sequence[CheckInRow]) -> dict[str, Any]:
     rules = triage.load_rules()
     labels = {e["key"]: e["label"] for e in rules["effects"]}
     flag_labels = {f["key"]: f["label"] for f in rules["red_flags"]}
-    skins = [c.skin for c in checkins]
+    answered = [c for c in checkins if c.skin is not None]
+    skins = [c.skin for c in answered]
     effects = []
     for key, label in labels.items():
-        values = [c.effects.get(key, 0) for c in checkins]
-        reported = [v for v in values if v > 0]
+        values = [v for c in checkins if (v := c.effects.get(key)) is not None]
         effects.append(
             {
                 "key": key,
                 "label": label,
-                "days_reported": len(reported),
+                "days_answered": len(values),
+                "days_reported": sum(1 for v in values if v > 0),
                 "days_strong": sum(1 for v in values if v >= 3),
-                "max_severity": max(values, default=0),
+                "max_severity": max(values, default=None),
             }
         )
     return {
         "checkin_days": len(checkins),
         "skin": {
+            "days_answered": len(skins),
             "first": skins[0] if skins else None,
             "last": skins[-1] if skins else None,
             "lowest": min(skins, default=None),
             "highest": max(skins, default=None),
             "average": round(sum(skins) / len(skins), 1) if skins else None,
-            "series": [{"date": c.date.isoformat(), "skin": c.skin} for c in checkins],
+            "series": [{"date": c.date.isoformat(), "skin": c.skin} for c in answered],
         },
         "effects": effects,
         "red_flags": [

@@ -33,7 +33,7 @@ class RecordRejected(ValueError):
 # ---------------------------------------------------------------- check-ins
 
 
-def _effect_history(course_id: str, first: date, last: date) -> dict[date, dict[str, int]]:
+def _effect_history(course_id: str, first: date, last: date) -> dict[date, dict[str, int | None]]:
     rows = db.session.execute(
         select(CheckIn.date, CheckIn.effects).where(
             CheckIn.course_id == course_id, CheckIn.date >= first, CheckIn.date <= last
@@ -82,7 +82,7 @@ def put_checkin(course: Course, day: date, data: dict[str, Any]) -> tuple[bool, 
         )
     values = {
         "skin": data["skin"],
-        "effects": {key: int(data["effects"].get(key, 0)) for key in triage.effect_keys()},
+        "effects": {key: data["effects"].get(key) for key in triage.effect_keys()},
         "red_flags": [k for k in triage.red_flag_keys() if k in set(data["red_flags"])],
         "note": (data.get("note") or "").strip() or None,
     }

@@ -18,20 +18,28 @@ MAX_STRENGTH_MG = 80.0
 _severity = validate.Range(min=0, max=triage.max_severity())
 
 EffectsSchema = Schema.from_dict(
-    {key: StrictInteger(load_default=0, validate=_severity) for key in EFFECT_KEYS}, name="CheckInEffects"
+    {key: StrictInteger(load_default=None, allow_none=True, validate=_severity) for key in EFFECT_KEYS},
+    name="CheckInEffects",
 )
 
 
 class CheckInPutSchema(Schema):
     skin = StrictInteger(
-        required=True,
+        load_default=None,
+        allow_none=True,
         validate=validate.Range(min=0, max=10),
-        metadata={"description": "How the skin looks today, 0 (clear) to 10 (the worst it has been)."},
+        metadata={
+            "description": "How the skin looks today, 0 (clear) to 10 (the worst it has been); "
+            "null or missing: not answered."
+        },
     )
     effects = fields.Nested(
         EffectsSchema,
         load_default=dict,
-        metadata={"description": "Common effects (EXP-8), each 0 none – 3 strong; missing keys are 0."},
+        metadata={
+            "description": "Common effects (EXP-8), each 0 none – 3 strong; null or missing: not answered "
+            "(stored and shown as a gap, never as none)."
+        },
     )
     red_flags = fields.List(
         fields.String(validate=validate.OneOf(RED_FLAG_KEYS)),
@@ -43,6 +51,14 @@ class CheckInPutSchema(Schema):
         },
     )
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+    @validates_schema
+    def _something_answered(self, data: dict, **kwargs) -> None:
+        answered = [v for v in (data.get("effects") or {}).values() if v is not None]
+        if data.get("skin") is None and not answered and not data.get("red_flags") and not data.get("note"):
+            raise ValidationError(
+                "Answer at least one question (skin, an effect, a red flag or a note).", "skin"
+            )
 
 
 class TriageActionSchema(Schema):
@@ -92,7 +108,7 @@ class CheckInSchema(Schema):
     id = fields.String()
     course_id = fields.String()
     date = fields.Date()
-    skin = fields.Integer()
+    skin = fields.Integer(allow_none=True)
     effects = fields.Nested(EffectsSchema)
     red_flags = fields.List(fields.String(validate=validate.OneOf(RED_FLAG_KEYS)))
     note = fields.String(allow_none=True)

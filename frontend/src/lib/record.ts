@@ -7,9 +7,10 @@ import { API_BASE, request } from './http';
 import { enqueue } from './outbox';
 import { triage, type Triage } from './triage';
 
+/** Skin and each effect are null (or absent) when the patient left the question unanswered. */
 export interface CheckInInput {
-  skin: number;
-  effects: Record<string, number>;
+  skin: number | null;
+  effects: Record<string, number | null>;
   red_flags: string[];
   note: string | null;
 }
@@ -107,7 +108,7 @@ export async function savedCheckIns(courseId: string): Promise<Record<string, Ch
   return ((await (await getDb()).get('kv', checkinsKey(courseId))) as Record<string, CheckIn> | undefined) ?? {};
 }
 
-export function effectHistory(all: Record<string, CheckIn>): Record<string, Record<string, number>> {
+export function effectHistory(all: Record<string, CheckIn>): Record<string, Record<string, number | null>> {
   return Object.fromEntries(Object.entries(all).map(([date, c]) => [date, c.effects]));
 }
 
