@@ -200,8 +200,7 @@ def _project(
                 continue
             mg = seg.mg_on(day)
             if day == today and mg > 0:
-                each = mg / seg.doses_per_day
-                mg = sum(each for s in range(1, seg.doses_per_day + 1) if (day, s) not in by_slot)
+                mg = sum(m for s, m in enumerate(seg.slot_mg(day), start=1) if (day, s) not in by_slot)
             if mg > 0:
                 running += mg
                 while k < len(marks) and running >= marks[k][1] - _EPS:

@@ -92,8 +92,7 @@ def supply(
         if mg <= 0:
             continue
         if day == today:
-            each = mg / seg.doses_per_day
-            mg = sum(each for s in range(1, seg.doses_per_day + 1) if s not in logged_today)
+            mg = sum(m for s, m in enumerate(seg.slot_mg(day), start=1) if s not in logged_today)
         if stock + _EPS < mg:
             runs_out = day
             break

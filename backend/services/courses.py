@@ -87,17 +87,17 @@ def _plan_json(segments: list[dict]) -> list[dict]:
     """Store the validated plan in its canonical JSON form."""
     raw = []
     for segment in segments:
-        raw.append(
-            {
-                "from_date": segment["from_date"].isoformat(),
-                "daily_mg": segment.get("daily_mg"),
-                "cycle_mg": segment.get("cycle_mg"),
-                "doses_per_day": segment["doses_per_day"],
-                "dose_times": [
-                    t.strftime("%H:%M") if isinstance(t, time) else t for t in segment["dose_times"]
-                ],
-            }
-        )
+        times = [t.strftime("%H:%M") if isinstance(t, time) else t for t in segment["dose_times"]]
+        item = {
+            "from_date": segment["from_date"].isoformat(),
+            "daily_mg": segment.get("daily_mg"),
+            "cycle_mg": segment.get("cycle_mg"),
+            "doses_per_day": segment["doses_per_day"],
+            "dose_times": times,
+        }
+        if segment.get("dose_mg") is not None:
+            item["doses"] = [{"time": t, "mg": mg} for t, mg in zip(times, segment["dose_mg"], strict=True)]
+        raw.append(item)
     return plan_to_json(parse_plan(raw))
 
 

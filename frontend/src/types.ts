@@ -15,6 +15,8 @@ export interface DosePlanSegment {
   cycle_mg?: number[];
   doses_per_day: 1 | 2;
   dose_times: string[];
+  /** Each dose with its own mg as prescribed (daily_mg is then their sum); absent: the even split. */
+  doses?: { time: string; mg: number }[];
 }
 
 export interface CourseInput {

@@ -189,7 +189,7 @@ export function DoseChangeForm({ current }: { current: Course }) {
     try {
       const kept = current.dose_plan
         .filter((segment) => segment.from_date < fromDate)
-        .map(({ from_date, daily_mg, cycle_mg, doses_per_day, dose_times }) => ({ from_date, daily_mg, cycle_mg, doses_per_day, dose_times }));
+        .map(({ from_date, daily_mg, cycle_mg, doses_per_day, dose_times, doses }) => ({ from_date, daily_mg, cycle_mg, doses_per_day, dose_times, doses }));
       await save(current, { dose_plan: [...kept, segmentFrom(plan, fromDate)] }, 'Dose plan updated.');
     } catch (error) {
       setErrors({ _server: messageFor(error) });

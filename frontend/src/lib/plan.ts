@@ -14,7 +14,16 @@ export function slotTime(course: Course | null, date: string, slot: number): str
   return segmentOn(course, date)?.dose_times[slot - 1] ?? null;
 }
 
+/** Each dose's mg on a day whose planned total is `dayMg`: the prescribed amounts, or an even split. */
+export function doseAmounts(segment: DosePlanSegment, dayMg: number): number[] {
+  if (segment.doses?.length) return segment.doses.map((d) => d.mg);
+  return segment.dose_times.slice(0, segment.doses_per_day).map(() => dayMg / segment.doses_per_day);
+}
+
 export function describeSegment(segment: DosePlanSegment): string {
+  if (segment.doses?.length) {
+    return segment.doses.map((d) => `${d.mg} mg at ${formatTime(d.time)}`).join(' and ') + ` (${segment.daily_mg} mg a day)`;
+  }
   const amount = segment.cycle_mg?.length ? `${segment.cycle_mg.join(' / ')} mg alternating` : `${segment.daily_mg} mg a day`;
   const times = segment.dose_times.map(formatTime).join(' and ');
   return `${amount}, ${segment.doses_per_day === 2 ? 'two doses' : 'one dose'} (${times})`;
