@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
-from backend.models.course import Course, CoursePause, DoseLog
+from backend.models.course import Course, CoursePause, DoseLog, WeightRecord
 from backend.models.patient import DeviceToken, LinkCode, Patient
 from backend.models.record import CalendarFeed, CheckIn, MoodCheck, SupplyPickup
 from backend.models.reminders import (  # noqa: F401  (reminders, push subscriptions, appointments)
@@ -25,5 +25,6 @@ __all__ = [
     "MoodCheck",
     "Patient",
     "SupplyPickup",
+    "WeightRecord",
     "WorkerHeartbeat",
 ]

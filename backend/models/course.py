@@ -59,6 +59,27 @@ class Course(db.Model):
         passive_deletes=True,
         order_by="CoursePause.started_on",
     )
+    weights: Mapped[list[WeightRecord]] = relationship(
+        order_by="WeightRecord.recorded_on",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="selectin",
+    )
+
+
+class WeightRecord(db.Model):
+    """The weight on one local date (a change on the same day replaces it); the first is the start weight."""
+
+    __tablename__ = "weight_records"
+    __table_args__ = (UniqueConstraint("course_id", "recorded_on"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    course_id: Mapped[str] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    recorded_on: Mapped[date] = mapped_column(Date)
+    weight_kg: Mapped[float] = mapped_column(Float)
+    # The prescriber re-based the plan on this weight: mg/kg is counted by it from then on.
+    rebased: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class DoseLog(db.Model):

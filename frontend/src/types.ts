@@ -45,10 +45,26 @@ export interface Pause {
   reason: string;
 }
 
+/** One recorded weight (the first is the start weight). */
+export interface WeightRecord {
+  recorded_on: string;
+  weight_kg: number;
+  /** The prescriber re-based the plan on this weight: mg/kg is counted by it from then on. */
+  rebased: boolean;
+}
+
+/** The weight the course's mg/kg is counted by. */
+export interface MgPerKgWeight {
+  weight_kg: number;
+  recorded_on: string | null;
+  basis: 'start' | 'rebased';
+}
+
 export interface Course extends CourseInput {
   id: string;
   ended_on: string | null;
   pauses?: Pause[];
+  weights?: WeightRecord[];
   created_at: string;
   updated_at: string;
 }
@@ -158,6 +174,7 @@ export interface Today {
   dose_guidance: FactText[];
   cumulative_mg: number;
   cumulative_mg_per_kg: number;
+  mg_per_kg_weight?: MgPerKgWeight;
   target_mg: number | null;
   target_mg_per_kg: number | null;
   target_percent: number | null;

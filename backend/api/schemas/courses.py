@@ -287,6 +287,14 @@ class CoursePatchSchema(CourseFieldsSchema):
             "and keeps the earlier ones. Not together with `dose_plan`."
         },
     )
+    weight_rebased = StrictBoolean(
+        load_only=True,
+        metadata={
+            "description": "True: the prescriber re-based the plan on this weight (with `weight_kg` or "
+            "`weight`, or alone for the latest weight); mg/kg is then counted by it. Otherwise a new weight "
+            "is kept in the history and mg/kg stays counted by the weight at the start."
+        },
+    )
     confirm_start_date = _confirm_start_date()
 
     @validates_schema
@@ -295,13 +303,28 @@ class CoursePatchSchema(CourseFieldsSchema):
             raise ValidationError("Give dose_plan or dose_plan_change, not both.", "dose_plan_change")
 
 
-COURSE_PATCH_FIELDS = (*CourseFieldsSchema._declared_fields, "dose_plan_change", "confirm_start_date")
+COURSE_PATCH_FIELDS = (
+    *CourseFieldsSchema._declared_fields,
+    "dose_plan_change",
+    "confirm_start_date",
+    "weight_rebased",
+)
+
+
+class WeightRecordSchema(Schema):
+    recorded_on = fields.Date()
+    weight_kg = fields.Float()
+    rebased = fields.Boolean()
 
 
 class CourseSchema(Schema):
     id = fields.String()
     start_date = fields.Date()
-    weight_kg = fields.Float()
+    weight_kg = fields.Float(metadata={"description": "The latest weight."})
+    weights = fields.List(
+        fields.Nested(WeightRecordSchema),
+        metadata={"description": "Every weight with the local date it was recorded; the first is the start."},
+    )
     target_mg_per_kg = fields.Float(allow_none=True)
     timezone = fields.String()
     product = fields.String()

@@ -114,6 +114,18 @@ class MissingLogSchema(Schema):
     mg = fields.Float()
 
 
+class MgPerKgWeightSchema(Schema):
+    weight_kg = fields.Float()
+    recorded_on = fields.Date(allow_none=True)
+    basis = fields.String(
+        validate=validate.OneOf(("start", "rebased")),
+        metadata={
+            "description": "start: the weight at the start (the default); rebased: a later weight the "
+            "prescriber re-based the plan on. mg/kg and the target in mg are counted by this weight."
+        },
+    )
+
+
 class TodaySchema(Schema):
     course_id = fields.String()
     date = fields.Date()
@@ -139,6 +151,7 @@ class TodaySchema(Schema):
     while_on = fields.List(fields.Nested(ContentItemSchema))
     cumulative_mg = fields.Float()
     cumulative_mg_per_kg = fields.Float()
+    mg_per_kg_weight = fields.Nested(MgPerKgWeightSchema)
     target_mg = fields.Float(allow_none=True)
     target_mg_per_kg = fields.Float(allow_none=True)
     target_percent = fields.Float(allow_none=True)
@@ -164,6 +177,7 @@ class TimelineSchema(Schema):
     target_reached = fields.Nested(TargetReachedSchema, allow_none=True)
     phases = fields.List(fields.Nested(PhaseSchema))
     milestones = fields.List(fields.Nested(MilestoneSchema))
+    mg_per_kg_weight = fields.Nested(MgPerKgWeightSchema)
     while_on = fields.List(fields.Nested(ContentItemSchema))
     report_now = fields.List(fields.Nested(ContentItemSchema))
     rule_set = fields.Nested(RuleSetSchema)

@@ -2,11 +2,11 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { addDays, formatDate, isValidTimeZone } from '../lib/dates';
 import { fieldErrorsFrom, focusSoon, messageFor } from '../lib/errors';
-import { describeSegment, segmentOn } from '../lib/plan';
+import { describeMgPerKgWeight, describeSegment, mgPerKgWeight, segmentOn } from '../lib/plan';
 import { announce, courseToday, refreshTimeline, refreshToday, setCourse } from '../store';
 import type { Course, Product, Programme } from '../types';
 import { DosePlanFields, draftFromSegment, segmentFrom, validatePlan, type PlanDraft } from './DosePlanFields';
-import { Choices, CumulativeTargetFields, ErrorSummary, Field, TimeZoneField, type Errors, type TargetMode } from './Form';
+import { Checkbox, Choices, CumulativeTargetFields, ErrorSummary, Field, TimeZoneField, type Errors, type TargetMode } from './Form';
 import { StartDateConfirm, tooEarlyStart, unusualStart } from './StartDateCheck';
 import { preferredWeightUnit } from '../lib/prefs';
 import { fromKg, toKg, WeightField, weightError, type WeightUnit } from './WeightField';
@@ -39,6 +39,27 @@ function planFrom(current: Course, start: string): Course['dose_plan'] | undefin
   return [{ ...first, from_date: start }, ...rest];
 }
 
+/** Every recorded weight with its date, and which one the course's mg/kg is counted by. */
+function WeightHistory({ current }: { current: Course }) {
+  const history = current.weights ?? [];
+  if (!history.length) return null;
+  const basis = mgPerKgWeight(current);
+  return (
+    <div class="weight-history">
+      <p class="hint">Your mg/kg is counted {describeMgPerKgWeight(basis)}.</p>
+      {history.length > 1 && (
+        <ul class="plain-list">
+          {history.map((w, i) => (
+            <li key={w.recorded_on}>
+              {formatDate(w.recorded_on)}: {Math.round(w.weight_kg * 10) / 10} kg{i === 0 ? ' (start)' : w.rebased ? ' (plan re-based)' : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 /** Start date, weight (kg or lb), target, capsules, programme, time zone and pregnancy-prevention reminders. */
 export function CourseDetailsForm({ current }: { current: Course }) {
   const [start, setStart] = useState(current.start_date);
@@ -47,6 +68,8 @@ export function CourseDetailsForm({ current }: { current: Course }) {
   const [programme, setProgramme] = useState<Programme>(current.programme);
   const [unit, setUnit] = useState<WeightUnit>(preferredWeightUnit);
   const [weight, setWeight] = useState(() => fromKg(current.weight_kg, unit));
+  const [rebased, setRebased] = useState(false);
+  const weightChanged = weight.trim() !== fromKg(current.weight_kg, unit);
   const [targetMode, setTargetMode] = useState<TargetMode>(current.target_mg_per_kg === null ? 'none' : 'target');
   const [target, setTarget] = useState(String(current.target_mg_per_kg ?? 120));
   const [timezone, setTimezone] = useState(current.timezone);
@@ -83,7 +106,9 @@ export function CourseDetailsForm({ current }: { current: Course }) {
           start_date: start,
           ...(plan ? { dose_plan: plan } : {}),
           ...(unusual ? { confirm_start_date: true } : {}),
-          weight_kg: kg!,
+          // Only a changed weight is sent: it starts a new entry in the weight history.
+          ...(weightChanged ? { weight_kg: kg! } : {}),
+          ...(rebased ? { weight_rebased: true } : {}),
           target_mg_per_kg: targetMode === 'target' ? t : null,
           product,
           programme,
@@ -92,6 +117,7 @@ export function CourseDetailsForm({ current }: { current: Course }) {
         },
         'Course details saved.',
       );
+      setRebased(false);
     } catch (error) {
       setErrors(fieldErrorsFrom(error, toId));
       focusSoon('course-errors');
@@ -124,6 +150,16 @@ export function CourseDetailsForm({ current }: { current: Course }) {
         />
       )}
       <WeightField id="edit-weight" label="Weight" value={weight} unit={unit} error={errors['edit-weight']} onValue={setWeight} onUnit={setUnit} />
+      <WeightHistory current={current} />
+      {weightChanged && toKg(weight, unit) !== null && (
+        <Checkbox
+          id="edit-weight-rebased"
+          label="My prescriber has based my plan on this new weight"
+          hint="Leave this unticked unless your prescriber said so: your mg/kg then stays counted by your weight at the start."
+          checked={rebased}
+          onChange={setRebased}
+        />
+      )}
       <CumulativeTargetFields
         idPrefix="edit-"
         mode={targetMode}

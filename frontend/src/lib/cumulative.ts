@@ -2,7 +2,7 @@
 import type { Course, DoseLog } from '../types';
 import { addDays } from './dates';
 import { pauseOn } from './pauses';
-import { doseAmounts, segmentOn } from './plan';
+import { doseAmounts, mgPerKgWeight, segmentOn } from './plan';
 
 export interface CumulativeSeries {
   /** One YYYY-MM-DD per day from the start to the last day shown. */
@@ -54,7 +54,7 @@ export function cumulativeSeries(course: Course, logs: DoseLog[], today: string,
     planned.push(plan);
     logged.push(day <= today ? taken : null);
   }
-  const targetMg = course.target_mg_per_kg === null ? null : course.target_mg_per_kg * course.weight_kg;
+  const targetMg = course.target_mg_per_kg === null ? null : course.target_mg_per_kg * mgPerKgWeight(course).weight_kg;
   return { days, planned, logged, targetMg, todayIndex: days.indexOf(today) };
 }
 

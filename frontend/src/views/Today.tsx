@@ -11,6 +11,7 @@ import { formatDate, localDateTime } from '../lib/dates';
 import { overlayToday } from '../lib/doses';
 import { pauseOn } from '../lib/pauses';
 import { formatMg, formatNumber, plural } from '../lib/format';
+import { describeMgPerKgWeight } from '../lib/plan';
 import { currentSearch } from '../router';
 import { correctDoseTime, course, logDose, outboxRecords, pauses, pendingCount, today, undoDose } from '../store';
 import type { Phase, Today as TodayData } from '../types';
@@ -58,6 +59,7 @@ function Progress({ data, paused }: { data: TodayData; paused: boolean }) {
           <dd>
             {formatNumber(data.cumulative_mg_per_kg)} mg/kg
             {data.target_mg_per_kg !== null && ` of ${formatNumber(data.target_mg_per_kg)}`}
+            {data.mg_per_kg_weight && <span class="stat-note">{describeMgPerKgWeight(data.mg_per_kg_weight)}</span>}
           </dd>
         </div>
         {data.target_reached ? (
