@@ -86,3 +86,13 @@ def test_reminders_name_each_doses_own_amount(patient, course, app):
     assert by_slot[1]["mg"] == 40 and by_slot[2]["mg"] == 20
     assert texts.render("dose", by_slot[1])[0] == "Time for capsule 1 of 2 (40 mg)"
     assert texts.render("dose", by_slot[2])[0] == "Time for capsule 2 of 2 (20 mg)"
+
+
+def test_a_later_plan_change_keeps_the_earlier_per_dose_segment(patient, course):
+    change = {"from_date": today_in().isoformat(), "daily_mg": 40, "doses_per_day": 1}
+    change["dose_times"] = ["08:00"]
+    response = patient.patch(f"{API}/courses/{course['id']}", json={"dose_plan_change": change})
+    assert response.status_code == 200, response.get_json()
+    first, second = response.get_json()["dose_plan"]
+    assert first["doses"] == [{"time": "08:00", "mg": 40.0}, {"time": "20:00", "mg": 20.0}]
+    assert "doses" not in second and second["daily_mg"] == 40
