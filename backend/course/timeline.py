@@ -69,7 +69,7 @@ class CourseInfo:
     start_date: date
     weight_kg: float
     target_mg_per_kg: float | None
-    product: str  # "standard" | "food_independent"
+    product: str  # "standard" | "food_independent" | "micronised" (Absorica LD: food-independent too)
     programme: str  # "us_ipledge" | "eu_ppp" | "none"
     pregnancy_prevention: bool
     plan: tuple[Segment, ...]
@@ -122,10 +122,12 @@ class Projection:
 def course_flags(course: CourseInfo, target_mg: float | None = None) -> frozenset[str]:
     """Flags that select content items (see content.FLAGS)."""
     flags = {
-        "food_independent" if course.product == "food_independent" else "standard",
+        "standard" if course.product == "standard" else "food_independent",
         "pregnancy_prevention" if course.pregnancy_prevention else "no_pregnancy_prevention",
         "has_target" if target_mg else "no_target",
     }
+    if course.product == "micronised":
+        flags.add("micronised")  # DOSE-12 is about Absorica LD only (EVID-1)
     if course.programme in ("us_ipledge", "eu_ppp"):
         flags.add(course.programme)
     else:
@@ -496,8 +498,8 @@ def build_today(
         days_remaining = max((last - max(today, course.start_date)).days + 1, 0)
 
     target_note = None
-    if proj.target_mg and course.product == "food_independent":
-        target_note = render_item(content["target_note_food_independent"])
+    if proj.target_mg and course.product == "micronised":
+        target_note = render_item(content["target_note_micronised"])
 
     return {
         "date": today,

@@ -365,7 +365,8 @@ def _pickup_window(rule, course, appointments, quiet, start, end):
                 "test_date": test_day.isoformat(),
                 "window_ends": closes.isoformat(),
                 "window_days": window.days,
-                "lockout_days": course.rules.lockout_days,
+                # The wait after a missed window applies to the first prescription only (PREG-13).
+                "lockout_days": course.rules.lockout_days if test_day <= course.start_date else None,
             },
         )
 

@@ -23,7 +23,7 @@ FACTS = {
     "dose": ["DOSE-5"],
     "dose_followup": ["DOSE-8", "DOSE-11", "DOSE-5"],  # the course's rule set picks DOSE-8 or DOSE-11
     "fasting": ["MON-3"],
-    "pickup_window": ["PREG-3", "PREG-4"],
+    "pickup_window": ["PREG-3", "PREG-4", "PREG-13"],
     "final_pregnancy_test": ["PREG-6", "PREG-7"],
     "contraception_end": ["PREG-1", "PREG-2", "PREG-6", "PREG-7"],
     "refill": ["DOSE-10", "PRODUCT-1"],
@@ -133,12 +133,13 @@ def templates(kind: str, data: dict[str, Any]) -> tuple[str, str, dict[str, str]
         )
     if kind == "pickup_window":
         days = data.get("window_days", 7)
-        body = (  # PREG-3, PREG-4
+        body = (  # PREG-3, PREG-4; the wait after a missed window: first prescription only (PREG-13)
             f"The {days}-day pick-up window from your pregnancy test on {{test_date}} "
             "closes on {window_ends}."
         )
         if data.get("lockout_days"):
-            body += f" Missing it can mean a {data['lockout_days']}-day wait for a new test."
+            wait = data["lockout_days"]
+            body += f" Missing it for your first prescription means a {wait}-day wait for a new test."
         values = {"test_date": _date_of(data["test_date"]), "window_ends": _date_of(data["window_ends"])}
         return "Pick up your prescription by tomorrow", body, values
     if kind == "final_pregnancy_test":

@@ -1,4 +1,4 @@
-export type Product = 'standard' | 'food_independent';
+export type Product = 'standard' | 'food_independent' | 'micronised';
 export type Programme = 'us_ipledge' | 'eu_ppp' | 'none';
 export type DoseStatus = 'pending' | 'taken' | 'skipped' | 'paused';
 export type CourseStatus = 'not_started' | 'active' | 'finished';

@@ -48,3 +48,23 @@ def test_the_weight_mg_per_kg_is_counted_by_is_said_on_today_and_in_settings(pag
     assert [(w["weight_kg"], w["rebased"]) for w in course["weights"]] == [(80, False)]
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
     expect(progress).to_contain_text("by your start weight (80 kg)")
+
+
+def test_absorica_ld_is_its_own_choice_and_the_2026_rules_say_verify(page, live_app):
+    onboard(page)
+    session = session_of(page)
+    status, body = live_app.api(
+        "PATCH", f"/courses/{session['courseId']}", session["token"], {"programme": "us_ipledge"}
+    )
+    assert status == 200, body
+    page.goto("/settings")
+    page.get_by_label("Absorica LD").check()
+    page.get_by_role("button", name="Save course details").click()
+    expect(page.get_by_text("Course details saved.")).to_be_attached()
+    status, course = live_app.api("GET", f"/courses/{session['courseId']}", session["token"])
+    assert course["product"] == "micronised"
+    rules = page.locator(".rule-status")
+    expect(rules).to_contain_text("may have been postponed")
+    expect(rules.locator(".badge-verify")).to_have_text("Verify")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
+    expect(page.get_by_text("Your capsules are Absorica LD")).to_be_visible()

@@ -18,6 +18,7 @@ from backend.reminders.schedule import (
     schedule_local,
     to_local,
 )
+from backend.reminders.texts import render
 
 
 def utc(*args: int) -> datetime:
@@ -300,7 +301,15 @@ def test_pickup_window_only_for_ipledge():
     )
     assert spec.data["window_ends"] == "2026-05-10"  # PREG-3: test date is day 1
     assert to_local(spec.fires_at, "Europe/Berlin").date() == date(2026, 5, 9)
-    assert spec.data["lockout_days"] == 19
+    assert spec.data["lockout_days"] is None  # a monthly test: no 19-day wait (PREG-13)
+    first = AppointmentSnapshot("t0", "pregnancy_test", datetime(2026, 1, 2, 10, 0))
+    early = (utc(2025, 12, 20), utc(2026, 1, 20))
+    [before_start] = generate(
+        RuleSnapshot("w", "pickup_window"), course(programme="us_ipledge"), [first], None, *early
+    )
+    assert before_start.data["lockout_days"] == 19  # the first prescription's window (PREG-13)
+    assert "first prescription means a 19-day wait" in render("pickup_window", before_start.data)[1]
+    assert "19-day" not in render("pickup_window", spec.data)[1]
     [modified] = generate(
         RuleSnapshot("w", "pickup_window"),
         course(programme="us_ipledge", rule_set="us_ipledge_2026"),

@@ -20,7 +20,9 @@ from backend.api.schemas.pauses import PauseSchema
 from backend.course.helplines import country_codes
 from backend.course.rules import load_rule_sets, rule_set_ids
 
-PRODUCTS = ("standard", "food_independent")
+# "food_independent": with or without food, standard mg (e.g. original Absorica); "micronised": Absorica LD,
+# also with or without food, whose mg do not compare one-for-one with standard capsules (DOSE-5, DOSE-12).
+PRODUCTS = ("standard", "food_independent", "micronised")
 PROGRAMMES = ("us_ipledge", "eu_ppp", "none")
 DOSE_STATUSES = ("taken", "skipped")
 MAX_DAILY_MG = 300.0

@@ -14,6 +14,10 @@ class ContentItemSchema(Schema):
     )
 
 
+class RuleSetStatusSchema(ContentItemSchema):
+    verify = fields.Boolean()
+
+
 class RuleSetSchema(Schema):
     id = fields.String(metadata={"example": "us_ipledge_2026"})
     programme = fields.String(metadata={"example": "us_ipledge"})
@@ -27,6 +31,11 @@ class RuleSetSchema(Schema):
     lockout_days = fields.Integer(allow_none=True, metadata={"description": "Wait after a missed window."})
     home_tests = fields.Boolean(metadata={"description": "The prescriber may allow home pregnancy tests."})
     missed_dose = fields.Nested(ContentItemSchema)
+    status = fields.Nested(
+        RuleSetStatusSchema,
+        allow_none=True,
+        metadata={"description": "Whether the rules are in force yet; verify: true when not confirmed."},
+    )
     facts = fields.List(fields.String())
 
 

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { addDays, formatDate, isValidTimeZone } from '../lib/dates';
 import { fieldErrorsFrom, focusSoon, messageFor } from '../lib/errors';
+import { PRODUCT_CHOICES } from '../lib/labels';
 import { describeMgPerKgWeight, describeSegment, mgPerKgWeight, segmentOn } from '../lib/plan';
 import { announce, courseToday, refreshTimeline, refreshToday, setCourse } from '../store';
 import type { Course, Product, Programme } from '../types';
@@ -174,10 +175,7 @@ export function CourseDetailsForm({ current }: { current: Course }) {
         value={product}
         error={errors['edit-product-standard']}
         onChange={setProduct}
-        choices={[
-          { value: 'standard', label: 'Standard capsules', hint: 'Take with a meal' },
-          { value: 'food_independent', label: 'A with-or-without-food product', hint: 'For example Absorica' },
-        ]}
+        choices={PRODUCT_CHOICES}
       />
       <Choices
         name="edit-programme"

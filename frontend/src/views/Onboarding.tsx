@@ -11,6 +11,7 @@ import { preferredWeightUnit } from '../lib/prefs';
 import { plannedSlots } from '../lib/cumulative';
 import { addDays, detectTimeZone, formatDate, instantOn, isValidTimeZone, localDate } from '../lib/dates';
 import { fieldErrorsFrom, focusSoon } from '../lib/errors';
+import { PRODUCT_CHOICES } from '../lib/labels';
 import { countryForZone } from '../lib/help';
 import { useStages } from '../lib/stages';
 import { navigate } from '../router';
@@ -209,10 +210,7 @@ export function Onboarding() {
               value={product}
               error={errors['product-standard']}
               onChange={setProduct}
-              choices={[
-                { value: 'standard', label: 'Standard capsules', hint: 'Take with a meal' },
-                { value: 'food_independent', label: 'A with-or-without-food product', hint: 'For example Absorica' },
-              ]}
+              choices={PRODUCT_CHOICES}
             />
 
             <Choices
