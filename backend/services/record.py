@@ -15,7 +15,7 @@ from backend.course.timeline import project
 from backend.extensions import db
 from backend.models import Appointment, CalendarFeed, CheckIn, Course, MoodCheck, SupplyPickup
 from backend.record import mood, report, supply, triage
-from backend.services.courses import course_info, local_today, logged_doses
+from backend.services.courses import course_info, local_today, logged_doses, weight_history
 
 STREAK_LOOKBACK = timedelta(days=14)
 
@@ -412,4 +412,5 @@ def report_data(course: Course, start: date | None, end: date | None) -> dict[st
         start,
         end,
         today,
+        weight_history(course),
     )

@@ -311,7 +311,8 @@ def test_supply_charts_and_report(page, live_app):
     expect(report).to_contain_text("does not replace the clinic's records")
     status, body = live_app.api("GET", f"/courses/{session['courseId']}/report", session["token"])
     assert status == 200
-    expect(report.locator("table").nth(1)).to_contain_text(f"{body['cumulative_mg']:g} mg")
+    expect(report.get_by_role("definition").filter(has_text=f"{body['cumulative_mg']:g}")).not_to_have_count(0)
+    expect(report.locator("dl[aria-label='Cumulative dose']")).to_contain_text("Total taken (mg)")
     page.get_by_role("link", name="Settings, Calendar").click()  # the calendar link is made in Settings
     expect(page.locator("#calendar-heading")).to_be_in_viewport()
 

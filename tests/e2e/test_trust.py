@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import uuid
+from datetime import date, timedelta
+
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import onboard, session_of
+from tests.e2e.helpers import axe_violations, onboard, session_of
 
 pytestmark = pytest.mark.e2e
 
@@ -68,3 +72,67 @@ def test_absorica_ld_is_its_own_choice_and_the_2026_rules_say_verify(page, live_
     expect(rules.locator(".badge-verify")).to_have_text("Verify")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
     expect(page.get_by_text("Your capsules are Absorica LD")).to_be_visible()
+
+
+def seed_report(live_app, session) -> None:
+    """Three days of a 40 mg course: a taken day, a skipped dose, a red flag and a self-harm "yes"."""
+    course = f"/courses/{session['courseId']}"
+    token = session["token"]
+    start = (date.today() - timedelta(days=6)).isoformat()
+    plan = [{"from_date": start, "daily_mg": 40, "doses_per_day": 1, "dose_times": ["08:00"]}]
+    status, body = live_app.api("PATCH", course, token, {"start_date": start, "dose_plan": plan})
+    assert status == 200, body
+    for n, status_ in ((6, "taken"), (5, "skipped")):
+        day = (date.today() - timedelta(days=n)).isoformat()
+        dose = {"date": day, "slot": 1, "status": status_, "mg": 40}
+        if status_ == "taken":
+            dose["taken_at"] = f"{day}T08:05:00+00:00"
+        status, body = live_app.api("PUT", f"{course}/doses/{uuid.uuid4()}", token, dose)
+        assert status == 201, body
+    flag = {"red_flags": ["chest_pain"]}
+    assert live_app.api("PUT", f"{course}/checkins/{date.today() - timedelta(days=1)}", token, flag)[0] == 201
+    week = (date.today() - timedelta(days=7)).isocalendar()
+    mood = {"interest": "several_days", "low_mood": "not_at_all", "self_harm_thoughts": True}
+    assert live_app.api("PUT", f"{course}/mood/{week[0]}-W{week[1]:02d}", token, mood)[0] in (200, 201)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 320])
+def test_the_report_page_reads_on_a_phone_without_sideways_scrolling(
+    browser, live_app, axe_source, scheme, width
+):
+    ctx = browser.new_context(
+        base_url=live_app.url,
+        viewport={"width": width, "height": 844},
+        color_scheme=scheme,
+        locale="en-US",
+        service_workers="allow",
+    )
+    ctx.set_default_timeout(15_000)
+    try:
+        page = ctx.new_page()
+        onboard(page)
+        seed_report(live_app, session_of(page))
+        page.goto("/report")
+        report = page.locator(".report-page")
+        start = date.today() - timedelta(days=6)
+        expect(report.locator(".report-period")).to_have_text(
+            re.compile(rf"^Period: .*{start:%b} {start.day}, {start.year} to .+")
+        )
+        sections = report.locator("h3").all_inner_texts()
+        assert sections[0] == "Safety summary" and sections.index("Course") > 0, sections
+        expect(report).to_contain_text("Chest pain")
+        expect(report).to_contain_text("“Yes” to thoughts of self-harm")
+        expect(report.locator("dl[aria-label='Adherence']")).to_contain_text("Not logged")
+        expect(report).not_to_contain_text("issed")  # never "missed" for what was not recorded
+        expect(report.locator("dl[aria-label='Course']")).to_contain_text("Standard capsules")
+        expect(report.locator(".write-in dt")).to_have_text(["Patient's name:", "Date of birth:"])
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, f"the report scrolls sideways by {overflow}px at {width}"
+        assert axe_violations(page, axe_source) == [], (width, scheme)
+        page.screenshot(path=f"{SHOTS}/h5-report-{width}-{scheme}.png", full_page=True)
+        if width == 390 and scheme == "light":
+            for paper in ("A4", "Letter"):  # printing: the browser's own PDF of the page on each paper
+                page.pdf(path=f"{SHOTS}/h5-report-print-{paper}.pdf", format=paper)
+    finally:
+        ctx.close()

@@ -232,17 +232,47 @@ class ReportQuerySchema(Schema):
             raise ValidationError("`from` must not be after `to`.", "from")
 
 
+class ReportPdfQuerySchema(ReportQuerySchema):
+    paper = fields.String(
+        load_default=None,
+        validate=validate.OneOf(("a4", "letter")),
+        metadata={"description": "Paper size; default: letter for US and Canadian courses, A4 elsewhere."},
+    )
+
+
 class ReportSchema(Schema):
-    """The doctor report; `cumulative_mg` and `cumulative_mg_per_kg` carry the names `today` uses."""
+    """The doctor report, safety first; `cumulative_mg` and `cumulative_mg_per_kg` carry the names (and
+    the weight basis) `today` uses; `dose` has mg/kg by the start and the latest weight."""
 
     title = fields.String()
     disclaimer = fields.String()
     facts = fields.List(fields.String())
-    from_ = fields.String(data_key="from", attribute="from")
+    from_ = fields.String(data_key="from", attribute="from")  # the dict key is "from"
     to = fields.String()
     generated_on = fields.String()
+    patient_lines = fields.List(
+        fields.String(), metadata={"description": "Labels of blank lines written by hand (no name kept)."}
+    )
+    patient_lines_note = fields.String()
+    safety = fields.Dict(
+        metadata={
+            "description": "red_flags and self_harm_yes with their dates, pregnancy_tests (null when "
+            "pregnancy prevention does not apply), none_note"
+        }
+    )
     course = fields.Dict(
-        metadata={"description": "start, last capsule, weight, target, product, rule set, plan"}
+        metadata={
+            "description": "start, last capsule, product and its label, rule set (with its status and verify "
+            "mark), the plan as prescribed (each dose's own mg)"
+        }
+    )
+    weights = fields.List(fields.Dict(), metadata={"description": "each weight with its date; first: start"})
+    dose = fields.Dict(
+        metadata={
+            "description": "cumulative mg from logged doses (a minimum), mg/kg by the start weight and by "
+            "the latest weight when it differs, the target by the weight it is counted by, mg/kg/day now, "
+            "the Absorica LD note (DOSE-12) for that product only"
+        }
     )
     cumulative_mg = fields.Float()
     cumulative_mg_per_kg = fields.Float()
@@ -250,9 +280,9 @@ class ReportSchema(Schema):
     target_percent = fields.Float(allow_none=True)
     adherence = fields.Dict(
         metadata={
-            "description": "planned/taken/skipped/missed doses, percent_taken, missed_days, skipped_days; "
-            "paused_doses, paused_days (unlogged slots on paused days: neither taken nor missed, not "
-            "planned) and paused_day_count"
+            "description": "planned/taken/skipped/not-logged doses (never \"missed\": nothing was recorded), "
+            "percent_taken, not_logged_ranges (runs of days as {from, to, days, doses}), skipped_days; "
+            "paused_doses, paused_days (unlogged slots on paused days: not planned) and paused_day_count"
         }
     )
     pauses = fields.List(

@@ -205,9 +205,9 @@ export const recordApi = {
 };
 
 /** The report as a PDF file (for sharing or saving). */
-export async function reportPdf(courseId: string): Promise<Blob> {
+export async function reportPdf(courseId: string, paper: 'a4' | 'letter'): Promise<Blob> {
   const session = await getSession();
-  const response = await fetch(`${API_BASE}${coursePath(courseId)}/report.pdf`, {
+  const response = await fetch(`${API_BASE}${coursePath(courseId)}/report.pdf?paper=${paper}`, {
     headers: session ? { Authorization: `Bearer ${session.token}` } : {},
     cache: 'no-store',
     credentials: 'omit',
