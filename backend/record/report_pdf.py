@@ -56,7 +56,7 @@ class _Report(FPDF):
 
     def heading(self, text: str) -> None:
         self.ln(2)
-        if self.get_y() > self.h - 40:
+        if self.get_y() > self.h - 60:  # no heading alone at the foot of a page
             self.add_page()
         self.set_font("helvetica", style="B", size=12)
         self.cell(0, 7, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -26,7 +26,7 @@ from tests.api.apihelp import (
 )
 
 PLAN_DOSES = [{"time": "08:00", "mg": 40}, {"time": "20:00", "mg": 20}]
-NOT_LOGGED = (10, 9, 8, 7, 6, 4)  # days ago with nothing logged at all
+NOT_LOGGED = (10, 9, 8, 7, 6, 4)  # days ago with nothing logged at all (8 and 7: paused)
 
 
 @pytest.fixture
@@ -34,7 +34,8 @@ def course(patient, app) -> dict:
     """From 20 days ago, 40 mg at 08:00 + 20 mg at 20:00, 70 kg at the start, 80 kg today:
 
     - 20..11 days ago: both doses taken (10 × 60 = 600 mg)
-    - 10..6 and 4 days ago: nothing logged (6 days, 12 doses, in two runs)
+    - 8 and 7 days ago: paused on the prescriber's word (4 doses, neither taken nor "not logged")
+    - 10, 9, 6 and 4 days ago: nothing logged (4 days, 8 doses, in three runs)
     - 5 days ago: 40 mg taken, the 20 mg skipped
     - 3..1 days ago: both taken (3 × 60 = 180 mg); today: the 40 mg taken
     Total 600 + 40 + 180 + 40 = 860 mg.
@@ -51,6 +52,9 @@ def course(patient, app) -> dict:
         log(patient, course, dose_body(days_ago(n), 1, "taken", 40))
         log(patient, course, dose_body(days_ago(n), 2, "skipped" if n == 5 else "taken", 20))
     log(patient, course, dose_body(today_in(), 1, "taken", 40))
+    pause = {"started_on": str(days_ago(8)), "resumed_on": str(days_ago(6)), "reason": "prescriber"}
+    response = patient.post(f"{API}/courses/{course['id']}/pauses", json=pause)
+    assert response.status_code == 201, response.get_json()
     assert patient.patch(f"{API}/courses/{course['id']}", json={"weight_kg": 80}).status_code == 200
     return course
 
@@ -97,15 +101,22 @@ def test_the_numbers_follow_the_hand_worked_log(patient, course):
     assert (today["cumulative_mg"], today["cumulative_mg_per_kg"]) == (860, 12.3)
 
     adherence = body["adherence"]
-    # taken: 10 × 2 + 1 + 3 × 2 + 1 = 28; skipped 1; not logged 6 days × 2 = 12; planned 41
+    # taken: 10 × 2 + 1 + 3 × 2 + 1 = 28; skipped 1; not logged 4 days × 2 = 8; planned 37; paused 2 × 2
     counts = (adherence["taken_doses"], adherence["skipped_doses"], adherence["not_logged_doses"])
-    assert counts == (28, 1, 12)
-    assert adherence["planned_doses"] == 41 and adherence["percent_taken"] == round(28 / 41 * 100, 1)
+    assert counts == (28, 1, 8) and (adherence["paused_doses"], adherence["paused_day_count"]) == (4, 2)
+    assert adherence["planned_doses"] == 37 and adherence["percent_taken"] == round(28 / 37 * 100, 1)
     assert "missed_doses" not in adherence and "missed" not in adherence["note"].lower()
     assert adherence["not_logged_ranges"] == [
-        {"from": days_ago(10).isoformat(), "to": days_ago(6).isoformat(), "days": 5, "doses": 10},
+        {"from": days_ago(10).isoformat(), "to": days_ago(9).isoformat(), "days": 2, "doses": 4},
+        {"from": days_ago(6).isoformat(), "to": days_ago(6).isoformat(), "days": 1, "doses": 2},
         {"from": days_ago(4).isoformat(), "to": days_ago(4).isoformat(), "days": 1, "doses": 2},
     ]
+    [pause] = body["pauses"]
+    assert (pause["started_on"], pause["resumed_on"], pause["days"]) == (
+        days_ago(8).isoformat(),
+        days_ago(6).isoformat(),
+        2,
+    )
     assert adherence["skipped_days"] == [{"date": days_ago(5).isoformat(), "slots": [2]}]
 
     assert body["course"]["plan"] == [f"From {days_ago(20)}: 40 mg at 08:00 and 20 mg at 20:00 (60 mg a day)"]
@@ -122,9 +133,9 @@ def test_the_numbers_follow_the_hand_worked_log(patient, course):
 def test_a_range_counts_only_its_own_days(patient, course):
     body = report(patient, course, f"?from={days_ago(7)}&to={days_ago(3)}")
     adherence = body["adherence"]
-    # 7, 6, 4 days ago: not logged (6 doses); 5: one taken, one skipped; 3: both taken
-    assert (adherence["taken_doses"], adherence["skipped_doses"], adherence["not_logged_doses"]) == (3, 1, 6)
-    assert [r["days"] for r in adherence["not_logged_ranges"]] == [2, 1]
+    # 7: paused; 6 and 4 days ago: not logged (4 doses); 5: one taken, one skipped; 3: both taken
+    assert (adherence["taken_doses"], adherence["skipped_doses"], adherence["not_logged_doses"]) == (3, 1, 4)
+    assert [r["days"] for r in adherence["not_logged_ranges"]] == [1, 1] and adherence["paused_doses"] == 2
     assert body["cumulative_mg"] == 600 + 40 + 60  # everything taken up to the range's end
 
 
@@ -186,8 +197,10 @@ def test_the_pdf_says_the_same_in_human_words(patient, course):
         "Target by the start weight, 70 kg (mg) 8400",
         "Current plan by the latest weight (mg/kg/day) 0.75",
         "Planned doses Taken Skipped Paused Not logged Taken (%)",
-        f"41 28 1 0 12 {body['adherence']['percent_taken']:g}",
-        f"{written(days_ago(10))} {written(days_ago(6))} 5 10",
+        f"37 28 1 4 8 {body['adherence']['percent_taken']:g}",
+        f"{written(days_ago(10))} {written(days_ago(9))} 2 4",
+        "Pauses in taking the capsules",
+        f"{written(days_ago(8))} {written(days_ago(6))} {body['pauses'][0]['reason_label']} 2",
         "Little interest or pleasure (last 2 weeks)",
         "Some days More than half the days Yes",
         "does not replace the clinic's records",

@@ -165,9 +165,6 @@ export function Journal() {
                         checked={effects[effect.key] === s.value}
                         onChange={() => edit(setEffects)({ ...effects, [effect.key]: s.value })}
                       />
-                      <span class="severity-label" aria-hidden="true">
-                        {s.label}
-                      </span>
                     </td>
                   ))}
                 </tr>
