@@ -412,8 +412,10 @@ def _refill(rule, course, appointments, quiet, start, end):
                 continue
         elif elapsed <= 0 or elapsed % SUPPLY_DAYS:
             continue
-        if course.last_capsule is not None and needed > course.last_capsule:
-            continue  # the current supply lasts to the end of the course
+        past_end = course.last_capsule is not None and needed > course.last_capsule
+        if past_end and not course.last_capsule_estimated:
+            continue  # the current supply lasts to the confirmed last capsule
+        # Past a projected end the reminder still comes: prescribers often go on past the total (DOSE-13).
         fires = schedule_local(day, rule.time_or_default, course.zone, quiet)
         yield OccurrenceSpec(
             rule.id,
@@ -429,6 +431,7 @@ def _refill(rule, course, appointments, quiet, start, end):
                 "from_pickups": course.supply_needed_on is not None,
                 "lead_days": lead_days,
                 "estimated": course.last_capsule_estimated,
+                "past_projected_end": past_end,
             },
         )
 

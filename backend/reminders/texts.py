@@ -26,7 +26,7 @@ FACTS = {
     "pickup_window": ["PREG-3", "PREG-4", "PREG-13"],
     "final_pregnancy_test": ["PREG-6", "PREG-7"],
     "contraception_end": ["PREG-1", "PREG-2", "PREG-6", "PREG-7"],
-    "refill": ["DOSE-10", "PRODUCT-1"],
+    "refill": ["DOSE-10", "DOSE-13", "PRODUCT-1"],
     "mood_checkin": ["MOOD-1", "RED-1", "PRODUCT-1"],
 }
 TAKEN_ACTION = {"action": "taken", "title": "Taken"}
@@ -160,17 +160,19 @@ def templates(kind: str, data: dict[str, Any]) -> tuple[str, str, dict[str, str]
         # DOSE-10: supplies are counted in 30-day blocks from the start; no dose advice (PRODUCT-1).
         values = {"due": _date_of(data["supply_from"])} if data.get("supply_from") else {}
         due = " on {due}" if values else " soon"
+        # Past the projected end the course may still go on (DOSE-13): an estimate adds words, never removes.
+        last = " This may be your last supply: ask your prescriber." if data.get("past_projected_end") else ""
         if data.get("from_pickups"):
             return (
                 "Time to arrange your next prescription",
                 f"At your current plan, the capsules you recorded are expected to run out{due}. "
-                "Sort out the prescription and pick-up in good time.",
+                "Sort out the prescription and pick-up in good time." + last,
                 values,
             )
         return (
             "Time to arrange your next prescription",
             f"Counting 30-day supplies from your start date, the next one is due{due}. "
-            "Sort out the prescription and pick-up in good time.",
+            "Sort out the prescription and pick-up in good time." + last,
             values,
         )
     if kind == "mood_checkin":

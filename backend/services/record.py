@@ -246,16 +246,17 @@ def supply_state(course: Course, today: date | None = None) -> SupplyState:
         return SupplyState(None, today)
     logs = logged_doses(course.id)
     info = course_info(course)
-    last = project(info, logs, today).projected_last_dose_on
+    projected = project(info, logs, today).projected_last_dose_on
     taken = [supply.TakenDose(d.date, d.slot, d.mg) for d in logs if d.status == "taken" and d.date <= today]
     state = supply.supply(
         pickups,
         taken,
         parse_plan(course.dose_plan),
         today,
-        last_capsule=last,
+        last_capsule=course.ended_on,  # an estimated end never stops the count (DOSE-13)
         prescription_limit=course.programme in ("us_ipledge", "eu_ppp"),
         pauses=info.pauses,
+        projected_last=None if course.ended_on else projected,
     )
     return SupplyState(state, today)
 
@@ -266,7 +267,7 @@ def supply_view(course: Course) -> dict[str, Any]:
         numbers = asdict(state.supply)
     else:
         numbers = {f.name: None for f in fields(supply.Supply)}
-        numbers.update(mixed_strengths=False, covers_to_last_capsule=False)
+        numbers.update(mixed_strengths=False, covers_to_last_capsule=False, may_be_last_supply=False)
     return {
         "pickups": list_pickups(course.id),
         **numbers,

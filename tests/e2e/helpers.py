@@ -127,6 +127,8 @@ def start_course(
     page.get_by_label("Standard capsules").check()
     page.get_by_label("Neither").check()
     page.get_by_label("No", exact=True).check()
+    page.get_by_label("My prescriber gave a total (mg per kg)").check()  # nothing is filled in by itself
+    page.get_by_label("Your prescriber’s total").fill("120")
     page.get_by_role("button", name="Start my course").click()
 
 

@@ -40,7 +40,7 @@ def test_the_weight_mg_per_kg_is_counted_by_is_said_on_today_and_in_settings(pag
     page.goto("/settings")
     expect(page.get_by_text("Your mg/kg is counted by your start weight (70 kg).")).to_be_visible()
     page.locator("#edit-weight").fill("80")
-    rebased = page.get_by_label("My prescriber has based my plan on this new weight")
+    rebased = page.get_by_label("My prescriber re-based my plan on this new number")
     expect(rebased).not_to_be_checked()
     page.screenshot(path=f"{SHOTS}/h5-settings-weight.png")
     page.get_by_role("button", name="Save course details").click()
@@ -136,3 +136,22 @@ def test_the_report_page_reads_on_a_phone_without_sideways_scrolling(
                 page.pdf(path=f"{SHOTS}/h5-report-print-{paper}.pdf", format=paper)
     finally:
         ctx.close()
+
+
+def test_onboarding_fills_in_no_total_and_stores_none_when_there_is_none(page, live_app):
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your course")
+    expect(page.get_by_label("No total given, or a low-dose course")).to_be_checked()
+    page.get_by_label("My prescriber gave a total (mg per kg)").check()
+    expect(page.get_by_label("Your prescriber’s total")).to_have_value("")  # no silent 120 mg/kg
+    page.get_by_label("No total given, or a low-dose course").check()
+    page.get_by_label("Your weight").fill("70")
+    page.get_by_label("Milligrams per day (all doses together)").fill("40")
+    page.get_by_label("Standard capsules").check()
+    page.get_by_label("Neither").check()
+    page.get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Start my course").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Day 1 · week 1")
+    session = session_of(page)
+    status, course = live_app.api("GET", f"/courses/{session['courseId']}", session["token"])
+    assert status == 200 and course["target_mg_per_kg"] is None

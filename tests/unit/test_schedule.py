@@ -377,10 +377,20 @@ def test_refill_lead_days_and_time_are_the_patients():
         (None, ["2026-02-04", "2026-03-06", "2026-04-05", "2026-05-05"]),  # no known end: keep going
     ],
 )
-def test_no_refill_reminder_after_the_course_ends(last, keys):
-    c = course(last_capsule=last, last_capsule_estimated=True)
+def test_no_refill_reminder_after_the_confirmed_last_capsule(last, keys):
+    c = course(last_capsule=last, ended_on=last, last_capsule_estimated=False)
     specs = generate(RuleSnapshot("r", "refill"), c, [], None, utc(2026, 1, 1), utc(2026, 5, 10))
     assert [s.key for s in specs] == keys
+
+
+def test_refill_reminders_go_on_past_a_projected_end_saying_it_may_be_the_last_supply():
+    """An estimate adds words, never removes a reminder: prescribers often go on past the total (DOSE-13)."""
+    c = course(last_capsule=date(2026, 3, 5), last_capsule_estimated=True)
+    specs = generate(RuleSnapshot("r", "refill"), c, [], None, utc(2026, 1, 1), utc(2026, 5, 10))
+    assert [s.key for s in specs] == ["2026-02-04", "2026-03-06", "2026-04-05", "2026-05-05"]
+    assert [s.data["past_projected_end"] for s in specs] == [False, True, True, True]
+    assert "last supply" not in render("refill", specs[0].data)[1]
+    assert "This may be your last supply: ask your prescriber." in render("refill", specs[1].data)[1]
 
 
 def test_refill_respects_quiet_hours():

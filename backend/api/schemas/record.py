@@ -199,8 +199,14 @@ class SupplySchema(Schema):
     mixed_strengths = fields.Boolean()
     runs_out_on = fields.Date(allow_none=True)
     runs_out_estimated = fields.Boolean()
-    covers_to_last_capsule = fields.Boolean()
+    covers_to_last_capsule = fields.Boolean(metadata={"description": "Lasts to the confirmed last capsule."})
     next_supply_needed_on = fields.Date(allow_none=True)
+    may_be_last_supply = fields.Boolean(
+        metadata={
+            "description": "The projected (not confirmed) last capsule comes first: this may be the last "
+            "supply, but the dates stay (prescribers often go on past the total, DOSE-13)."
+        }
+    )
     today = fields.Date()
 
 

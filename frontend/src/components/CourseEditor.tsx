@@ -72,7 +72,7 @@ export function CourseDetailsForm({ current }: { current: Course }) {
   const [rebased, setRebased] = useState(false);
   const weightChanged = weight.trim() !== fromKg(current.weight_kg, unit);
   const [targetMode, setTargetMode] = useState<TargetMode>(current.target_mg_per_kg === null ? 'none' : 'target');
-  const [target, setTarget] = useState(String(current.target_mg_per_kg ?? 120));
+  const [target, setTarget] = useState(current.target_mg_per_kg === null ? '' : String(current.target_mg_per_kg));
   const [timezone, setTimezone] = useState(current.timezone);
   const [prevention, setPrevention] = useState(current.pregnancy_prevention);
   const [errors, setErrors] = useState<Errors>({});
@@ -87,7 +87,7 @@ export function CourseDetailsForm({ current }: { current: Course }) {
     found['edit-weight'] = weightError(weight, unit);
     const kg = toKg(weight, unit);
     const t = Number(target);
-    if (targetMode === 'target' && (!Number.isFinite(t) || t < 10 || t > 400)) found['edit-target'] = 'Enter a target in mg/kg, for example 120.';
+    if (targetMode === 'target' && (!Number.isFinite(t) || t < 10 || t > 400)) found['edit-target'] = 'Enter your prescriber’s total in mg/kg, or choose “No total given”.';
     if (!isValidTimeZone(timezone)) found['edit-timezone'] = 'Choose a time zone from the list, for example Europe/London.';
     const cleaned = Object.fromEntries(Object.entries(found).filter(([, v]) => v));
     setErrors(cleaned);
@@ -155,8 +155,8 @@ export function CourseDetailsForm({ current }: { current: Course }) {
       {weightChanged && toKg(weight, unit) !== null && (
         <Checkbox
           id="edit-weight-rebased"
-          label="My prescriber has based my plan on this new weight"
-          hint="Leave this unticked unless your prescriber said so: your mg/kg then stays counted by your weight at the start."
+          label="My prescriber re-based my plan on this new number"
+          hint="Leave this unticked unless your prescriber said so: your mg/kg then stays counted as at the start of your course."
           checked={rebased}
           onChange={setRebased}
         />

@@ -54,6 +54,7 @@ export interface Supply {
   runs_out_on: string | null;
   covers_to_last_capsule: boolean;
   next_supply_needed_on: string | null;
+  may_be_last_supply?: boolean;
 }
 
 export interface Feed {

@@ -49,8 +49,9 @@ export function Onboarding() {
   const [product, setProduct] = useState<Product | null>(null);
   const [programme, setProgramme] = useState<Programme | null>(null);
   const [pregnancy, setPregnancy] = useState<Pregnancy | null>(null);
-  const [targetMode, setTargetMode] = useState<TargetMode>('target');
-  const [target, setTarget] = useState('120');
+  // No number is filled in for the patient (DOSE-2: the prescriber sets any total; no silent 120 mg/kg).
+  const [targetMode, setTargetMode] = useState<TargetMode>('none');
+  const [target, setTarget] = useState('');
   const [timezone, setTimezone] = useState(detectTimeZone);
   const [country, setCountry] = useState(() => countryForZone(detectTimeZone())?.code ?? '');
   const [errors, setErrors] = useState<Errors>({});
@@ -71,7 +72,7 @@ export function Onboarding() {
     if (!pregnancy) found['pregnancy-yes'] = 'Answer “Could you become pregnant?” — “Not sure” is a fine answer.';
     if (targetMode === 'target') {
       const t = Number(target);
-      if (!Number.isFinite(t) || t < 10 || t > 400) found.target = 'Enter a target in mg/kg, for example 120, or choose “No target”.';
+      if (!Number.isFinite(t) || t < 10 || t > 400) found.target = 'Enter your prescriber’s total in mg/kg, or choose “No total given”.';
     }
     if (!isValidTimeZone(timezone)) found.timezone = 'Choose a time zone from the list, for example Europe/London.';
     return Object.fromEntries(Object.entries(found).filter(([, v]) => v));
@@ -257,8 +258,8 @@ export function Onboarding() {
               target={target}
               onTarget={setTarget}
               error={errors.target}
-              legendHint="Use the number your prescriber gave you."
-              targetHint="120 mg/kg is filled in; change it if your prescriber said otherwise."
+              legendHint="Only the number your prescriber gave you: without one, dates that depend on a total are not estimated."
+              targetHint="As written in your plan, in mg per kg of body weight."
             />
 
           </>

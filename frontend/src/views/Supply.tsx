@@ -56,7 +56,7 @@ export function Supply() {
             </div>
             <div>
               <dt>Runs out (estimate)</dt>
-              <dd>{data.covers_to_last_capsule ? 'Lasts to your projected last capsule' : formatDate(data.runs_out_on)}</dd>
+              <dd>{data.covers_to_last_capsule ? 'Lasts to your last capsule' : formatDate(data.runs_out_on)}</dd>
             </div>
             {data.next_supply_needed_on && (
               <div>
@@ -68,6 +68,12 @@ export function Supply() {
               </div>
             )}
           </dl>
+          {data.may_be_last_supply && (
+            <p class="notice">
+              This may be your last supply: your estimated last capsule comes first. Ask your prescriber whether your course goes on.
+              <SourceIds facts={['DOSE-13']} />
+            </p>
+          )}
           <p class="muted">
             Counted from your pick-ups and the doses you logged, at your current plan. The refill reminder uses this day.
             <SourceIds facts={['DOSE-10', 'PRODUCT-1']} />
