@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from backend.course.content import load_content, render_item, render_items, render_red_flags
+from backend.course.content import applies, load_content, render_item, render_items, render_red_flags
 from backend.course.dates import add_months, month_after
 from backend.course.pauses import PAUSED_TEXT, Pause, for_projection, pause_on, paused_days
 from backend.course.plan import Segment, iter_plan_days, slots_for
@@ -455,6 +455,49 @@ def _current_pause(course: CourseInfo, today: date) -> dict[str, Any] | None:
     return {**pause, **render_item(PAUSED_TEXT)}
 
 
+def _after_course(course: CourseInfo, today: date, content: dict, flags: frozenset[str]) -> dict | None:
+    """Once the last capsule is recorded (and reached): that day, and each precaution that still applies
+    with the day it ends (AFTER-1/2/7/9; contraception until the final negative test, PREG-6/7), each gone
+    on its own date. The contraception one has no end date: only the test result ends it."""
+    ended = course.ended_on
+    if ended is None or today < ended:
+        return None
+    texts = content["after_course"]
+    still = []
+    for item in texts["restrictions"]:
+        if not applies(item, flags):
+            continue
+        months = item.get("months")
+        until = add_months(ended, months) if months else None
+        if until is not None and today >= until:
+            continue  # this one is over
+        shown = until or month_after(ended)
+        still.append(
+            {
+                "key": item["key"],
+                "text": item["text"],  # "{date}" is written out by the phone in its own locale
+                "until": until,
+                "date": shown,
+                "facts": list(item["facts"]),
+            }
+        )
+    last = texts["last_capsule"]
+    summary = texts["stopped_summary"]
+    return {
+        "last_capsule_on": ended,
+        "last_capsule": {"text": last["text"], "date": ended, "facts": list(last["facts"])},
+        "summary": {"text": summary["text"], "facts": list(summary["facts"])},
+        "still_applies": still,
+    }
+
+
+def _stopped_phase(phase: dict[str, Any], after: dict | None) -> dict[str, Any]:
+    """Once the capsules are stopped no phase text speaks of going on: the summary says they stopped."""
+    if after is None or phase["key"] == "after":  # the after-course phase already speaks of the end
+        return phase
+    return {**phase, "summary": after["summary"]["text"]}
+
+
 def build_today(
     course: CourseInfo, logs: Iterable[LoggedDose], today: date, locale: str = "en"
 ) -> dict[str, Any]:
@@ -494,8 +537,11 @@ def build_today(
     # Dose days left, today included (before the start: the whole course). Unknown once the target is
     # reached and the capsules go on: the prescriber decides.
     days_remaining = None
-    if last is not None and (course.ended_on is not None or proj.target_reached_on is None):
+    stopped = course.ended_on is not None and today >= course.ended_on  # nothing is "to go" any more
+    if last is not None and not stopped and (course.ended_on is not None or proj.target_reached_on is None):
         days_remaining = max((last - max(today, course.start_date)).days + 1, 0)
+
+    after = _after_course(course, today, content, flags)
 
     target_note = None
     if proj.target_mg and course.product == "micronised":
@@ -510,7 +556,8 @@ def build_today(
         "pause": pause,
         "paused_days": paused_days(course.pauses, course.start_date, min(today, last or today)),
         "target_reached": _target_reached(course, proj, content),
-        "phase": next(p for p in phases if p["key"] == current),
+        "phase": _stopped_phase(next(p for p in phases if p["key"] == current), after),
+        "after_course": after,
         "doses": doses,
         "with_food": "standard" in flags,
         "dose_guidance": _dose_guidance(content, rules, flags),

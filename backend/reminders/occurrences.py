@@ -351,6 +351,8 @@ def _pickup_window(rule, course, appointments, quiet, start, end):
         if appt.kind != "pregnancy_test":
             continue
         test_day = appt.starts_at_local.date()
+        if course.ended_on is not None and test_day >= course.ended_on:
+            continue  # no prescription to pick up once the capsules are stopped: the reminders end too
         closes = test_day + timedelta(days=window.days - 1)  # the test day is day 1
         fires = schedule_local(closes - timedelta(days=1), rule.time_or_default, zone, quiet)
         yield OccurrenceSpec(

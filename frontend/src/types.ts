@@ -154,8 +154,18 @@ export interface TargetReached extends FactText {
   on: string;
 }
 
+/** From the recorded last capsule on: its day, and each precaution still applying with the day it ends. */
+export interface AfterCourse {
+  last_capsule_on: string;
+  last_capsule: FactText & { date: string };
+  summary: FactText;
+  /** `text` has "{date}" for `date`; `until` null: a test result, not a date, ends it. */
+  still_applies: (FactText & { key: string; date: string; until: string | null })[];
+}
+
 export interface Today {
   date: string;
+  after_course?: AfterCourse | null;
   day_of_course: number | null;
   week_of_course: number | null;
   status: CourseStatus;

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import axe_violations, onboard, session_of
+from tests.e2e.helpers import axe_violations, onboard, phone_context, session_of
 
 pytestmark = pytest.mark.e2e
 
@@ -101,14 +101,7 @@ def seed_report(live_app, session) -> None:
 def test_the_report_page_reads_on_a_phone_without_sideways_scrolling(
     browser, live_app, axe_source, scheme, width
 ):
-    ctx = browser.new_context(
-        base_url=live_app.url,
-        viewport={"width": width, "height": 844},
-        color_scheme=scheme,
-        locale="en-US",
-        service_workers="allow",
-    )
-    ctx.set_default_timeout(15_000)
+    ctx = phone_context(browser, live_app, width, scheme)
     try:
         page = ctx.new_page()
         onboard(page)
@@ -155,3 +148,41 @@ def test_onboarding_fills_in_no_total_and_stores_none_when_there_is_none(page, l
     session = session_of(page)
     status, course = live_app.api("GET", f"/courses/{session['courseId']}", session["token"])
     assert status == 200 and course["target_mg_per_kg"] is None
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_after_the_last_capsule_today_leads_with_it_and_what_still_applies(
+    browser, live_app, axe_source, scheme
+):
+    ctx = phone_context(browser, live_app, 320, scheme)
+    try:
+        page = ctx.new_page()
+        onboard(page)
+        session = session_of(page)
+        start = date.today() - timedelta(days=60)
+        ended = date.today() - timedelta(days=5)
+        plan = [{"from_date": start.isoformat(), "daily_mg": 40, "doses_per_day": 1, "dose_times": ["08:00"]}]
+        body = {"start_date": start.isoformat(), "dose_plan": plan, "ended_on": ended.isoformat()}
+        body["pregnancy_prevention"] = True
+        status, answer = live_app.api("PATCH", f"/courses/{session['courseId']}", session["token"], body)
+        assert status == 200, answer
+        page.reload()
+        card = page.locator("#after-course")
+        expect(card.get_by_role("heading", level=2)).to_have_text(
+            f"Your last capsule was on {ended:%a}, {ended:%b} {ended.day}, {ended.year}."
+        )
+        expect(page.locator("main .card").first).to_have_id("after-course")  # it leads
+        expect(card.get_by_role("heading", level=3)).to_have_text("Still applies until …")
+        items = card.locator("li")
+        expect(items).to_have_count(4)
+        expect(items.nth(1)).to_contain_text("No giving blood until")
+        expect(items.nth(3)).to_contain_text("until at least")
+        expect(page.get_by_text("Keep going")).to_have_count(0)
+        expect(page.get_by_text("to go)")).to_have_count(0)
+        expect(page.locator("#while-on")).to_have_count(0)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, overflow
+        assert axe_violations(page, axe_source) == [], scheme
+        page.screenshot(path=f"{SHOTS}/h5-after-course-320-{scheme}.png", full_page=True)
+    finally:
+        ctx.close()

@@ -320,6 +320,16 @@ def test_pickup_window_only_for_ipledge():
     assert modified.data["lockout_days"] is None  # PREG-4
 
 
+def test_pickup_reminders_end_with_the_course():
+    appt = AppointmentSnapshot("t1", "pregnancy_test", datetime(2026, 5, 4, 10, 0))
+    window = (utc(2026, 5, 1), utc(2026, 5, 20))
+    rule = RuleSnapshot("w", "pickup_window")
+    stopped = course(programme="us_ipledge", ended_on=date(2026, 5, 4))
+    assert generate(rule, stopped, [appt], None, *window) == []
+    going_on = course(programme="us_ipledge", ended_on=date(2026, 5, 5))
+    assert generate(rule, going_on, [appt], None, *window)
+
+
 def test_disabled_rule_generates_nothing():
     assert (
         generate(

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from backend.course.dates import add_months
 from backend.course.rules import load_rule_sets
 from backend.course.timeline import build_timeline, build_today
 from tests.unit.test_timeline import S, course
@@ -68,3 +70,31 @@ def test_the_19_day_wait_is_for_the_first_prescription_and_the_2026_status_says_
     status = sets["us_ipledge_2026"].summary()["status"]
     assert status["verify"] is True and "postponed" in status["text"] and status["facts"] == ["PREG-13"]
     assert sets["us_ipledge"].summary()["status"] is None
+
+
+def test_after_the_last_capsule_each_precaution_stays_until_its_own_date():
+    """AFTER-1/2/7/9: blood donation and breastfeeding a month, waxing and laser at least six months;
+    contraception until the final negative test (no date of its own, PREG-6/7)."""
+    ended = S + timedelta(days=40)
+    c = course(prevention=True, programme="eu_ppp", ended_on=ended)
+    assert build_today(c, [], ended - timedelta(days=1))["after_course"] is None
+
+    def still(day):
+        today = build_today(c, [], day)
+        return today, [i["key"] for i in today["after_course"]["still_applies"]]
+
+    today, keys = still(ended)
+    assert keys == ["contraception", "blood_donation", "breastfeeding", "procedures"]
+    assert today["after_course"]["last_capsule"]["date"] == ended and today["days_remaining"] is None
+    summary = today["phase"]["summary"].lower()
+    assert "stopped" in summary and "keep going" not in summary and "last few weeks" not in summary
+    items = {i["key"]: i for i in today["after_course"]["still_applies"]}
+    assert items["blood_donation"]["until"] == add_months(ended, 1)
+    assert items["procedures"]["until"] == add_months(ended, 6) and "at least" in items["procedures"]["text"]
+    assert items["contraception"]["until"] is None and "negative" in items["contraception"]["text"]
+    assert still(add_months(ended, 1) - timedelta(days=1))[1] == keys
+    assert still(add_months(ended, 1))[1] == ["contraception", "procedures"]
+    assert still(add_months(ended, 6))[1] == ["contraception"]
+    no_prevention = build_today(course(ended_on=ended), [], ended + timedelta(days=3))
+    shown = [i["key"] for i in no_prevention["after_course"]["still_applies"]]
+    assert shown == ["blood_donation", "procedures"]

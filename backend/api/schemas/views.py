@@ -135,6 +135,28 @@ class MgPerKgWeightSchema(Schema):
     )
 
 
+class AfterCourseItemSchema(ContentItemSchema):
+    key = fields.String(metadata={"example": "blood_donation"})
+    date = fields.Date(metadata={"description": "Written out in place of {date} in the text."})
+    until = fields.Date(
+        allow_none=True, metadata={"description": "The day it ends (null: a test result ends it)."}
+    )
+
+
+class LastCapsuleSchema(ContentItemSchema):
+    date = fields.Date()
+
+
+class AfterCourseSchema(Schema):
+    last_capsule_on = fields.Date()
+    last_capsule = fields.Nested(LastCapsuleSchema)
+    summary = fields.Nested(ContentItemSchema)
+    still_applies = fields.List(
+        fields.Nested(AfterCourseItemSchema),
+        metadata={"description": "Each precaution that still applies; each is gone from its own date."},
+    )
+
+
 class TodaySchema(Schema):
     course_id = fields.String()
     date = fields.Date()
@@ -154,6 +176,11 @@ class TodaySchema(Schema):
         metadata={"description": "Set once the logged total reaches the target while the course goes on."},
     )
     phase = fields.Nested(PhaseSchema)
+    after_course = fields.Nested(
+        AfterCourseSchema,
+        allow_none=True,
+        metadata={"description": "From the recorded last capsule on: its day and what applies until when."},
+    )
     doses = fields.List(fields.Nested(TodayDoseSchema))
     with_food = fields.Boolean()
     dose_guidance = fields.List(fields.Nested(ContentItemSchema))
