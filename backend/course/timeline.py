@@ -366,7 +366,8 @@ def _milestones(course: CourseInfo, proj: Projection, today: date, content: dict
         bound = min(last, horizon) if last is not None else horizon  # recurring items stop at the last dose
     out = [_milestone(m["course_start"], "course_start", s, False)]
     for r in monitoring_dates(s, bound, rules, course.pregnancy_prevention):
-        out.append({**_milestone(_rhythm_entry(r, m, rules), r.kind, r.day, False), "rhythm": True})
+        entry = _milestone(_rhythm_entry(r, m, rules), r.kind, r.day, False)
+        out.append({**entry, "rhythm": True, "before_start": r.role == "before_start"})
 
     if proj.target_mg:
         for p in THRESHOLDS:
@@ -393,7 +394,12 @@ def _milestones(course: CourseInfo, proj: Projection, today: date, content: dict
 
     out = [x for x in out if x["date"] <= horizon]
     out.sort(key=lambda x: (x["date"], _KIND_ORDER.get(x["kind"], 99)))
-    return place_appointments(out, course.appointments, today, m["appointment"])
+    booked_texts = {  # a booked appointment's own kind, never a pre-start test's title (issue 14)
+        "pregnancy_test": rules.pregnancy_test,
+        "blood_test": m["blood_test"]["follow_up"],
+        "monthly_visit": m["monthly_visit"],
+    }
+    return place_appointments(out, course.appointments, today, m["appointment"], booked_texts)
 
 
 def _rhythm_entry(r: RhythmDate, m: dict, rules: RuleSet) -> dict[str, Any]:

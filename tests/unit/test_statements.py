@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from backend.course.dates import add_months
+from backend.course.rhythm import BookedAppointment
 from backend.course.rules import load_rule_sets
 from backend.course.timeline import build_timeline, build_today
 from tests.unit.test_timeline import S, course
@@ -98,3 +100,16 @@ def test_after_the_last_capsule_each_precaution_stays_until_its_own_date():
     no_prevention = build_today(course(ended_on=ended), [], ended + timedelta(days=3))
     shown = [i["key"] for i in no_prevention["after_course"]["still_applies"]]
     assert shown == ["blood_donation", "procedures"]
+
+
+def test_a_booked_test_keeps_its_own_kind_and_never_takes_a_pre_start_title():
+    """A pregnancy test booked after the first capsule, in the month of the confirmation test, is the
+    monthly test (its own kind), not "Second pregnancy test (confirmation)" (issue 14)."""
+    start = date(2026, 1, 20)
+    booked = BookedAppointment("a1", "pregnancy_test", datetime(2026, 1, 25, 9, 30), "Lab 3")
+    c = replace(course(prevention=True, programme="us_ipledge", start=start), appointments=(booked,))
+    milestones = build_timeline(c, [], start + timedelta(days=2))["milestones"]
+    [mine] = [m for m in milestones if m.get("booked")]
+    assert mine["date"] == date(2026, 1, 25) and mine["title"] == "Monthly pregnancy test (iPLEDGE)"
+    confirmation = next(m for m in milestones if m["title"].startswith("Second pregnancy test"))
+    assert confirmation["date"] == date(2026, 1, 17) and confirmation["booked"] is None
