@@ -111,6 +111,7 @@ def place_appointments(
     today: date,
     other_entry: dict[str, Any],
     kind_entries: dict[str, dict[str, Any]] | None = None,
+    answers: dict[tuple[str, date], str] | None = None,
 ) -> list[dict[str, Any]]:
     """`milestones` with booked appointments in place of the estimates they replace, each with a state.
 
@@ -157,15 +158,19 @@ def place_appointments(
                 }
             )
     for m in out:
-        m["state"] = _state(m, today)
+        m["state"] = _state(m, today, answers or {})
         m["appointment_kind"] = APPOINTMENT_KIND.get(m["kind"]) if m.get("rhythm") else None
     out.sort(key=lambda m: m["date"])
     return out
 
 
-def _state(milestone: dict[str, Any], today: date) -> str:
+ANSWERS = ("done", "not_done", "unknown")  # the patient's word on a past usual visit or test
+
+
+def _state(milestone: dict[str, Any], today: date, answers: dict[tuple[str, date], str]) -> str:
     if milestone["date"] >= today:
         return "upcoming"
     if milestone.get("rhythm") and milestone["booked"] is None:
-        return "missed"
+        # Nothing booked: the patient's answer if they gave one (a test before joining), else missed.
+        return answers.get((milestone["kind"], milestone["date"]), "missed")
     return "done" if not milestone["estimated"] else "upcoming"

@@ -76,6 +76,8 @@ class CourseInfo:
     ended_on: date | None = None  # the last capsule, once the patient confirmed their prescriber stopped
     rule_set: str | None = None  # id of the programme's rule set (None: the programme's default)
     appointments: tuple[BookedAppointment, ...] = ()  # booked visits and tests (they replace estimates)
+    # The patient's answers about past usual visits and tests: (kind, date) → done | not_done | unknown.
+    answers: tuple[tuple[str, date, str], ...] = ()
     pauses: tuple[Pause, ...] = ()  # days the capsules were (or are) stopped, oldest first
 
 
@@ -399,7 +401,8 @@ def _milestones(course: CourseInfo, proj: Projection, today: date, content: dict
         "blood_test": m["blood_test"]["follow_up"],
         "monthly_visit": m["monthly_visit"],
     }
-    return place_appointments(out, course.appointments, today, m["appointment"], booked_texts)
+    answers = {(kind, day): answer for kind, day, answer in course.answers}
+    return place_appointments(out, course.appointments, today, m["appointment"], booked_texts, answers)
 
 
 def _rhythm_entry(r: RhythmDate, m: dict, rules: RuleSet) -> dict[str, Any]:

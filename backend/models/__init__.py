@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
-from backend.models.course import Course, CoursePause, DoseLog, WeightRecord
+from backend.models.course import Course, CoursePause, DoseLog, MilestoneAnswer, WeightRecord
 from backend.models.patient import DeviceToken, LinkCode, Patient
 from backend.models.record import CalendarFeed, CheckIn, MoodCheck, SupplyPickup
 from backend.models.reminders import (  # noqa: F401  (reminders, push subscriptions, appointments)
@@ -22,6 +22,7 @@ __all__ = [
     "DeviceToken",
     "DoseLog",
     "LinkCode",
+    "MilestoneAnswer",
     "MoodCheck",
     "Patient",
     "SupplyPickup",

@@ -82,6 +82,21 @@ class WeightRecord(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class MilestoneAnswer(db.Model):
+    """The patient's word on a past usual visit or test (e.g. the tests before joining mid-course)."""
+
+    __tablename__ = "milestone_answers"
+    __table_args__ = (UniqueConstraint("course_id", "kind", "on_date"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    course_id: Mapped[str] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # monthly_visit | blood_test | pregnancy_test
+    on_date: Mapped[date] = mapped_column(Date)
+    answer: Mapped[str] = mapped_column(String(16))  # done | not_done | unknown
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
 class DoseLog(db.Model):
     """One dose slot marked taken or skipped; the id is made by the client."""
 

@@ -20,7 +20,7 @@ from backend.course.rules import default_rule_set
 from backend.course.timeline import CourseInfo, LoggedDose, build_timeline, build_today
 from backend.course.weights import WeightPoint
 from backend.extensions import db
-from backend.models import Appointment, Course, CoursePause, DoseLog, WeightRecord
+from backend.models import Appointment, Course, CoursePause, DoseLog, MilestoneAnswer, WeightRecord
 from backend.models.types import utcnow
 
 # A dose may be logged for the patient's "today" and, to cover time-zone edges, one day beyond.
@@ -440,6 +440,31 @@ def mg_per_kg_basis(course: Course) -> dict[str, Any]:
     return {"weight_kg": point.weight_kg, "recorded_on": point.recorded_on, "basis": kind}
 
 
+def milestone_answers(course_id: str) -> tuple[tuple[str, date, str], ...]:
+    rows = db.session.execute(
+        select(MilestoneAnswer.kind, MilestoneAnswer.on_date, MilestoneAnswer.answer).where(
+            MilestoneAnswer.course_id == course_id
+        )
+    )
+    return tuple((r[0], r[1], r[2]) for r in rows)
+
+
+def answer_milestones(course: Course, items: list[tuple[str, date]], answer: str) -> None:
+    """Store the patient's answer for past usual visits/tests (replacing an earlier one); views follow."""
+    stored = {
+        (a.kind, a.on_date): a
+        for a in db.session.scalars(select(MilestoneAnswer).where(MilestoneAnswer.course_id == course.id))
+    }
+    for kind, day in items:
+        row = stored.get((kind, day))
+        if row is None:
+            db.session.add(MilestoneAnswer(course_id=course.id, kind=kind, on_date=day, answer=answer))
+        else:
+            row.answer = answer
+    touch(course)
+    db.session.commit()
+
+
 def course_info(course: Course) -> CourseInfo:
     return CourseInfo(
         start_date=course.start_date,
@@ -452,6 +477,7 @@ def course_info(course: Course) -> CourseInfo:
         ended_on=course.ended_on,
         rule_set=course.rule_set,
         appointments=booked_appointments(course.id),
+        answers=milestone_answers(course.id),
         pauses=course_pauses(course.id),
     )
 

@@ -13,7 +13,15 @@ from backend import events
 from backend.course.plan import parse_plan
 from backend.course.timeline import project
 from backend.extensions import db
-from backend.models import Appointment, CalendarFeed, CheckIn, Course, MoodCheck, SupplyPickup
+from backend.models import (
+    Appointment,
+    CalendarFeed,
+    CheckIn,
+    Course,
+    MilestoneAnswer,
+    MoodCheck,
+    SupplyPickup,
+)
 from backend.record import mood, report, supply, triage
 from backend.services.courses import course_info, local_today, logged_doses, weight_history
 
@@ -366,7 +374,20 @@ def export_feeds(patient_id: str) -> list[dict[str, Any]]:
     ]
 
 
+def export_milestone_answers(patient_id: str) -> list[dict[str, Any]]:
+    rows = db.session.scalars(
+        select(MilestoneAnswer)
+        .where(MilestoneAnswer.course_id.in_(_course_ids(patient_id)))
+        .order_by(MilestoneAnswer.on_date)
+    )
+    return [
+        {"course_id": a.course_id, "kind": a.kind, "date": a.on_date.isoformat(), "answer": a.answer}
+        for a in rows
+    ]
+
+
 EXPORT_SECTIONS = {
+    "milestone_answers": export_milestone_answers,
     "checkins": export_checkins,
     "mood_checks": export_mood,
     "supply_pickups": export_pickups,

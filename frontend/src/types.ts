@@ -112,7 +112,7 @@ export interface Milestone {
   facts: string[];
   estimated: boolean;
   /** done (reached, confirmed or booked and passed) | missed (a past usual visit or test with nothing booked) | upcoming. */
-  state?: 'done' | 'missed' | 'upcoming' | null;
+  state?: 'done' | 'missed' | 'not_done' | 'unknown' | 'upcoming' | null;
   /** The booked appointment shown in place of the usual date. */
   booked?: { appointment_id: string; starts_at: string; place: string | null } | null;
   appointment_kind?: string | null;

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import axe_violations, onboard, phone_context, session_of
+from tests.e2e.test_catch_up import fill_course
 
 pytestmark = pytest.mark.e2e
 
@@ -186,3 +187,32 @@ def test_after_the_last_capsule_today_leads_with_it_and_what_still_applies(
         page.screenshot(path=f"{SHOTS}/h5-after-course-320-{scheme}.png", full_page=True)
     finally:
         ctx.close()
+
+
+def test_joining_mid_course_asks_about_the_tests_before_the_start_and_the_timeline_can_mark_one_done(
+    page, live_app
+):
+    start = date.today() - timedelta(days=45)
+    fill_course(page, start=start)
+    page.get_by_label("I took them all").check()
+    page.get_by_label("Yes, they were done").check()
+    page.get_by_role("button", name="Start my course").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Day 46"))
+    page.goto("/timeline")
+    page.locator("details.past-milestones > summary").click()
+    baseline = page.locator(f'ol.milestones li[data-kind="blood_test"]:has(time[datetime="{start}"])')
+    expect(baseline).to_have_attribute("data-state", "done")
+    missed = page.locator('ol.milestones li[data-state="missed"]').first
+    expect(missed).to_be_visible()
+    kind = missed.get_attribute("data-kind")
+    day = missed.locator("time").get_attribute("datetime")
+    missed.get_by_role("button", name=re.compile("^It was done")).click()
+    answered = page.locator(f'ol.milestones li[data-kind="{kind}"]:has(time[datetime="{day}"])')
+    expect(answered).to_have_attribute("data-state", "done")
+    page.screenshot(path=f"{SHOTS}/h5-timeline-answers.png", full_page=True)
+    session = session_of(page)
+    status, exported = live_app.api("GET", "/me/export", session["token"])
+    assert status == 200 and {(a["kind"], a["date"]) for a in exported["milestone_answers"]} >= {
+        ("blood_test", start.isoformat()),
+        (kind, day),
+    }

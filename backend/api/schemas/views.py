@@ -75,8 +75,9 @@ class MilestoneSchema(Schema):
     )
     state = fields.String(
         metadata={
-            "description": "upcoming | done (passed: reached, confirmed or booked) | missed (a past usual "
-            "visit or test with no appointment booked for it)"
+            "description": "upcoming | done (passed: reached, confirmed, booked, or the patient said so) | "
+            "missed (a past usual visit or test with no appointment booked and no answer) | not_done | "
+            "unknown (the patient's answers)"
         }
     )
     booked = fields.Nested(

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, type MilestoneAnswer } from '../api';
 import { CountryField } from '../components/CountryField';
 import { Disclaimer } from '../components/Disclaimer';
 import { DosePlanFields, EMPTY_PLAN, segmentFrom, validatePlan, type PlanDraft } from '../components/DosePlanFields';
@@ -43,6 +43,8 @@ export function Onboarding() {
   const [weight, setWeight] = useState('');
   const [unit, setUnit] = useState<WeightUnit>(preferredWeightUnit);
   const [soFar, setSoFar] = useState<SoFar | null>(null);
+  // Joining after the start: were the tests before it done? Left unanswered, nothing is stored.
+  const [testsBefore, setTestsBefore] = useState<MilestoneAnswer | null>(null);
   const [startConfirmed, setStartConfirmed] = useState<string | null>(null);
   const [askStart, setAskStart] = useState<string | null>(null);
   const [plan, setPlan] = useState<PlanDraft>(EMPTY_PLAN);
@@ -113,6 +115,7 @@ export function Onboarding() {
         ...(unusual ? { confirm_start_date: true } : {}),
       });
       await setCourse(created);
+      if (startedBefore && testsBefore) await api.answerBeforeStart(created.id, testsBefore);
       if (startedBefore && soFar === 'all') {
         const past = plannedSlots(created, created.start_date, addDays(localDate(timezone), -1));
         await logMany(
@@ -183,6 +186,20 @@ export function Onboarding() {
               { value: 'all', label: 'I took them all', hint: 'Every earlier dose is logged as taken at its usual time' },
               { value: 'some', label: 'I missed some', hint: 'Next you mark each week, or the days you missed' },
               { value: 'later', label: 'I’ll fill them in', hint: 'Today lists the earlier days by week' },
+            ]}
+          />
+        )}
+        {startedBefore && (
+          <Choices
+            name="tests-before"
+            legend="Were the tests before your first capsule done?"
+            hint="The pregnancy tests your programme asks for before the start, if they apply to you, and the first blood test. You can change each one later on your Timeline."
+            value={testsBefore}
+            onChange={setTestsBefore}
+            choices={[
+              { value: 'done', label: 'Yes, they were done' },
+              { value: 'not_done', label: 'No, not done' },
+              { value: 'unknown', label: 'I don’t know' },
             ]}
           />
         )}
