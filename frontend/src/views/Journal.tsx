@@ -1,3 +1,4 @@
+import './journal.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Checkbox, TextAreaField } from '../components/Form';
 import { SourceIds } from '../components/Facts';

@@ -1,3 +1,4 @@
+import './report.css';
 import { useEffect, useState } from 'preact/hooks';
 import { Link } from '../components/Link';
 import { SourceIds } from '../components/Facts';
