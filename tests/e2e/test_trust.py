@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import axe_violations, onboard, phone_context, session_of
+from tests.e2e.helpers import axe_violations, onboard, phone_context, session_of, skip_reminder_offer
 from tests.e2e.test_catch_up import fill_course
 
 pytestmark = pytest.mark.e2e
@@ -145,6 +145,7 @@ def test_onboarding_fills_in_no_total_and_stores_none_when_there_is_none(page, l
     page.get_by_label("Neither").check()
     page.get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Start my course").click()
+    skip_reminder_offer(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Day 1 · week 1")
     session = session_of(page)
     status, course = live_app.api("GET", f"/courses/{session['courseId']}", session["token"])
@@ -197,6 +198,7 @@ def test_joining_mid_course_asks_about_the_tests_before_the_start_and_the_timeli
     page.get_by_label("I took them all").check()
     page.get_by_label("Yes, they were done").check()
     page.get_by_role("button", name="Start my course").click()
+    skip_reminder_offer(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Day 46"))
     page.goto("/timeline")
     page.locator("details.past-milestones > summary").click()
