@@ -193,7 +193,8 @@ class AppointmentById(MethodView):
 
 def suggest(course: Course, today: date | None = None) -> list[dict]:
     """The timeline's own visits and tests from tomorrow on (one rhythm: `backend.course.rhythm`), and the
-    final pregnancy test after the last capsule. Nothing recurring falls after the projected last capsule.
+    final pregnancy test once the last capsule is recorded (never from a projection: the prescriber may go
+    on past the total, DOSE-13). Nothing recurring falls after the projected last capsule.
     """
     today = today or service_today(course)
     rules = service.course_snapshot(course).rules
@@ -203,7 +204,7 @@ def suggest(course: Course, today: date | None = None) -> list[dict]:
             continue
         if m["appointment_kind"] is not None:
             items.append({**m, "kind": m["appointment_kind"], "reason": m["title"]})
-        elif m["kind"] == "final_pregnancy_test" and course.pregnancy_prevention:
+        elif m["kind"] == "final_pregnancy_test" and course.pregnancy_prevention and course.ended_on:
             reason = "Final pregnancy test, a full month after the last capsule"
             items.append({**m, "kind": "pregnancy_test", "reason": reason, "facts": ["PREG-6", "PREG-7"]})
     out = []

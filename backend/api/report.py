@@ -8,7 +8,7 @@ from flask_smorest import abort
 
 from backend.api.blueprint import Blueprint
 from backend.api.owned import COURSE_NOT_FOUND, course_or_404
-from backend.api.schemas.record import ReportQuerySchema, ReportSchema
+from backend.api.schemas.record import ReportPdfQuerySchema, ReportQuerySchema, ReportSchema
 from backend.auth import SECURITY, auth_required
 from backend.i18n import current_locale, use_locale
 from backend.record.report_pdf import render_pdf
@@ -58,7 +58,7 @@ class Report(MethodView):
 class ReportPdf(MethodView):
     @blp.doc(security=SECURITY)
     @auth_required
-    @blp.arguments(ReportQuerySchema, location="query")
+    @blp.arguments(ReportPdfQuerySchema, location="query")
     @blp.response(200, content_type="application/pdf", description="The same report as a PDF file.")
     @blp.doc(
         responses={
@@ -71,10 +71,13 @@ class ReportPdf(MethodView):
     @blp.alt_response(404, description=COURSE_NOT_FOUND)
     @blp.alt_response(422, description="More than 400 days asked for, or `from` after `to`.")
     def get(self, query: dict, course_id: str):
-        """The report as a PDF (A4), the same period rules, in the patient's language or `lang`."""
+        """The report as a PDF on A4 or Letter (`paper`; default by the course's country), the same
+        period rules, in the patient's language or `lang`."""
         with use_locale(query.get("lang") or current_locale()) as language:
             data = _report(course_id, query)
-            pdf = render_pdf(data)
+            country = course_or_404(course_id).country
+            paper = query.get("paper") or ("letter" if country in ("US", "CA") else "a4")
+            pdf = render_pdf(data, paper)
         return Response(
             pdf,
             mimetype="application/pdf",

@@ -37,6 +37,7 @@ FLAGS = frozenset(
         "no_pregnancy_prevention",
         "standard",
         "food_independent",
+        "micronised",
         "us_ipledge",
         "eu_ppp",
         "programme_none",

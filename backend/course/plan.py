@@ -31,7 +31,8 @@ class Segment:
     """One stretch of the plan, in force from `from_date` until the next segment starts.
 
     Exactly one of `daily_mg` (same mg every day) or `cycle_mg` (repeating cycle; day 0 of the
-    segment is `cycle_mg[0]`) is set.
+    segment is `cycle_mg[0]`) is set. `dose_mg` gives each dose its own mg as prescribed (then
+    `daily_mg` is their sum); without it the day's mg is split evenly over its doses.
     """
 
     from_date: date
@@ -39,6 +40,7 @@ class Segment:
     dose_times: tuple[time, ...]
     daily_mg: float | None = None
     cycle_mg: tuple[float, ...] | None = None
+    dose_mg: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.doses_per_day not in (1, 2):
@@ -56,12 +58,31 @@ class Segment:
                 raise ValueError("mg must not be negative")
         elif self.daily_mg is not None and self.daily_mg < 0:
             raise ValueError("mg must not be negative")
+        if self.dose_mg is not None:
+            if self.cycle_mg is not None:
+                raise ValueError("dose_mg cannot be combined with cycle_mg")
+            if len(self.dose_mg) != self.doses_per_day or any(mg <= 0 for mg in self.dose_mg):
+                raise ValueError("dose_mg must give a positive mg for each dose")
+            if abs(sum(self.dose_mg) - (self.daily_mg or 0.0)) > 1e-6:
+                raise ValueError("daily_mg must be the sum of dose_mg")
 
     def mg_on(self, day: date) -> float:
         """Planned mg for `day`, assuming this segment is in force then."""
         if self.cycle_mg is not None:
             return self.cycle_mg[(day - self.from_date).days % len(self.cycle_mg)]
         return self.daily_mg or 0.0
+
+    def slot_mg(self, day: date) -> tuple[float, ...]:
+        """Each dose's planned mg on `day`: the prescribed amounts, or the day's mg split evenly."""
+        if self.dose_mg is not None:
+            return self.dose_mg
+        each = self.mg_on(day) / self.doses_per_day
+        return tuple(each for _ in range(self.doses_per_day))
+
+    @property
+    def even_split(self) -> bool:
+        """True when the doses share the day's mg evenly (no per-dose amounts were prescribed)."""
+        return self.dose_mg is None or len(set(self.dose_mg)) == 1
 
     @property
     def average_mg(self) -> float:
@@ -120,6 +141,15 @@ def parse_plan(raw: list[dict]) -> tuple[Segment, ...]:
         times = item.get("dose_times") or []
         if not isinstance(times, list | tuple):
             raise ValueError("dose_times must be a list")
+        per_dose = item.get("doses")
+        dose_mg = None
+        if per_dose is not None:
+            if not isinstance(per_dose, list) or not all(isinstance(d, dict) for d in per_dose):
+                raise ValueError("doses must be a list of {time, mg}")
+            ordered = sorted((_parse_time(d.get("time")), _mg(d.get("mg"))) for d in per_dose)
+            times = [t for t, _ in ordered]
+            dose_mg = tuple(mg for _, mg in ordered)
+            daily = sum(dose_mg)
         doses = item.get("doses_per_day", len(times))
         if isinstance(doses, bool) or not isinstance(doses, int):
             raise ValueError("doses_per_day must be an integer")
@@ -130,6 +160,7 @@ def parse_plan(raw: list[dict]) -> tuple[Segment, ...]:
                 dose_times=tuple(sorted(_parse_time(t) for t in times)),
                 daily_mg=None if daily is None else _mg(daily),
                 cycle_mg=None if cycle is None else tuple(_mg(mg) for mg in cycle),
+                dose_mg=dose_mg,
             )
         )
     segments.sort(key=lambda s: s.from_date)
@@ -138,18 +169,23 @@ def parse_plan(raw: list[dict]) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
+def _segment_json(s: Segment) -> dict:
+    out = {
+        "from_date": s.from_date.isoformat(),
+        "daily_mg": s.daily_mg,
+        "cycle_mg": None if s.cycle_mg is None else list(s.cycle_mg),
+        "doses_per_day": s.doses_per_day,
+        "dose_times": [t.strftime("%H:%M") for t in s.dose_times],
+    }
+    if s.dose_mg is not None:  # per-dose amounts; the even split stays the shorthand without this key
+        pairs = zip(s.dose_times, s.dose_mg, strict=True)
+        out["doses"] = [{"time": t.strftime("%H:%M"), "mg": mg} for t, mg in pairs]
+    return out
+
+
 def plan_to_json(plan: Sequence[Segment]) -> list[dict]:
     """Inverse of `parse_plan`."""
-    return [
-        {
-            "from_date": s.from_date.isoformat(),
-            "daily_mg": s.daily_mg,
-            "cycle_mg": None if s.cycle_mg is None else list(s.cycle_mg),
-            "doses_per_day": s.doses_per_day,
-            "dose_times": [t.strftime("%H:%M") for t in s.dose_times],
-        }
-        for s in sorted(plan, key=lambda s: s.from_date)
-    ]
+    return [_segment_json(s) for s in sorted(plan, key=lambda s: s.from_date)]
 
 
 def segment_for(plan: Sequence[Segment], day: date) -> Segment | None:
@@ -169,13 +205,15 @@ def daily_mg(plan: Sequence[Segment], day: date) -> float:
 
 
 def slots_for(plan: Sequence[Segment], day: date) -> list[PlannedSlot]:
-    """The planned doses of `day`, the day's mg split evenly; empty on a 0 mg day."""
+    """The planned doses of `day`, each with its own mg (else an even split); none on a 0 mg day."""
     seg = segment_for(plan, day)
     mg = segment_mg(seg, day)
     if seg is None or mg <= 0:
         return []
-    each = mg / seg.doses_per_day
-    return [PlannedSlot(slot=i, time=t, mg=each) for i, t in enumerate(seg.dose_times, start=1)]
+    return [
+        PlannedSlot(slot=i, time=t, mg=each)
+        for i, (t, each) in enumerate(zip(seg.dose_times, seg.slot_mg(day), strict=True), start=1)
+    ]
 
 
 def iter_plan_days(plan: Sequence[Segment], first: date, last: date) -> Iterator[tuple[date, Segment | None]]:

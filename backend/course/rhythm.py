@@ -110,12 +110,20 @@ def place_appointments(
     appointments: Iterable[BookedAppointment],
     today: date,
     other_entry: dict[str, Any],
+    kind_entries: dict[str, dict[str, Any]] | None = None,
+    answers: dict[tuple[str, date], str] | None = None,
 ) -> list[dict[str, Any]]:
     """`milestones` with booked appointments in place of the estimates they replace, each with a state.
 
-    A rhythm milestone carries `"rhythm": True`. `other_entry` is the text of an appointment kind with no
-    milestone kind ("other"). Returns a new list, sorted by date (stable for equal dates).
+    A rhythm milestone carries `"rhythm": True` (and `"before_start"` for a test before the first capsule).
+    `other_entry` is the text of an appointment kind with no milestone kind ("other"); `kind_entries` the
+    text of a booked appointment of a kind that replaces no usual date. A booked appointment keeps its own
+    kind: a test before the start is replaced only by one booked before the first later usual date, and an
+    added one never borrows a pre-start test's title. Returns a new list, sorted by date.
     """
+    first_after = min(
+        (m["date"] for m in milestones if m.get("rhythm") and not m.get("before_start")), default=None
+    )
     out = [{**m, "booked": None} for m in milestones]
     for appt in sorted(appointments, key=lambda a: a.starts_at_local):
         day = appt.starts_at_local.date()
@@ -128,12 +136,15 @@ def place_appointments(
             and m["kind"] == kind
             and m["booked"] is None
             and (m["date"].year, m["date"].month) == (day.year, day.month)
+            and not (m.get("before_start") and first_after is not None and day >= first_after)
         ]
         if candidates:
             target = min(candidates, key=lambda m: abs((m["date"] - day).days))
             target.update(date=day, estimated=False, booked=_booked_fields(appt))
         else:
-            entry = other_entry if kind is None else next((m for m in out if m["kind"] == kind), other_entry)
+            entry = other_entry if kind is None else (kind_entries or {}).get(kind) or next(
+                (m for m in out if m["kind"] == kind and not m.get("before_start")), other_entry
+            )
             out.append(
                 {
                     "kind": kind or "appointment",
@@ -147,15 +158,19 @@ def place_appointments(
                 }
             )
     for m in out:
-        m["state"] = _state(m, today)
+        m["state"] = _state(m, today, answers or {})
         m["appointment_kind"] = APPOINTMENT_KIND.get(m["kind"]) if m.get("rhythm") else None
     out.sort(key=lambda m: m["date"])
     return out
 
 
-def _state(milestone: dict[str, Any], today: date) -> str:
+ANSWERS = ("done", "not_done", "unknown")  # the patient's word on a past usual visit or test
+
+
+def _state(milestone: dict[str, Any], today: date, answers: dict[tuple[str, date], str]) -> str:
     if milestone["date"] >= today:
         return "upcoming"
     if milestone.get("rhythm") and milestone["booked"] is None:
-        return "missed"
+        # Nothing booked: the patient's answer if they gave one (a test before joining), else missed.
+        return answers.get((milestone["kind"], milestone["date"]), "missed")
     return "done" if not milestone["estimated"] else "upcoming"

@@ -63,8 +63,9 @@ class RuleSet:
     visit_interval_days: int
     pregnancy_test: dict[str, Any]
     pickup_window: PickupWindow | None
-    lockout_days: int | None
+    lockout_days: int | None  # the wait after a missed first-prescription window (PREG-13), if any
     home_tests: bool
+    status: dict[str, Any] | None = None  # whether the rule set is in force yet; "verify": unconfirmed
 
     def summary(self) -> dict[str, Any]:
         """What the API shows about a rule set."""
@@ -81,6 +82,7 @@ class RuleSet:
             "lockout_days": self.lockout_days,
             "home_tests": self.home_tests,
             "missed_dose": {"text": self.missed_dose["text"], "facts": list(self.missed_dose["facts"])},
+            "status": None if self.status is None else {**self.status, "facts": list(self.status["facts"])},
             "facts": list(self.facts),
         }
 
@@ -127,6 +129,9 @@ def _parse(raw: dict[str, Any], name: str) -> RuleSet:
         else PickupWindow(int(pickup["days"]), pickup["from"], pickup["text"], tuple(pickup["facts"])),
         lockout_days=raw.get("lockout_days"),
         home_tests=bool(raw.get("home_tests")),
+        status=None
+        if raw.get("status") is None
+        else {**_text(raw["status"], f"{name}.status"), "verify": bool(raw["status"].get("verify"))},
     )
 
 

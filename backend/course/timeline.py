@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from backend.course.content import load_content, render_item, render_items, render_red_flags
+from backend.course.content import applies, load_content, render_item, render_items, render_red_flags
 from backend.course.dates import add_months, month_after
 from backend.course.pauses import PAUSED_TEXT, Pause, for_projection, pause_lookup, pause_on, paused_days
 from backend.course.plan import Segment, iter_plan_days, slots_for
@@ -69,13 +69,15 @@ class CourseInfo:
     start_date: date
     weight_kg: float
     target_mg_per_kg: float | None
-    product: str  # "standard" | "food_independent"
+    product: str  # "standard" | "food_independent" | "micronised" (Absorica LD: food-independent too)
     programme: str  # "us_ipledge" | "eu_ppp" | "none"
     pregnancy_prevention: bool
     plan: tuple[Segment, ...]
     ended_on: date | None = None  # the last capsule, once the patient confirmed their prescriber stopped
     rule_set: str | None = None  # id of the programme's rule set (None: the programme's default)
     appointments: tuple[BookedAppointment, ...] = ()  # booked visits and tests (they replace estimates)
+    # The patient's answers about past usual visits and tests: (kind, date) → done | not_done | unknown.
+    answers: tuple[tuple[str, date, str], ...] = ()
     pauses: tuple[Pause, ...] = ()  # days the capsules were (or are) stopped, oldest first
 
 
@@ -122,10 +124,12 @@ class Projection:
 def course_flags(course: CourseInfo, target_mg: float | None = None) -> frozenset[str]:
     """Flags that select content items (see content.FLAGS)."""
     flags = {
-        "food_independent" if course.product == "food_independent" else "standard",
+        "standard" if course.product == "standard" else "food_independent",
         "pregnancy_prevention" if course.pregnancy_prevention else "no_pregnancy_prevention",
         "has_target" if target_mg else "no_target",
     }
+    if course.product == "micronised":
+        flags.add("micronised")  # DOSE-12 is about Absorica LD only (EVID-1)
     if course.programme in ("us_ipledge", "eu_ppp"):
         flags.add(course.programme)
     else:
@@ -201,8 +205,7 @@ def _project(
                 continue
             mg = seg.mg_on(day)
             if day == today and mg > 0:
-                each = mg / seg.doses_per_day
-                mg = sum(each for s in range(1, seg.doses_per_day + 1) if (day, s) not in by_slot)
+                mg = sum(m for s, m in enumerate(seg.slot_mg(day), start=1) if (day, s) not in by_slot)
             if mg > 0:
                 running += mg
                 while k < len(marks) and running >= marks[k][1] - _EPS:
@@ -366,7 +369,8 @@ def _milestones(course: CourseInfo, proj: Projection, today: date, content: dict
         bound = min(last, horizon) if last is not None else horizon  # recurring items stop at the last dose
     out = [_milestone(m["course_start"], "course_start", s, False)]
     for r in monitoring_dates(s, bound, rules, course.pregnancy_prevention):
-        out.append({**_milestone(_rhythm_entry(r, m, rules), r.kind, r.day, False), "rhythm": True})
+        entry = _milestone(_rhythm_entry(r, m, rules), r.kind, r.day, False)
+        out.append({**entry, "rhythm": True, "before_start": r.role == "before_start"})
 
     if proj.target_mg:
         for p in THRESHOLDS:
@@ -393,7 +397,13 @@ def _milestones(course: CourseInfo, proj: Projection, today: date, content: dict
 
     out = [x for x in out if x["date"] <= horizon]
     out.sort(key=lambda x: (x["date"], _KIND_ORDER.get(x["kind"], 99)))
-    return place_appointments(out, course.appointments, today, m["appointment"])
+    booked_texts = {  # a booked appointment's own kind, never a pre-start test's title (issue 14)
+        "pregnancy_test": rules.pregnancy_test,
+        "blood_test": m["blood_test"]["follow_up"],
+        "monthly_visit": m["monthly_visit"],
+    }
+    answers = {(kind, day): answer for kind, day, answer in course.answers}
+    return place_appointments(out, course.appointments, today, m["appointment"], booked_texts, answers)
 
 
 def _rhythm_entry(r: RhythmDate, m: dict, rules: RuleSet) -> dict[str, Any]:
@@ -455,6 +465,49 @@ def _current_pause(course: CourseInfo, today: date) -> dict[str, Any] | None:
     return {**pause, **render_item(PAUSED_TEXT)}
 
 
+def _after_course(course: CourseInfo, today: date, content: dict, flags: frozenset[str]) -> dict | None:
+    """Once the last capsule is recorded (and reached): that day, and each precaution that still applies
+    with the day it ends (AFTER-1/2/7/9; contraception until the final negative test, PREG-6/7), each gone
+    on its own date. The contraception one has no end date: only the test result ends it."""
+    ended = course.ended_on
+    if ended is None or today < ended:
+        return None
+    texts = content["after_course"]
+    still = []
+    for item in texts["restrictions"]:
+        if not applies(item, flags):
+            continue
+        months = item.get("months")
+        until = add_months(ended, months) if months else None
+        if until is not None and today >= until:
+            continue  # this one is over
+        shown = until or month_after(ended)
+        still.append(
+            {
+                "key": item["key"],
+                "text": item["text"],  # "{date}" is written out by the phone in its own locale
+                "until": until,
+                "date": shown,
+                "facts": list(item["facts"]),
+            }
+        )
+    last = texts["last_capsule"]
+    summary = texts["stopped_summary"]
+    return {
+        "last_capsule_on": ended,
+        "last_capsule": {"text": last["text"], "date": ended, "facts": list(last["facts"])},
+        "summary": {"text": summary["text"], "facts": list(summary["facts"])},
+        "still_applies": still,
+    }
+
+
+def _stopped_phase(phase: dict[str, Any], after: dict | None) -> dict[str, Any]:
+    """Once the capsules are stopped no phase text speaks of going on: the summary says they stopped."""
+    if after is None or phase["key"] == "after":  # the after-course phase already speaks of the end
+        return phase
+    return {**phase, "summary": after["summary"]["text"]}
+
+
 def build_today(
     course: CourseInfo, logs: Iterable[LoggedDose], today: date, locale: str | None = None
 ) -> dict[str, Any]:
@@ -494,12 +547,15 @@ def build_today(
     # Dose days left, today included (before the start: the whole course). Unknown once the target is
     # reached and the capsules go on: the prescriber decides.
     days_remaining = None
-    if last is not None and (course.ended_on is not None or proj.target_reached_on is None):
+    stopped = course.ended_on is not None and today >= course.ended_on  # nothing is "to go" any more
+    if last is not None and not stopped and (course.ended_on is not None or proj.target_reached_on is None):
         days_remaining = max((last - max(today, course.start_date)).days + 1, 0)
 
+    after = _after_course(course, today, content, flags)
+
     target_note = None
-    if proj.target_mg and course.product == "food_independent":
-        target_note = render_item(content["target_note_food_independent"])
+    if proj.target_mg and course.product == "micronised":
+        target_note = render_item(content["target_note_micronised"])
 
     return {
         "date": today,
@@ -510,7 +566,8 @@ def build_today(
         "pause": pause,
         "paused_days": paused_days(course.pauses, course.start_date, min(today, last or today)),
         "target_reached": _target_reached(course, proj, content),
-        "phase": next(p for p in phases if p["key"] == current),
+        "phase": _stopped_phase(next(p for p in phases if p["key"] == current), after),
+        "after_course": after,
         "doses": doses,
         "with_food": "standard" in flags,
         "dose_guidance": _dose_guidance(content, rules, flags),

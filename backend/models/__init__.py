@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
 from backend.models.caregiver import Caregiver, CaregiverInvite
-from backend.models.course import Course, CoursePause, DoseLog
+from backend.models.course import Course, CoursePause, DoseLog, MilestoneAnswer, WeightRecord
 from backend.models.patient import DeviceToken, LinkCode, Patient
 from backend.models.record import CalendarFeed, CheckIn, MoodCheck, SupplyPickup
 from backend.models.reminders import (  # noqa: F401  (reminders, push subscriptions, appointments)
@@ -25,9 +25,11 @@ __all__ = [
     "DeviceToken",
     "DoseLog",
     "LinkCode",
+    "MilestoneAnswer",
     "MoodCheck",
     "Patient",
     "PushServiceAlert",
     "SupplyPickup",
+    "WeightRecord",
     "WorkerHeartbeat",
 ]

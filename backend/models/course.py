@@ -59,6 +59,42 @@ class Course(db.Model):
         passive_deletes=True,
         order_by="CoursePause.started_on",
     )
+    weights: Mapped[list[WeightRecord]] = relationship(
+        order_by="WeightRecord.recorded_on",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="selectin",
+    )
+
+
+class WeightRecord(db.Model):
+    """The weight on one local date (a change on the same day replaces it); the first is the start weight."""
+
+    __tablename__ = "weight_records"
+    __table_args__ = (UniqueConstraint("course_id", "recorded_on"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    course_id: Mapped[str] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    recorded_on: Mapped[date] = mapped_column(Date)
+    weight_kg: Mapped[float] = mapped_column(Float)
+    # The prescriber re-based the plan on this weight: mg/kg is counted by it from then on.
+    rebased: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MilestoneAnswer(db.Model):
+    """The patient's word on a past usual visit or test (e.g. the tests before joining mid-course)."""
+
+    __tablename__ = "milestone_answers"
+    __table_args__ = (UniqueConstraint("course_id", "kind", "on_date"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    course_id: Mapped[str] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # monthly_visit | blood_test | pregnancy_test
+    on_date: Mapped[date] = mapped_column(Date)
+    answer: Mapped[str] = mapped_column(String(16))  # done | not_done | unknown
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class DoseLog(db.Model):

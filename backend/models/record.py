@@ -12,7 +12,10 @@ from backend.models.types import UTCDateTime, new_id, utcnow
 
 
 class CheckIn(db.Model):
-    """One check-in per local date: skin 0–10, common effects 0–3, red flags ticked, an optional note."""
+    """One check-in per local date: skin 0–10, common effects 0–3, red flags ticked, an optional note.
+
+    Skin and each effect are ``None`` when the patient left the question unanswered (never a default).
+    """
 
     __tablename__ = "checkins"
     __table_args__ = (UniqueConstraint("course_id", "date"),)
@@ -20,7 +23,7 @@ class CheckIn(db.Model):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     course_id: Mapped[str] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     date: Mapped[date] = mapped_column(Date)
-    skin: Mapped[int] = mapped_column(Integer)
+    skin: Mapped[int | None] = mapped_column(Integer)
     effects: Mapped[dict] = mapped_column(JSON)
     red_flags: Mapped[list] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)

@@ -82,6 +82,19 @@ def _appointment_event(course: FeedCourse, appt: FeedAppointment, zone: ZoneInfo
     return event
 
 
+def _estimated(content: dict[str, Any], title: str) -> str:
+    """One "Estimated" per title: a title that already says it is an estimate is not prefixed again."""
+    return title if "estimate" in title.lower() else content["estimated_prefix"]["text"] + title
+
+
+def _capsules_title(content: dict[str, Any], seg: Segment, slot: int) -> str:
+    """The dose's own mg when every day of the segment has the same amounts (not in a cycle)."""
+    if seg.cycle_mg is not None:
+        return content["capsules"]["text"].format(slot=slot, count=seg.doses_per_day)
+    mg = seg.slot_mg(seg.from_date)[slot - 1]
+    return content["capsules_mg"]["text"].format(mg=f"{mg:g}", slot=slot, count=seg.doses_per_day)
+
+
 def _milestone_event(course: FeedCourse, milestone: FeedMilestone, now: datetime) -> Event:
     content = texts()
     event = Event()
@@ -91,7 +104,7 @@ def _milestone_event(course: FeedCourse, milestone: FeedMilestone, now: datetime
     event.add("dtend", milestone.date + timedelta(days=1))
     event.add("transp", "TRANSPARENT")
     if milestone.estimated:
-        event.add("summary", content["estimated_prefix"]["text"] + milestone.title)
+        event.add("summary", _estimated(content, milestone.title))
         event.add("description", f"{milestone.description}\n\n{content['estimated_note']['text']}")
         event.add("x-clearcourse-estimated", "TRUE")
     else:
@@ -147,7 +160,7 @@ def _run_events(
             event.add("dtstamp", now)
             event.add("dtstart", datetime.combine(start_day, at, tzinfo=zone))
             event.add("duration", timedelta(minutes=5))
-            event.add("summary", content["capsules"]["text"].format(slot=slot, count=seg.doses_per_day))
+            event.add("summary", _capsules_title(content, seg, slot))
             event.add("description", note)
             rule: dict[str, Any] = {"freq": "daily"}
             if interval > 1:

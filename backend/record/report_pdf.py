@@ -1,18 +1,25 @@
-"""The doctor report as a PDF (fpdf2, pure Python): the same data as ``report.build_report``.
+"""The doctor report as a PDF (fpdf2, pure Python): the same data as ``report.build_report``, laid out to
+be read in 30 seconds — safety first, human headings with their units, dates written out.
 
 The PDF embeds DejaVu Sans (``pdf_font.py``), so every language's letters and typographic marks print as
-written; a character outside the font is replaced by a close ASCII form so a number or date is never dropped.
+written; a character outside the font prints as "?". ``paper`` is "a4" or "letter".
 """
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from typing import Any
 
-from fpdf import FPDF
+from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
-from backend.record.mood import load_content as mood_content
 from backend.record.pdf_font import FAMILY, font_files
+
+PAPERS = ("a4", "letter")
+_HEADINGS = FontFace(emphasis="BOLD", fill_color=(232, 236, 235))
+_ISO_DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+_ORDINAL = {1: "1st", 2: "2nd", 3: "3rd"}
 
 
 def _text(text: str) -> str:
@@ -20,12 +27,25 @@ def _text(text: str) -> str:
     return "".join(ch if ord(ch) < 0x2500 or ch in "≥×" else "?" for ch in text)
 
 
-def _fmt(value: Any, unit: str = "") -> str:
+def _num(value: Any, unit: str = "") -> str:
     if value is None:
         return "-"
     if isinstance(value, float):
         value = f"{value:g}"
     return f"{value}{unit}"
+
+
+def day(iso: str | None) -> str:
+    """ "2026-01-05" → "5 Jan 2026" (the same on A4 and Letter, in any reader's locale)."""
+    if not iso:
+        return "-"
+    d = date.fromisoformat(iso[:10])
+    return f"{d.day} {d:%b %Y}"
+
+
+def _when(iso: str) -> str:
+    at = datetime.fromisoformat(iso)
+    return f"{day(iso)} {at:%H:%M}"
 
 
 class _Report(FPDF):
@@ -37,139 +57,291 @@ class _Report(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(FAMILY, size=8)
-        self.cell(0, 6, f"ClearCourse - page {self.page_no()}", align="C")
+        self.cell(0, 6, f"ClearCourse record - page {self.page_no()}", align="C")
 
     def heading(self, text: str) -> None:
-        self.ln(3)
+        self.ln(2)
+        if self.get_y() > self.h - 60:  # no heading alone at the foot of a page
+            self.add_page()
         self.set_font(FAMILY, style="B", size=12)
         self.cell(0, 7, _text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FAMILY, size=9)
 
-    def para(self, text: str) -> None:
-        self.multi_cell(0, 5, _text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    def subheading(self, text: str) -> None:
+        self.set_font(FAMILY, style="B", size=9.5)
+        self.cell(0, 6, _text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(FAMILY, size=9)
 
-    def rows(self, header: list[str], rows: list[list[str]], widths: tuple[int, ...] | None = None) -> None:
+    def para(self, text: str, style: str = "") -> None:
+        self.set_font(FAMILY, style=style, size=9)
+        self.multi_cell(0, 4.6, _text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(FAMILY, size=9)
+
+    def rows(self, header: list[str], rows: list[list[Any]], widths: tuple[int, ...] | None = None) -> None:
         if not rows:
             self.para("None recorded.")
             return
-        with self.table(col_widths=widths, line_height=5, text_align="LEFT") as table:
+        with self.table(
+            col_widths=widths, line_height=4.8, text_align="LEFT", padding=1, headings_style=_HEADINGS
+        ) as table:
             for line in [header, *rows]:
                 row = table.row()
                 for value in line:
                     row.cell(_text(str(value)))
+        self.ln(1)
 
 
-def render_pdf(report: dict[str, Any]) -> bytes:
-    labels = {a["value"]: a["label"] for answers in mood_content()["answers"].values() for a in answers}
-    pdf = _Report(format="A4")
+def _header(pdf: _Report, report: dict[str, Any]) -> None:
+    pdf.set_font(FAMILY, style="B", size=15)
+    pdf.cell(0, 9, _text(report["title"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, size=10)
+    width = pdf.epw
+    for label in report["patient_lines"]:  # written by hand: the app stores no name
+        pdf.cell(38, 9, _text(f"{label}:"))
+        y = pdf.get_y() + 7
+        pdf.line(pdf.get_x(), y, pdf.l_margin + width, y)
+        pdf.ln(9)
+    pdf.set_font(FAMILY, style="B", size=10)
+    pdf.cell(
+        0,
+        7,
+        _text(f"Period: {day(report['from'])} to {day(report['to'])}"),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.set_font(FAMILY, size=8.5)
+    pdf.para(f"Written on {day(report['generated_on'])}. {report['disclaimer']}", style="I")
+
+
+def _safety(pdf: _Report, report: dict[str, Any]) -> None:
+    safety = report["safety"]
+    pauses = report.get("pauses") or []
+    pdf.heading("Safety summary")
+    quiet = not safety["red_flags"] and not safety["self_harm_yes"]
+    if quiet:
+        pdf.para(safety["none_note"])
+    if safety["red_flags"]:
+        pdf.subheading("Red flags the patient reported")
+        pdf.rows(
+            ["Date", "What the patient ticked"],
+            [[day(f["date"]), f["label"]] for f in safety["red_flags"]],
+            (30, 150),
+        )
+    if safety["self_harm_yes"]:
+        pdf.subheading('"Yes" to thoughts of self-harm (weekly mood check)')
+        pdf.rows(
+            ["Week of", "Answer"], [[day(w["week_of"]), "Yes"] for w in safety["self_harm_yes"]], (40, 140)
+        )
+    pdf.subheading("Pauses in taking the capsules")
+    pdf.rows(
+        ["Stopped on", "Restarted on", "Why", "Days in this period"],
+        [
+            [
+                day(p["started_on"]),
+                day(p.get("resumed_on")) if p.get("resumed_on") else "not yet",
+                p.get("reason_label", p.get("reason", "")),
+                p.get("days", "-"),
+            ]
+            for p in pauses
+        ],
+        (30, 30, 90, 30),
+    )
+    if safety["pregnancy_tests"] is not None:
+        pdf.subheading("Pregnancy tests (pregnancy prevention applies)")
+        pdf.para(safety["pregnancy_tests_note"])
+        pdf.rows(
+            ["Date", "Where"],
+            [[day(t["date"]), t["place"] or "-"] for t in safety["pregnancy_tests"]],
+            (40, 140),
+        )
+
+
+def _course(pdf: _Report, report: dict[str, Any]) -> None:
+    course = report["course"]
+    status = course.get("rule_set_status")
+    rule_set = course["rule_set_title"]
+    if status:
+        rule_set += f"\n{'Verify: ' if status['verify'] else ''}{status['text']}"
+    pdf.heading("Course")
+    pdf.rows(
+        ["Course", "As recorded by the patient"],
+        [
+            ["Capsules", course["product_label"]],
+            ["Rule set", rule_set],
+            # one row per plan segment: a plan of up to 60 segments in one cell would not fit a page
+            *[
+                ["Plan as prescribed" if i == 0 else "", _ISO_DAY.sub(lambda m: day(m[1]), line)]
+                for i, line in enumerate(course["plan"])
+            ],
+            ["First capsule", day(course["start_date"])],
+            [
+                "Last capsule",
+                day(course["ended_on"]) if course["ended_on"] else "not recorded (still taking)",
+            ],
+            [
+                "Cumulative target (mg/kg)",
+                _num(course["target_mg_per_kg"]) if course["target_mg_per_kg"] else "none set",
+            ],
+            ["Pregnancy prevention", "applies" if course["pregnancy_prevention"] else "does not apply"],
+        ],
+        (45, 135),
+    )
+    pdf.subheading("Weights")
+    pdf.rows(
+        ["Date recorded", "Weight (kg)", "Note"],
+        [
+            [
+                day(w["recorded_on"]),
+                _num(w["weight_kg"]),
+                "start" if i == 0 else ("plan re-based on it" if w["rebased"] else ""),
+            ]
+            for i, w in enumerate(report["weights"])
+        ],
+        (45, 35, 100),
+    )
+
+
+def _dose(pdf: _Report, report: dict[str, Any]) -> None:
+    dose = report["dose"]
+    rows = [
+        ["Total taken (mg)", _num(dose["cumulative_mg"])],
+        [
+            f"By the start weight, {_num(dose['start_weight_kg'])} kg (mg/kg)",
+            _num(dose["mg_per_kg_by_start_weight"]),
+        ],
+    ]
+    if dose["latest_weight_kg"] is not None:
+        rows.append(
+            [
+                f"By the latest weight, {_num(dose['latest_weight_kg'])} kg (mg/kg)",
+                _num(dose["mg_per_kg_by_latest_weight"]),
+            ]
+        )
+    if dose["target_mg"] is not None:
+        counted = dose["counted_by"]
+        by = "the start weight" if counted["basis"] == "start" else "the re-based weight"
+        rows += [
+            [f"Target by {by}, {_num(counted['weight_kg'])} kg (mg)", _num(dose["target_mg"])],
+            ["Share of the target reached (%)", _num(dose["target_percent"])],
+        ]
+    rows += [
+        ["Current plan (mg/day)", _num(dose["current_mg_per_day"])],
+        [
+            "Current plan by the latest weight (mg/kg/day)",
+            _num(dose["current_mg_per_kg_per_day"]),
+        ],
+    ]
+    pdf.heading("Cumulative dose")
+    pdf.para(f"{dose['cumulative_note']} {dose['mg_per_kg_note']}")
+    if dose["micronised_note"]:
+        pdf.para(dose["micronised_note"], style="B")
+    pdf.rows(["Measure", "Value"], rows, (120, 60))
+
+
+def _adherence(pdf: _Report, report: dict[str, Any]) -> None:
+    a = report["adherence"]
+    pdf.heading("Adherence (planned doses in the period)")
+    pdf.rows(
+        ["Planned doses", "Taken", "Skipped", "Paused", "Not logged", "Taken (%)"],
+        [
+            [
+                a["planned_doses"],
+                a["taken_doses"],
+                a["skipped_doses"],
+                a.get("paused_doses", 0),
+                a["not_logged_doses"],
+                _num(a["percent_taken"]),
+            ]
+        ],
+    )
+    pdf.para(a["note"])
+    if a["not_logged_ranges"]:
+        pdf.subheading("Days with doses not logged")
+        pdf.rows(
+            ["From", "To", "Days", "Doses not logged"],
+            [[day(r["from"]), day(r["to"]), r["days"], r["doses"]] for r in a["not_logged_ranges"]],
+            (40, 40, 30, 70),
+        )
+    if a["skipped_days"]:
+        pdf.subheading("Doses the patient marked skipped")
+        pdf.rows(
+            ["Date", "Dose of the day"],
+            [
+                [day(d["date"]), ", ".join(_ORDINAL.get(s, str(s)) for s in d["slots"])]
+                for d in a["skipped_days"]
+            ],
+            (40, 140),
+        )
+
+
+def _checkins(pdf: _Report, report: dict[str, Any]) -> None:
+    c = report["checkins"]
+    skin = c["skin"]
+    days = c["checkin_days"]
+    pdf.heading(f"Daily check-ins ({days} day{'' if days == 1 else 's'})")
+    pdf.para(c["note"])
+    pdf.rows(
+        ["Skin, 0 (clear) to 10 (worst)", "Days answered", "First", "Last", "Lowest", "Highest", "Average"],
+        [
+            [
+                "Skin score",
+                skin["days_answered"],
+                *(_num(skin[k]) for k in ("first", "last", "lowest", "highest", "average")),
+            ]
+        ],
+        (50, 25, 20, 20, 20, 20, 25),
+    )
+    pdf.rows(
+        ["Effect", "Days answered", "Days reported (mild or more)", "Days strong", "Strongest"],
+        [
+            [e["label"], e["days_answered"], e["days_reported"], e["days_strong"], e["strongest"] or "-"]
+            for e in c["effects"]
+            if e["days_reported"]
+        ],
+        (60, 25, 40, 25, 30),
+    )
+
+
+def _mood(pdf: _Report, report: dict[str, Any]) -> None:
+    mood = report["mood"]
+    h = mood["headings"]
+    pdf.heading("Weekly mood check")
+    pdf.para(mood["note"])
+    pdf.rows(
+        ["Week of", h["interest"], h["low_mood"], h["self_harm_thoughts"], h["sexual_function"]],
+        [
+            [
+                day(m["week_of"]),
+                m["interest_label"],
+                m["low_mood_label"],
+                m["self_harm_label"],
+                m["sexual_function_label"] or "not answered",
+            ]
+            for m in mood["weeks"]
+        ],
+        (28, 40, 40, 32, 40),
+    )
+
+
+def _appointments(pdf: _Report, report: dict[str, Any]) -> None:
+    pdf.heading("Appointments and tests booked in the app")
+    pdf.rows(
+        ["Date and time", "What", "Where", "Fasting"],
+        [
+            [_when(a["starts_at"]), a["label"], a["place"] or "-", "yes" if a["fasting"] else "no"]
+            for a in report["appointments"]
+        ],
+        (40, 45, 75, 20),
+    )
+
+
+def render_pdf(report: dict[str, Any], paper: str = "a4") -> bytes:
+    pdf = _Report(format="letter" if paper == "letter" else "A4")
+    pdf.set_margins(15, 14, 15)
+    pdf.set_auto_page_break(True, margin=16)
     pdf.set_title(report["title"])
     pdf.set_creator("ClearCourse")
     pdf.add_page()
-    pdf.set_font(FAMILY, style="B", size=15)
-    pdf.cell(0, 9, _text(report["title"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FAMILY, size=9)
-    pdf.para(f"Period {report['from']} to {report['to']}, written on {report['generated_on']}.")
-    pdf.set_font(FAMILY, style="I", size=9)
-    pdf.para(report["disclaimer"])
-    pdf.set_font(FAMILY, size=9)
-
-    course = report["course"]
-    pdf.heading("Course")
-    pdf.rows(
-        ["", ""],
-        [
-            ["Start", course["start_date"]],
-            ["Last capsule", course["ended_on"] or "not recorded yet"],
-            ["Weight", _fmt(course["weight_kg"], " kg")],
-            ["Cumulative target", _fmt(course["target_mg_per_kg"], " mg/kg")],
-            ["Capsules", course["product"]],
-            ["Pregnancy prevention", "applies" if course["pregnancy_prevention"] else "does not apply"],
-            ["Rule set", course["rule_set_title"]],
-            # one row per plan segment: a plan of up to 60 segments in one cell would not fit a page
-            *[["Plan" if i == 0 else "", segment] for i, segment in enumerate(course["plan"])],
-        ],
-        (35, 145),
-    )
-
-    pdf.heading("Cumulative dose")
-    pdf.rows(
-        ["cumulative_mg", "cumulative_mg_per_kg", "target_mg", "target_percent"],
-        [
-            [
-                _fmt(report["cumulative_mg"]),
-                _fmt(report["cumulative_mg_per_kg"]),
-                _fmt(report["target_mg"]),
-                _fmt(report["target_percent"], " %"),
-            ]
-        ],
-    )
-
-    adherence = report["adherence"]
-    pdf.heading("Adherence")
-    pdf.rows(
-        ["planned doses", "taken", "skipped", "missed", "% taken"],
-        [
-            [
-                adherence["planned_doses"],
-                adherence["taken_doses"],
-                adherence["skipped_doses"],
-                adherence["missed_doses"],
-                _fmt(adherence["percent_taken"], " %"),
-            ]
-        ],
-    )
-    pdf.para(adherence["note"])
-    days = [[d["date"], "missed", ", ".join(map(str, d["slots"]))] for d in adherence["missed_days"]]
-    days += [[d["date"], "skipped", ", ".join(map(str, d["slots"]))] for d in adherence["skipped_days"]]
-    pdf.rows(["date", "", "dose(s) of the day"], sorted(days), (40, 40, 100))
-
-    checkins = report["checkins"]
-    skin = checkins["skin"]
-    pdf.heading(f"Check-ins ({checkins['checkin_days']} days)")
-    pdf.rows(
-        ["skin (0-10)", "first", "last", "lowest", "highest", "average"],
-        [["", *(_fmt(skin[k]) for k in ("first", "last", "lowest", "highest", "average"))]],
-    )
-    pdf.rows(
-        ["effect", "days reported", "days strong (3 of 3)", "strongest"],
-        [
-            [e["label"], e["days_reported"], e["days_strong"], e["max_severity"]]
-            for e in checkins["effects"]
-            if e["days_reported"]
-        ],
-        (80, 35, 35, 30),
-    )
-
-    pdf.heading("Red flags reported")
-    pdf.rows(
-        ["date", "what the patient ticked"],
-        [[f["date"], f["label"]] for f in checkins["red_flags"]],
-        (30, 150),
-    )
-
-    pdf.heading("Weekly mood check")
-    pdf.para(report["mood"]["note"])
-    pdf.rows(
-        ["week", "little interest", "feeling low", "self-harm thoughts", "sexual function"],
-        [
-            [
-                m["week"],
-                labels.get(m["interest"], m["interest"]),
-                labels.get(m["low_mood"], m["low_mood"]),
-                "yes" if m["self_harm_thoughts"] else "no",
-                labels.get(m["sexual_function"], "-") if m["sexual_function"] else "-",
-            ]
-            for m in report["mood"]["weeks"]
-        ],
-    )
-
-    pdf.heading("Appointments and tests")
-    pdf.rows(
-        ["when", "what", "where", "fasting"],
-        [
-            [a["starts_at"].replace("T", " "), a["label"], a["place"] or "-", "yes" if a["fasting"] else "no"]
-            for a in report["appointments"]
-        ],
-        (35, 50, 75, 20),
-    )
+    for part in (_header, _safety, _course, _dose, _adherence, _checkins, _mood, _appointments):
+        part(pdf, report)
     return bytes(pdf.output())

@@ -48,6 +48,9 @@ class Supply:
     runs_out_on: date | None  # None: the stock covers the plan to the last capsule (or nothing is planned)
     covers_to_last_capsule: bool
     next_supply_needed_on: date | None
+    # Only an estimated end comes before the next supply is needed: it may be the last one, or the
+    # prescriber may go on past the total (DOSE-13). Words are added; the date is not dropped.
+    may_be_last_supply: bool = False
 
 
 def supply(
@@ -58,11 +61,13 @@ def supply(
     last_capsule: date | None = None,
     prescription_limit: bool = False,
     pauses: Sequence[Pause] = (),
+    projected_last: date | None = None,
 ) -> Supply | None:
     """The supply picture, or None when no pick-up is recorded.
 
-    ``taken`` are the doses logged taken (any date); ``last_capsule`` ends the walk (ended_on or the
-    projection); ``prescription_limit`` applies DOSE-10's 30-day rule to ``next_supply_needed_on``.
+    ``taken`` are the doses logged taken (any date); ``last_capsule`` (the confirmed ended_on) ends the
+    walk; a ``projected_last`` capsule never does — it only sets ``may_be_last_supply``;
+    ``prescription_limit`` applies DOSE-10's 30-day rule to ``next_supply_needed_on``.
     """
     if not pickups:
         return None
@@ -94,8 +99,7 @@ def supply(
         if mg <= 0:
             continue
         if day == today:
-            each = mg / seg.doses_per_day
-            mg = sum(each for s in range(1, seg.doses_per_day + 1) if s not in logged_today)
+            mg = sum(m for s, m in enumerate(seg.slot_mg(day), start=1) if s not in logged_today)
         if stock + _EPS < mg:
             runs_out = day
             break
@@ -116,4 +120,7 @@ def supply(
         runs_out_on=runs_out,
         covers_to_last_capsule=covers,
         next_supply_needed_on=needed,
+        may_be_last_supply=last_capsule is None
+        and projected_last is not None
+        and (needed is None or needed > projected_last),
     )

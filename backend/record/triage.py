@@ -58,8 +58,13 @@ def max_severity() -> int:
     return max(s["value"] for s in load_rules()["severities"])
 
 
+def severity(effects: Mapping[str, int | None], effect: str) -> int:
+    """The answer for ``effect``; an unanswered effect (missing or ``None``) counts as not reported."""
+    return effects.get(effect) or 0
+
+
 def window_days(
-    effect: str, day: date, today_severity: int, history: Mapping[date, Mapping[str, int]], window: int
+    effect: str, day: date, today_severity: int, history: Mapping[date, Mapping[str, int | None]], window: int
 ) -> int:
     """On how many days of the ``window`` days ending on ``day`` ``effect`` was reported (severity ≥ 1).
 
@@ -68,7 +73,7 @@ def window_days(
     if today_severity < 1:
         return 0
     earlier = (day - timedelta(days=n) for n in range(1, window))
-    return 1 + sum(1 for d in earlier if history.get(d, {}).get(effect, 0) >= 1)
+    return 1 + sum(1 for d in earlier if severity(history.get(d, {}), effect) >= 1)
 
 
 def action(rules: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -94,9 +99,9 @@ def case_of(level: str, reasons: list[dict[str, Any]], rules: Mapping[str, Any])
 
 def _reasons(
     day: date,
-    effects: Mapping[str, int],
+    effects: Mapping[str, int | None],
     red_flags: Iterable[str],
-    history: Mapping[date, Mapping[str, int]],
+    history: Mapping[date, Mapping[str, int | None]],
     rules: Mapping[str, Any],
 ) -> list[tuple[dict[str, Any], list[str]]]:
     """Every reason with the actions it brings, most serious level first (stable within a level)."""
@@ -108,7 +113,7 @@ def _reasons(
         found.append((reason, list(flag["actions"])))
     ruled: set[str] = set()
     for rule in rules["effect_rules"]:
-        if effects.get(rule["effect"], 0) >= rule["severity_at_least"]:
+        if severity(effects, rule["effect"]) >= rule["severity_at_least"]:
             ruled.add(rule["effect"])
             reason = {
                 "kind": "effect",
@@ -119,13 +124,13 @@ def _reasons(
             found.append((reason, list(rule["actions"])))
     routine = rules["routine"]
     for e in rules["effects"]:
-        if e["key"] not in ruled and effects.get(e["key"], 0) >= routine["severity_at_least"]:
+        if e["key"] not in ruled and severity(effects, e["key"]) >= routine["severity_at_least"]:
             reason = {"kind": "severity", "key": e["key"], "level": "routine", "facts": list(e["facts"])}
             found.append((reason, list(routine["actions"])))
     effect_facts = {e["key"]: e["facts"] for e in rules["effects"]}
     for streak in routine["streaks"]:
         effect, window = streak["effect"], streak["window_days"]
-        count = window_days(effect, day, effects.get(effect, 0), history, window)
+        count = window_days(effect, day, severity(effects, effect), history, window)
         if effect not in ruled and count >= streak["days_at_least"]:
             reason = {
                 "kind": "streak",
@@ -141,9 +146,9 @@ def _reasons(
 
 def triage(
     day: date,
-    effects: Mapping[str, int],
+    effects: Mapping[str, int | None],
     red_flags: Iterable[str],
-    history: Mapping[date, Mapping[str, int]] | None = None,
+    history: Mapping[date, Mapping[str, int | None]] | None = None,
     rules: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """``{level, case, facts, actions, reasons, calls}`` for one check-in.

@@ -351,6 +351,8 @@ def _pickup_window(rule, course, appointments, quiet, start, end):
         if appt.kind != "pregnancy_test":
             continue
         test_day = appt.starts_at_local.date()
+        if course.ended_on is not None and test_day >= course.ended_on:
+            continue  # no prescription to pick up once the capsules are stopped: the reminders end too
         closes = test_day + timedelta(days=window.days - 1)  # the test day is day 1
         fires = schedule_local(closes - timedelta(days=1), rule.time_or_default, zone, quiet)
         yield OccurrenceSpec(
@@ -365,7 +367,8 @@ def _pickup_window(rule, course, appointments, quiet, start, end):
                 "test_date": test_day.isoformat(),
                 "window_ends": closes.isoformat(),
                 "window_days": window.days,
-                "lockout_days": course.rules.lockout_days,
+                # The wait after a missed window applies to the first prescription only (PREG-13).
+                "lockout_days": course.rules.lockout_days if test_day <= course.start_date else None,
             },
         )
 
@@ -411,8 +414,10 @@ def _refill(rule, course, appointments, quiet, start, end):
                 continue
         elif elapsed <= 0 or elapsed % SUPPLY_DAYS:
             continue
-        if course.last_capsule is not None and needed > course.last_capsule:
-            continue  # the current supply lasts to the end of the course
+        past_end = course.last_capsule is not None and needed > course.last_capsule
+        if past_end and not course.last_capsule_estimated:
+            continue  # the current supply lasts to the confirmed last capsule
+        # Past a projected end the reminder still comes: prescribers often go on past the total (DOSE-13).
         fires = schedule_local(day, rule.time_or_default, course.zone, quiet)
         yield OccurrenceSpec(
             rule.id,
@@ -428,6 +433,7 @@ def _refill(rule, course, appointments, quiet, start, end):
                 "from_pickups": course.supply_needed_on is not None,
                 "lead_days": lead_days,
                 "estimated": course.last_capsule_estimated,
+                "past_projected_end": past_end,
             },
         )
 

@@ -19,10 +19,10 @@ FACTS = {
     "dose": ["DOSE-5"],
     "dose_followup": ["DOSE-8", "DOSE-11", "DOSE-5"],  # the course's rule set picks DOSE-8 or DOSE-11
     "fasting": ["MON-3"],
-    "pickup_window": ["PREG-3", "PREG-4"],
+    "pickup_window": ["PREG-3", "PREG-4", "PREG-13"],
     "final_pregnancy_test": ["PREG-6", "PREG-7"],
     "contraception_end": ["PREG-1", "PREG-2", "PREG-6", "PREG-7"],
-    "refill": ["DOSE-10", "PRODUCT-1"],
+    "refill": ["DOSE-10", "DOSE-13", "PRODUCT-1"],
     "mood_checkin": ["MOOD-1", "RED-1", "PRODUCT-1"],
 }
 MAX_PAYLOAD_BYTES = 1500  # leaves room for the aes128gcm header, padding and tag under 2 KB
@@ -131,8 +131,8 @@ def templates(kind: str, data: dict[str, Any]) -> tuple[str, str, dict[str, str]
     if kind == "pickup_window":
         texts = t["pickup_window"]
         body = _with(texts["body"]["text"], days=data.get("window_days", 7))  # PREG-3
-        if data.get("lockout_days"):
-            body += _with(texts["lockout"]["text"], lockout_days=data["lockout_days"])  # PREG-4
+        if data.get("lockout_days"):  # a missed window: a wait, first prescription only (PREG-4, PREG-13)
+            body += _with(texts["lockout"]["text"], lockout_days=data["lockout_days"])
         values = {"test_date": _date_of(data["test_date"]), "window_ends": _date_of(data["window_ends"])}
         return texts["title"], body, values
     if kind in ("final_pregnancy_test", "contraception_end", "mood_checkin"):
@@ -142,7 +142,11 @@ def templates(kind: str, data: dict[str, Any]) -> tuple[str, str, dict[str, str]
         # DOSE-10: supplies are counted in 30-day blocks from the start; no dose advice (PRODUCT-1).
         values = {"due": _date_of(data["supply_from"])} if data.get("supply_from") else {}
         key = ("from_pickups" if data.get("from_pickups") else "blocks") + ("_due" if values else "_soon")
-        return t["refill"]["title"], t["refill"][key]["text"], values
+        body = t["refill"][key]["text"]
+        # Past the projected end the course may still go on (DOSE-13): an estimate adds words, never removes.
+        if data.get("past_projected_end"):
+            body += t["refill"]["may_be_last"]["text"]
+        return t["refill"]["title"], body, values
     if kind == "test":
         return t["test"]["title"], t["test"]["body"], {}
     return t["generic"]["title"], "", {}

@@ -11,14 +11,16 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from backend import events
+from backend.course import weights
 from backend.course.helplines import country_for_zone
 from backend.course.pauses import Pause
 from backend.course.plan import parse_plan, plan_to_json, slots_for
 from backend.course.rhythm import BookedAppointment
 from backend.course.rules import default_rule_set
 from backend.course.timeline import CourseInfo, LoggedDose, build_timeline, build_today
+from backend.course.weights import WeightPoint
 from backend.extensions import db
-from backend.models import Appointment, Course, CoursePause, DoseLog
+from backend.models import Appointment, Course, CoursePause, DoseLog, MilestoneAnswer, WeightRecord
 from backend.models.types import utcnow
 
 # A dose may be logged for the patient's "today" and, to cover time-zone edges, one day beyond.
@@ -87,18 +89,31 @@ def _plan_json(segments: list[dict]) -> list[dict]:
     """Store the validated plan in its canonical JSON form."""
     raw = []
     for segment in segments:
-        raw.append(
-            {
-                "from_date": segment["from_date"].isoformat(),
-                "daily_mg": segment.get("daily_mg"),
-                "cycle_mg": segment.get("cycle_mg"),
-                "doses_per_day": segment["doses_per_day"],
-                "dose_times": [
-                    t.strftime("%H:%M") if isinstance(t, time) else t for t in segment["dose_times"]
-                ],
-            }
-        )
+        times = [t.strftime("%H:%M") if isinstance(t, time) else t for t in segment["dose_times"]]
+        item = {
+            "from_date": segment["from_date"].isoformat(),
+            "daily_mg": segment.get("daily_mg"),
+            "cycle_mg": segment.get("cycle_mg"),
+            "doses_per_day": segment["doses_per_day"],
+            "dose_times": times,
+        }
+        if segment.get("dose_mg") is not None:  # validated input
+            item["doses"] = [{"time": t, "mg": mg} for t, mg in zip(times, segment["dose_mg"], strict=True)]
+        elif segment.get("doses"):  # a stored segment kept by a plan change
+            item["doses"] = segment["doses"]
+        raw.append(item)
     return plan_to_json(parse_plan(raw))
+
+
+def _record_weight(course: Course, weight_kg: float, rebased: bool) -> None:
+    """Keep the weight with today's local date (a second change the same day replaces that day's)."""
+    day = local_today(course)
+    same_day = next((w for w in course.weights if w.recorded_on == day), None)
+    if same_day is None:
+        course.weights.append(WeightRecord(recorded_on=day, weight_kg=weight_kg, rebased=rebased))
+    else:
+        same_day.weight_kg = weight_kg
+        same_day.rebased = rebased or same_day.rebased
 
 
 def create_course(patient_id: str, data: dict[str, Any]) -> Course:
@@ -108,6 +123,7 @@ def create_course(patient_id: str, data: dict[str, Any]) -> Course:
     if "country" not in fields:
         fields["country"] = country_for_zone(fields["timezone"])
     course = Course(patient_id=patient_id, **fields)
+    _record_weight(course, course.weight_kg, rebased=False)
     db.session.add(course)
     db.session.commit()
     reminders_course_changed(course)
@@ -119,6 +135,11 @@ def update_course(course: Course, changes: dict[str, Any]) -> Course:
     changes = dict(changes)
     if "programme" in changes and "rule_set" not in changes and changes["programme"] != course.programme:
         changes["rule_set"] = default_rule_set(changes["programme"]).id
+    rebased = changes.pop("weight_rebased", False)
+    new_weight = changes.get("weight_kg", course.weight_kg)
+    if new_weight != course.weight_kg or rebased:
+        _record_weight(course, new_weight, rebased)
+        touch(course)
     for key, value in changes.items():
         setattr(course, key, _plan_json(value) if key == "dose_plan" else value)
     db.session.commit()
@@ -406,10 +427,48 @@ def delete_dose(dose: DoseLog) -> None:
     db.session.commit()
 
 
+def weight_history(course: Course) -> list[WeightPoint]:
+    return [WeightPoint(w.recorded_on, w.weight_kg, bool(w.rebased)) for w in course.weights]
+
+
+def mg_per_kg_basis(course: Course) -> dict[str, Any]:
+    """The weight the course's mg/kg is counted by: the start weight unless the plan was re-based."""
+    found = weights.basis(weight_history(course))
+    if found is None:  # a course stored before weights were kept and not yet migrated
+        return {"weight_kg": course.weight_kg, "recorded_on": None, "basis": "start"}
+    point, kind = found
+    return {"weight_kg": point.weight_kg, "recorded_on": point.recorded_on, "basis": kind}
+
+
+def milestone_answers(course_id: str) -> tuple[tuple[str, date, str], ...]:
+    rows = db.session.execute(
+        select(MilestoneAnswer.kind, MilestoneAnswer.on_date, MilestoneAnswer.answer).where(
+            MilestoneAnswer.course_id == course_id
+        )
+    )
+    return tuple((r[0], r[1], r[2]) for r in rows)
+
+
+def answer_milestones(course: Course, items: list[tuple[str, date]], answer: str) -> None:
+    """Store the patient's answer for past usual visits/tests (replacing an earlier one); views follow."""
+    stored = {
+        (a.kind, a.on_date): a
+        for a in db.session.scalars(select(MilestoneAnswer).where(MilestoneAnswer.course_id == course.id))
+    }
+    for kind, day in items:
+        row = stored.get((kind, day))
+        if row is None:
+            db.session.add(MilestoneAnswer(course_id=course.id, kind=kind, on_date=day, answer=answer))
+        else:
+            row.answer = answer
+    touch(course)
+    db.session.commit()
+
+
 def course_info(course: Course) -> CourseInfo:
     return CourseInfo(
         start_date=course.start_date,
-        weight_kg=course.weight_kg,
+        weight_kg=mg_per_kg_basis(course)["weight_kg"],
         target_mg_per_kg=course.target_mg_per_kg,
         product=course.product,
         programme=course.programme,
@@ -418,6 +477,7 @@ def course_info(course: Course) -> CourseInfo:
         ended_on=course.ended_on,
         rule_set=course.rule_set,
         appointments=booked_appointments(course.id),
+        answers=milestone_answers(course.id),
         pauses=course_pauses(course.id),
     )
 
@@ -453,9 +513,9 @@ def logged_doses(course_id: str) -> list[LoggedDose]:
 
 def today_view(course: Course, day: date) -> dict[str, Any]:
     view = build_today(course_info(course), logged_doses(course.id), day)
-    return {"course_id": course.id, **view}
+    return {"course_id": course.id, **view, "mg_per_kg_weight": mg_per_kg_basis(course)}
 
 
 def timeline_view(course: Course, day: date) -> dict[str, Any]:
     view = build_timeline(course_info(course), logged_doses(course.id), day)
-    return {"course_id": course.id, **view}
+    return {"course_id": course.id, **view, "mg_per_kg_weight": mg_per_kg_basis(course)}

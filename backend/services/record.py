@@ -13,9 +13,17 @@ from backend import events
 from backend.course.plan import parse_plan
 from backend.course.timeline import project
 from backend.extensions import db
-from backend.models import Appointment, CalendarFeed, CheckIn, Course, MoodCheck, SupplyPickup
+from backend.models import (
+    Appointment,
+    CalendarFeed,
+    CheckIn,
+    Course,
+    MilestoneAnswer,
+    MoodCheck,
+    SupplyPickup,
+)
 from backend.record import mood, report, supply, triage
-from backend.services.courses import course_info, local_today, logged_doses
+from backend.services.courses import course_info, local_today, logged_doses, weight_history
 
 STREAK_LOOKBACK = timedelta(days=14)
 
@@ -33,7 +41,7 @@ class RecordRejected(ValueError):
 # ---------------------------------------------------------------- check-ins
 
 
-def _effect_history(course_id: str, first: date, last: date) -> dict[date, dict[str, int]]:
+def _effect_history(course_id: str, first: date, last: date) -> dict[date, dict[str, int | None]]:
     rows = db.session.execute(
         select(CheckIn.date, CheckIn.effects).where(
             CheckIn.course_id == course_id, CheckIn.date >= first, CheckIn.date <= last
@@ -82,7 +90,7 @@ def put_checkin(course: Course, day: date, data: dict[str, Any]) -> tuple[bool, 
         )
     values = {
         "skin": data["skin"],
-        "effects": {key: int(data["effects"].get(key, 0)) for key in triage.effect_keys()},
+        "effects": {key: data["effects"].get(key) for key in triage.effect_keys()},
         "red_flags": [k for k in triage.red_flag_keys() if k in set(data["red_flags"])],
         "note": (data.get("note") or "").strip() or None,
     }
@@ -252,16 +260,17 @@ def supply_state(course: Course, today: date | None = None) -> SupplyState:
         return SupplyState(None, today)
     logs = logged_doses(course.id)
     info = course_info(course)
-    last = project(info, logs, today).projected_last_dose_on
+    projected = project(info, logs, today).projected_last_dose_on
     taken = [supply.TakenDose(d.date, d.slot, d.mg) for d in logs if d.status == "taken" and d.date <= today]
     state = supply.supply(
         pickups,
         taken,
         parse_plan(course.dose_plan),
         today,
-        last_capsule=last,
+        last_capsule=course.ended_on,  # an estimated end never stops the count (DOSE-13)
         prescription_limit=course.programme in ("us_ipledge", "eu_ppp"),
         pauses=info.pauses,
+        projected_last=None if course.ended_on else projected,
     )
     return SupplyState(state, today)
 
@@ -272,7 +281,7 @@ def supply_view(course: Course) -> dict[str, Any]:
         numbers = asdict(state.supply)
     else:
         numbers = {f.name: None for f in fields(supply.Supply)}
-        numbers.update(mixed_strengths=False, covers_to_last_capsule=False)
+        numbers.update(mixed_strengths=False, covers_to_last_capsule=False, may_be_last_supply=False)
     return {
         "pickups": list_pickups(course.id),
         **numbers,
@@ -371,7 +380,20 @@ def export_feeds(patient_id: str) -> list[dict[str, Any]]:
     ]
 
 
+def export_milestone_answers(patient_id: str) -> list[dict[str, Any]]:
+    rows = db.session.scalars(
+        select(MilestoneAnswer)
+        .where(MilestoneAnswer.course_id.in_(_course_ids(patient_id)))
+        .order_by(MilestoneAnswer.on_date)
+    )
+    return [
+        {"course_id": a.course_id, "kind": a.kind, "date": a.on_date.isoformat(), "answer": a.answer}
+        for a in rows
+    ]
+
+
 EXPORT_SECTIONS = {
+    "milestone_answers": export_milestone_answers,
     "checkins": export_checkins,
     "mood_checks": export_mood,
     "supply_pickups": export_pickups,
@@ -418,4 +440,5 @@ def report_data(course: Course, start: date | None, end: date | None) -> dict[st
         start,
         end,
         today,
+        weight_history(course),
     )

@@ -45,6 +45,8 @@ export function deviceKind(): string {
 
 const appointmentsPath = (courseId: string) => `/courses/${encodeURIComponent(courseId)}/appointments`;
 
+export type MilestoneAnswer = 'done' | 'not_done' | 'unknown';
+
 async function authed<T>(method: string, path: string, body?: unknown, query?: Record<string, string>): Promise<T> {
   const session = await getSession();
   const { data } = await request<T>(method, path, { token: session?.token, body, query });
@@ -65,6 +67,10 @@ export const api = {
   setLanguage: (language: string | null) => authed<{ language: string | null }>('PATCH', '/me', { language }),
   courses: () => authed<Course[]>('GET', '/courses'),
   createCourse: (input: CourseInput) => authed<Course>('POST', '/courses', input),
+  answerMilestone: (courseId: string, kind: string, date: string, answer: MilestoneAnswer) =>
+    authed<unknown>('PUT', `/courses/${encodeURIComponent(courseId)}/milestones/${encodeURIComponent(kind)}/${date}`, { answer }),
+  answerBeforeStart: (courseId: string, answer: MilestoneAnswer) =>
+    authed<unknown>('POST', `/courses/${encodeURIComponent(courseId)}/milestones/before-start`, { answer }),
   updateCourse: (id: string, patch: Partial<Course> & { confirm_start_date?: boolean }) =>
     authed<Course>('PATCH', `/courses/${encodeURIComponent(id)}`, patch),
   today: (courseId: string, date: string) =>

@@ -6,7 +6,6 @@ import { TabBar } from './components/TabBar';
 import { currentHash, currentPath, currentSearch, navigate, routeOf, scrollToHash, type RouteName } from './router';
 import { announcement, booted, course, noCourseOnServer, session } from './store';
 import { Onboarding } from './views/Onboarding';
-import { Settings } from './views/Settings';
 import { Timeline } from './views/Timeline';
 import { Today } from './views/Today';
 
@@ -29,6 +28,8 @@ const TITLES: Record<RouteName, string> = {
   'not-found': 'Page not found',
 };
 
+// Settings is not needed to take or log a dose: its editors load on first use (precached for offline).
+const Settings = lazyView(TITLES.settings, () => import('./views/Settings').then((m) => m.Settings));
 const Reminders = lazyView(TITLES.reminders, () => import('./views/Reminders').then((m) => m.Reminders));
 const GetReminders = lazyView(TITLES['get-reminders'], () => import('./views/GetReminders').then((m) => m.GetReminders));
 const Appointments = lazyView(TITLES.appointments, () => import('./views/Appointments').then((m) => m.Appointments));

@@ -1,4 +1,4 @@
-export type Product = 'standard' | 'food_independent';
+export type Product = 'standard' | 'food_independent' | 'micronised';
 export type Programme = 'us_ipledge' | 'eu_ppp' | 'none';
 export type DoseStatus = 'pending' | 'taken' | 'skipped' | 'paused';
 export type CourseStatus = 'not_started' | 'active' | 'finished';
@@ -15,6 +15,8 @@ export interface DosePlanSegment {
   cycle_mg?: number[];
   doses_per_day: 1 | 2;
   dose_times: string[];
+  /** Each dose with its own mg as prescribed (daily_mg is then their sum); absent: the even split. */
+  doses?: { time: string; mg: number }[];
 }
 
 export interface CourseInput {
@@ -43,10 +45,26 @@ export interface Pause {
   reason: string;
 }
 
+/** One recorded weight (the first is the start weight). */
+export interface WeightRecord {
+  recorded_on: string;
+  weight_kg: number;
+  /** The prescriber re-based the plan on this weight: mg/kg is counted by it from then on. */
+  rebased: boolean;
+}
+
+/** The weight the course's mg/kg is counted by. */
+export interface MgPerKgWeight {
+  weight_kg: number;
+  recorded_on: string | null;
+  basis: 'start' | 'rebased';
+}
+
 export interface Course extends CourseInput {
   id: string;
   ended_on: string | null;
   pauses?: Pause[];
+  weights?: WeightRecord[];
   created_at: string;
   updated_at: string;
 }
@@ -94,7 +112,7 @@ export interface Milestone {
   facts: string[];
   estimated: boolean;
   /** done (reached, confirmed or booked and passed) | missed (a past usual visit or test with nothing booked) | upcoming. */
-  state?: 'done' | 'missed' | 'upcoming' | null;
+  state?: 'done' | 'missed' | 'not_done' | 'unknown' | 'upcoming' | null;
   /** The booked appointment shown in place of the usual date. */
   booked?: { appointment_id: string; starts_at: string; place: string | null } | null;
   appointment_kind?: string | null;
@@ -136,8 +154,18 @@ export interface TargetReached extends FactText {
   on: string;
 }
 
+/** From the recorded last capsule on: its day, and each precaution still applying with the day it ends. */
+export interface AfterCourse {
+  last_capsule_on: string;
+  last_capsule: FactText & { date: string };
+  summary: FactText;
+  /** `text` has "{date}" for `date`; `until` null: a test result, not a date, ends it. */
+  still_applies: (FactText & { key: string; date: string; until: string | null })[];
+}
+
 export interface Today {
   date: string;
+  after_course?: AfterCourse | null;
   day_of_course: number | null;
   week_of_course: number | null;
   status: CourseStatus;
@@ -156,6 +184,7 @@ export interface Today {
   dose_guidance: FactText[];
   cumulative_mg: number;
   cumulative_mg_per_kg: number;
+  mg_per_kg_weight?: MgPerKgWeight;
   target_mg: number | null;
   target_mg_per_kg: number | null;
   target_percent: number | null;

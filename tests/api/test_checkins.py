@@ -29,19 +29,42 @@ def test_first_put_is_201_then_replaced_with_200(patient, course, app):
     assert first.status_code == 201, first.get_json()
     body = first.get_json()
     assert body["date"] == day.isoformat() and body["skin"] == 6 and body["note"] == "itchy"
-    assert body["effects"]["dry_lips"] == 2 and body["effects"]["headache"] == 0
+    assert body["effects"]["dry_lips"] == 2 and body["effects"]["headache"] is None  # not answered
     assert set(body["effects"]) == set(triage.effect_keys())
     assert body["red_flags"] == [] and body["triage"]["level"] == "none"
 
     second = patient.put(url(course, day), json={"skin": 4, "red_flags": ["chest_pain"]})
     assert second.status_code == 200
     assert second.get_json()["id"] == body["id"]
-    assert second.get_json()["effects"]["dry_lips"] == 0 and second.get_json()["note"] is None
+    assert second.get_json()["effects"]["dry_lips"] is None and second.get_json()["note"] is None
     assert second.get_json()["triage"]["level"] == "emergency"  # chest pain: emergency care (RED-13)
     with app.app_context():
         assert count_rows(CheckIn) == 1
     got = patient.get(url(course, day)).get_json()
     assert got["skin"] == 4 and got["red_flags"] == ["chest_pain"]
+
+
+def test_a_red_flag_alone_stores_every_other_answer_as_unanswered(patient, course, app):
+    """Unanswered is not an answer: no skin score or "none" is invented for questions left alone."""
+    response = patient.put(url(course, today_in()), json={"red_flags": ["chest_pain"]})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["skin"] is None and set(body["effects"].values()) == {None}
+    assert body["triage"]["level"] == "emergency"  # chest pain (RED-13)
+    with app.app_context():
+        stored = CheckIn.query.one()
+        assert stored.skin is None and set(stored.effects.values()) == {None}
+    exported = patient.get(f"{API}/me/export").get_json()["checkins"][0]
+    assert exported["skin"] is None and exported["effects"]["headache"] is None
+
+
+def test_an_unanswered_day_is_not_a_headache_day(patient, course):
+    """Headache on 5 of the last 7 days is routine; days the question was left open are not headache days."""
+    for n in range(6, 0, -1):
+        effects = {"headache": None if n in (3, 4, 5) else 1}
+        assert patient.put(url(course, days_ago(n)), json={"skin": 3, "effects": effects}).status_code == 201
+    seventh = patient.put(url(course, today_in()), json={"effects": {"headache": 1}}).get_json()
+    assert seventh["triage"]["level"] == "none" and seventh["skin"] is None
 
 
 @pytest.mark.parametrize(
@@ -188,6 +211,7 @@ def test_list_between_dates(patient, course):
         ({"skin": -1}, "skin"),
         ({"skin": "5"}, "skin"),
         ({}, "skin"),
+        ({"skin": None, "effects": {"dry_lips": None}, "red_flags": [], "note": None}, "skin"),
         ({"skin": 5, "effects": {"dry_lips": 4}}, "effects.dry_lips"),
         ({"skin": 5, "effects": {"unknown_effect": 1}}, "effects.unknown_effect"),
         ({"skin": 5, "red_flags": ["not_a_flag"]}, "red_flags.0"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,6 +13,7 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from tests.api.apihelp import API, assert_error, bad_fields
+from tests.conftest import COURSE_START
 
 
 def me(patient, **headers):
@@ -87,13 +89,14 @@ def test_today_and_the_timeline_answer_in_the_stored_language(patient):
 
 
 def test_the_phase_texts_and_red_flags_follow_the_language(patient):
-    course = patient.create_course(start_date="2026-01-05")
+    course = patient.create_course()
+    week_two = (COURSE_START + timedelta(days=7)).isoformat()
     patient.patch(f"{API}/me", json={"language": "es"})
-    spanish = patient.get(f"{API}/courses/{course['id']}/today?date=2026-01-12").get_json()
+    spanish = patient.get(f"{API}/courses/{course['id']}/today?date={week_two}").get_json()
     patient.patch(f"{API}/me", json={"language": "de"})
-    german = patient.get(f"{API}/courses/{course['id']}/today?date=2026-01-12").get_json()
+    german = patient.get(f"{API}/courses/{course['id']}/today?date={week_two}").get_json()
     patient.patch(f"{API}/me", json={"language": "en"})
-    english = patient.get(f"{API}/courses/{course['id']}/today?date=2026-01-12").get_json()
+    english = patient.get(f"{API}/courses/{course['id']}/today?date={week_two}").get_json()
     assert english["phase"]["title"] == "The first weeks"
     assert spanish["phase"]["title"] == "Las primeras semanas"
     assert german["phase"]["title"] == "Die ersten Wochen"
@@ -150,7 +153,9 @@ def test_a_calendar_feed_is_written_in_spanish(patient, client):
     patient.patch(f"{API}/me", json={"language": "es"})
     patient.post(
         f"{API}/courses/{course['id']}/appointments",
-        json={"kind": "blood_test", "starts_at": "2026-02-02T08:30", "fasting": True},
+        json={
+            "kind": "blood_test", "starts_at": f"{COURSE_START + timedelta(days=28)}T08:30", "fasting": True,
+        },
     )
     feed = patient.post(f"{API}/calendar-feeds", json={"course_id": course["id"], "include_doses": True})
     assert feed.status_code == 201, feed.get_json()
@@ -159,7 +164,7 @@ def test_a_calendar_feed_is_written_in_spanish(patient, client):
     cal = Calendar.from_ical(response.data)
     summaries = [str(e["summary"]) for e in cal.walk("VEVENT")]
     assert "Análisis de sangre" in summaries
-    assert any(s.startswith("Cápsulas (dosis 1 de 2)") for s in summaries)
+    assert any(s.startswith("Cápsulas, 20 mg (dosis 1 de 2)") for s in summaries)
     descriptions = " ".join(str(e.get("description", "")) for e in cal.walk("VEVENT"))
     assert "solo agua durante las 8 horas" in descriptions  # MON-3
     assert str(cal["X-WR-CALDESC"]).startswith("Las fechas de tu tratamiento")

@@ -127,8 +127,14 @@ def test_suggestions_are_the_timeline_dates_and_stop_at_the_last_capsule(patient
     recurring = [i for i in items if "PREG-7" not in i["facts"]]
     assert sorted((i["kind"], i["starts_at"][:10]) for i in recurring) == rhythm
     assert all(date.fromisoformat(i["starts_at"][:10]) <= last for i in recurring)
-    after = [i for i in items if date.fromisoformat(i["starts_at"][:10]) > last]
-    assert after and all(i["kind"] == "pregnancy_test" and "PREG-7" in i["facts"] for i in after)
+    # No final-test suggestion from a projection: only once the last capsule is recorded (issue 14).
+    assert [i for i in items if date.fromisoformat(i["starts_at"][:10]) > last] == []
+    ended = today_in() - timedelta(days=1)
+    response = patient.patch(f"{API}/courses/{course['id']}", json={"ended_on": ended.isoformat()})
+    assert response.status_code == 200, response.get_json()
+    items = patient.get(f"{API}/courses/{course['id']}/appointments/suggested").get_json()
+    final = [i for i in items if "PREG-7" in i["facts"]]
+    assert [i["kind"] for i in final] == ["pregnancy_test"] and final[0]["starts_at"][:10] > ended.isoformat()
 
 
 def test_a_booked_month_is_suggested_as_already_booked_on_its_booked_day(patient, course):

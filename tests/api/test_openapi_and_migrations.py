@@ -201,6 +201,9 @@ def test_sqlite_table_rebuilds_keep_the_rows_that_reference_the_table(tmp_path):
                 conn.execute(text(statement), {"t": t})
         upgrade()
         assert counts() == (1, 1)
+        with db.engine.connect() as conn:  # the weight history starts with the course's weight (issue 14)
+            weight = conn.execute(text("SELECT weight_kg, recorded_on, rebased FROM weight_records")).one()
+            assert tuple(weight) == (70, "2026-01-01", 0)
         with db.engine.connect() as conn:
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("SELECT device_id FROM push_subscriptions")).scalar() is None

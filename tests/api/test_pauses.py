@@ -262,9 +262,9 @@ def test_the_report_lists_each_pause_and_counts_paused_doses_apart(patient, cour
     assert [(p["reason"], p["days"]) for p in report["pauses"]] == [("hives", 2), ("prescriber", 4)]
     assert all(p["reason_label"] and p["reason_label"] != p["reason"] for p in report["pauses"])
     adherence = report["adherence"]
-    # 2 doses a day: days 2–3 and 7–9 (today, day 10, is not over) are paused, the other past days missed.
+    # 2 doses a day: days 2–3 and 7–9 (today, day 10, is not over) are paused, the other past days not logged.
     assert adherence["paused_doses"] == 2 * 5 and adherence["paused_day_count"] == 6
-    assert adherence["missed_doses"] == 2 * 5 and adherence["planned_doses"] == 10
+    assert adherence["not_logged_doses"] == 2 * 5 and adherence["planned_doses"] == 10
 
 
 def test_the_export_holds_every_pause(patient, course):

@@ -96,27 +96,39 @@ def run_js(page: Page, body: str, arg: object = None):
     return page.evaluate(f"(arg) => {{ {body} }}", arg)
 
 
-def onboard(page: Page, *, doses_per_day: int = 1, daily_mg: str = "40") -> None:
+def onboard(
+    page: Page, *, doses_per_day: int = 1, daily_mg: str = "40", per_dose: tuple[str, str] | None = None
+) -> None:
     """Sets up a course through the real form, skips the reminders offer and lands on Today."""
-    start_course(page, doses_per_day=doses_per_day, daily_mg=daily_mg)
+    start_course(page, doses_per_day=doses_per_day, daily_mg=daily_mg, per_dose=per_dose)
     skip_reminder_offer(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Day 1 · week 1")
 
 
-def start_course(page: Page, *, doses_per_day: int = 1, daily_mg: str = "40") -> None:
-    """Fills in the set-up form (a course starting today) and sends it."""
+def start_course(
+    page: Page, *, doses_per_day: int = 1, daily_mg: str = "40", per_dose: tuple[str, str] | None = None
+) -> None:
+    """Fills in the set-up form (a course starting today) and sends it (`per_dose`: mg at 08:00, 20:00)."""
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/onboarding$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up your course")
     page.get_by_label("Your weight").fill("70")
-    page.get_by_label("Milligrams per day (all doses together)").fill(daily_mg)
-    if doses_per_day == 2:
+    if per_dose is not None:
+        page.get_by_label("A different amount for each dose").check()
+        page.get_by_label("First dose (mg)").fill(per_dose[0])
+        page.get_by_label("Second dose (mg)").fill(per_dose[1])
+    else:
+        page.get_by_label("Milligrams per day (all doses together)").fill(daily_mg)
+    if doses_per_day == 2 and per_dose is None:
         page.get_by_label("Twice a day").check()
+    if doses_per_day == 2 or per_dose is not None:
         page.get_by_label("First dose time").fill("08:00")
         page.get_by_label("Second dose time").fill("20:00")
     page.get_by_label("Standard capsules").check()
     page.get_by_label("Neither").check()
     page.get_by_label("No", exact=True).check()
+    page.get_by_label("My prescriber gave a total (mg per kg)").check()  # nothing is filled in by itself
+    page.get_by_label("Your prescriber’s total").fill("120")
     page.get_by_role("button", name="Start my course").click()
 
 
@@ -251,3 +263,16 @@ class HeldAnswer:
         route, response = self.held
         route.fulfill(response=response)
         self.page.unroute(self.url, self._handle)
+
+
+def phone_context(browser, live_app, width: int, scheme: str, timeout_ms: int = 15_000):
+    """A phone-sized browser context (height 844) in a colour scheme, serving the live app."""
+    ctx = browser.new_context(
+        base_url=live_app.url,
+        viewport={"width": width, "height": 844},
+        color_scheme=scheme,
+        locale="en-US",
+        service_workers="allow",
+    )
+    ctx.set_default_timeout(timeout_ms)
+    return ctx

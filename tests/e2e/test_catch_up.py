@@ -96,10 +96,11 @@ def test_fill_them_in_lists_every_unlogged_day_by_week(page, live_app):
     page.screenshot(path=f"{SHOTS}/fill-in.png", full_page=True)
 
 
-def test_late_tick_asks_when_and_the_time_can_be_corrected(browser, live_app):
+def test_late_tick_defaults_to_now_and_the_time_can_be_corrected(browser, live_app):
+    """Ticking hours late means "just now" unless the patient says otherwise (issue 14, item 5)."""
     ctx = browser.new_context(base_url=live_app.url, viewport=PHONE, service_workers="allow", locale="en-US")
     ctx.set_default_timeout(15_000)
-    at(ctx, 11, 0)
+    at(ctx, 23, 0)
     try:
         page = ctx.new_page()
         onboard(page, doses_per_day=2)
@@ -107,31 +108,40 @@ def test_late_tick_asks_when_and_the_time_can_be_corrected(browser, live_app):
         second = page.locator('ul.doses > li[data-slot="2"]')
         expect(first).to_have_attribute("data-timing", "overdue")
         expect(first.get_by_text("Overdue")).to_be_visible()
-        expect(second).to_have_attribute("data-timing", "upcoming")
-        page.screenshot(path=f"{SHOTS}/today-overdue.png")
 
         page.get_by_role("button", name=re.compile(r"^Taken — dose 1")).click()
-        when = page.get_by_label("When did you take it?")
-        expect(when).to_be_focused()
-        expect(when).to_have_value("08:00")
-        when.fill("08:30")
-        page.get_by_role("button", name="Save time").click()
+        just_now = first.get_by_role("button", name="Just now")
+        expect(just_now).to_be_focused()
+        expect(first.get_by_role("button", name="At 8:00 AM as planned")).to_be_visible()
+        expect(first.get_by_label("At another time")).to_have_value(re.compile(r"^23:0\d$"))
+        page.screenshot(path=f"{SHOTS}/today-late-tick.png")
+        just_now.click()
         expect(first).to_have_attribute("data-status", "taken")
-        expect(first).to_contain_text("Taken at 8:30 AM")
-        session = session_of(page)
-        [dose] = synced_doses(page, live_app, lambda doses: doses and doses[0]["taken_at"][11:16] == "08:30")
-        assert dose["taken_at"][11:16] == "08:30"
+        expect(first).to_contain_text(re.compile(r"Taken at 11:0\d PM"))
+        [dose] = synced_doses(page, live_app, lambda doses: len(doses) == 1)
+        assert dose["taken_at"][11:15] == "23:0", dose
 
-        status, spec = live_app.api("GET", "/openapi.json", session["token"])
-        paths = spec.get("paths", {}) if status == 200 and isinstance(spec, dict) else {}
-        if "patch" not in paths.get("/api/v1/courses/{course_id}/doses/{dose_id}", {}):
-            pytest.skip("PATCH …/doses/{dose_id} is not on this server yet")
+        first.get_by_role("button", name=re.compile("^Undo")).click()
+        expect(first).to_have_attribute("data-status", "pending")
+        page.get_by_role("button", name=re.compile(r"^Taken — dose 1")).click()
+        first.get_by_role("button", name="At 8:00 AM as planned").click()
+        expect(first).to_contain_text("Taken at 8:00 AM")
+
+        page.get_by_role("button", name=re.compile(r"^Taken — dose 2")).click()
+        second.get_by_label("At another time").fill("21:15")
+        second.get_by_role("button", name="Save time").click()
+        expect(second).to_contain_text("Taken at 9:15 PM")
+        doses = synced_doses(page, live_app, lambda doses: len(doses) == 2)
+        assert sorted(d["taken_at"][11:16] for d in doses) == ["08:00", "21:15"]
+
         first.get_by_role("button", name=re.compile("^Change time")).click()
         page.get_by_label("When did you take it?").fill("07:45")
         page.get_by_role("button", name="Save time").click()
         expect(first).to_contain_text("Taken at 7:45 AM")
-        [dose] = synced_doses(page, live_app, lambda doses: doses and doses[0]["taken_at"][11:16] == "07:45")
-        assert dose["taken_at"][11:16] == "07:45"
+        doses = synced_doses(
+            page, live_app, lambda doses: any(d["taken_at"][11:16] == "07:45" for d in doses)
+        )
+        assert sorted(d["taken_at"][11:16] for d in doses) == ["07:45", "21:15"]
     finally:
         ctx.close()
 
@@ -139,7 +149,7 @@ def test_late_tick_asks_when_and_the_time_can_be_corrected(browser, live_app):
 def test_a_tick_on_time_does_not_ask(page, live_app):
     onboard(page)
     page.get_by_role("button", name=re.compile(r"^Taken — dose 1")).click()
-    expect(page.get_by_label("When did you take it?")).to_have_count(0)
+    expect(page.get_by_role("button", name="Just now")).to_have_count(0)
     expect(page.locator('ul.doses > li[data-slot="1"]')).to_have_attribute("data-status", "taken")
 
 
@@ -311,7 +321,7 @@ def test_new_screens_at_320_px_are_axe_clean(browser, live_app, axe_source, sche
         expect(page.locator("#fill-in")).to_be_focused()
         page.locator("#fill-in").get_by_role("button", name=re.compile("^Days")).first.click()
         page.get_by_role("button", name=re.compile(r"^Taken — dose 1")).first.click()
-        expect(page.get_by_label("When did you take it?")).to_be_visible()
+        expect(page.get_by_role("button", name="Just now")).to_be_visible()
         check(page, "today")
         page.goto("/timeline")
         expect(page.locator("#dose-chart canvas")).to_have_count(1)

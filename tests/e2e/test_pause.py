@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import morning
-from tests.e2e.helpers import axe_violations, onboard, outbox_of, session_of, wait_until
+from tests.e2e.helpers import axe_violations, onboard, outbox_of, phone_context, session_of, wait_until
 from tests.e2e.test_record import journal_loaded, open_journal
 
 pytestmark = pytest.mark.e2e
@@ -26,14 +26,7 @@ OFFLINE = "net::ERR_INTERNET_DISCONNECTED"  # a request tried while the test hol
 def phone(browser, live_app, request):
     """A page at the asked width and colour scheme; fails on any uncaught error or console error."""
     width, scheme = request.param
-    ctx = browser.new_context(
-        base_url=live_app.url,
-        viewport={"width": width, "height": 844},
-        color_scheme=scheme,
-        locale="en-US",
-        service_workers="allow",
-    )
-    ctx.set_default_timeout(20_000)
+    ctx = phone_context(browser, live_app, width, scheme, timeout_ms=20_000)
     morning(ctx)
     page = ctx.new_page()
     errors: list[str] = []

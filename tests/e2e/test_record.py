@@ -96,9 +96,34 @@ def test_checkin_offline_with_a_red_flag_shows_help_at_once_and_syncs_once(page,
     expect(panel.locator(".triage-status")).to_have_text("Saved.")
     [stored] = checkins_on_server(live_app, session)
     assert stored["red_flags"] == ["yellow_skin_dark_urine"] and stored["effects"]["dry_lips"] == 2
+    # Unanswered is not an answer: the untouched skin scale and effects are stored as not answered.
+    assert stored["skin"] is None and stored["effects"]["headache"] is None
     assert stored["triage"]["level"] == "urgent"
     assert outbox_of(page) == []
     assert len(puts) == 1, puts
+
+
+def test_checkin_starts_unanswered_and_refuses_an_empty_save(page, live_app, axe_source):
+    onboard(page)
+    session = session_of(page)
+    open_journal(page)
+    journal_loaded(page, session)
+    form = page.locator("form.checkin")
+    expect(form.get_by_text("Not answered", exact=True)).to_be_visible()
+    assert form.locator("input[type=radio]:checked").count() == 0
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_role("alert")).to_contain_text("answer at least one question")
+    assert checkins_on_server(live_app, session) == []
+
+    form.get_by_role("radio", name="7", exact=True).check()
+    expect(form.get_by_text("Your answer: 7")).to_be_visible()
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("() => document.documentElement.scrollWidth - innerWidth") <= 0
+    assert axe_violations(page, axe_source) == []
+    page.screenshot(path="/tmp/h5-journal-320.png", full_page=True)
+    page.get_by_role("button", name="Save check-in").click()
+    stored = wait_until(lambda: checkins_on_server(live_app, session), lambda rows: len(rows) == 1)
+    assert stored[0]["skin"] == 7 and set(stored[0]["effects"].values()) == {None}
 
 
 def set_country(page, live_app, code: str) -> None:
@@ -298,6 +323,8 @@ def test_supply_charts_and_report(page, live_app):
     expect(page.locator(".supply .stats")).to_contain_text("Runs out (estimate)")
 
     page.goto("/journal")
+    page.locator("form.checkin").get_by_role("radio", name="4", exact=True).check()
+    page.get_by_label("Dry or cracked lips: Mild").check()
     page.get_by_role("button", name="Save check-in").click()
     expect(page.locator("#triage .triage-status")).to_have_text("Saved.")
 
@@ -316,7 +343,8 @@ def test_supply_charts_and_report(page, live_app):
     expect(report).to_contain_text("does not replace the clinic's records")
     status, body = live_app.api("GET", f"/courses/{session['courseId']}/report", session["token"])
     assert status == 200
-    expect(report.locator("table").nth(1)).to_contain_text(f"{body['cumulative_mg']:g} mg")
+    expect(report.get_by_role("definition").filter(has_text=f"{body['cumulative_mg']:g}")).not_to_have_count(0)
+    expect(report.locator("dl[aria-label='Cumulative dose']")).to_contain_text("Total taken (mg)")
     page.get_by_role("link", name="Settings, Calendar").click()  # the calendar link is made in Settings
     expect(page.locator("#calendar-heading")).to_be_in_viewport()
 

@@ -81,11 +81,13 @@ def test_no_refill_once_the_supply_outlasts_the_course(patient):
     assert upcoming(patient, "refill") == []
 
 
-def test_no_refill_after_the_projected_last_dose(patient):
-    """70 kg × 10 mg/kg = 700 mg at 40 mg/day: the projection ends long before the next supply."""
+def test_refill_goes_on_past_the_projected_last_dose(patient):
+    """70 kg × 10 mg/kg = 700 mg at 40 mg/day: the projection ends long before the next supply, but the
+    prescriber may go on past the total (DOSE-13): the reminder stays and says it may be the last supply."""
     _course(patient, target_mg_per_kg=10)
-    assert rule(patient, "refill")["next"] is None
-    assert upcoming(patient, "refill") == []
+    nxt = rule(patient, "refill")["next"]
+    assert nxt is not None and "This may be your last supply: ask your prescriber." in nxt["body"]
+    assert upcoming(patient, "refill")
 
 
 def test_mood_checkin_is_off_until_the_patient_turns_it_on(patient):

@@ -291,7 +291,8 @@ def test_suggestions_follow_the_programme(patient):
         assert item["pickup_window_ends"] == str(day + timedelta(days=6))  # PREG-3: day 1 = test date
     labs = [i for i in items if i["kind"] == "blood_test"]
     assert labs[0]["fasting"] is True and "MON-1" in labs[0]["facts"]
-    assert any("PREG-7" in i["facts"] for i in tests)  # final test 1 month after the last capsule
+    # No final test suggested from a projection: only once the last capsule is recorded (issue 14).
+    assert not any("PREG-7" in i["facts"] for i in tests)
 
     none = patient.create_course(
         start_date=start.isoformat(), dose_plan=plan, programme="none", pregnancy_prevention=False

@@ -246,7 +246,7 @@ def test_the_report_counts_paused_doses_apart_and_lists_every_pause_with_its_rea
     logs = [*taken(0, 2), *taken(6, 7)]
     report = build_report(course, logs, [], [], [], S, d(12), d(12))
     adherence = report["adherence"]
-    assert adherence["taken_doses"] == 5 and adherence["missed_doses"] == 2  # days 8 and 9
+    assert adherence["taken_doses"] == 5 and adherence["not_logged_doses"] == 2  # days 8 and 9
     assert adherence["paused_doses"] == 3 + 2  # days 3–5 and 10–11 (today, day 12, is not counted yet)
     assert adherence["paused_day_count"] == 3 + 3
     assert adherence["planned_doses"] == 7 and adherence["percent_taken"] == round(5 / 7 * 100, 1)

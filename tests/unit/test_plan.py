@@ -103,6 +103,44 @@ def test_twice_daily_split_evenly():
     ]
 
 
+PER_DOSE = {"from_date": S.isoformat(), "doses": [{"time": "20:00", "mg": 20}, {"time": "08:00", "mg": 40}]}
+
+
+def test_per_dose_amounts_as_prescribed():
+    """40 mg in the morning and 20 mg in the evening stay 40 + 20, never 30 + 30 (issue 14)."""
+    [segment] = parse_plan([PER_DOSE])
+    assert segment.daily_mg == 60 and segment.dose_mg == (40.0, 20.0) and not segment.even_split
+    assert slots_for((segment,), S + timedelta(days=3)) == [
+        PlannedSlot(1, time(8, 0), 40.0),
+        PlannedSlot(2, time(20, 0), 20.0),
+    ]
+    assert daily_mg((segment,), S) == 60
+    stored = plan_to_json((segment,))
+    assert stored[0]["doses"] == [{"time": "08:00", "mg": 40.0}, {"time": "20:00", "mg": 20.0}]
+    assert stored[0]["daily_mg"] == 60 and stored[0]["dose_times"] == ["08:00", "20:00"]
+    assert parse_plan(stored) == (segment,)
+
+
+def test_the_even_split_stays_the_shorthand():
+    [segment] = parse_plan([seg(S, daily=60, times=("08:00", "20:00"))])
+    assert segment.dose_mg is None and segment.slot_mg(S) == (30.0, 30.0)
+    assert "doses" not in plan_to_json((segment,))[0]
+
+
+@pytest.mark.parametrize(
+    "dose_mg,cycle,daily",
+    [
+        ((40.0,), None, 40.0),  # one amount for two doses
+        ((40.0, 0.0), None, 40.0),  # a dose of nothing
+        ((40.0, 20.0), (40.0, 80.0), None),  # with a cycle
+        ((40.0, 20.0), None, 50.0),  # a day's total that is not their sum
+    ],
+)
+def test_per_dose_amounts_must_fit_the_segment(dose_mg, cycle, daily):
+    with pytest.raises(ValueError):
+        Segment(S, 2, (time(8), time(20)), daily_mg=daily, cycle_mg=cycle, dose_mg=dose_mg)
+
+
 def test_twice_daily_cycle_split_follows_day():
     plan = parse_plan([seg(S, cycle=[40, 80], times=("08:00", "20:00"))])
     assert [s.mg for s in slots_for(plan, S)] == [20.0, 20.0]

@@ -18,6 +18,7 @@ from backend.reminders.schedule import (
     schedule_local,
     to_local,
 )
+from backend.reminders.texts import render
 
 
 def utc(*args: int) -> datetime:
@@ -300,7 +301,15 @@ def test_pickup_window_only_for_ipledge():
     )
     assert spec.data["window_ends"] == "2026-05-10"  # PREG-3: test date is day 1
     assert to_local(spec.fires_at, "Europe/Berlin").date() == date(2026, 5, 9)
-    assert spec.data["lockout_days"] == 19
+    assert spec.data["lockout_days"] is None  # a monthly test: no 19-day wait (PREG-13)
+    first = AppointmentSnapshot("t0", "pregnancy_test", datetime(2026, 1, 2, 10, 0))
+    early = (utc(2025, 12, 20), utc(2026, 1, 20))
+    [before_start] = generate(
+        RuleSnapshot("w", "pickup_window"), course(programme="us_ipledge"), [first], None, *early
+    )
+    assert before_start.data["lockout_days"] == 19  # the first prescription's window (PREG-13)
+    assert "first prescription means a 19-day wait" in render("pickup_window", before_start.data)[1]
+    assert "19-day" not in render("pickup_window", spec.data)[1]
     [modified] = generate(
         RuleSnapshot("w", "pickup_window"),
         course(programme="us_ipledge", rule_set="us_ipledge_2026"),
@@ -309,6 +318,16 @@ def test_pickup_window_only_for_ipledge():
         *window,
     )
     assert modified.data["lockout_days"] is None  # PREG-4
+
+
+def test_pickup_reminders_end_with_the_course():
+    appt = AppointmentSnapshot("t1", "pregnancy_test", datetime(2026, 5, 4, 10, 0))
+    window = (utc(2026, 5, 1), utc(2026, 5, 20))
+    rule = RuleSnapshot("w", "pickup_window")
+    stopped = course(programme="us_ipledge", ended_on=date(2026, 5, 4))
+    assert generate(rule, stopped, [appt], None, *window) == []
+    going_on = course(programme="us_ipledge", ended_on=date(2026, 5, 5))
+    assert generate(rule, going_on, [appt], None, *window)
 
 
 def test_disabled_rule_generates_nothing():
@@ -368,10 +387,20 @@ def test_refill_lead_days_and_time_are_the_patients():
         (None, ["2026-02-04", "2026-03-06", "2026-04-05", "2026-05-05"]),  # no known end: keep going
     ],
 )
-def test_no_refill_reminder_after_the_course_ends(last, keys):
-    c = course(last_capsule=last, last_capsule_estimated=True)
+def test_no_refill_reminder_after_the_confirmed_last_capsule(last, keys):
+    c = course(last_capsule=last, ended_on=last, last_capsule_estimated=False)
     specs = generate(RuleSnapshot("r", "refill"), c, [], None, utc(2026, 1, 1), utc(2026, 5, 10))
     assert [s.key for s in specs] == keys
+
+
+def test_refill_reminders_go_on_past_a_projected_end_saying_it_may_be_the_last_supply():
+    """An estimate adds words, never removes a reminder: prescribers often go on past the total (DOSE-13)."""
+    c = course(last_capsule=date(2026, 3, 5), last_capsule_estimated=True)
+    specs = generate(RuleSnapshot("r", "refill"), c, [], None, utc(2026, 1, 1), utc(2026, 5, 10))
+    assert [s.key for s in specs] == ["2026-02-04", "2026-03-06", "2026-04-05", "2026-05-05"]
+    assert [s.data["past_projected_end"] for s in specs] == [False, True, True, True]
+    assert "last supply" not in render("refill", specs[0].data)[1]
+    assert "This may be your last supply: ask your prescriber." in render("refill", specs[1].data)[1]
 
 
 def test_refill_respects_quiet_hours():

@@ -73,3 +73,23 @@ def test_paused_days_use_no_capsules_so_the_stock_lasts_longer():
     today = START + timedelta(days=3)
     still = supply([Pickup(START, 60, 20)], [], TWICE_40, today, pauses=[Pause(START + timedelta(days=2))])
     assert still.runs_out_on == today + timedelta(days=31)  # today paused, then 30 days of capsules
+
+
+def test_a_projected_end_never_stops_the_count_it_only_adds_may_be_last_supply():
+    """DOSE-13: the prescriber may go on past the total, so the run-out day and the next supply stay."""
+    s = supply(
+        [Pickup(START, 60, 20)],
+        [],
+        TWICE_40,
+        START,
+        projected_last=START + timedelta(days=20),
+        prescription_limit=True,
+    )
+    assert s.runs_out_on == START + timedelta(days=30) and s.next_supply_needed_on == START + timedelta(
+        days=30
+    )
+    assert s.may_be_last_supply and not s.covers_to_last_capsule
+    later = supply([Pickup(START, 60, 20)], [], TWICE_40, START, projected_last=START + timedelta(days=40))
+    assert not later.may_be_last_supply
+    confirmed = supply([Pickup(START, 60, 20)], [], TWICE_40, START, last_capsule=START + timedelta(days=20))
+    assert confirmed.covers_to_last_capsule and not confirmed.may_be_last_supply

@@ -32,6 +32,11 @@ def _cases() -> list[dict]:
     for gaps in ((1, 3, 4, 6), (1, 2, 7, 8, 9), (2, 4, 6)):
         history = {(DAY - timedelta(days=n)).isoformat(): {"headache": 1} for n in gaps}
         cases.append({"effects": {"headache": 2}, "red_flags": [], "history": history})
+    unanswered = {
+        (DAY - timedelta(days=n)).isoformat(): {"headache": None if n == 3 else 1} for n in range(1, 8)
+    }
+    cases.append({"effects": {"headache": 1}, "red_flags": [], "history": unanswered})
+    cases.append({"effects": {key: None for key in triage.effect_keys()}, "red_flags": ["hives"]})
     for case in cases:
         case.setdefault("history", {})
         case["date"] = DAY.isoformat()

@@ -20,7 +20,9 @@ from backend.api.schemas.pauses import PauseSchema
 from backend.course.helplines import country_codes
 from backend.course.rules import load_rule_sets, rule_set_ids
 
-PRODUCTS = ("standard", "food_independent")
+# "food_independent": with or without food, standard mg (e.g. original Absorica); "micronised": Absorica LD,
+# also with or without food, whose mg do not compare one-for-one with standard capsules (DOSE-5, DOSE-12).
+PRODUCTS = ("standard", "food_independent", "micronised")
 PROGRAMMES = ("us_ipledge", "eu_ppp", "none")
 DOSE_STATUSES = ("taken", "skipped")
 MAX_DAILY_MG = 300.0
@@ -30,8 +32,14 @@ _mg = validate.Range(min=0, max=MAX_DAILY_MG, min_inclusive=False)
 _sane_date = sane_date
 
 
+class PlannedDoseSchema(Schema):
+    time = LocalTime(required=True, metadata={"example": "08:00"})
+    mg = StrictFloat(required=True, validate=_mg, metadata={"example": 40})
+
+
 class DoseSegmentSchema(Schema):
-    """From `from_date` on: a fixed mg/day or a repeating cycle, split over 1–2 daily doses."""
+    """From `from_date` on: a fixed mg/day or a repeating cycle, split evenly over 1–2 daily doses; or
+    `doses`, each dose with its own time and mg as prescribed (e.g. 40 mg at 08:00 and 20 mg at 20:00)."""
 
     from_date = fields.Date(required=True, validate=_sane_date)
     daily_mg = StrictFloat(load_default=None, allow_none=True, validate=_mg)
@@ -42,22 +50,76 @@ class DoseSegmentSchema(Schema):
         validate=validate.Length(min=2, max=14),
         metadata={"example": [40, 80]},
     )
-    doses_per_day = StrictInteger(required=True, validate=validate.OneOf([1, 2]))
+    doses_per_day = StrictInteger(
+        load_default=None,
+        validate=validate.OneOf([1, 2]),
+        metadata={"description": "Required unless `doses` is given."},
+    )
     dose_times = fields.List(
-        LocalTime(), required=True, validate=validate.Length(min=1, max=2), metadata={"example": ["08:00"]}
+        LocalTime(),
+        load_default=None,
+        validate=validate.Length(min=1, max=2),
+        metadata={"example": ["08:00"], "description": "Required unless `doses` is given."},
+    )
+    doses = fields.List(
+        fields.Nested(PlannedDoseSchema),
+        load_default=None,
+        validate=validate.Length(min=1, max=2),
+        metadata={
+            "description": "Each dose of the day with its own amount, as prescribed; instead of "
+            "`daily_mg` + `doses_per_day` + `dose_times` (their even split is the shorthand; given "
+            "beside `doses`, they must agree with it).",
+            "example": [{"time": "08:00", "mg": 40}, {"time": "20:00", "mg": 20}],
+        },
     )
 
     @validates_schema
     def _check(self, data: dict, **kwargs) -> None:
+        doses = data.get("doses")
+        if doses is not None:
+            # The stored form repeats the shorthand fields beside `doses`; given back, they must agree.
+            times = [d["time"] for d in doses]
+            if sorted(set(times)) != times:
+                raise ValidationError("Times must be different and in order through the day.", "doses")
+            derived = {
+                "doses_per_day": len(doses),
+                "dose_times": times,
+                "daily_mg": sum(d["mg"] for d in doses),
+                "cycle_mg": None,
+            }
+            for name, value in derived.items():
+                given = data.get(name)
+                if given is None:
+                    continue
+                if abs(given - value) > 1e-6 if name == "daily_mg" else given != value:
+                    raise ValidationError(f"{name} does not match doses; give doses alone.", name)
+            return
         has_daily = data.get("daily_mg") is not None
         has_cycle = data.get("cycle_mg") is not None
         if has_daily == has_cycle:
-            raise ValidationError("Give either daily_mg or cycle_mg (exactly one).", "daily_mg")
-        times = data.get("dose_times") or []
+            raise ValidationError("Give either daily_mg or cycle_mg (exactly one), or doses.", "daily_mg")
+        if data.get("doses_per_day") is None:
+            raise ValidationError("Missing data for required field.", "doses_per_day")
+        times = data.get("dose_times")
+        if times is None:
+            raise ValidationError("Missing data for required field.", "dose_times")
         if len(times) != data.get("doses_per_day"):
             raise ValidationError("Give one time per dose of the day.", "dose_times")
         if sorted(set(times)) != times:
             raise ValidationError("Times must be different and in order through the day.", "dose_times")
+
+    @post_load
+    def _per_dose(self, data: dict, **kwargs) -> dict:
+        """`doses` becomes the plan's own fields: times, count, the day's total and each dose's mg."""
+        doses = data.pop("doses", None)
+        if doses is not None:
+            data.update(
+                doses_per_day=len(doses),
+                dose_times=[d["time"] for d in doses],
+                daily_mg=sum(d["mg"] for d in doses),
+                dose_mg=[d["mg"] for d in doses],
+            )
+        return data
 
 
 def check_plan(
@@ -227,6 +289,14 @@ class CoursePatchSchema(CourseFieldsSchema):
             "and keeps the earlier ones. Not together with `dose_plan`."
         },
     )
+    weight_rebased = StrictBoolean(
+        load_only=True,
+        metadata={
+            "description": "True: the prescriber re-based the plan on this weight (with `weight_kg` or "
+            "`weight`, or alone for the latest weight); mg/kg is then counted by it. Otherwise a new weight "
+            "is kept in the history and mg/kg stays counted by the weight at the start."
+        },
+    )
     confirm_start_date = _confirm_start_date()
 
     @validates_schema
@@ -235,13 +305,28 @@ class CoursePatchSchema(CourseFieldsSchema):
             raise ValidationError("Give dose_plan or dose_plan_change, not both.", "dose_plan_change")
 
 
-COURSE_PATCH_FIELDS = (*CourseFieldsSchema._declared_fields, "dose_plan_change", "confirm_start_date")
+COURSE_PATCH_FIELDS = (
+    *CourseFieldsSchema._declared_fields,
+    "dose_plan_change",
+    "confirm_start_date",
+    "weight_rebased",
+)
+
+
+class WeightRecordSchema(Schema):
+    recorded_on = fields.Date()
+    weight_kg = fields.Float()
+    rebased = fields.Boolean()
 
 
 class CourseSchema(Schema):
     id = fields.String()
     start_date = fields.Date()
-    weight_kg = fields.Float()
+    weight_kg = fields.Float(metadata={"description": "The latest weight."})
+    weights = fields.List(
+        fields.Nested(WeightRecordSchema),
+        metadata={"description": "Every weight with the local date it was recorded; the first is the start."},
+    )
     target_mg_per_kg = fields.Float(allow_none=True)
     timezone = fields.String()
     product = fields.String()

@@ -20,20 +20,28 @@ MAX_STRENGTH_MG = 80.0
 _severity = validate.Range(min=0, max=triage.max_severity())
 
 EffectsSchema = Schema.from_dict(
-    {key: StrictInteger(load_default=0, validate=_severity) for key in EFFECT_KEYS}, name="CheckInEffects"
+    {key: StrictInteger(load_default=None, allow_none=True, validate=_severity) for key in EFFECT_KEYS},
+    name="CheckInEffects",
 )
 
 
 class CheckInPutSchema(Schema):
     skin = StrictInteger(
-        required=True,
+        load_default=None,
+        allow_none=True,
         validate=validate.Range(min=0, max=10),
-        metadata={"description": "How the skin looks today, 0 (clear) to 10 (the worst it has been)."},
+        metadata={
+            "description": "How the skin looks today, 0 (clear) to 10 (the worst it has been); "
+            "null or missing: not answered."
+        },
     )
     effects = fields.Nested(
         EffectsSchema,
         load_default=dict,
-        metadata={"description": "Common effects (EXP-8), each 0 none – 3 strong; missing keys are 0."},
+        metadata={
+            "description": "Common effects (EXP-8), each 0 none – 3 strong; null or missing: not answered "
+            "(stored and shown as a gap, never as none)."
+        },
     )
     red_flags = fields.List(
         fields.String(validate=validate.OneOf(RED_FLAG_KEYS)),
@@ -45,6 +53,14 @@ class CheckInPutSchema(Schema):
         },
     )
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+    @validates_schema
+    def _something_answered(self, data: dict, **kwargs) -> None:
+        answered = [v for v in (data.get("effects") or {}).values() if v is not None]
+        if data.get("skin") is None and not answered and not data.get("red_flags") and not data.get("note"):
+            raise ValidationError(
+                "Answer at least one question (skin, an effect, a red flag or a note).", "skin"
+            )
 
 
 class TriageActionSchema(Schema):
@@ -108,7 +124,7 @@ class CheckInSchema(Schema):
     id = fields.String()
     course_id = fields.String()
     date = fields.Date()
-    skin = fields.Integer()
+    skin = fields.Integer(allow_none=True)
     effects = fields.Nested(EffectsSchema)
     red_flags = fields.List(fields.String(validate=validate.OneOf(RED_FLAG_KEYS)))
     note = fields.String(allow_none=True)
@@ -235,8 +251,14 @@ class SupplySchema(Schema):
     mixed_strengths = fields.Boolean()
     runs_out_on = fields.Date(allow_none=True)
     runs_out_estimated = fields.Boolean()
-    covers_to_last_capsule = fields.Boolean()
+    covers_to_last_capsule = fields.Boolean(metadata={"description": "Lasts to the confirmed last capsule."})
     next_supply_needed_on = fields.Date(allow_none=True)
+    may_be_last_supply = fields.Boolean(
+        metadata={
+            "description": "The projected (not confirmed) last capsule comes first: this may be the last "
+            "supply, but the dates stay (prescribers often go on past the total, DOSE-13)."
+        }
+    )
     today = fields.Date()
 
 
@@ -273,18 +295,48 @@ class ReportQuerySchema(Schema):
             raise ValidationError("`from` must not be after `to`.", "from")
 
 
+class ReportPdfQuerySchema(ReportQuerySchema):
+    paper = fields.String(
+        load_default=None,
+        validate=validate.OneOf(("a4", "letter")),
+        metadata={"description": "Paper size; default: letter for US and Canadian courses, A4 elsewhere."},
+    )
+
+
 class ReportSchema(Schema):
-    """The doctor report; `cumulative_mg` and `cumulative_mg_per_kg` carry the names `today` uses."""
+    """The doctor report, safety first; `cumulative_mg` and `cumulative_mg_per_kg` carry the names (and
+    the weight basis) `today` uses; `dose` has mg/kg by the start and the latest weight."""
 
     language = fields.String(metadata={"description": "The language the report's texts are written in."})
     title = fields.String()
     disclaimer = fields.String()
     facts = fields.List(fields.String())
-    from_ = fields.String(data_key="from", attribute="from")
+    from_ = fields.String(data_key="from", attribute="from")  # the dict key is "from"
     to = fields.String()
     generated_on = fields.String()
+    patient_lines = fields.List(
+        fields.String(), metadata={"description": "Labels of blank lines written by hand (no name kept)."}
+    )
+    patient_lines_note = fields.String()
+    safety = fields.Dict(
+        metadata={
+            "description": "red_flags and self_harm_yes with their dates, pregnancy_tests (null when "
+            "pregnancy prevention does not apply), none_note"
+        }
+    )
     course = fields.Dict(
-        metadata={"description": "start, last capsule, weight, target, product, rule set, plan"}
+        metadata={
+            "description": "start, last capsule, product and its label, rule set (with its status and verify "
+            "mark), the plan as prescribed (each dose's own mg)"
+        }
+    )
+    weights = fields.List(fields.Dict(), metadata={"description": "each weight with its date; first: start"})
+    dose = fields.Dict(
+        metadata={
+            "description": "cumulative mg from logged doses (a minimum), mg/kg by the start weight and by "
+            "the latest weight when it differs, the target by the weight it is counted by, mg/kg/day now, "
+            "the Absorica LD note (DOSE-12) for that product only"
+        }
     )
     cumulative_mg = fields.Float()
     cumulative_mg_per_kg = fields.Float()
@@ -292,9 +344,9 @@ class ReportSchema(Schema):
     target_percent = fields.Float(allow_none=True)
     adherence = fields.Dict(
         metadata={
-            "description": "planned/taken/skipped/missed doses, percent_taken, missed_days, skipped_days; "
-            "paused_doses, paused_days (unlogged slots on paused days: neither taken nor missed, not "
-            "planned) and paused_day_count"
+            "description": "planned/taken/skipped/not-logged doses (never \"missed\": nothing was recorded), "
+            "percent_taken, not_logged_ranges (runs of days as {from, to, days, doses}), skipped_days; "
+            "paused_doses, paused_days (unlogged slots on paused days: not planned) and paused_day_count"
         }
     )
     pauses = fields.List(

@@ -14,6 +14,10 @@ class ContentItemSchema(Schema):
     )
 
 
+class RuleSetStatusSchema(ContentItemSchema):
+    verify = fields.Boolean()
+
+
 class RuleSetSchema(Schema):
     id = fields.String(metadata={"example": "us_ipledge_2026"})
     programme = fields.String(metadata={"example": "us_ipledge"})
@@ -27,6 +31,11 @@ class RuleSetSchema(Schema):
     lockout_days = fields.Integer(allow_none=True, metadata={"description": "Wait after a missed window."})
     home_tests = fields.Boolean(metadata={"description": "The prescriber may allow home pregnancy tests."})
     missed_dose = fields.Nested(ContentItemSchema)
+    status = fields.Nested(
+        RuleSetStatusSchema,
+        allow_none=True,
+        metadata={"description": "Whether the rules are in force yet; verify: true when not confirmed."},
+    )
     facts = fields.List(fields.String())
 
 
@@ -66,8 +75,9 @@ class MilestoneSchema(Schema):
     )
     state = fields.String(
         metadata={
-            "description": "upcoming | done (passed: reached, confirmed or booked) | missed (a past usual "
-            "visit or test with no appointment booked for it)"
+            "description": "upcoming | done (passed: reached, confirmed, booked, or the patient said so) | "
+            "missed (a past usual visit or test with no appointment booked and no answer) | not_done | "
+            "unknown (the patient's answers)"
         }
     )
     booked = fields.Nested(
@@ -114,6 +124,40 @@ class MissingLogSchema(Schema):
     mg = fields.Float()
 
 
+class MgPerKgWeightSchema(Schema):
+    weight_kg = fields.Float()
+    recorded_on = fields.Date(allow_none=True)
+    basis = fields.String(
+        validate=validate.OneOf(("start", "rebased")),
+        metadata={
+            "description": "start: the weight at the start (the default); rebased: a later weight the "
+            "prescriber re-based the plan on. mg/kg and the target in mg are counted by this weight."
+        },
+    )
+
+
+class AfterCourseItemSchema(ContentItemSchema):
+    key = fields.String(metadata={"example": "blood_donation"})
+    date = fields.Date(metadata={"description": "Written out in place of {date} in the text."})
+    until = fields.Date(
+        allow_none=True, metadata={"description": "The day it ends (null: a test result ends it)."}
+    )
+
+
+class LastCapsuleSchema(ContentItemSchema):
+    date = fields.Date()
+
+
+class AfterCourseSchema(Schema):
+    last_capsule_on = fields.Date()
+    last_capsule = fields.Nested(LastCapsuleSchema)
+    summary = fields.Nested(ContentItemSchema)
+    still_applies = fields.List(
+        fields.Nested(AfterCourseItemSchema),
+        metadata={"description": "Each precaution that still applies; each is gone from its own date."},
+    )
+
+
 class TodaySchema(Schema):
     course_id = fields.String()
     date = fields.Date()
@@ -133,12 +177,18 @@ class TodaySchema(Schema):
         metadata={"description": "Set once the logged total reaches the target while the course goes on."},
     )
     phase = fields.Nested(PhaseSchema)
+    after_course = fields.Nested(
+        AfterCourseSchema,
+        allow_none=True,
+        metadata={"description": "From the recorded last capsule on: its day and what applies until when."},
+    )
     doses = fields.List(fields.Nested(TodayDoseSchema))
     with_food = fields.Boolean()
     dose_guidance = fields.List(fields.Nested(ContentItemSchema))
     while_on = fields.List(fields.Nested(ContentItemSchema))
     cumulative_mg = fields.Float()
     cumulative_mg_per_kg = fields.Float()
+    mg_per_kg_weight = fields.Nested(MgPerKgWeightSchema)
     target_mg = fields.Float(allow_none=True)
     target_mg_per_kg = fields.Float(allow_none=True)
     target_percent = fields.Float(allow_none=True)
@@ -164,6 +214,7 @@ class TimelineSchema(Schema):
     target_reached = fields.Nested(TargetReachedSchema, allow_none=True)
     phases = fields.List(fields.Nested(PhaseSchema))
     milestones = fields.List(fields.Nested(MilestoneSchema))
+    mg_per_kg_weight = fields.Nested(MgPerKgWeightSchema)
     while_on = fields.List(fields.Nested(ContentItemSchema))
     report_now = fields.List(fields.Nested(ContentItemSchema))
     rule_set = fields.Nested(RuleSetSchema)

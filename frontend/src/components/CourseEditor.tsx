@@ -2,11 +2,12 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { addDays, formatDate, isValidTimeZone } from '../lib/dates';
 import { fieldErrorsFrom, focusSoon, messageFor } from '../lib/errors';
-import { describeSegment, segmentOn } from '../lib/plan';
+import { PRODUCT_CHOICES } from '../lib/labels';
+import { describeMgPerKgWeight, describeSegment, mgPerKgWeight, segmentOn } from '../lib/plan';
 import { announce, courseToday, refreshTimeline, refreshToday, setCourse } from '../store';
 import type { Course, Product, Programme } from '../types';
 import { DosePlanFields, draftFromSegment, segmentFrom, validatePlan, type PlanDraft } from './DosePlanFields';
-import { Choices, CumulativeTargetFields, ErrorSummary, Field, TimeZoneField, type Errors, type TargetMode } from './Form';
+import { Checkbox, Choices, CumulativeTargetFields, ErrorSummary, Field, TimeZoneField, type Errors, type TargetMode } from './Form';
 import { StartDateConfirm, tooEarlyStart, unusualStart } from './StartDateCheck';
 import { preferredWeightUnit } from '../lib/prefs';
 import { fromKg, toKg, WeightField, weightError, type WeightUnit } from './WeightField';
@@ -39,6 +40,27 @@ function planFrom(current: Course, start: string): Course['dose_plan'] | undefin
   return [{ ...first, from_date: start }, ...rest];
 }
 
+/** Every recorded weight with its date, and which one the course's mg/kg is counted by. */
+function WeightHistory({ current }: { current: Course }) {
+  const history = current.weights ?? [];
+  if (!history.length) return null;
+  const basis = mgPerKgWeight(current);
+  return (
+    <div class="weight-history">
+      <p class="hint">Your mg/kg is counted {describeMgPerKgWeight(basis)}.</p>
+      {history.length > 1 && (
+        <ul class="plain-list">
+          {history.map((w, i) => (
+            <li key={w.recorded_on}>
+              {formatDate(w.recorded_on)}: {Math.round(w.weight_kg * 10) / 10} kg{i === 0 ? ' (start)' : w.rebased ? ' (plan re-based)' : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 /** Start date, weight (kg or lb), target, capsules, programme, time zone and pregnancy-prevention reminders. */
 export function CourseDetailsForm({ current }: { current: Course }) {
   const [start, setStart] = useState(current.start_date);
@@ -47,8 +69,10 @@ export function CourseDetailsForm({ current }: { current: Course }) {
   const [programme, setProgramme] = useState<Programme>(current.programme);
   const [unit, setUnit] = useState<WeightUnit>(preferredWeightUnit);
   const [weight, setWeight] = useState(() => fromKg(current.weight_kg, unit));
+  const [rebased, setRebased] = useState(false);
+  const weightChanged = weight.trim() !== fromKg(current.weight_kg, unit);
   const [targetMode, setTargetMode] = useState<TargetMode>(current.target_mg_per_kg === null ? 'none' : 'target');
-  const [target, setTarget] = useState(String(current.target_mg_per_kg ?? 120));
+  const [target, setTarget] = useState(current.target_mg_per_kg === null ? '' : String(current.target_mg_per_kg));
   const [timezone, setTimezone] = useState(current.timezone);
   const [prevention, setPrevention] = useState(current.pregnancy_prevention);
   const [errors, setErrors] = useState<Errors>({});
@@ -63,7 +87,7 @@ export function CourseDetailsForm({ current }: { current: Course }) {
     found['edit-weight'] = weightError(weight, unit);
     const kg = toKg(weight, unit);
     const t = Number(target);
-    if (targetMode === 'target' && (!Number.isFinite(t) || t < 10 || t > 400)) found['edit-target'] = 'Enter a target in mg/kg, for example 120.';
+    if (targetMode === 'target' && (!Number.isFinite(t) || t < 10 || t > 400)) found['edit-target'] = 'Enter your prescriber’s total in mg/kg, or choose “No total given”.';
     if (!isValidTimeZone(timezone)) found['edit-timezone'] = 'Choose a time zone from the list, for example Europe/London.';
     const cleaned = Object.fromEntries(Object.entries(found).filter(([, v]) => v));
     setErrors(cleaned);
@@ -83,7 +107,9 @@ export function CourseDetailsForm({ current }: { current: Course }) {
           start_date: start,
           ...(plan ? { dose_plan: plan } : {}),
           ...(unusual ? { confirm_start_date: true } : {}),
-          weight_kg: kg!,
+          // Only a changed weight is sent: it starts a new entry in the weight history.
+          ...(weightChanged ? { weight_kg: kg! } : {}),
+          ...(rebased ? { weight_rebased: true } : {}),
           target_mg_per_kg: targetMode === 'target' ? t : null,
           product,
           programme,
@@ -92,6 +118,7 @@ export function CourseDetailsForm({ current }: { current: Course }) {
         },
         'Course details saved.',
       );
+      setRebased(false);
     } catch (error) {
       setErrors(fieldErrorsFrom(error, toId));
       focusSoon('course-errors');
@@ -124,6 +151,16 @@ export function CourseDetailsForm({ current }: { current: Course }) {
         />
       )}
       <WeightField id="edit-weight" label="Weight" value={weight} unit={unit} error={errors['edit-weight']} onValue={setWeight} onUnit={setUnit} />
+      <WeightHistory current={current} />
+      {weightChanged && toKg(weight, unit) !== null && (
+        <Checkbox
+          id="edit-weight-rebased"
+          label="My prescriber re-based my plan on this new number"
+          hint="Leave this unticked unless your prescriber said so: your mg/kg then stays counted as at the start of your course."
+          checked={rebased}
+          onChange={setRebased}
+        />
+      )}
       <CumulativeTargetFields
         idPrefix="edit-"
         mode={targetMode}
@@ -138,10 +175,7 @@ export function CourseDetailsForm({ current }: { current: Course }) {
         value={product}
         error={errors['edit-product-standard']}
         onChange={setProduct}
-        choices={[
-          { value: 'standard', label: 'Standard capsules', hint: 'Take with a meal' },
-          { value: 'food_independent', label: 'A with-or-without-food product', hint: 'For example Absorica' },
-        ]}
+        choices={PRODUCT_CHOICES}
       />
       <Choices
         name="edit-programme"
@@ -189,7 +223,7 @@ export function DoseChangeForm({ current }: { current: Course }) {
     try {
       const kept = current.dose_plan
         .filter((segment) => segment.from_date < fromDate)
-        .map(({ from_date, daily_mg, cycle_mg, doses_per_day, dose_times }) => ({ from_date, daily_mg, cycle_mg, doses_per_day, dose_times }));
+        .map(({ from_date, daily_mg, cycle_mg, doses_per_day, dose_times, doses }) => ({ from_date, daily_mg, cycle_mg, doses_per_day, dose_times, doses }));
       await save(current, { dose_plan: [...kept, segmentFrom(plan, fromDate)] }, 'Dose plan updated.');
     } catch (error) {
       setErrors({ _server: messageFor(error) });

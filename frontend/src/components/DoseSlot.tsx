@@ -6,6 +6,8 @@ import { formatMg } from '../lib/format';
 /** Ticking a slot this long after its time asks when it was really taken. */
 export const LATE_AFTER_MINUTES = 120;
 
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
+
 export type SlotTiming = 'upcoming' | 'due' | 'overdue';
 
 interface Props {
@@ -33,55 +35,110 @@ function clockValue(iso: string): string {
   return `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
 }
 
-function TimeQuestion({ id, question, initial, submitLabel, onSubmit, onCancel, onNow }: {
+/** "HH:MM" `minutes` after `hhmm` on the same day (the course's wall clock; capped at 23:59). */
+function clockAfter(hhmm: string, minutes: number): string {
+  const total = Math.min(24 * 60 - 1, Math.max(0, Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5)) + minutes));
+  return `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
+}
+
+/** A time of day the dose was taken, checked before it is saved ("Save time"); `focus` puts focus in it. */
+function TimeForm({ id, label, initial, focus = false, onSubmit }: {
   id: string;
-  question: string;
+  label: string;
   initial: string;
-  submitLabel: string;
+  focus?: boolean;
   onSubmit: (at: string) => void;
-  onCancel: () => void;
-  onNow?: () => void;
 }) {
   const [value, setValue] = useState(initial);
   const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), []);
+  useEffect(() => {
+    if (focus) input.current?.focus();
+  }, []);
   const submit = (event: Event) => {
     event.preventDefault();
-    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) return setError('Enter the time you took it.');
+    if (!CLOCK.test(value)) return setError('Enter the time you took it.');
     onSubmit(value);
   };
   return (
-    <form class="time-question" onSubmit={submit} noValidate>
-      <label for={id}>{question}</label>
+    <form class="time-form" onSubmit={submit} noValidate>
+      <label for={id}>{label}</label>
       {error && (
         <p class="error" id={`${id}-error`}>
           {error}
         </p>
       )}
-      <input
-        ref={input}
-        id={id}
-        type="time"
-        value={value}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        onInput={(e) => setValue((e.currentTarget as HTMLInputElement).value)}
-      />
-      <div class="button-row">
-        <button type="submit" class="button">
-          {submitLabel}
-        </button>
-        {onNow && (
-          <button type="button" class="button button-secondary" onClick={onNow}>
-            Just now
-          </button>
-        )}
-        <button type="button" class="button button-quiet" onClick={onCancel}>
-          Cancel
+      <div class="input-row">
+        <input
+          ref={input}
+          id={id}
+          type="time"
+          value={value}
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+          onInput={(e) => setValue((e.currentTarget as HTMLInputElement).value)}
+        />
+        <button type="submit" class="button button-secondary">
+          Save time
         </button>
       </div>
     </form>
+  );
+}
+
+function CancelButton({ onCancel }: { onCancel: () => void }) {
+  return (
+    <button type="button" class="button button-quiet" onClick={onCancel}>
+      Cancel
+    </button>
+  );
+}
+
+/**
+ * A tick long after the planned time: "Just now" is the main answer (what a late tick usually means),
+ * "At … as planned" and a time picker (starting at now, never at the planned time) sit beside it.
+ */
+function LateQuestion({ id, planned, now, onAt, onNow, onCancel }: {
+  id: string;
+  planned: string;
+  now: string;
+  onAt: (at: string) => void;
+  onNow: () => void;
+  onCancel: () => void;
+}) {
+  const first = useRef<HTMLButtonElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  return (
+    <div class="time-question" role="group" aria-labelledby={`${id}-question`}>
+      <p id={`${id}-question`} class="question">
+        When did you take it?
+      </p>
+      <div class="button-row">
+        <button type="button" class="button" ref={first} onClick={onNow}>
+          Just now
+        </button>
+        <button type="button" class="button button-secondary" onClick={() => onAt(planned)}>
+          At {formatTime(planned)} as planned
+        </button>
+      </div>
+      <TimeForm id={id} label="At another time" initial={now} onSubmit={onAt} />
+      <CancelButton onCancel={onCancel} />
+    </div>
+  );
+}
+
+/** Correcting the time of a dose already logged. */
+function CorrectTime({ id, initial, onSubmit, onCancel }: {
+  id: string;
+  initial: string;
+  onSubmit: (at: string) => void;
+  onCancel: () => void;
+}) {
+  return (
+    <div class="time-question">
+      <TimeForm id={id} label="When did you take it?" initial={initial} focus onSubmit={onSubmit} />
+      <CancelButton onCancel={onCancel} />
+    </div>
   );
 }
 
@@ -130,21 +187,18 @@ export function DoseSlot({ dose, withFood, minutesLate, onLog, onUndo, onCorrect
         {withFood && <p class="dose-note">Take with a meal</p>}
       </div>
       {asking === 'late' ? (
-        <TimeQuestion
+        <LateQuestion
           id={`dose-${dose.slot}-when`}
-          question="When did you take it?"
-          initial={dose.time}
-          submitLabel="Save time"
-          onSubmit={(at) => void run(() => onLog('taken', at))}
+          planned={dose.time}
+          now={clockAfter(dose.time, minutesLate ?? 0)}
+          onAt={(at) => void run(() => onLog('taken', at))}
           onNow={() => void run(() => onLog('taken', null))}
           onCancel={() => setAsking(null)}
         />
       ) : asking === 'correct' && dose.dose_id ? (
-        <TimeQuestion
+        <CorrectTime
           id={`dose-${dose.slot}-correct`}
-          question="When did you take it?"
           initial={dose.taken_at ? clockValue(dose.taken_at) : dose.time}
-          submitLabel="Save time"
           onSubmit={(at) => void run(() => onCorrect(dose.dose_id!, at))}
           onCancel={() => setAsking(null)}
         />

@@ -297,14 +297,14 @@ export function CumulativeTargetFields({ idPrefix, mode, onMode, target, onTarge
         value={mode}
         onChange={onMode}
         choices={[
-          { value: 'target', label: 'A target in mg per kg' },
-          { value: 'none', label: 'No target — low-dose course' },
+          { value: 'target', label: 'My prescriber gave a total (mg per kg)' },
+          { value: 'none', label: 'No total given, or a low-dose course' },
         ]}
       />
       {mode === 'target' && (
         <Field
           id={`${idPrefix}target`}
-          label="Target"
+          label="Your prescriber’s total"
           hint={targetHint}
           type="number"
           inputMode="decimal"

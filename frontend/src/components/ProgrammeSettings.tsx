@@ -11,11 +11,14 @@ import { Choices } from './Form';
 const TITLES = import.meta.glob<string>('../../../backend/course/rulesets/*.json', { eager: true, import: 'title' });
 const PROGRAMMES = import.meta.glob<string>('../../../backend/course/rulesets/*.json', { eager: true, import: 'programme' });
 const VERSIONS = import.meta.glob<string>('../../../backend/course/rulesets/*.json', { eager: true, import: 'version' });
+type Status = { text: string; facts: string[]; verify: boolean } | null;
+const STATUSES = import.meta.glob<Status>('../../../backend/course/rulesets/*.json', { eager: true, import: 'status' });
 const RULE_SETS = Object.keys(TITLES).map((path) => ({
   id: path.replace(/^.*\/|\.json$/g, ''),
   title: TITLES[path],
   programme: PROGRAMMES[path],
   version: VERSIONS[path],
+  status: STATUSES[path],
 }));
 
 /** The country of the help numbers (HELP-1) and, where a programme has several, its rule set (PREG-4). */
@@ -58,19 +61,29 @@ export function ProgrammeSettings({ current }: { current: Course }) {
         onChange={setCountry}
       />
       {choices.length > 1 && (
-        <Choices
-          name="rule-set"
-          legend="Programme rules"
-          hint={
-            <>
-              Switch when your clinic tells you it follows the newer rules.
-              <SourceIds facts={['PREG-4']} />
-            </>
-          }
-          choices={choices.map((r) => ({ value: r.id, label: r.title, hint: r.version }))}
-          value={ruleSet}
-          onChange={setRuleSet}
-        />
+        <>
+          <Choices
+            name="rule-set"
+            legend="Programme rules"
+            hint={
+              <>
+                Switch when your clinic tells you it follows the newer rules.
+                <SourceIds facts={['PREG-4']} />
+              </>
+            }
+            choices={choices.map((r) => ({ value: r.id, label: r.title, hint: r.version }))}
+            value={ruleSet}
+            onChange={setRuleSet}
+          />
+          {choices
+            .filter((r) => r.status)
+            .map((r) => (
+              <p key={r.id} class="hint rule-status">
+                {r.status!.verify && <span class="badge badge-verify">Verify</span>} {r.title}: {r.status!.text}
+                <SourceIds facts={r.status!.facts} />
+              </p>
+            ))}
+        </>
       )}
       {error && (
         <p class="error" id="programme-error" role="alert" tabIndex={-1}>

@@ -6,10 +6,10 @@ const seconds = (day: string) => Date.parse(`${day}T00:00:00Z`) / 1000;
 const cssVar = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
 /**
- * One value per date (skin 0–10, an effect 0–3) drawn with uPlot, the chart library the Timeline uses,
+ * One value per date (skin 0–10, an effect 0–3; null = not answered, drawn as a gap) drawn with uPlot, the chart library the Timeline uses,
  * fetched only when a chart is first shown. The caller puts the same numbers in a table beside it.
  */
-export function TrendChart({ points, max, label }: { points: { date: string; value: number }[]; max: number; label: string }) {
+export function TrendChart({ points, max, label }: { points: { date: string; value: number | null }[]; max: number; label: string }) {
   const box = useRef<HTMLDivElement>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {

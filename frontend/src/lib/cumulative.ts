@@ -2,7 +2,7 @@
 import type { Course, DoseLog } from '../types';
 import { addDays } from './dates';
 import { pauseOn } from './pauses';
-import { segmentOn } from './plan';
+import { doseAmounts, mgPerKgWeight, segmentOn } from './plan';
 
 export interface CumulativeSeries {
   /** One YYYY-MM-DD per day from the start to the last day shown. */
@@ -54,7 +54,7 @@ export function cumulativeSeries(course: Course, logs: DoseLog[], today: string,
     planned.push(plan);
     logged.push(day <= today ? taken : null);
   }
-  const targetMg = course.target_mg_per_kg === null ? null : course.target_mg_per_kg * course.weight_kg;
+  const targetMg = course.target_mg_per_kg === null ? null : course.target_mg_per_kg * mgPerKgWeight(course).weight_kg;
   return { days, planned, logged, targetMg, todayIndex: days.indexOf(today) };
 }
 
@@ -75,7 +75,7 @@ export interface PlannedSlot {
   mg: number;
 }
 
-/** Every planned dose from `from` to `to` inclusive: the day's mg split evenly over its slots; none on a 0 mg day. */
+/** Every planned dose from `from` to `to` inclusive, each with its own mg (or an even split); none on a 0 mg day. */
 export function plannedSlots(course: Course, from: string, to: string): PlannedSlot[] {
   const out: PlannedSlot[] = [];
   const pauses = course.pauses ?? [];
@@ -84,7 +84,8 @@ export function plannedSlots(course: Course, from: string, to: string): PlannedS
     const mg = plannedMgOn(course, day);
     const segment = segmentOn(course, day);
     if (!segment || mg <= 0 || pauseOn(pauses, day)) continue;
-    segment.dose_times.slice(0, segment.doses_per_day).forEach((time, i) => out.push({ date: day, slot: i + 1, time, mg: mg / segment.doses_per_day }));
+    const amounts = doseAmounts(segment, mg);
+    segment.dose_times.slice(0, segment.doses_per_day).forEach((time, i) => out.push({ date: day, slot: i + 1, time, mg: amounts[i] }));
   }
   return out;
 }

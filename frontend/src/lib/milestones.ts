@@ -1,7 +1,8 @@
 /** Whether a past milestone happened: from what the patient logged, never guessed for future dates. */
 import type { Appointment, AppointmentKind, Milestone } from '../types';
 
-export type MilestoneState = 'done' | 'missed' | null;
+/** not_done / unknown: the patient's own answer about a past visit or test (e.g. before joining). */
+export type MilestoneState = 'done' | 'missed' | 'not_done' | 'unknown' | null;
 
 /** Milestone kinds that are visits or tests the patient books, and the appointment kind that fulfils them. */
 const BOOKED_AS: Record<string, AppointmentKind> = {

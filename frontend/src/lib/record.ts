@@ -7,9 +7,10 @@ import { API_BASE, request } from './http';
 import { enqueue } from './outbox';
 import { triage, type Triage } from './triage';
 
+/** Skin and each effect are null (or absent) when the patient left the question unanswered. */
 export interface CheckInInput {
-  skin: number;
-  effects: Record<string, number>;
+  skin: number | null;
+  effects: Record<string, number | null>;
   red_flags: string[];
   note: string | null;
 }
@@ -53,6 +54,7 @@ export interface Supply {
   runs_out_on: string | null;
   covers_to_last_capsule: boolean;
   next_supply_needed_on: string | null;
+  may_be_last_supply?: boolean;
 }
 
 export interface Feed {
@@ -120,7 +122,7 @@ export async function savedCheckIns(courseId: string): Promise<Record<string, Ch
   return ((await (await getDb()).get('kv', checkinsKey(courseId))) as Record<string, CheckIn> | undefined) ?? {};
 }
 
-export function effectHistory(all: Record<string, CheckIn>): Record<string, Record<string, number>> {
+export function effectHistory(all: Record<string, CheckIn>): Record<string, Record<string, number | null>> {
   return Object.fromEntries(Object.entries(all).map(([date, c]) => [date, c.effects]));
 }
 
@@ -217,9 +219,9 @@ export const recordApi = {
 };
 
 /** The report as a PDF file (for sharing or saving). */
-export async function reportPdf(courseId: string): Promise<Blob> {
+export async function reportPdf(courseId: string, paper: 'a4' | 'letter'): Promise<Blob> {
   const session = await getSession();
-  const response = await fetch(`${API_BASE}${coursePath(courseId)}/report.pdf`, {
+  const response = await fetch(`${API_BASE}${coursePath(courseId)}/report.pdf?paper=${paper}`, {
     headers: session ? { Authorization: `Bearer ${session.token}` } : {},
     cache: 'no-store',
     credentials: 'omit',

@@ -100,7 +100,10 @@ function dayBefore(date: string, days: number): string {
 }
 
 /** On how many days of the `window` days ending on `date` `effect` was reported (severity ≥ 1). */
-export function windowDays(effect: string, date: string, todaySeverity: number, history: Record<string, Record<string, number>>, window: number): number {
+/** Unanswered effects (null) count as not reported, like days without a check-in. */
+type Effects = Record<string, number | null>;
+
+export function windowDays(effect: string, date: string, todaySeverity: number, history: Record<string, Effects>, window: number): number {
   if (todaySeverity < 1) return 0;
   let count = 1;
   for (let n = 1; n < window; n += 1) if ((history[dayBefore(date, n)]?.[effect] ?? 0) >= 1) count += 1;
@@ -124,7 +127,7 @@ function caseOf(level: TriageLevel, reasons: TriageReason[]): TriageCase {
 }
 
 /** The same answer as backend/record/triage.py for the same input. */
-export function triage(date: string, effects: Record<string, number>, redFlags: string[], history: Record<string, Record<string, number>> = {}): Triage {
+export function triage(date: string, effects: Effects, redFlags: string[], history: Record<string, Effects> = {}): Triage {
   const found: [TriageReason, string[]][] = [];
   const ticked = new Set(redFlags);
   for (const flag of RED_FLAGS) {

@@ -158,8 +158,10 @@ export function Charts() {
 
   const first = current && current.start_date > addDays(today, -WINDOW_DAYS) ? current.start_date : addDays(today, -WINDOW_DAYS);
   const series = useMemo(() => Object.values(checkins).filter((c) => c.date >= first).sort((a, b) => (a.date < b.date ? -1 : 1)), [checkins, first]);
-  const skin = useMemo(() => series.map((c) => ({ date: c.date, value: c.skin })), [series]);
-  const effectPoints = useMemo(() => series.map((c) => ({ date: c.date, value: c.effects[effect] ?? 0 })), [series, effect]);
+  // An unanswered question is a gap in the line, never a 0.
+  const skin = useMemo(() => series.map((c) => ({ date: c.date, value: c.skin ?? null })), [series]);
+  const lastSkin = [...skin].reverse().find((p) => p.value !== null);
+  const effectPoints = useMemo(() => series.map((c) => ({ date: c.date, value: c.effects[effect] ?? null })), [series, effect]);
   if (!current) return null;
   const effectLabel = EFFECTS.find((e) => e.key === effect)?.label ?? effect;
 
@@ -176,7 +178,8 @@ export function Charts() {
         ) : (
           <>
             <p>
-              Skin, from 0 (clear) to 10 (the worst it has been): latest {skin[skin.length - 1].value} on {formatShortDate(skin[skin.length - 1].date)}.
+              Skin, from 0 (clear) to 10 (the worst it has been):{' '}
+              {lastSkin ? `latest ${lastSkin.value} on ${formatShortDate(lastSkin.date)}.` : 'not answered yet.'} Days left unanswered are gaps.
             </p>
             <TrendChart points={skin} max={10} label="Skin" />
             <div class="field">
@@ -194,7 +197,7 @@ export function Charts() {
             <Table
               caption="Skin and side effects"
               head={['Date', 'Skin', effectLabel]}
-              rows={[...series].reverse().map((c) => [formatShortDate(c.date), c.skin, SEVERITIES.find((s) => s.value === (c.effects[effect] ?? 0))?.label ?? ''])}
+              rows={[...series].reverse().map((c) => [formatShortDate(c.date), c.skin ?? 'not answered', SEVERITIES.find((s) => s.value === c.effects[effect])?.label ?? 'not answered'])}
             />
           </>
         )}

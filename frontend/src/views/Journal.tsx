@@ -1,3 +1,4 @@
+import './journal.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Checkbox, TextAreaField } from '../components/Form';
 import { SourceIds } from '../components/Facts';
@@ -9,14 +10,23 @@ import { EFFECTS, redFlagsFor, SEVERITIES } from '../lib/triage';
 import { announce, course, courseToday, outboxRecords, sync } from '../store';
 
 const KEEP_DAYS = 120;
+const SKIN_SCORES = Array.from({ length: 11 }, (_, i) => i);
 
-/** The daily check-in (under 30 seconds: everything starts at "none"), triaged at once on the phone. */
+/** Only the answers given: an effect left alone is not sent (the server stores it as unanswered). */
+const answeredEffects = (effects: Record<string, number | null>) =>
+  Object.fromEntries(Object.entries(effects).filter(([, value]) => value !== null)) as Record<string, number>;
+
+/**
+ * The daily check-in, triaged at once on the phone. Every question starts unanswered and only what the
+ * patient touched is saved: a check-in made just to report a red flag stores no skin score and no "none".
+ */
 export function Journal() {
   const current = course.value;
   const today = courseToday();
   const [date, setDate] = useState(today);
-  const [skin, setSkin] = useState(5);
+  const [skin, setSkin] = useState<number | null>(null);
   const [effects, setEffects] = useState<Record<string, number>>({});
+  const [empty, setEmpty] = useState(false);
   const [flags, setFlags] = useState<string[]>([]);
   const [note, setNote] = useState('');
   const [result, setResult] = useState<CheckIn | null>(null);
@@ -34,8 +44,8 @@ export function Journal() {
     const all = fromServer ? await refreshCheckIns(current.id, addDays(today, -KEEP_DAYS)).catch(() => savedCheckIns(current.id)) : await savedCheckIns(current.id);
     const saved = all[day];
     if (!touched.current) {
-      setSkin(saved?.skin ?? 5);
-      setEffects(saved?.effects ?? {});
+      setSkin(saved?.skin ?? null);
+      setEffects(answeredEffects(saved?.effects ?? {}));
       setFlags(saved?.red_flags ?? []);
       setNote(saved?.note ?? '');
     }
@@ -54,8 +64,22 @@ export function Journal() {
 
   if (!current) return null;
 
+  const nothingAnswered = skin === null && Object.keys(effects).length === 0 && flags.length === 0 && !note.trim();
+  const clear = () => {
+    touched.current = true;
+    setSkin(null);
+    setEffects({});
+    setFlags([]);
+    setNote('');
+  };
+
   const submit = async (event: Event) => {
     event.preventDefault();
+    if (nothingAnswered) {
+      setEmpty(true);
+      return;
+    }
+    setEmpty(false);
     // Only the flags this course is asked about (a pregnancy flag kept from before a course change is not sent).
     const offered = new Set(redFlagsFor(current.pregnancy_prevention).map((f) => f.key));
     const saved = await saveCheckIn(current.id, date, { skin, effects, red_flags: flags.filter((f) => offered.has(f)), note: note.trim() || null });
@@ -70,7 +94,7 @@ export function Journal() {
   return (
     <div class="view journal">
       <h1 tabIndex={-1}>Journal</h1>
-      <p class="lede">How are you today? Everything starts at “none”; change only what applies.</p>
+      <p class="lede">How are you today? Answer what you want to; anything you leave blank is saved as “not answered”.</p>
       <nav aria-label="Journal" class="card">
         <ul class="link-list">
           <li><Link href="/mood">Weekly mood check</Link></li>
@@ -96,10 +120,20 @@ export function Journal() {
             <option value={addDays(today, -2)}>Two days ago</option>
           </select>
         </div>
-        <div class="field">
-          <label for="skin">Your skin today, from 0 (clear) to 10 (the worst it has been): {skin}</label>
-          <input id="skin" type="range" min={0} max={10} step={1} value={skin} onInput={(e) => edit(setSkin)(Number((e.currentTarget as HTMLInputElement).value))} />
-        </div>
+        <fieldset class="skin-scale" aria-describedby="skin-answer">
+          <legend>Your skin today, from 0 (clear) to 10 (the worst it has been)</legend>
+          <div class="scale">
+            {SKIN_SCORES.map((score) => (
+              <label key={score} class="scale-step">
+                <input type="radio" name="skin" value={score} checked={skin === score} onChange={() => edit(setSkin)(score)} />
+                <span>{score}</span>
+              </label>
+            ))}
+          </div>
+          <p id="skin-answer" class="hint">
+            {skin === null ? 'Not answered' : `Your answer: ${skin}`}
+          </p>
+        </fieldset>
 
         <fieldset class="effects">
           <legend>
@@ -129,7 +163,7 @@ export function Journal() {
                         name={`effect-${effect.key}`}
                         value={s.value}
                         aria-label={`${effect.label}: ${s.label}`}
-                        checked={(effects[effect.key] ?? 0) === s.value}
+                        checked={effects[effect.key] === s.value}
                         onChange={() => edit(setEffects)({ ...effects, [effect.key]: s.value })}
                       />
                     </td>
@@ -157,9 +191,19 @@ export function Journal() {
 
         <WhoSees />
         <TextAreaField id="checkin-note" label="Note (optional)" value={note} onInput={edit(setNote)} maxLength={2000} rows={2} />
-        <button type="submit" class="button button-primary button-block">
-          Save check-in
-        </button>
+        {empty && nothingAnswered && (
+          <p class="error" role="alert">
+            Nothing is answered yet: answer at least one question to save a check-in.
+          </p>
+        )}
+        <div class="button-row">
+          <button type="submit" class="button button-primary">
+            Save check-in
+          </button>
+          <button type="button" class="button" onClick={clear}>
+            Clear my answers
+          </button>
+        </div>
       </form>
     </div>
   );

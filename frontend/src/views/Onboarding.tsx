@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, type MilestoneAnswer } from '../api';
 import { CountryField } from '../components/CountryField';
 import { Disclaimer } from '../components/Disclaimer';
 import { DosePlanFields, EMPTY_PLAN, segmentFrom, validatePlan, type PlanDraft } from '../components/DosePlanFields';
@@ -11,6 +11,7 @@ import { preferredWeightUnit } from '../lib/prefs';
 import { plannedSlots } from '../lib/cumulative';
 import { addDays, detectTimeZone, formatDate, instantOn, isValidTimeZone, localDate } from '../lib/dates';
 import { fieldErrorsFrom, focusSoon } from '../lib/errors';
+import { PRODUCT_CHOICES } from '../lib/labels';
 import { countryForZone } from '../lib/help';
 import { useStages } from '../lib/stages';
 import { navigate } from '../router';
@@ -42,14 +43,17 @@ export function Onboarding() {
   const [weight, setWeight] = useState('');
   const [unit, setUnit] = useState<WeightUnit>(preferredWeightUnit);
   const [soFar, setSoFar] = useState<SoFar | null>(null);
+  // Joining after the start: were the tests before it done? Left unanswered, nothing is stored.
+  const [testsBefore, setTestsBefore] = useState<MilestoneAnswer | null>(null);
   const [startConfirmed, setStartConfirmed] = useState<string | null>(null);
   const [askStart, setAskStart] = useState<string | null>(null);
   const [plan, setPlan] = useState<PlanDraft>(EMPTY_PLAN);
   const [product, setProduct] = useState<Product | null>(null);
   const [programme, setProgramme] = useState<Programme | null>(null);
   const [pregnancy, setPregnancy] = useState<Pregnancy | null>(null);
-  const [targetMode, setTargetMode] = useState<TargetMode>('target');
-  const [target, setTarget] = useState('120');
+  // No number is filled in for the patient (DOSE-2: the prescriber sets any total; no silent 120 mg/kg).
+  const [targetMode, setTargetMode] = useState<TargetMode>('none');
+  const [target, setTarget] = useState('');
   const [timezone, setTimezone] = useState(detectTimeZone);
   const [country, setCountry] = useState(() => countryForZone(detectTimeZone())?.code ?? '');
   const [errors, setErrors] = useState<Errors>({});
@@ -70,7 +74,7 @@ export function Onboarding() {
     if (!pregnancy) found['pregnancy-yes'] = 'Answer “Could you become pregnant?” — “Not sure” is a fine answer.';
     if (targetMode === 'target') {
       const t = Number(target);
-      if (!Number.isFinite(t) || t < 10 || t > 400) found.target = 'Enter a target in mg/kg, for example 120, or choose “No target”.';
+      if (!Number.isFinite(t) || t < 10 || t > 400) found.target = 'Enter your prescriber’s total in mg/kg, or choose “No total given”.';
     }
     if (!isValidTimeZone(timezone)) found.timezone = 'Choose a time zone from the list, for example Europe/London.';
     return Object.fromEntries(Object.entries(found).filter(([, v]) => v));
@@ -111,6 +115,7 @@ export function Onboarding() {
         ...(unusual ? { confirm_start_date: true } : {}),
       });
       await setCourse(created);
+      if (startedBefore && testsBefore) await api.answerBeforeStart(created.id, testsBefore);
       if (startedBefore && soFar === 'all') {
         const past = plannedSlots(created, created.start_date, addDays(localDate(timezone), -1));
         await logMany(
@@ -184,6 +189,20 @@ export function Onboarding() {
             ]}
           />
         )}
+        {startedBefore && (
+          <Choices
+            name="tests-before"
+            legend="Were the tests before your first capsule done?"
+            hint="The pregnancy tests your programme asks for before the start, if they apply to you, and the first blood test. You can change each one later on your Timeline."
+            value={testsBefore}
+            onChange={setTestsBefore}
+            choices={[
+              { value: 'done', label: 'Yes, they were done' },
+              { value: 'not_done', label: 'No, not done' },
+              { value: 'unknown', label: 'I don’t know' },
+            ]}
+          />
+        )}
         <WeightField
           id="weight"
           label="Your weight"
@@ -209,10 +228,7 @@ export function Onboarding() {
               value={product}
               error={errors['product-standard']}
               onChange={setProduct}
-              choices={[
-                { value: 'standard', label: 'Standard capsules', hint: 'Take with a meal' },
-                { value: 'food_independent', label: 'A with-or-without-food product', hint: 'For example Absorica' },
-              ]}
+              choices={PRODUCT_CHOICES}
             />
 
             <Choices
@@ -259,8 +275,8 @@ export function Onboarding() {
               target={target}
               onTarget={setTarget}
               error={errors.target}
-              legendHint="Use the number your prescriber gave you."
-              targetHint="120 mg/kg is filled in; change it if your prescriber said otherwise."
+              legendHint="Only the number your prescriber gave you: without one, dates that depend on a total are not estimated."
+              targetHint="As written in your plan, in mg per kg of body weight."
             />
 
           </>

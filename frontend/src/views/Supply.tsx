@@ -69,6 +69,12 @@ export function Supply() {
               </div>
             )}
           </dl>
+          {data.may_be_last_supply && (
+            <p class="notice">
+              {t('supply.have.may_be_last')}
+              <SourceIds facts={['DOSE-13']} />
+            </p>
+          )}
           <p class="muted">
             {t('supply.have.note')}
             <SourceIds facts={['DOSE-10', 'PRODUCT-1']} />

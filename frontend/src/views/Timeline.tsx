@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, type MilestoneAnswer } from '../api';
 import { Disclaimer } from '../components/Disclaimer';
 import { DoseChart } from '../components/DoseChart';
 import { FactList, SourceIds } from '../components/Facts';
@@ -17,7 +17,45 @@ const REPORT_LEVELS: Array<[level: string, heading: string]> = [
   ['today', 'Contact your dermatology team today'],
 ];
 
-const STATE_LABEL: Record<Exclude<MilestoneState, null>, string> = { done: 'Done', missed: 'Missed' };
+const STATE_LABEL: Record<Exclude<MilestoneState, null>, string> = { done: 'Done', missed: 'Missed', not_done: 'Not done', unknown: 'Not known' };
+const ANSWERS: { value: MilestoneAnswer; label: string }[] = [
+  { value: 'done', label: 'It was done' },
+  { value: 'not_done', label: 'Not done' },
+  { value: 'unknown', label: 'I don’t know' },
+];
+
+/** A past visit or test shown as missed (or answered): the patient can say what happened. */
+function AnswerButtons({ milestone }: { milestone: Milestone }) {
+  const current = course.value;
+  const [error, setError] = useState<string | null>(null);
+  if (!current) return null;
+  const answer = async (value: MilestoneAnswer) => {
+    setError(null);
+    try {
+      await api.answerMilestone(current.id, milestone.kind, milestone.date, value);
+      await refreshTimeline();
+    } catch {
+      setError('Saving this needs a connection; try again when you are online.');
+    }
+  };
+  return (
+    <div class="milestone-answer">
+      <div class="button-row">
+        {ANSWERS.map((a) => (
+          <button key={a.value} type="button" class="button button-quiet" onClick={() => void answer(a.value)}>
+            {a.label}
+            <span class="visually-hidden"> — {milestone.title}, {formatDate(milestone.date)}</span>
+          </button>
+        ))}
+      </div>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
 
 interface ListProps {
   milestones: Milestone[];
@@ -56,6 +94,7 @@ export function MilestoneList({ milestones, today, appointments = null, describe
                 {m.booked.place ? ` · ${m.booked.place}` : ''}
               </p>
             )}
+            {state && state !== 'done' && m.appointment_kind && !m.booked && <AnswerButtons milestone={m} />}
             {m.description && !repeat && (
               <p class="muted">
                 {m.description}

@@ -11,10 +11,40 @@ import { formatDate, localDateTime } from '../lib/dates';
 import { overlayToday } from '../lib/doses';
 import { pauseOn } from '../lib/pauses';
 import { formatMg, formatNumber, plural } from '../lib/format';
+import { describeMgPerKgWeight } from '../lib/plan';
 import { currentSearch } from '../router';
 import { correctDoseTime, course, logDose, outboxRecords, pauses, pendingCount, today, undoDose } from '../store';
-import type { Phase, Today as TodayData } from '../types';
+import type { AfterCourse, Phase, Today as TodayData } from '../types';
 import { MilestoneList } from './Timeline';
+
+/** "{date}" in a server text, written out as this phone writes dates. */
+const withDate = (text: string, date: string) => text.replace('{date}', formatDate(date));
+
+/** After the last capsule: that day first, then each precaution with the day it ends (AFTER-1/2/7/9). */
+function AfterCourseCard({ after }: { after: AfterCourse }) {
+  return (
+    <section class="card" aria-labelledby="after-course-heading" id="after-course">
+      <h2 id="after-course-heading">{withDate(after.last_capsule.text, after.last_capsule.date)}</h2>
+      <p>
+        {after.summary.text}
+        <SourceIds facts={after.summary.facts} />
+      </p>
+      {after.still_applies.length > 0 && (
+        <>
+          <h3>Still applies until …</h3>
+          <ul class="fact-list">
+            {after.still_applies.map((item) => (
+              <li key={item.key}>
+                {withDate(item.text, item.date)}
+                <SourceIds facts={item.facts} />
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
 
 function Headline({ data }: { data: TodayData }) {
   if (data.status === 'not_started') {
@@ -29,7 +59,7 @@ function Headline({ data }: { data: TodayData }) {
     return (
       <>
         <h1 tabIndex={-1}>Course finished</h1>
-        <p class="lede">{course.value?.ended_on ? `Your last capsule was on ${formatDate(course.value.ended_on)}.` : formatDate(data.date)}</p>
+        <p class="lede">{formatDate(data.date)}</p>
       </>
     );
   }
@@ -58,6 +88,7 @@ function Progress({ data, paused }: { data: TodayData; paused: boolean }) {
           <dd>
             {formatNumber(data.cumulative_mg_per_kg)} mg/kg
             {data.target_mg_per_kg !== null && ` of ${formatNumber(data.target_mg_per_kg)}`}
+            {data.mg_per_kg_weight && <span class="stat-note">{describeMgPerKgWeight(data.mg_per_kg_weight)}</span>}
           </dd>
         </div>
         {data.target_reached ? (
@@ -162,9 +193,11 @@ export function Today() {
         <Headline data={data} />
       </header>
 
+      {data.after_course && <AfterCourseCard after={data.after_course} />}
+
       {pause && <PauseCard pause={pause} syncNote={syncNote} />}
 
-      {!pause && (
+      {!pause && !(data.after_course && doses.length === 0) && (
         <section class="card" aria-labelledby="doses-heading">
           <h2 id="doses-heading">Today’s capsules</h2>
           {doses.length ? (
