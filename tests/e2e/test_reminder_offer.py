@@ -11,10 +11,12 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from backend.reminders.texts import MOOD_CHECKIN_TITLE
+from backend.i18n import catalog
 from tests.e2e.conftest import PHONE, morning
 from tests.e2e.helpers import IDB, run_js, session_of, skip_reminder_offer, start_course
 from tests.e2e.test_push import IPHONE_SAFARI, STUB_PUSH, PushTarget, notifications, ready_for_push
+
+MOOD_CHECKIN_TITLE = catalog("reminders", "en")["mood_checkin"]["title"]
 
 pytestmark = pytest.mark.e2e
 
