@@ -4,52 +4,14 @@ the phone negotiated is stored on the patient, and Settings switches it."""
 
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import morning
 from tests.e2e.helpers import onboard, session_of
+from tests.e2e.language import assert_fits, catalog, english_words
 
 pytestmark = pytest.mark.e2e
-
-ARGUMENT = r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}"  # an ICU argument, with one level of plural branches
-MESSAGES = Path(__file__).resolve().parents[2] / "frontend" / "src" / "i18n" / "messages"
-
-
-def catalog(language: str) -> dict[str, str]:
-    """The screens' and the shell's messages of a language."""
-    files = (MESSAGES / f"{language}.json", MESSAGES / "shell" / f"{language}.json")
-    return {k: v for path in files for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
-
-
-def english_words(prefixes: tuple[str, ...], language: str) -> list[str]:
-    """The English messages of a screen that its translation writes differently, as the fixed text between
-    their {arguments} (a message that is the same in both languages, like "× mg", says nothing)."""
-    english, own = catalog("en"), catalog(language)
-    pieces = []
-    for key, text in english.items():
-        if key.startswith(prefixes) and own.get(key) != text:
-            fixed = re.split(ARGUMENT, text)
-            pieces += [p.strip() for p in fixed if len(p.strip()) > 3]
-    assert pieces, prefixes
-    return pieces
-
-
-def assert_fits(page) -> None:
-    too_wide = page.evaluate(
-        """() => {
-          const width = document.documentElement.clientWidth;
-          return [...document.querySelectorAll('main *')]
-            .filter((el) => el.getBoundingClientRect().right > width + 1)
-            .map((el) => el.tagName + ' ' + (el.textContent || '').slice(0, 40));
-        }"""
-    )
-    assert too_wide == []
-    assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
 @pytest.mark.parametrize(

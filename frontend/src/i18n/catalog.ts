@@ -1,7 +1,8 @@
 /**
- * The message catalogs. Two per language: `messages/shell/<lang>.json` (the app shell's few words, for `plain()`;
- * every language bundled into the first load, a few words each) and `messages/<lang>.json` (the screens, for
- * `t()` in `index.ts`, which brings the English one along; the others are chunks loaded with the first screen).
+ * The message catalogs, one folder per area of the app with a file per language: `messages/shell/<lang>.json`
+ * (the app shell's few words, for `plain()`; every language bundled into the first load, a few words each) and
+ * `messages/<area>/<lang>.json` (the screens, for `t()` in `index.ts`, which brings the English ones along; the
+ * others are chunks loaded with the first screen).
  * Kept apart from `locale.ts`, which the service worker's HTTP client also imports.
  */
 import { signal } from '@preact/signals';
@@ -10,7 +11,7 @@ import { language, type Language } from './locale';
 export type Messages = Record<string, string>;
 
 const shells = import.meta.glob<Messages>('./messages/shell/*.json', { eager: true, import: 'default' });
-const screens = import.meta.glob<{ default: Messages }>(['./messages/*.json', '!./messages/en.json']);
+const screens = import.meta.glob<{ default: Messages }>(['./messages/*/*.json', '!./messages/*/en.json', '!./messages/shell/*.json']);
 /** Every catalog loaded so far, shell and screens merged per language. */
 const catalogs: Partial<Record<Language, Messages>> = Object.fromEntries(
   Object.entries(shells).map(([path, messages]) => [path.slice(path.lastIndexOf('/') + 1, -'.json'.length), { ...messages }]),
@@ -22,8 +23,10 @@ const catalogsLoaded = signal(0);
 function load(lang: Language): Promise<void> {
   let pending = loading.get(lang);
   if (!pending) {
-    const loader = screens[`./messages/${lang}.json`];
-    pending = loader ? loader().then((module) => addMessages(lang, module.default)) : Promise.resolve();
+    const loaders = Object.entries(screens)
+      .filter(([path]) => path.endsWith(`/${lang}.json`))
+      .map(([, loader]) => loader());
+    pending = Promise.all(loaders).then((modules) => addMessages(lang, Object.assign({}, ...modules.map((m) => m.default))));
     loading.set(lang, pending);
   }
   return pending;

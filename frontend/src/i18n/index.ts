@@ -5,9 +5,8 @@
  * uses `plain()` from `catalog.ts` for messages without arguments.
  */
 import { IntlMessageFormat } from 'intl-messageformat';
-import { addMessages, message } from './catalog';
+import { addMessages, message, type Messages } from './catalog';
 import { language } from './locale';
-import en from './messages/en.json';
 
 export { loadCatalog } from './catalog';
 export { language } from './locale';
@@ -15,7 +14,8 @@ export { language } from './locale';
 type Values = Record<string, string | number | Date>;
 
 const formats = new Map<string, IntlMessageFormat>();
-addMessages('en', en);
+const english = import.meta.glob<Messages>(['./messages/*/en.json', '!./messages/shell/en.json'], { eager: true, import: 'default' });
+addMessages('en', Object.assign({}, ...Object.values(english)));
 
 /** The message `key` in the current language (English while its catalog loads, or where it lacks the key). */
 export function t(key: string, values?: Values): string {
