@@ -8,21 +8,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
 from backend.api.blueprint import Blueprint
 from backend.api.owned import course_or_404
-from backend.api.push import PushSubscriptionInSchema, endpoint_or_422
+from backend.api.push import PushSubscriptionInSchema, VapidPublicKeySchema, endpoint_or_422
 from backend.api.reminders import ReminderSettingsSchema
 from backend.api.schemas.common import LocalTime
 from backend.auth import SECURITY, auth_required, current_patient_id
 from backend.caregiver_auth import CAREGIVER_SECURITY, caregiver_required, current_caregiver
 from backend.extensions import db, limiter
+from backend.i18n import best_match
 from backend.models import Caregiver
+from backend.reminders import dispatch
 from backend.services import caregivers
 
 # The auth decorator sits above @blp.arguments: without a valid token a call is 401 before its body is read.
@@ -59,7 +60,9 @@ class CaregiverSchema(Schema):
     nudge_active = fields.Method("_active", dump_only=True)
 
     def _active(self, caregiver: Caregiver) -> bool:
-        return bool(caregiver.nudge and caregiver.nudge_allowed and caregiver.push_endpoint)
+        return bool(
+            caregiver.nudge and caregiver.nudge_allowed and caregivers.push_subscription(caregiver.id)
+        )
 
 
 class CaregiverChangeSchema(Schema):
@@ -207,7 +210,9 @@ class Join(MethodView):
     def post(self, data: dict):
         """Redeem a caregiver invite and receive a caregiver token (no name, email or phone)."""
         try:
-            joined = caregivers.join(data["code"], current_app.config["MAX_CAREGIVERS_PER_COURSE"])
+            joined = caregivers.join(
+                data["code"], current_app.config["MAX_CAREGIVERS_PER_COURSE"], _language()
+            )
         except caregivers.CaregiverLimitReached as full:
             abort(409, message=f"This course already has {full.limit} caregivers.")
         if joined is None:
@@ -218,6 +223,11 @@ class Join(MethodView):
             )
         caregiver, token = joined
         return {"id": caregiver.id, "token": token}
+
+
+def _language() -> str:
+    """The caregiver phone's language (its nudge is written in it)."""
+    return best_match(request.headers.get("Accept-Language"))
 
 
 def _me() -> Caregiver:
@@ -234,7 +244,7 @@ def _caregiving(caregiver: Caregiver) -> dict:
         "nudge_allowed": caregiver.nudge_allowed,
         "quiet_start": caregiver.quiet_start,
         "quiet_end": caregiver.quiet_end,
-        "push": caregiver.push_endpoint is not None,
+        "push": caregivers.push_subscription(caregiver.id) is not None,
     }
 
 
@@ -264,8 +274,20 @@ class CaregivingSettings(MethodView):
     def put(self, data: dict):
         """The caregiver's nudge ("a dose not ticked an hour after its time") and quiet hours.
 
-        The choice is stored; the nudge itself is not sent yet."""
-        return _caregiving(caregivers.update(_me(), data))
+        One push per dose still unticked an hour after its time, if the patient allows it and a push
+        subscription is registered; inside quiet hours it is held to their end and sent only if the
+        dose is still unticked and the next dose is not nearer (else dropped)."""
+        return _caregiving(caregivers.update(_me(), {**data, "language": _language()}))
+
+
+@blp.route("/caregiving/vapid-public-key")
+class CaregivingVapidKey(MethodView):
+    @blp.doc(security=CAREGIVER_SECURITY)
+    @caregiver_required
+    @blp.response(200, VapidPublicKeySchema)
+    def get(self):
+        """The server's VAPID public key, for the caregiver phone's pushManager.subscribe()."""
+        return {"public_key": dispatch.get_vapid().public_key_b64url}
 
 
 @blp.route("/caregiving/push-subscription")
@@ -277,23 +299,22 @@ class CaregivingPush(MethodView):
     def put(self, data: dict):
         """Register this caregiver phone's push subscription (one; a new one replaces it)."""
         endpoint_or_422(data["endpoint"])
-        taken = db.session.scalar(
-            select(Caregiver.id).where(
-                Caregiver.push_endpoint == data["endpoint"], Caregiver.id != current_caregiver().id
+        caregiver = caregivers.update(_me(), {"language": _language()})
+        try:
+            caregivers.set_push_subscription(
+                caregiver, data["endpoint"], data["keys"]["p256dh"], data["keys"]["auth"]
             )
-        )
-        if taken is not None:
-            abort(409, message="This push endpoint belongs to another caregiver.")
-        changes = {
-            "push_endpoint": data["endpoint"],
-            "push_p256dh": data["keys"]["p256dh"],
-            "push_auth": data["keys"]["auth"],
-        }
-        return _caregiving(caregivers.update(_me(), changes))
+        except caregivers.EndpointTaken:
+            abort(
+                409,
+                message="This push endpoint belongs to another caregiver or a patient's device.",
+                errors={"json": {"endpoint": ["Already registered elsewhere."]}},
+            )
+        return _caregiving(caregiver)
 
     @blp.doc(security=CAREGIVER_SECURITY)
     @caregiver_required
     @blp.response(204)
     def delete(self):
         """Forget this caregiver phone's push subscription."""
-        caregivers.update(_me(), {"push_endpoint": None, "push_p256dh": None, "push_auth": None})
+        caregivers.forget_push_subscription(_me())

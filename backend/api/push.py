@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.api.blueprint import Blueprint
 from backend.auth import SECURITY, auth_required, current_device, current_patient_id
 from backend.extensions import db
-from backend.models import PushSubscription
+from backend.models import PushSubscription, patient_devices
 from backend.models.types import utcnow
 from backend.push import DEFAULT_PUSH_SERVICES, EndpointRefused, check_endpoint
 from backend.reminders import dispatch
@@ -202,6 +202,7 @@ def endpoint_or_422(endpoint: str, field: tuple[str, ...] = ("endpoint",)) -> No
 
 
 UPSERT_ATTEMPTS = 3
+CAREGIVER_ENDPOINT = "This push endpoint is a caregiver's; leave caregiving on this phone first."
 MOVE_NEEDS_KEYS = "This push endpoint is registered to another account; it moves only with the same keys."
 
 
@@ -224,7 +225,7 @@ def _upsert_subscription(data: dict) -> tuple[PushSubscription, bool]:
         held = db.session.scalar(
             select(func.count())
             .select_from(PushSubscription)
-            .where(PushSubscription.patient_id == patient_id)
+            .where(PushSubscription.patient_id == patient_id, patient_devices())
         )
         if held >= limit:
             abort(
@@ -233,6 +234,8 @@ def _upsert_subscription(data: dict) -> tuple[PushSubscription, bool]:
             )
         sub = PushSubscription(endpoint=data["endpoint"], patient_id=patient_id, created_at=now)
         db.session.add(sub)
+    elif sub.caregiver_id is not None:
+        abort(409, message=CAREGIVER_ENDPOINT, errors={"json": {"endpoint": [CAREGIVER_ENDPOINT]}})
     elif sub.patient_id != patient_id and (sub.p256dh, sub.auth) != (keys["p256dh"], keys["auth"]):
         abort(409, message=MOVE_NEEDS_KEYS, errors={"json": {"keys": [MOVE_NEEDS_KEYS]}})
     sub.patient_id = patient_id
@@ -258,7 +261,9 @@ def _change_subscription(old_endpoint: str | None, data: dict) -> tuple[PushSubs
     old = db.session.scalars(
         select(PushSubscription).where(PushSubscription.endpoint == old_endpoint)
     ).first()
-    if old is not None and (old.patient_id != patient_id or old.device_id not in (None, device_id)):
+    if old is not None and (
+        old.patient_id != patient_id or old.device_id not in (None, device_id) or old.caregiver_id is not None
+    ):
         abort(404, message=OLD_NOT_YOURS, errors={"json": {"old_endpoint": [OLD_NOT_YOURS]}})
     new = db.session.scalars(
         select(PushSubscription).where(PushSubscription.endpoint == data["endpoint"])
@@ -356,7 +361,7 @@ class Subscriptions(MethodView):
         delivery success / failure."""
         return db.session.scalars(
             select(PushSubscription)
-            .where(PushSubscription.patient_id == current_patient_id())
+            .where(PushSubscription.patient_id == current_patient_id(), patient_devices())
             .order_by(PushSubscription.created_at)
         ).all()
 
@@ -370,7 +375,7 @@ class SubscriptionById(MethodView):
     def delete(self, subscription_id: str):
         """Forget a device's subscription (no more pushes to it)."""
         sub = db.session.get(PushSubscription, subscription_id)
-        if sub is None or sub.patient_id != current_patient_id():
+        if sub is None or sub.patient_id != current_patient_id() or sub.caregiver_id is not None:
             abort(404, message=NOT_FOUND)
         db.session.delete(sub)
         db.session.commit()
@@ -398,7 +403,7 @@ class PushTestQueue(MethodView):
         subscription_id = (data or {}).get("subscription_id")
         if subscription_id is not None:
             sub = db.session.get(PushSubscription, subscription_id)
-            if sub is None or sub.patient_id != current_patient_id():
+            if sub is None or sub.patient_id != current_patient_id() or sub.caregiver_id is not None:
                 abort(404, message=NOT_FOUND, errors={"json": {"subscription_id": [NOT_FOUND]}})
         try:
             test, _created = push_tests.queue_test(

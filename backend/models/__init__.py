@@ -12,6 +12,7 @@ from backend.models.reminders import (  # noqa: F401  (reminders, push subscript
     ReminderOccurrence,
     ReminderRule,
     ReminderSettings,
+    patient_devices,
 )
 from backend.models.worker import PushServiceAlert, WorkerHeartbeat
 

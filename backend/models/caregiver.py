@@ -2,7 +2,8 @@
 
 A caregiver holds no name, email or phone number; its token is not a device token, so it opens none
 of the patient's endpoints (backend.caregiver_auth). Deleting the patient or the course deletes the
-caregiver (ON DELETE CASCADE), and with it the caregiver's push subscription (columns of this row).
+caregiver (ON DELETE CASCADE), and with it the caregiver's push subscription (a `push_subscriptions` row
+whose `caregiver_id` is this caregiver, ON DELETE CASCADE).
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ class Caregiver(db.Model):
     nudge: Mapped[bool] = mapped_column(Boolean, default=False)
     quiet_start: Mapped[time | None] = mapped_column(Time)
     quiet_end: Mapped[time | None] = mapped_column(Time)
-    # The caregiver phone's Web Push subscription (one per caregiver; NULL: none).
-    push_endpoint: Mapped[str | None] = mapped_column(String(2048))
-    push_p256dh: Mapped[str | None] = mapped_column(String(128))
-    push_auth: Mapped[str | None] = mapped_column(String(64))
+    # The language the caregiver's phone asks for (Accept-Language at joining and at each change of its
+    # settings): the nudge is written in it.
+    language: Mapped[str | None] = mapped_column(String(8))

@@ -37,7 +37,10 @@ RULE_KINDS = (
     "contraception_end",
     "refill",
     "mood_checkin",
+    "caregivers",  # hidden from the patient's reminders: caregiver nudges and the "a caregiver joined" notice
 )
+#: The hidden per-course rule that carries caregiver nudges and "a caregiver joined" notices.
+CAREGIVERS_RULE = "caregivers"
 OCCURRENCE_STATUSES = ("pending", "claimed", "sent", "failed", "missed", "cancelled")
 APPOINTMENT_KINDS = ("dermatologist_visit", "blood_test", "pregnancy_test", "other")
 
@@ -120,6 +123,10 @@ class PushSubscription(db.Model):
     `device_id` is the device (bearer token) that registered it: unlinking that device deletes its
     subscriptions (ON DELETE CASCADE), so a removed phone stops getting reminders at once. NULL only
     for rows from before the column existed; the app re-registers at every start, which fills it.
+
+    `caregiver_id` set: a caregiver's phone (its nudge), never one of the patient's devices — every
+    patient-facing query filters `caregiver_id IS NULL` (`patient_devices`). Removing the caregiver
+    deletes it (ON DELETE CASCADE); `patient_id` is then the patient whose course it follows.
     """
 
     __tablename__ = "push_subscriptions"
@@ -128,6 +135,9 @@ class PushSubscription(db.Model):
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
     device_id: Mapped[str | None] = mapped_column(
         ForeignKey("device_tokens.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    caregiver_id: Mapped[str | None] = mapped_column(
+        ForeignKey("caregivers.id", ondelete="CASCADE"), nullable=True, index=True
     )
     endpoint: Mapped[str] = mapped_column(String(2048), unique=True)
     p256dh: Mapped[str] = mapped_column(String(128))
@@ -140,6 +150,11 @@ class PushSubscription(db.Model):
     last_status: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(String(255))
     failure_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def patient_devices():
+    """The condition that keeps caregivers' phones out of a patient's subscriptions."""
+    return PushSubscription.caregiver_id.is_(None)
 
 
 class PushTest(db.Model):

@@ -43,11 +43,12 @@ from backend.models import (
     ReminderDelivery,
     ReminderOccurrence,
     ReminderRule,
+    patient_devices,
 )
 from backend.models.types import new_ids, utcnow
 from backend.push import PushMessage, PushResult, PushSender, PushTarget, load_vapid, make_topic
 from backend.push.sender_process import SenderProcess, SenderProcessDied
-from backend.reminders import push_alerts, texts
+from backend.reminders import caregiver_nudges, push_alerts, texts
 from backend.services import reminders as service
 
 log = logging.getLogger(__name__)
@@ -59,9 +60,11 @@ DEFAULT_PIPELINE_DEPTH = 2
 RETRY_LATER_SECONDS = 60
 MAX_TTL_SECONDS = 24 * 3600
 DOSE_KINDS = ("dose", "dose_followup")
+#: Occurrences about one dose (data: course_id, date, slot): a logged dose cancels them.
+ABOUT_A_DOSE = (*DOSE_KINDS, caregiver_nudges.NUDGE)
 #: `Urgency: high` (RFC 8030 §5.3: time-critical): capsule reminders and the mood check-in, the
 #: reminder that leads to help; everything else (visits, tests, refills) is `normal`.
-HIGH_URGENCY = (*DOSE_KINDS, "mood_checkin")
+HIGH_URGENCY = (*ABOUT_A_DOSE, "mood_checkin")
 
 
 def urgency_for(kind: str) -> str:
@@ -254,7 +257,7 @@ def _logged_doses(occurrences: Sequence[Claimed], pg: bool) -> set[tuple[str, st
     wanted = {
         (o.data.get("course_id"), o.data.get("date"), o.data.get("slot"))
         for o in occurrences
-        if o.kind in DOSE_KINDS and o.data and "date" in o.data and "slot" in o.data
+        if o.kind in ABOUT_A_DOSE and o.data and "date" in o.data and "slot" in o.data
     }
     if not wanted:
         return set()
@@ -308,10 +311,16 @@ def _prepare(ids: Sequence[str] | Sequence[Row], now: datetime, stats: TickStats
     for sub_id, patient_id, endpoint, p256dh, auth, language in db.session.execute(
         select(sub.id, sub.patient_id, sub.endpoint, sub.p256dh, sub.auth, Patient.language)
         .join(Patient, Patient.id == sub.patient_id)
-        .where(_among(sub.patient_id, {o.patient_id for o in occurrences}, pg))
+        .where(_among(sub.patient_id, {o.patient_id for o in occurrences}, pg), patient_devices())
     ):
         subs_by_patient.setdefault(patient_id, []).append(PushTarget(sub_id, endpoint, p256dh, auth))
         language_of[patient_id] = language
+    # Caregivers' nudges go to the caregivers' phones, not the patient's.
+    nudges = [o for o in occurrences if o.kind == caregiver_nudges.NUDGE]
+    nudge_targets: dict[str, list[caregiver_nudges.NudgeTarget]] = {}
+    for target in caregiver_nudges.targets_for({(o.data or {}).get("course_id") for o in nudges} - {None}):
+        nudge_targets.setdefault(target.course_id, []).append(target)
+    held: list[dict] = []
     # Deliveries exist only for an occurrence prepared by an earlier claim (attempts > 1): a pass
     # that died, a lease that ran out, a retry. A first claim has none, so no query for it.
     reclaimed = [o.id for o in occurrences if (o.attempts or 0) > 1]
@@ -330,7 +339,10 @@ def _prepare(ids: Sequence[str] | Sequence[Row], now: datetime, stats: TickStats
     finishes: dict[str, tuple[str, str | None]] = {}  # occurrence id -> (status, error): the rare path
     expired: list[str] = []
     batch = Batch(occurrence_ids=[])
-    fresh_ids = new_ids(sum(len(subs_by_patient.get(o.patient_id, ())) for o in occurrences))
+    fresh_ids = new_ids(
+        sum(len(subs_by_patient.get(o.patient_id, ())) for o in occurrences)
+        + sum(len(nudge_targets.get((o.data or {}).get("course_id"), ())) for o in nudges)
+    )
     new_deliveries: list[dict] = []
     for o in occurrences:
         if o.rule_id not in enabled:  # turned off, or the rule is gone
@@ -351,24 +363,42 @@ def _prepare(ids: Sequence[str] | Sequence[Row], now: datetime, stats: TickStats
                 stats.missed += 1
             expired.append(o.id)
             continue
-        subs = subs_by_patient.get(o.patient_id, [])
-        if not subs:
-            finishes[o.id] = ("failed", "no push subscription")
-            stats.failed += 1
-            continue
+        if o.kind == caregiver_nudges.NUDGE:
+            targets = [
+                t
+                for t in nudge_targets.get(data.get("course_id"), [])
+                if data.get("caregiver_id") in (None, t.caregiver_id)  # a held nudge: its caregiver only
+            ]
+            targets, later = caregiver_nudges.split(o.fires_at, data, o.rule_id, o.patient_id, targets, now)
+            held.extend(later)
+            languages = [(t.target, t.language) for t in targets]
+            if not languages:
+                finishes[o.id] = ("cancelled", "held for quiet hours" if later else "no caregiver to nudge")
+                stats.cancelled += 1
+                continue
+        else:
+            language = language_of.get(o.patient_id)
+            languages = [(target, language) for target in subs_by_patient.get(o.patient_id, [])]
+            if not languages:
+                finishes[o.id] = ("failed", "no push subscription")
+                stats.failed += 1
+                continue
         batch.occurrence_ids.append(o.id)
-        with use_locale(language_of.get(o.patient_id)):
-            payload = texts.payload(
-                kind=o.kind,
-                data=data,
-                occurrence_id=o.id,
-                reminder_id=o.rule_id,
-                tag=data.get("snoozed_from") or o.id,
-            )
+        payloads: dict[str | None, dict] = {}
+        for language in {language for _, language in languages}:
+            with use_locale(language):
+                payloads[language] = texts.payload(
+                    kind=o.kind,
+                    data=data,
+                    occurrence_id=o.id,
+                    reminder_id=o.rule_id,
+                    tag=data.get("snoozed_from") or o.id,
+                )
         ttl = int(min(MAX_TTL_SECONDS, max(60, (o.expires_at - now).total_seconds())))
         urgency = urgency_for(o.kind)
         topic = make_topic(o.id)
-        for target in subs:
+        for target, language in languages:
+            payload = payloads[language]
             delivery_id, status = existing.get((o.id, target.subscription_id), (None, "pending"))
             if status != "pending":
                 continue  # sent or failed by an earlier pass: never again
@@ -394,6 +424,7 @@ def _prepare(ids: Sequence[str] | Sequence[Row], now: datetime, stats: TickStats
                 )
             )
             batch.keys.append((delivery_id, o.id, target.subscription_id))
+    service.insert_occurrences(held)
     inserted = _insert_deliveries(new_deliveries, now, pg)
     if len(inserted) < len(new_deliveries):
         _adopt_existing(batch, {d["id"] for d in new_deliveries} - inserted)

@@ -14,7 +14,15 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from backend.extensions import db
-from backend.models import Appointment, Course, PushSubscription, ReminderRule, ReminderSettings
+from backend.models import (
+    Appointment,
+    Course,
+    PushSubscription,
+    ReminderRule,
+    ReminderSettings,
+    patient_devices,
+)
+from backend.models.reminders import CAREGIVERS_RULE
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -54,7 +62,7 @@ def appointments(patient_id: str) -> list[dict[str, Any]]:
 def reminder_rules(patient_id: str) -> list[dict[str, Any]]:
     rows = db.session.scalars(
         select(ReminderRule)
-        .where(ReminderRule.patient_id == patient_id)
+        .where(ReminderRule.patient_id == patient_id, ReminderRule.kind != CAREGIVERS_RULE)
         .order_by(ReminderRule.course_id, ReminderRule.kind, ReminderRule.slot)
     )
     return [
@@ -93,7 +101,7 @@ def _origin(endpoint: str) -> str:
 def push_subscriptions(patient_id: str) -> list[dict[str, Any]]:
     rows = db.session.scalars(
         select(PushSubscription)
-        .where(PushSubscription.patient_id == patient_id)
+        .where(PushSubscription.patient_id == patient_id, patient_devices())
         .order_by(PushSubscription.created_at, PushSubscription.id)
     )
     return [

@@ -24,6 +24,9 @@ from backend.reminders.schedule import (
     schedule_local,
 )
 
+# The caregiver's nudge: a dose not ticked this long after its time (the Medfriend rule, issue 18).
+NUDGE_AFTER_MINUTES = 60
+
 # Defaults per kind: the local time (None: derived from the plan / appointment) and the offset in
 # minutes (dose: lead before the dose; dose_followup: delay after it; appointment: lead before it;
 # refill: lead before the next supply is needed, whole days).
@@ -37,6 +40,7 @@ DEFAULT_TIME: dict[str, time | None] = {
     "contraception_end": time(9, 0),
     "refill": time(18, 0),  # early evening, while a pharmacy or clinic can still be called
     "mood_checkin": time(19, 0),
+    "caregivers": None,
 }
 DEFAULT_OFFSET: dict[str, int | None] = {
     "dose": 0,
@@ -48,6 +52,7 @@ DEFAULT_OFFSET: dict[str, int | None] = {
     "contraception_end": None,
     "refill": 3 * 24 * 60,  # 3 days before the next 30-day supply is needed (stored in minutes)
     "mood_checkin": None,
+    "caregivers": NUDGE_AFTER_MINUTES,
 }
 # Kinds a new course gets switched off: the patient opts in (the mood check-in is sensitive).
 DEFAULT_ENABLED: dict[str, bool] = {"mood_checkin": False}
@@ -65,6 +70,8 @@ GRACE: dict[str, timedelta] = {
     "refill": timedelta(hours=6),
     "mood_checkin": timedelta(hours=3),  # a late "how are you feeling?" at night helps nobody
     "test": timedelta(minutes=10),
+    "caregiver_nudge": timedelta(minutes=30),
+    "caregiver_joined": timedelta(days=2),
 }
 # MON-3: fasting is usually water only for about 8 hours before the test. The fasting reminder must have
 # arrived by then (it never names a number of hours: the clinic's instructions count).
@@ -95,6 +102,10 @@ class CourseSnapshot:
     rule_set: str | None = None
     # Capsules stopped until the prescriber says to restart: no dose reminder or follow-up on those days.
     pauses: tuple[Pause, ...] = ()
+    # Caregivers share this course (the hidden "caregivers" rule exists) / one of them gets the nudge
+    # (turned on by the caregiver, allowed by the patient, a push subscription registered).
+    caregivers: bool = False
+    caregiver_nudge: bool = False
 
     @property
     def rules(self) -> RuleSet:
@@ -261,6 +272,41 @@ def _dose_followup(rule, course, appointments, quiet, start, end):
                     "dose_time": _hhmm(slot.time),
                     "rule_set": course.rules.id,
                     "with_meal": course.product == "standard",  # DOSE-5
+                },
+            )
+
+
+def _caregiver_nudge(rule, course, appointments, quiet, start, end):
+    """One nudge per dose for the course's caregivers, an hour after the dose's time.
+
+    The patient's quiet hours do not move it (each caregiver's own quiet hours are applied when it is
+    sent, `backend.reminders.caregiver_nudges`). Like the patient's follow-up it is left out when an
+    hour later is already nearer the next dose than the one it is about (DOSE-8, DOSE-11).
+    """
+    if not course.caregiver_nudge:
+        return
+    delay = timedelta(minutes=rule.offset_or_default or NUDGE_AFTER_MINUTES)
+    for day in _dose_days(course, start, end):
+        slots = slots_for(course.plan, day)
+        for i, slot in enumerate(slots):
+            due = datetime.combine(day, slot.time)
+            following = _next_dose_after(course, day, i, slots)
+            if following is not None and delay >= (following - due) / 2:
+                continue
+            fires = resolve_local(due + delay, course.zone)
+            yield OccurrenceSpec(
+                rule.id,
+                f"{day.isoformat()}:{slot.slot}",
+                "caregiver_nudge",
+                fires,
+                fires + GRACE["caregiver_nudge"],
+                {
+                    "course_id": course.id,
+                    "date": day.isoformat(),
+                    "slot": slot.slot,
+                    "dose_time": _hhmm(slot.time),
+                    "due": due.isoformat(timespec="minutes"),
+                    "next_due": following.isoformat(timespec="minutes") if following else None,
                 },
             )
 
@@ -481,6 +527,7 @@ _BUILDERS = {
     "contraception_end": _post_course("contraception_end"),
     "refill": _refill,
     "mood_checkin": _mood_checkin,
+    "caregivers": _caregiver_nudge,
 }
 
 
@@ -502,4 +549,6 @@ def rule_kinds_for(course: CourseSnapshot) -> list[tuple[str, int]]:
             kinds.append(("pickup_window", 0))
         kinds += [("final_pregnancy_test", 0), ("contraception_end", 0)]
     kinds += [("refill", 0), ("mood_checkin", 0)]
+    if course.caregivers:
+        kinds.append(("caregivers", 0))
     return kinds

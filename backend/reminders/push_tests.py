@@ -18,7 +18,7 @@ from sqlalchemy import delete, or_, select, update
 
 from backend.extensions import db
 from backend.i18n import use_locale
-from backend.models import Patient, PushSubscription, PushTest
+from backend.models import Patient, PushSubscription, PushTest, patient_devices
 from backend.models.types import utcnow
 from backend.push import PushMessage, PushSender, PushTarget, make_topic
 from backend.reminders import push_alerts, texts
@@ -72,7 +72,7 @@ def _messages(tests: list[PushTest]) -> tuple[list[PushMessage], dict[str, list[
     subs = db.session.execute(
         select(PushSubscription, Patient.language)
         .join(Patient, Patient.id == PushSubscription.patient_id)
-        .where(PushSubscription.patient_id.in_(list(tests_of)))
+        .where(PushSubscription.patient_id.in_(list(tests_of)), patient_devices())
     )
     messages, tests_for_sub = [], {}
     for sub, language in subs:

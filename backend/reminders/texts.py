@@ -149,6 +149,18 @@ def templates(kind: str, data: dict[str, Any]) -> tuple[str, str, dict[str, str]
         return t["refill"]["title"], body, values
     if kind == "test":
         return t["test"]["title"], t["test"]["body"], {}
+    if kind == "caregiver_nudge":
+        # A lock screen may be seen by anyone: no medicine's name, no amount, only that a tick is missing.
+        dose_time = data.get("dose_time")
+        values = {"dose_time": dose_time} if isinstance(dose_time, str) and _TIME.match(dose_time) else {}
+        texts = t["caregiver_nudge"]
+        return (
+            texts["title_time" if values else "title"],
+            texts["body_held" if data.get("held") else "body"],
+            values,
+        )
+    if kind == "caregiver_joined":
+        return t["caregiver_joined"]["title"], t["caregiver_joined"]["body"], {}
     return t["generic"]["title"], "", {}
 
 
@@ -161,7 +173,17 @@ def _action(name: str) -> dict[str, str]:
     return {"action": name, "title": _t()["actions"][name]}
 
 
+#: About caregivers: no rule the patient can snooze behind them.
+CAREGIVER_KINDS = frozenset({"caregiver_nudge", "caregiver_joined"})
+#: Kinds that carry no action buttons (nothing to tick or snooze from the notification).
+NO_ACTIONS = frozenset({"test", *CAREGIVER_KINDS})
+
+
 def url_for(kind: str, data: dict[str, Any]) -> str:
+    if kind == "caregiver_nudge":
+        return "/care"  # the caregiver's view
+    if kind == "caregiver_joined":
+        return "/settings#caregivers-heading"
     if kind in ("dose", "dose_followup"):
         return f"/?dose={data.get('date')}:{data.get('slot')}"
     if kind == "mood_checkin":
@@ -188,13 +210,13 @@ def payload(
         "url": url_for(kind, data),
         "kind": kind,
         "occurrence_id": occurrence_id,
-        "reminder_id": reminder_id,
+        "reminder_id": None if kind in CAREGIVER_KINDS else reminder_id,
         "course_id": data.get("course_id"),
     }
     if kind in ("dose", "dose_followup"):
         message.update(date=data.get("date"), slot=data.get("slot"), mg=data.get("mg"))
         message["actions"] = [_action("taken"), _action("snooze")]
-    elif kind != "test":
+    elif kind not in NO_ACTIONS:
         message["actions"] = [_action("snooze")]
     if data.get("appointment_id"):
         message["appointment_id"] = data["appointment_id"]

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 
 from backend.auth import hash_secret, issue_device_token
 from backend.extensions import db
-from backend.models import Caregiver, Course, DeviceToken, DoseLog, LinkCode, Patient
+from backend.models import Caregiver, Course, DeviceToken, DoseLog, LinkCode, Patient, PushSubscription
 from backend.models.types import utcnow
 from backend.reminders import export as reminder_export
 from backend.services import record as record_export
@@ -21,9 +21,7 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 8
 
 
-def create_patient(
-    label: str | None = None, language: str | None = None
-) -> tuple[Patient, DeviceToken, str]:
+def create_patient(label: str | None = None, language: str | None = None) -> tuple[Patient, DeviceToken, str]:
     patient = Patient(language=language)
     db.session.add(patient)
     device, token = issue_device_token(patient, label)
@@ -169,6 +167,11 @@ def export_caregivers(patient_id: str) -> list[dict[str, Any]]:
     rows = db.session.scalars(
         select(Caregiver).where(Caregiver.patient_id == patient_id).order_by(Caregiver.created_at)
     )
+    subs = db.session.scalars(
+        select(PushSubscription).where(
+            PushSubscription.patient_id == patient_id, PushSubscription.caregiver_id.is_not(None)
+        )
+    ).all()
     return [
         {
             "id": c.id,
@@ -180,7 +183,7 @@ def export_caregivers(patient_id: str) -> list[dict[str, Any]]:
             "nudge": c.nudge,
             "quiet_start": c.quiet_start.strftime("%H:%M") if c.quiet_start else None,
             "quiet_end": c.quiet_end.strftime("%H:%M") if c.quiet_end else None,
-            "push_subscription": c.push_endpoint is not None,
+            "push_subscription": any(s.caregiver_id == c.id for s in subs),
         }
         for c in rows
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,10 +14,16 @@ from backend.auth import hash_secret, new_token
 from backend.caregiving.view import SharedCourse, caregiver_view
 from backend.course.plan import parse_plan
 from backend.extensions import db
-from backend.models import Caregiver, CaregiverInvite, Course, DoseLog
+from backend.models import Caregiver, CaregiverInvite, Course, DoseLog, PushSubscription
 from backend.models.types import utcnow
+from backend.reminders.caregiver_nudges import JOINED
+from backend.reminders.occurrences import GRACE
+from backend.services import reminders
 from backend.services.accounts import CODE_ALPHABET, CODE_LENGTH, normalise_code
 from backend.services.courses import booked_appointments, course_pauses, local_today
+
+#: Changes after which the course's caregiver nudges are scheduled again (who gets one may change).
+NUDGE_FIELDS = frozenset({"nudge", "nudge_allowed", "quiet_start", "quiet_end"})
 
 
 class CaregiverLimitReached(Exception):
@@ -60,7 +67,7 @@ def create_invite(course: Course, ttl: timedelta) -> tuple[str, CaregiverInvite]
     return f"{raw[:4]}-{raw[4:]}", invite
 
 
-def join(code: str, limit: int) -> tuple[Caregiver, str] | None:
+def join(code: str, limit: int, language: str | None = None) -> tuple[Caregiver, str] | None:
     """Spend an invite atomically and return the new caregiver with its clear token (shown once).
 
     None when the code is unknown, used or expired; CaregiverLimitReached (code left unspent) when
@@ -92,11 +99,48 @@ def join(code: str, limit: int) -> tuple[Caregiver, str] | None:
         raise CaregiverLimitReached(limit)
     token = new_token()
     caregiver = Caregiver(
-        patient_id=spent.patient_id, course_id=spent.course_id, token_hash=hash_secret(token)
+        patient_id=spent.patient_id,
+        course_id=spent.course_id,
+        token_hash=hash_secret(token),
+        language=language,
     )
     db.session.add(caregiver)
+    db.session.flush()
+    _announce_join(caregiver)
     db.session.commit()
     return caregiver, token
+
+
+def _announce_join(caregiver: Caregiver) -> None:
+    """Queue the patient's "a caregiver joined" push, once (key `joined:<caregiver id>`), in the
+    caller's transaction: the dispatcher sends it to the patient's devices within a tick."""
+    now = utcnow()
+    rule = reminders.caregivers_rule(db.session.get(Course, caregiver.course_id))
+    reminders.insert_occurrences(
+        [
+            {
+                "id": str(uuid.uuid4()),
+                "rule_id": rule.id,
+                "patient_id": caregiver.patient_id,
+                "occurrence_key": f"joined:{caregiver.id}",
+                "kind": JOINED,
+                "fires_at": now,
+                "expires_at": now + GRACE[JOINED],
+                "status": "pending",
+                "attempts": 0,
+                "data": {"course_id": caregiver.course_id, "caregiver_id": caregiver.id},
+                "one_off": True,
+                "created_at": now,
+            }
+        ]
+    )
+
+
+def nudges_changed(course_id: str) -> None:
+    """Who gets the course's nudges may have changed: schedule them again (commits)."""
+    course = db.session.get(Course, course_id)
+    if course is not None:
+        reminders.course_changed(course)
 
 
 def list_caregivers(patient_id: str) -> list[Caregiver]:
@@ -113,15 +157,30 @@ def get_caregiver(patient_id: str, caregiver_id: str) -> Caregiver | None:
 
 
 def remove(caregiver_id: str) -> None:
-    """The token stops working at once; the push subscription (columns of the row) goes with it."""
+    """The token stops working at once; its push subscription goes with it (ON DELETE CASCADE, and
+    deleted here too for engines that do not enforce foreign keys)."""
+    course_id = db.session.scalar(select(Caregiver.course_id).where(Caregiver.id == caregiver_id))
+    db.session.execute(delete(PushSubscription).where(PushSubscription.caregiver_id == caregiver_id))
     db.session.execute(delete(Caregiver).where(Caregiver.id == caregiver_id))
     db.session.commit()
+    if course_id is not None:
+        nudges_changed(course_id)
 
 
 def remove_all(patient_id: str) -> int:
+    course_ids = set(
+        db.session.scalars(select(Caregiver.course_id).where(Caregiver.patient_id == patient_id))
+    )
+    db.session.execute(
+        delete(PushSubscription).where(
+            PushSubscription.caregiver_id.in_(select(Caregiver.id).where(Caregiver.patient_id == patient_id))
+        )
+    )
     removed = db.session.execute(delete(Caregiver).where(Caregiver.patient_id == patient_id)).rowcount
     db.session.execute(delete(CaregiverInvite).where(CaregiverInvite.patient_id == patient_id))
     db.session.commit()
+    for course_id in course_ids:
+        nudges_changed(course_id)
     return removed or 0
 
 
@@ -129,7 +188,48 @@ def update(caregiver: Caregiver, changes: dict[str, Any]) -> Caregiver:
     for key, value in changes.items():
         setattr(caregiver, key, value)
     db.session.commit()
+    if NUDGE_FIELDS & changes.keys():
+        nudges_changed(caregiver.course_id)
     return caregiver
+
+
+def push_subscription(caregiver_id: str) -> PushSubscription | None:
+    return db.session.scalars(
+        select(PushSubscription).where(PushSubscription.caregiver_id == caregiver_id)
+    ).first()
+
+
+class EndpointTaken(Exception):
+    """The endpoint is a patient device's or another caregiver's."""
+
+
+def set_push_subscription(caregiver: Caregiver, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
+    """Register this caregiver phone's one subscription (a new one replaces the old) and commit."""
+    other = db.session.scalars(select(PushSubscription).where(PushSubscription.endpoint == endpoint)).first()
+    if other is not None and other.caregiver_id != caregiver.id:
+        raise EndpointTaken(endpoint)
+    now = utcnow()
+    sub = other or push_subscription(caregiver.id)
+    if sub is None:
+        sub = PushSubscription(
+            patient_id=caregiver.patient_id, caregiver_id=caregiver.id, created_at=now, endpoint=endpoint
+        )
+        db.session.add(sub)
+    sub.endpoint, sub.p256dh, sub.auth, sub.last_seen_at = endpoint, p256dh, auth, now
+    db.session.execute(
+        delete(PushSubscription).where(
+            PushSubscription.caregiver_id == caregiver.id, PushSubscription.endpoint != endpoint
+        )
+    )
+    db.session.commit()
+    nudges_changed(caregiver.course_id)
+    return sub
+
+
+def forget_push_subscription(caregiver: Caregiver) -> None:
+    db.session.execute(delete(PushSubscription).where(PushSubscription.caregiver_id == caregiver.id))
+    db.session.commit()
+    nudges_changed(caregiver.course_id)
 
 
 def view_for(caregiver: Caregiver, now: datetime | None = None) -> dict[str, Any]:

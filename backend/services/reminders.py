@@ -27,13 +27,16 @@ from backend.course.timeline import project
 from backend.extensions import db
 from backend.models import (
     Appointment,
+    Caregiver,
     Course,
     DoseLog,
     Patient,
+    PushSubscription,
     ReminderOccurrence,
     ReminderRule,
     ReminderSettings,
 )
+from backend.models.reminders import CAREGIVERS_RULE
 from backend.models.types import utcnow
 from backend.reminders.live import CourseHead, live_course_ids
 from backend.reminders.occurrences import (
@@ -84,8 +87,19 @@ def _last_capsule(course: Course, now: datetime) -> tuple[date | None, bool]:
     return projection.projected_last_dose_on, True
 
 
+def caregiver_flags(course_id: str) -> tuple[bool, bool]:
+    """(the course has caregivers, one of them gets the nudge: on, allowed and with a push subscription)."""
+    rows = db.session.execute(
+        select(Caregiver.nudge, Caregiver.nudge_allowed, PushSubscription.id)
+        .outerjoin(PushSubscription, PushSubscription.caregiver_id == Caregiver.id)
+        .where(Caregiver.course_id == course_id)
+    ).all()
+    return bool(rows), any(nudge and allowed and sub for nudge, allowed, sub in rows)
+
+
 def course_snapshot(course: Course, now: datetime | None = None) -> CourseSnapshot:
     last, estimated = _last_capsule(course, now or utcnow())
+    caregivers, caregiver_nudge = caregiver_flags(course.id)
     return CourseSnapshot(
         id=course.id,
         timezone=course.timezone,
@@ -100,6 +114,8 @@ def course_snapshot(course: Course, now: datetime | None = None) -> CourseSnapsh
         supply_needed_on=supply_needed_on(course, now),
         rule_set=course.rule_set,
         pauses=course_pauses(course.id),
+        caregivers=caregivers,
+        caregiver_nudge=caregiver_nudge,
     )
 
 
@@ -159,10 +175,35 @@ def ensure_rules(course: Course, snapshot: CourseSnapshot | None = None) -> list
     return rules
 
 
+def caregivers_rule(course: Course) -> ReminderRule:
+    """The course's hidden caregivers rule, created if missing (a concurrent creation is harmless)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(
+        insert(ReminderRule)
+        .values(
+            id=str(uuid.uuid4()),
+            patient_id=course.patient_id,
+            course_id=course.id,
+            kind=CAREGIVERS_RULE,
+            slot=0,
+            enabled=True,
+            created_at=utcnow(),
+            updated_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
+    )
+    return db.session.scalars(
+        select(ReminderRule).where(ReminderRule.course_id == course.id, ReminderRule.kind == CAREGIVERS_RULE)
+    ).one()
+
+
 # -- materialising ---------------------------------------------------------------------------------------
 
 
-def _insert_ignore(rows: list[dict]) -> None:
+def insert_occurrences(rows: list[dict]) -> None:
     """INSERT … ON CONFLICT DO NOTHING on the (rule_id, occurrence_key) key, on either engine."""
     if not rows:
         return
@@ -236,7 +277,7 @@ def sync_rule(rule: ReminderRule, specs: Sequence[OccurrenceSpec], now: datetime
                 .values(status="cancelled", last_error="no longer scheduled")
                 .execution_options(synchronize_session=False)
             )
-    _insert_ignore([_occurrence_row(rule, s, now) for k, s in wanted.items() if k not in seen])
+    insert_occurrences([_occurrence_row(rule, s, now) for k, s in wanted.items() if k not in seen])
     rule.materialised_until = until
 
 
@@ -351,7 +392,7 @@ def cancel_paused_repeats(course_id: str, pauses: Sequence[Pause]) -> None:
     if not pauses:
         return
     rule_ids = select(ReminderRule.id).where(
-        ReminderRule.course_id == course_id, ReminderRule.kind.in_(DOSE_KINDS)
+        ReminderRule.course_id == course_id, ReminderRule.kind.in_(DOSE_RULES)
     )
     rows = db.session.execute(
         select(ReminderOccurrence.id, ReminderOccurrence.data).where(
@@ -481,7 +522,7 @@ def settings_changed(patient_id: str, now: datetime | None = None) -> None:
 def dose_logged(course: Course, day: date, slot: int) -> int:
     """The dose (day, slot) was marked taken or skipped: cancel its pending reminder and follow-up."""
     rule_ids = select(ReminderRule.id).where(
-        ReminderRule.course_id == course.id, ReminderRule.kind.in_(("dose", "dose_followup"))
+        ReminderRule.course_id == course.id, ReminderRule.kind.in_(DOSE_RULES)
     )
     result = db.session.execute(
         update(ReminderOccurrence)
@@ -504,7 +545,7 @@ def doses_logged(course: Course, slots: Iterable[tuple[date, int]]) -> int:
     if not wanted:
         return 0
     rule_ids = select(ReminderRule.id).where(
-        ReminderRule.course_id == course.id, ReminderRule.kind.in_(("dose", "dose_followup"))
+        ReminderRule.course_id == course.id, ReminderRule.kind.in_(DOSE_RULES)
     )
     pending = db.session.execute(
         select(ReminderOccurrence.id, ReminderOccurrence.data).where(
@@ -527,8 +568,10 @@ def doses_logged(course: Course, slots: Iterable[tuple[date, int]]) -> int:
 
 
 def rules_for_patient(patient_id: str, course_id: str | None = None) -> list[ReminderRule]:
-    """The patient's rules (only `course_id`'s when given)."""
-    query = select(ReminderRule).where(ReminderRule.patient_id == patient_id)
+    """The patient's rules (only `course_id`'s when given); the hidden caregivers rule is not one of them."""
+    query = select(ReminderRule).where(
+        ReminderRule.patient_id == patient_id, ReminderRule.kind != CAREGIVERS_RULE
+    )
     if course_id is not None:
         query = query.where(ReminderRule.course_id == course_id)
     query = query.order_by(ReminderRule.course_id, ReminderRule.kind, ReminderRule.slot)
@@ -537,7 +580,9 @@ def rules_for_patient(patient_id: str, course_id: str | None = None) -> list[Rem
 
 def get_rule(patient_id: str, rule_id: str) -> ReminderRule | None:
     rule = db.session.get(ReminderRule, rule_id)
-    return rule if rule is not None and rule.patient_id == patient_id else None
+    if rule is None or rule.patient_id != patient_id or rule.kind == CAREGIVERS_RULE:
+        return None
+    return rule
 
 
 def occurrences_between(
@@ -637,6 +682,9 @@ NEEDS_OCCURRENCE = frozenset({"dose", "dose_followup", "appointment", "fasting",
 # Without occurrence_id and with nothing sent yet, the occurrence is computed within this window.
 SNOOZE_LOOKAROUND = timedelta(days=1)
 DOSE_KINDS = ("dose", "dose_followup")
+#: Rules whose occurrences are about one dose (data: date, slot): logging the dose or pausing its day
+#: cancels them — the caregivers' nudges too.
+DOSE_RULES = (*DOSE_KINDS, CAREGIVERS_RULE)
 PAUSED_SNOOZE = "Your capsules are paused on that day; there is nothing to remind you of."
 # A reminder can be snoozed until an hour after its grace window ended; later it is of no use (422).
 SNOOZE_STALE_AFTER = timedelta(hours=1)
@@ -735,7 +783,7 @@ def snooze(
     if rule.kind in DOSE_KINDS and _on_paused_day(data, course_pauses(rule.course_id)):
         raise SnoozeRefused(409, PAUSED_SNOOZE)
     row = _one_off(rule, f"snooze:{uuid.uuid4()}", data, minutes, now)
-    _insert_ignore([row])
+    insert_occurrences([row])
     db.session.commit()
     return db.session.get(ReminderOccurrence, row["id"]), True
 
@@ -784,7 +832,7 @@ def _snooze_occurrence(
         raise SnoozeRefused(422, "This reminder is too old to snooze: its time has passed.", "occurrence_id")
     data.setdefault("snoozed_from", origin.id)  # a snooze of a snooze keeps the first tag
     row = _one_off(rule, key, data, minutes, now)
-    _insert_ignore([row])  # ON CONFLICT DO NOTHING: a concurrent replay inserts nothing
+    insert_occurrences([row])  # ON CONFLICT DO NOTHING: a concurrent replay inserts nothing
     db.session.commit()
     occurrence = _by_key(rule.id, key)
     return occurrence, occurrence.id == row["id"]

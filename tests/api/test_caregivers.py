@@ -11,7 +11,7 @@ from apihelp import API, assert_error, course_from, days_ago, new_uuid, today_in
 from sqlalchemy import func, select, update
 
 from backend.extensions import db
-from backend.models import Caregiver, CaregiverInvite
+from backend.models import Caregiver, CaregiverInvite, PushSubscription
 
 SUB = {
     "endpoint": "https://fcm.googleapis.com/fcm/send/caregiver-phone-1",
@@ -146,6 +146,7 @@ CAREGIVER_OPERATIONS = {
     ("/api/v1/caregiving/settings", "put"),
     ("/api/v1/caregiving/push-subscription", "put"),
     ("/api/v1/caregiving/push-subscription", "delete"),
+    ("/api/v1/caregiving/vapid-public-key", "get"),
 }
 
 
@@ -189,6 +190,7 @@ def test_a_patient_token_cannot_call_caregiver_endpoints(shared):
     assert_error(patient.put(f"{API}/caregiving/push-subscription", json=SUB), 401)
     assert_error(patient.delete(f"{API}/caregiving/push-subscription"), 401)
     assert_error(patient.delete(f"{API}/caregiving"), 401)
+    assert_error(patient.get(f"{API}/caregiving/vapid-public-key"), 401)
 
 
 def _log(patient, course_id: str, day, slot: int, status: str = "taken") -> None:
@@ -339,7 +341,7 @@ def test_removing_a_caregiver_is_at_once_and_takes_its_push_subscription(shared,
         assert_error(carer.call(method, f"{API}{path}", json={"nudge": False}), 401)
     assert second.call("GET", f"{API}/caregiving").status_code == 200
     with app.app_context():
-        endpoints = db.session.scalars(select(Caregiver.push_endpoint)).all()
+        endpoints = db.session.scalars(select(PushSubscription.endpoint)).all()
         assert SUB["endpoint"] not in endpoints
 
 
