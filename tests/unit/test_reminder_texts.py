@@ -30,7 +30,14 @@ SAMPLE_DATA = {
     "contraception_end": {},
     "refill": {"date": "2026-02-01", "supply_from": "2026-02-04", "supply_number": 2, "lead_days": 3},
     "mood_checkin": {"date": "2026-03-29", "after_course": False},
+    "caregiver_nudge": {"dose_time": "08:00", "slot": 1, "date": "2026-03-10"},
+    "caregiver_joined": {},
 }
+# The hidden caregivers rule's builder makes `caregiver_nudge` occurrences; `caregiver_joined` is a one-off.
+TEXT_KINDS = set(_BUILDERS) - {"caregivers"} | {"caregiver_nudge", "caregiver_joined"}
+# Kinds whose texts state no clinical fact: a visit, a caregiver's nudge (only that a tick is missing),
+# a caregiver joined.
+NO_FACT = {"appointment", "caregiver_nudge", "caregiver_joined"}
 
 
 def documented_ids() -> set[str]:
@@ -39,8 +46,8 @@ def documented_ids() -> set[str]:
 
 def test_every_kind_cites_documented_facts():
     ids = documented_ids()
-    assert set(SAMPLE_DATA) == set(_BUILDERS)
-    assert set(texts.FACTS) == set(_BUILDERS) - {"appointment"}  # a visit reminder states no clinical fact
+    assert set(SAMPLE_DATA) == TEXT_KINDS
+    assert set(texts.FACTS) == TEXT_KINDS - NO_FACT
     for kind, facts in texts.FACTS.items():
         assert facts and set(facts) <= ids, f"{kind}: {set(facts) - ids} missing from clinical-sources.md"
     assert {"DOSE-10"} <= set(texts.FACTS["refill"])
@@ -56,6 +63,7 @@ TEXT_CASES = [
     ("refill", {}),
     ("mood_checkin", {"date": "2026-04-26", "after_course": True}),
     ("test", {}),
+    ("caregiver_nudge", {**SAMPLE_DATA["caregiver_nudge"], "held": True}),
 ]
 N_WORDS = 7
 
@@ -73,7 +81,7 @@ def copied_runs(text: str, source: str, n: int = N_WORDS) -> list[str]:
 
 
 def test_text_cases_cover_every_reminder_kind():
-    assert {kind for kind, _ in TEXT_CASES} >= set(_BUILDERS) | {"test"}
+    assert {kind for kind, _ in TEXT_CASES} >= TEXT_KINDS | {"test"}
 
 
 def test_the_copy_check_catches_a_copied_run():

@@ -92,6 +92,15 @@ export function CaregiversPanel({ current }: { current: Course }) {
                     />{' '}
                     Also show my visits and blood-test dates
                   </label>
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={link.nudge_allowed}
+                      onChange={(e) => act(() => api.update(link.id, { nudge_allowed: (e.target as HTMLInputElement).checked }), 'Saved.')}
+                    />{' '}
+                    Let them get a nudge when a dose isn't ticked an hour after its time
+                  </label>
+                  <p class="muted">{link.nudge_active ? 'Their nudge is on.' : 'Their nudge is off.'}</p>
                   <p>
                     <button type="button" class="button button-secondary" onClick={() => showPreview(link.id)}>
                       Preview as your caregiver

@@ -25,4 +25,16 @@ export const caregiverApi = {
   join: async (code: string) => (await request<{ id: string; token: string }>('POST', '/caregiving/join', { body: { code } })).data,
   view: async (token: string) => (await request<Caregiving>('GET', '/caregiving', { token })).data,
   leave: async (token: string) => (await request<null>('DELETE', '/caregiving', { token })).data,
+  settings: async (token: string, body: CaregivingSettings) =>
+    (await request<Caregiving>('PUT', '/caregiving/settings', { token, body })).data,
+  vapidKey: async (token: string) => (await request<{ public_key: string }>('GET', '/caregiving/vapid-public-key', { token })).data.public_key,
+  savePush: async (token: string, subscription: PushSubscriptionJSON) =>
+    (await request<Caregiving>('PUT', '/caregiving/push-subscription', { token, body: subscription })).data,
 };
+
+/** The caregiver's own choices: the nudge, and quiet hours (both or neither), in the course's time zone. */
+export interface CaregivingSettings {
+  nudge: boolean;
+  quiet_start: string | null;
+  quiet_end: string | null;
+}
