@@ -8,9 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import axe_violations, onboard, session_of, wait_for_service_worker_control
+from tests.e2e.helpers import axe_violations, onboard, outbox_of, session_of, wait_for_service_worker_control
 from tests.e2e.language import assert_fits, catalog, english_words
 from tests.e2e.test_push import STUB_PUSH
+from tests.e2e.test_push_change import CHANGE
 
 pytestmark = pytest.mark.e2e
 
@@ -206,5 +207,46 @@ def test_a_spanish_caregiver_reads_the_view_in_spanish(page, browser, live_app, 
         assert_fits(carer)
         assert axe_violations(carer, axe_source) == []
         assert errors == []
+    finally:
+        other.close()
+
+
+READ_CAREGIVER_TOKEN = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open('clearcourse');
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const get = open.result.transaction('kv').objectStore('kv').get('caregiver');
+    get.onsuccess = () => resolve(get.result);
+  };
+})"""
+
+
+def test_a_caregiver_phones_changed_subscription_goes_to_its_own_endpoint(
+    page, browser, live_app, push_service
+):
+    onboard(page)
+    link = _invite_link(page, live_app)
+    patient_token = session_of(page)["token"]
+    other = _caregiver_phone(browser, live_app, width=390, scheme="light")
+    try:
+        carer = other.new_page()
+        carer.goto(link)
+        carer.get_by_role("button", name="Join as a caregiver").click()
+        expect(carer.locator("ul.caregiver-doses > li")).to_have_count(1)
+        wait_for_service_worker_control(carer)
+        token = carer.evaluate(READ_CAREGIVER_TOKEN)
+        old, new = push_service.new_subscription(), push_service.new_subscription()
+        status, _ = live_app.api("PUT", "/caregiving/push-subscription", token, old)
+        assert status == 200
+        _, vapid = live_app.api("GET", "/caregiving/vapid-public-key", token)
+
+        reply = carer.evaluate(CHANGE, [{"endpoint": old["endpoint"], "key": vapid["public_key"]}, new])
+        assert reply["ok"] and reply["askedKey"] == vapid["public_key"], reply
+        assert outbox_of(carer) == []  # nothing queued for a patient's account
+        # The caregiver's subscription is now the new endpoint: the old one is free, the new one taken.
+        assert live_app.api("POST", "/push/subscriptions", patient_token, new)[0] == 409
+        assert live_app.api("POST", "/push/subscriptions", patient_token, old)[0] == 201
+        status, view = live_app.api("GET", "/caregiving", token)
+        assert status == 200 and view["push"] is True
     finally:
         other.close()

@@ -1,8 +1,9 @@
 /** Web Push in the worker: every push shows a notification; taps and actions; subscription renewal. */
-import { getPushRecord } from '../lib/db';
+import { getCaregiverToken, getPushRecord, getSession } from '../lib/db';
+import { request } from '../lib/http';
 import { lockScreenWording } from '../lib/lockScreen';
 import { flushOutbox, type FlushReport } from '../lib/outbox';
-import { fetchApplicationServerKey, queueSubscriptionChange } from '../lib/push';
+import { base64UrlToBytes, fetchApplicationServerKey, queueSubscriptionChange } from '../lib/push';
 import { OUTBOX_SYNC_TAG } from './constants';
 import { respondToClick } from './notification-click';
 import { notificationFor, readPushData } from './payload';
@@ -37,19 +38,17 @@ interface SyncRegistration extends ServiceWorkerRegistration {
  * `pushsubscriptionchange`: use the browser's new subscription, or subscribe again with the same
  * VAPID key (the old subscription's, else the server's), then tell the server old → new through the
  * outbox: sent now when online, else kept and sent by Background Sync or the app's next start.
- * `subscribe` is the browser's `pushManager.subscribe` (the test hook passes its own).
+ * `subscribe` is the browser's `pushManager.subscribe` (the test hook passes its own). A caregiver's
+ * phone sends its new subscription to its own endpoint instead (`renewCaregiverSubscription`).
  */
 export async function renewSubscription(
   oldSubscription: PushSubscription | null,
   newSubscription: PushSubscription | null,
   subscribe: Subscribe = (options) => self.registration.pushManager.subscribe(options),
 ): Promise<FlushReport | null> {
-  let subscription = newSubscription;
-  if (!subscription) {
-    const oldKey = oldSubscription?.options?.applicationServerKey;
-    const applicationServerKey = oldKey ? new Uint8Array(oldKey) : await fetchApplicationServerKey();
-    subscription = await subscribe({ userVisibleOnly: true, applicationServerKey });
-  }
+  const caregiverToken = (await getSession()) ? null : await getCaregiverToken();
+  if (caregiverToken) return renewCaregiverSubscription(caregiverToken, oldSubscription, newSubscription, subscribe);
+  const subscription = await resubscribed(oldSubscription, newSubscription, subscribe, fetchApplicationServerKey);
   const oldEndpoint = oldSubscription?.endpoint ?? (await getPushRecord())?.endpoint ?? null;
   await queueSubscriptionChange(oldEndpoint === subscription.endpoint ? null : oldEndpoint, subscription);
   const report = await flushOutbox().catch(() => null);
@@ -57,6 +56,36 @@ export async function renewSubscription(
     await (self.registration as SyncRegistration).sync?.register(OUTBOX_SYNC_TAG).catch(() => undefined);
   }
   return report;
+}
+
+/** The browser's new subscription, or a new one with the old subscription's VAPID key (else `serverKey()`). */
+async function resubscribed(
+  oldSubscription: PushSubscription | null,
+  newSubscription: PushSubscription | null,
+  subscribe: Subscribe,
+  serverKey: () => Promise<Uint8Array<ArrayBuffer>>,
+): Promise<PushSubscription> {
+  if (newSubscription) return newSubscription;
+  const oldKey = oldSubscription?.options?.applicationServerKey;
+  return subscribe({ userVisibleOnly: true, applicationServerKey: oldKey ? new Uint8Array(oldKey) : await serverKey() });
+}
+
+/**
+ * A caregiver's phone (a caregiver token, no patient session): its one subscription goes to its own
+ * endpoint, which replaces the old one. Offline it is not queued: the caregiver app sends the current
+ * subscription again at its next start.
+ */
+async function renewCaregiverSubscription(
+  token: string,
+  oldSubscription: PushSubscription | null,
+  newSubscription: PushSubscription | null,
+  subscribe: Subscribe,
+): Promise<null> {
+  const serverKey = async () =>
+    base64UrlToBytes((await request<{ public_key: string }>('GET', '/caregiving/vapid-public-key', { token })).data.public_key);
+  const subscription = await resubscribed(oldSubscription, newSubscription, subscribe, serverKey);
+  await request('PUT', '/caregiving/push-subscription', { token, body: subscription.toJSON() }).catch(() => undefined);
+  return null;
 }
 
 export function registerPush(): void {
