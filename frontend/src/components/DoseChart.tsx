@@ -4,6 +4,7 @@ import { dayAxis, dayRange } from '../lib/chartAxis';
 import { cumulativeSeries, weeklyRows, type CumulativeSeries } from '../lib/cumulative';
 import { formatDate, formatShortDate } from '../lib/dates';
 import { formatMg, formatNumber, formatWhole } from '../lib/format';
+import { t } from '../i18n';
 import type { Course } from '../types';
 
 const CHART_HEIGHT = 220;
@@ -43,9 +44,9 @@ async function drawChart(box: HTMLElement, series: CumulativeSeries): Promise<()
       ],
       series: [
         {},
-        { label: 'Logged', stroke: colours.logged, width: 3 },
-        { label: 'Plan', stroke: colours.plan, width: 1.5, dash: [6, 4] },
-        ...(target !== null ? [{ label: 'Target', stroke: colours.target, width: 1.5, dash: [2, 3] }] : []),
+        { label: t('charts.dose.logged'), stroke: colours.logged, width: 3 },
+        { label: t('charts.dose.plan'), stroke: colours.plan, width: 1.5, dash: [6, 4] },
+        ...(target !== null ? [{ label: t('charts.dose.target'), stroke: colours.target, width: 1.5, dash: [2, 3] }] : []),
       ],
       hooks: {
         draw: [
@@ -114,40 +115,40 @@ export function DoseChart({ course, today, lastDay }: { course: Course; today: s
   const plannedNow = series && series.todayIndex >= 0 ? series.planned[series.todayIndex] : null;
   return (
     <section class="card" id="dose-chart" aria-labelledby="dose-chart-heading">
-      <h2 id="dose-chart-heading">Cumulative dose</h2>
+      <h2 id="dose-chart-heading">{t('charts.dose.heading')}</h2>
       {!series ? (
         <p class="muted" role="status">
-          {stale ? 'Connect once to load your logged doses.' : 'Loading your logged doses…'}
+          {stale ? t('charts.offline') : t('charts.dose.loading')}
         </p>
       ) : (
         <>
           <p>
-            Logged by today: <strong>{formatMg(loggedNow ?? 0)}</strong>
-            {plannedNow !== null && <> · your plan by today: {formatMg(plannedNow)}</>}
-            {series.targetMg !== null && <> · target: {formatMg(series.targetMg)}</>}.
+            {t('charts.dose.logged_today')} <strong>{formatMg(loggedNow ?? 0)}</strong>
+            {plannedNow !== null && <> · {t('charts.dose.plan_today', { mg: formatMg(plannedNow) })}</>}
+            {series.targetMg !== null && <> · {t('charts.dose.target_is', { mg: formatMg(series.targetMg) })}</>}.
           </p>
-          {stale && <p class="muted">Offline: showing the doses saved on this device.</p>}
+          {stale && <p class="muted">{t('charts.dose.stale')}</p>}
           <figure class="chart-figure">
             <div ref={box} class="chart" aria-hidden="true" />
-            {failed && <p class="muted">The chart could not be loaded; the table below has the same numbers.</p>}
+            {failed && <p class="muted">{t('charts.failed')}</p>}
             <figcaption class="chart-legend">
-              <span class="key key-logged">Logged</span>
-              <span class="key key-plan">Plan</span>
-              {series.targetMg !== null && <span class="key key-target">Target</span>}
-              <span class="key key-today">Today</span>
+              <span class="key key-logged">{t('charts.dose.logged')}</span>
+              <span class="key key-plan">{t('charts.dose.plan')}</span>
+              {series.targetMg !== null && <span class="key key-target">{t('charts.dose.target')}</span>}
+              <span class="key key-today">{t('charts.dose.today')}</span>
             </figcaption>
           </figure>
           <details>
-            <summary>Show the numbers as a table</summary>
-            <div class="table-scroll" tabIndex={0} role="region" aria-label="Cumulative dose table">
+            <summary>{t('charts.dose.table')}</summary>
+            <div class="table-scroll" tabIndex={0} role="region" aria-label={t('charts.table.label', { caption: t('charts.dose.heading') })}>
               <table class="data-table">
-                <caption class="visually-hidden">Cumulative dose by week: logged and planned</caption>
+                <caption class="visually-hidden">{t('charts.dose.caption')}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Week</th>
-                    <th scope="col">Date</th>
-                    <th scope="col">Logged (mg)</th>
-                    <th scope="col">Plan (mg)</th>
+                    <th scope="col">{t('charts.dose.week')}</th>
+                    <th scope="col">{t('charts.date')}</th>
+                    <th scope="col">{t('charts.dose.logged_mg')}</th>
+                    <th scope="col">{t('charts.dose.plan_mg')}</th>
                   </tr>
                 </thead>
                 <tbody>
