@@ -9,7 +9,7 @@ import { PlanNav } from '../components/PlanNav';
 import { Section } from '../components/Section';
 import { localDateTime } from '../lib/dates';
 import { focusSoon, messageFor } from '../lib/errors';
-import { t } from '../i18n';
+import { language, t } from '../i18n';
 import { appointmentKindLabel } from '../lib/kinds';
 import { currentSearch } from '../router';
 import { announce, course, refreshTimeline, refreshToday } from '../store';
@@ -96,7 +96,7 @@ export function Appointments() {
   };
 
   return (
-    <div class="view">
+    <div class="view" lang={language.value}>
       <PlanNav />
       <header class="view-header">
         <h1 tabIndex={-1}>{t('appointments.title')}</h1>

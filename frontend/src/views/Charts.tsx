@@ -165,7 +165,7 @@ export function Charts() {
   const effectLabel = EFFECTS.find((e) => e.key === effect)?.label ?? effect;
 
   return (
-    <div class="view charts">
+    <div class="view charts" lang={language.value}>
       <h1 tabIndex={-1}>{t('charts.title')}</h1>
       <p class="lede">{t('charts.lede', { days: WINDOW_DAYS })}</p>
       <Adherence current={current} today={today} first={first} />

@@ -4,7 +4,7 @@ import { Checkbox } from '../components/Form';
 import { LockScreenChoice } from '../components/LockScreenChoice';
 import { PushSetup } from '../components/PushSetup';
 import { Section } from '../components/Section';
-import { t } from '../i18n';
+import { language, t } from '../i18n';
 import { messageFor } from '../lib/errors';
 import { remindersOnHere } from '../push';
 import { navigate } from '../router';
@@ -68,7 +68,7 @@ export function GetReminders() {
   const check = () => void remindersOnHere().then(setOn, () => setOn(false));
   useEffect(check, []);
   return (
-    <div class="view">
+    <div class="view" lang={language.value}>
       <header class="view-header">
         <h1 tabIndex={-1}>{t('reminders.offer.title')}</h1>
         <p class="lede">{t('reminders.offer.lede')}</p>

@@ -10,7 +10,7 @@ import {
   type Photo,
   type PhotoView,
 } from '../lib/photos';
-import { t } from '../i18n';
+import { language, t } from '../i18n';
 import { announce, course, courseToday } from '../store';
 
 const viewLabel = (view: PhotoView) => t(`photos.view.${view}`);
@@ -149,7 +149,7 @@ export function Photos() {
   }
 
   return (
-    <div class="view photos">
+    <div class="view photos" lang={language.value}>
       <h1 tabIndex={-1}>{t('photos.title')}</h1>
       <p class="card card-attention">
         {t('photos.local_only')}

@@ -8,12 +8,12 @@ import { QuietHours } from '../components/QuietHours';
 import { ReminderAgenda } from '../components/ReminderAgenda';
 import { ReminderRules } from '../components/ReminderRules';
 import { Section } from '../components/Section';
-import { t } from '../i18n';
+import { language, t } from '../i18n';
 
 export function Reminders() {
   const [devicesVersion, setDevicesVersion] = useState(0);
   return (
-    <div class="view">
+    <div class="view" lang={language.value}>
       <PlanNav />
       <header class="view-header">
         <h1 tabIndex={-1}>{t('reminders.title')}</h1>

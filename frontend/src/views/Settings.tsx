@@ -10,7 +10,7 @@ import { Link } from '../components/Link';
 import { Section } from '../components/Section';
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '../i18n';
+import { language, t } from '../i18n';
 import { course } from '../store';
 import type { Course } from '../types';
 
@@ -38,7 +38,7 @@ const LanguagePicker = lazyPanel(() => import('../components/LanguagePicker').th
 export function Settings() {
   const current = course.value;
   return (
-    <div class="view">
+    <div class="view" lang={language.value}>
       <header class="view-header">
         <h1 tabIndex={-1}>{t('settings.title')}</h1>
       </header>
