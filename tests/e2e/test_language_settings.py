@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import morning
-from tests.e2e.helpers import axe_violations, onboard
+from tests.e2e.helpers import axe_violations, onboard, phone_context
 from tests.e2e.language import assert_fits, catalog, english_words
 from tests.e2e.test_record import PNG
 
@@ -51,14 +51,7 @@ def check_page(page, axe_source: str, shots, name: str) -> None:
 def test_settings_reminders_appointments_charts_photos_speak_the_phones_language(
     browser, live_app, axe_source, locale, language, width, scheme, tmp_path
 ):
-    ctx = browser.new_context(
-        base_url=live_app.url,
-        viewport={"width": width, "height": 844},
-        service_workers="allow",
-        locale=locale,
-        color_scheme=scheme,
-    )
-    ctx.set_default_timeout(15_000)
+    ctx = phone_context(browser, live_app, width, scheme, locale=locale)
     morning(ctx)
     page = ctx.new_page()
     errors: list[str] = []
@@ -67,6 +60,14 @@ def test_settings_reminders_appointments_charts_photos_speak_the_phones_language
     shot = f"{locale}-{width}-{scheme}"
     try:
         onboard(page)  # set-up is not translated on this branch; the reminders offer after it is
+
+        # The reminders offer that follows set-up, opened again.
+        page.goto("/get-reminders")
+        expect(page.get_by_role("heading", level=1)).to_have_text(own["reminders.offer.title"])
+        expect(page.get_by_label(own["reminders.mood.label"])).not_to_be_checked()
+        text = page.locator("main").inner_text()
+        assert leaked(text, ("reminders.",), language) == []
+        check_page(page, axe_source, tmp_path, f"offer-{shot}")
 
         # Settings, with every panel showing what it can: a link code, a caregiver invite, a calendar link.
         page.goto("/settings")
