@@ -134,7 +134,7 @@ export function Appointments() {
       <Section id="suggested-heading" title={t('appointments.suggested.heading')}>
         {suggestions ? <AppointmentSuggestions suggestions={suggestions} onAccept={accept} onEdit={editFirst} /> : !error && <p class="muted">{t('appointments.suggested.loading')}</p>}
       </Section>
-      <Disclaimer />
+      <Disclaimer text={t('appointments.disclaimer')} />
     </div>
   );
 }

@@ -103,7 +103,7 @@ export function Settings() {
           {t('settings.sources.end')}
         </p>
       </Section>
-      <Disclaimer />
+      <Disclaimer text={t('settings.disclaimer')} />
     </div>
   );
 }
