@@ -11,6 +11,8 @@ from typing import TypeVar
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.language import catalog
+
 T = TypeVar("T")
 
 IDB = """
@@ -133,9 +135,15 @@ def start_course(
 
 
 def skip_reminder_offer(page: Page) -> None:
-    """After set-up the app offers reminders on a screen of its own: skip it, landing on Today."""
-    expect(page.get_by_role("heading", level=1)).to_have_text("Get reminders on this phone")
-    page.get_by_role("button", name="Skip for now").click()
+    """After set-up the app offers reminders on a screen of its own (in the phone's language): skip it,
+    landing on Today."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(in_any_language("reminders.offer.title"))
+    page.get_by_role("button", name=in_any_language("reminders.offer.skip")).click()
+
+
+def in_any_language(key: str) -> re.Pattern[str]:
+    """The message `key` exactly, in whichever language the app writes."""
+    return re.compile("^(?:" + "|".join(re.escape(catalog(lang)[key]) for lang in ("en", "es", "de")) + ")$")
 
 
 def session_of(page: Page) -> dict:
@@ -265,13 +273,15 @@ class HeldAnswer:
         self.page.unroute(self.url, self._handle)
 
 
-def phone_context(browser, live_app, width: int, scheme: str, timeout_ms: int = 15_000):
-    """A phone-sized browser context (height 844) in a colour scheme, serving the live app."""
+def phone_context(
+    browser, live_app, width: int, scheme: str, timeout_ms: int = 15_000, locale: str = "en-US"
+):
+    """A phone-sized browser context (height 844) in a colour scheme and locale, serving the live app."""
     ctx = browser.new_context(
         base_url=live_app.url,
         viewport={"width": width, "height": 844},
         color_scheme=scheme,
-        locale="en-US",
+        locale=locale,
         service_workers="allow",
     )
     ctx.set_default_timeout(timeout_ms)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import morning
-from tests.e2e.helpers import onboard, session_of
+from tests.e2e.helpers import onboard, phone_context, session_of
 from tests.e2e.language import assert_fits, catalog, english_words
 
 pytestmark = pytest.mark.e2e
@@ -24,14 +24,7 @@ pytestmark = pytest.mark.e2e
     ],
 )
 def test_supply_speaks_the_phones_language(browser, live_app, locale, language, width, scheme, tmp_path):
-    ctx = browser.new_context(
-        base_url=live_app.url,
-        viewport={"width": width, "height": 844},
-        service_workers="allow",
-        locale=locale,
-        color_scheme=scheme,
-    )
-    ctx.set_default_timeout(15_000)
+    ctx = phone_context(browser, live_app, width, scheme, locale=locale)
     morning(ctx)
     page = ctx.new_page()
     errors: list[str] = []
@@ -70,12 +63,14 @@ def test_settings_switches_the_language_and_stores_it_on_the_patient(page, live_
     session = session_of(page)
     assert live_app.api("GET", "/me", session["token"])[1]["language"] == "en"
     page.goto("/settings")
-    page.get_by_role("combobox", name="Language · Idioma · Sprache").select_option("de")
+    with page.expect_response(lambda r: r.url.endswith("/me") and r.request.method == "PATCH"):  # then leave
+        page.get_by_role("combobox", name="Language · Idioma · Sprache").select_option("de")
     page.goto("/supply")
     expect(page.get_by_role("heading", level=1)).to_have_text(catalog("de")["supply.title"])
     assert live_app.api("GET", "/me", session["token"])[1]["language"] == "de"
     page.goto("/settings")
-    page.get_by_role("combobox", name="Language · Idioma · Sprache").select_option("")
+    with page.expect_response(lambda r: r.url.endswith("/me") and r.request.method == "PATCH"):  # then leave
+        page.get_by_role("combobox", name="Language · Idioma · Sprache").select_option("")
     page.goto("/supply")
     expect(page.get_by_role("heading", level=1)).to_have_text(catalog("en")["supply.title"])
     assert live_app.api("GET", "/me", session["token"])[1]["language"] is None

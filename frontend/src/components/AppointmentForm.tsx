@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { fieldErrorsFrom, focusSoon } from '../lib/errors';
-import { APPOINTMENT_KINDS } from '../lib/labels';
+import { t } from '../i18n';
+import { appointmentKinds } from '../lib/kinds';
 import type { AppointmentInput, AppointmentKind } from '../types';
 import { Checkbox, Choices, ErrorSummary, Field, TextAreaField, type Errors } from './Form';
 
@@ -41,9 +42,9 @@ function toId(field: string): string | null {
 
 function validate(draft: AppointmentDraft): Errors {
   const found: Errors = {};
-  if (!draft.kind) found['appt-kind-dermatologist_visit'] = 'Choose what kind of appointment it is.';
-  if (!DATE.test(draft.date)) found['appt-date'] = 'Enter the date of the appointment.';
-  if (!TIME.test(draft.time)) found['appt-time'] = 'Enter the time, such as 09:30.';
+  if (!draft.kind) found['appt-kind-dermatologist_visit'] = t('appointments.form.kind.error');
+  if (!DATE.test(draft.date)) found['appt-date'] = t('appointments.form.date.error');
+  if (!TIME.test(draft.time)) found['appt-time'] = t('appointments.form.time.error');
   return found;
 }
 
@@ -92,30 +93,30 @@ export function AppointmentForm({ heading, initial, submitLabel, onSubmit, onCan
       <ErrorSummary errors={errors} id={SUMMARY_ID} />
       <Choices
         name="appt-kind"
-        legend="What is it?"
+        legend={t('appointments.form.kind')}
         value={draft.kind}
         error={errors['appt-kind-dermatologist_visit']}
-        choices={APPOINTMENT_KINDS}
+        choices={appointmentKinds()}
         onChange={(kind) => set({ kind, fasting: kind === 'blood_test' ? draft.fasting : false })}
       />
       <div class="field-pair">
-        <Field id="appt-date" type="date" label="Date" value={draft.date} error={errors['appt-date']} onInput={(e) => set({ date: (e.currentTarget as HTMLInputElement).value })} />
-        <Field id="appt-time" type="time" label="Time" value={draft.time} error={errors['appt-time']} onInput={(e) => set({ time: (e.currentTarget as HTMLInputElement).value })} />
+        <Field id="appt-date" type="date" label={t('appointments.form.date')} value={draft.date} error={errors['appt-date']} onInput={(e) => set({ date: (e.currentTarget as HTMLInputElement).value })} />
+        <Field id="appt-time" type="time" label={t('appointments.form.time')} value={draft.time} error={errors['appt-time']} onInput={(e) => set({ time: (e.currentTarget as HTMLInputElement).value })} />
       </div>
       <Field
         id="appt-place"
-        label="Place (optional)"
+        label={t('appointments.form.place')}
         value={draft.place}
         maxLength={200}
         error={errors['appt-place']}
         onInput={(e) => set({ place: (e.currentTarget as HTMLInputElement).value })}
       />
-      <TextAreaField id="appt-notes" label="Notes (optional)" value={draft.notes} maxLength={2000} error={errors['appt-notes']} onInput={(notes) => set({ notes })} />
+      <TextAreaField id="appt-notes" label={t('appointments.form.notes')} value={draft.notes} maxLength={2000} error={errors['appt-notes']} onInput={(notes) => set({ notes })} />
       {draft.kind === 'blood_test' && (
         <Checkbox
           id="appt-fasting"
-          label="I need to fast before this test"
-          hint="You get a “start fasting tonight” reminder the evening before."
+          label={t('appointments.form.fasting')}
+          hint={t('appointments.form.fasting.hint')}
           checked={draft.fasting}
           error={errors['appt-fasting']}
           onChange={(fasting) => set({ fasting })}
@@ -123,11 +124,11 @@ export function AppointmentForm({ heading, initial, submitLabel, onSubmit, onCan
       )}
       <div class="button-row">
         <button type="submit" class="button button-primary" disabled={busy}>
-          {busy ? 'Saving…' : submitLabel}
+          {busy ? t('appointments.saving') : submitLabel}
         </button>
         {onCancel && (
           <button type="button" class="button button-quiet" onClick={onCancel}>
-            Cancel
+            {t('appointments.cancel')}
           </button>
         )}
       </div>

@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatDate, formatTime } from '../lib/dates';
 import { focusSoon } from '../lib/errors';
-import { appointmentKindLabel } from '../lib/labels';
+import { t } from '../i18n';
+import { appointmentKindLabel } from '../lib/kinds';
 import type { Appointment } from '../types';
 
 export function describeWhen(startsAt: string): string {
-  return `${formatDate(startsAt.slice(0, 10))} at ${formatTime(startsAt.slice(11, 16))}`;
+  return t('appointments.when', { day: formatDate(startsAt.slice(0, 10)), time: formatTime(startsAt.slice(11, 16)) });
 }
 
 interface ItemProps {
@@ -24,7 +25,7 @@ function Item({ appointment, highlighted, onEdit, onDelete }: ItemProps) {
     <li id={`appointment-${appointment.id}`} class={highlighted ? 'appointment appointment-highlight' : 'appointment'} data-kind={appointment.kind} tabIndex={-1}>
       <p class="appointment-title">
         {name}
-        {appointment.fasting && <span class="badge">fasting</span>}
+        {appointment.fasting && <span class="badge">{t('appointments.fasting')}</span>}
       </p>
       <p class="appointment-when">
         {when}
@@ -34,19 +35,20 @@ function Item({ appointment, highlighted, onEdit, onDelete }: ItemProps) {
       {confirming ? (
         <div class="confirm confirm-danger" id={confirmId} tabIndex={-1} role="group" aria-labelledby={`${confirmId}-text`}>
           <p id={`${confirmId}-text`}>
-            Delete the {name.toLowerCase()} on {when}? Its reminders stop.
+            {t('appointments.delete.question', { kind: appointment.kind, when })}
           </p>
           <button type="button" class="button button-danger" onClick={() => void onDelete(appointment)}>
-            Delete
+            {t('appointments.delete')}
           </button>
           <button type="button" class="button button-quiet" onClick={() => setConfirming(false)}>
-            Keep it
+            {t('appointments.keep')}
           </button>
         </div>
       ) : (
         <div class="button-row">
           <button type="button" class="button button-secondary button-small" onClick={() => onEdit(appointment)}>
-            Edit<span class="visually-hidden"> {name} on {when}</span>
+            {t('appointments.edit')}
+            <span class="visually-hidden"> {t('appointments.which', { name, when })}</span>
           </button>
           <button
             type="button"
@@ -56,7 +58,8 @@ function Item({ appointment, highlighted, onEdit, onDelete }: ItemProps) {
               focusSoon(confirmId);
             }}
           >
-            Delete<span class="visually-hidden"> {name} on {when}</span>
+            {t('appointments.delete')}
+            <span class="visually-hidden"> {t('appointments.which', { name, when })}</span>
           </button>
         </div>
       )}
@@ -93,10 +96,10 @@ export function AppointmentList({ appointments, now, highlightId, onEdit, onDele
   );
   return (
     <div>
-      {upcoming.length ? render(upcoming) : <p class="muted">No upcoming appointments.</p>}
+      {upcoming.length ? render(upcoming) : <p class="muted">{t('appointments.none')}</p>}
       {past.length > 0 && (
         <details class="past-appointments" open={highlightPast}>
-          <summary>Past appointments ({past.length})</summary>
+          <summary>{t('appointments.past', { count: past.length })}</summary>
           {render(past)}
         </details>
       )}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { formatDate } from '../lib/dates';
-import { appointmentKindLabel } from '../lib/labels';
+import { t } from '../i18n';
+import { appointmentKindLabel } from '../lib/kinds';
 import type { AppointmentSuggestion } from '../types';
 import { describeWhen } from './AppointmentList';
 
@@ -31,30 +32,32 @@ export function AppointmentSuggestions({ suggestions, onAccept, onEdit }: Props)
 
   return (
     <div>
-      <p class="hint">Your prescriber decides the actual schedule: add these once they are booked, at the booked time.</p>
+      <p class="hint">{t('appointments.suggested.hint')}</p>
       {open.length === 0 ? (
-        <p class="muted">Nothing more to suggest{booked ? ': everything suggested is already in your list' : ''}.</p>
+        <p class="muted">{t('appointments.suggested.none', { booked: booked ? 'yes' : 'no' })}</p>
       ) : (
         <ul class="suggestions">
           {shown.map((suggestion, index) => {
             const name = appointmentKindLabel(suggestion.kind);
-            const label = `${name} on ${describeWhen(suggestion.starts_at)}`;
+            const label = t('appointments.which', { name, when: describeWhen(suggestion.starts_at) });
             return (
               <li key={`${suggestion.kind}-${suggestion.starts_at}`} class="suggestion" data-kind={suggestion.kind}>
                 <p class="appointment-title">{suggestion.reason}</p>
                 <p class="appointment-when">
                   {name} · {describeWhen(suggestion.starts_at)}
-                  {suggestion.fasting && <span class="badge">fasting</span>}
+                  {suggestion.fasting && <span class="badge">{t('appointments.fasting')}</span>}
                 </p>
                 {suggestion.pickup_window_ends && (
-                  <p class="muted">Prescription pick-up window closes {formatDate(suggestion.pickup_window_ends)}.</p>
+                  <p class="muted">{t('appointments.suggested.pickup', { day: formatDate(suggestion.pickup_window_ends) })}</p>
                 )}
                 <div class="button-row">
                   <button type="button" class="button button-small" disabled={busy !== null} onClick={() => void accept(suggestion, index)}>
-                    Add<span class="visually-hidden"> {label}</span>
+                    {t('appointments.suggested.add')}
+                    <span class="visually-hidden"> {label}</span>
                   </button>
                   <button type="button" class="button button-secondary button-small" onClick={() => onEdit(suggestion)}>
-                    Change first<span class="visually-hidden"> {label}</span>
+                    {t('appointments.suggested.change')}
+                    <span class="visually-hidden"> {label}</span>
                   </button>
                 </div>
               </li>
@@ -64,7 +67,7 @@ export function AppointmentSuggestions({ suggestions, onAccept, onEdit }: Props)
       )}
       {!showAll && open.length > SHOWN_AT_FIRST && (
         <button type="button" class="button button-quiet" onClick={() => setShowAll(true)}>
-          Show all {open.length} suggestions
+          {t('appointments.suggested.all', { count: open.length })}
         </button>
       )}
     </div>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { getDb } from '../lib/db';
 import { formatClock, formatDate } from '../lib/dates';
 import { recordApi, type Feed } from '../lib/record';
+import { t } from '../i18n';
 import { announce } from '../store';
 import { Checkbox } from './Form';
 
@@ -46,10 +47,10 @@ export function CalendarFeed({ courseId }: { courseId: string }) {
     try {
       const made = await recordApi.createFeed(courseId, withDoses);
       await (await getDb()).put('kv', made, feedKey(courseId));
-      announce('Calendar link made.');
+      announce(t('settings.calendar.made'));
       await load();
     } catch {
-      setError('Making a calendar link needs a connection.');
+      setError(t('settings.calendar.make_offline'));
     }
   };
 
@@ -59,30 +60,29 @@ export function CalendarFeed({ courseId }: { courseId: string }) {
     try {
       await recordApi.deleteFeed(feed.id);
     } catch {
-      setError('Turning a link off needs a connection.');
+      setError(t('settings.calendar.off_offline'));
       return;
     }
     setConfirming(null);
     if (mine?.id === feed.id) await (await getDb()).delete('kv', feedKey(courseId));
-    announce('Calendar link turned off.');
+    announce(t('settings.calendar.turned_off'));
     await load();
   };
 
   const copy = async (url: string) => {
     try {
       await navigator.clipboard.writeText(url);
-      setMessage('Link copied. Paste it into your calendar app as a new subscription.');
+      setMessage(t('settings.calendar.copied'));
     } catch {
       (document.getElementById('feed-url') as HTMLInputElement | null)?.select();
-      setMessage('Copying was not allowed here: the address is selected, copy it from the box.');
+      setMessage(t('settings.calendar.copy_failed'));
     }
   };
 
   return (
     <>
       <p>
-        Appointments, tests and the dates after your course, kept up to date in your phone's calendar. Useful where
-        notifications do not work. Anyone with the link can see these dates, so keep it to yourself.
+        {t('settings.calendar.intro')}
       </p>
       {error && (
         <p class="error" role="alert">
@@ -93,14 +93,14 @@ export function CalendarFeed({ courseId }: { courseId: string }) {
         <div class="feed-mine">
           <p>
             <a class="button button-primary" href={mine.webcal_url}>
-              Subscribe in your calendar
+              {t('settings.calendar.subscribe')}
             </a>
           </p>
-          <label for="feed-url">Or copy the address into your calendar app</label>
+          <label for="feed-url">{t('settings.calendar.copy_label')}</label>
           <div class="input-row">
             <input id="feed-url" type="text" readOnly value={mine.url} onFocus={(e) => e.currentTarget.select()} />
             <button type="button" class="button button-secondary" onClick={() => void copy(mine.url!)}>
-              Copy
+              {t('settings.calendar.copy')}
             </button>
           </div>
         </div>
@@ -108,31 +108,35 @@ export function CalendarFeed({ courseId }: { courseId: string }) {
       <p role="status">{message}</p>
       {feeds && feeds.length > 0 && (
         <>
-          <h3>Links in use</h3>
+          <h3>{t('settings.calendar.links')}</h3>
           <ul class="feed-list">
             {feeds.map((feed) => (
               <li key={feed.id}>
                 <p>
-                  {feed.created_at ? `Made ${day(feed.created_at)}` : 'A link'}
-                  {feed.include_doses ? ', with daily capsules' : ''}
-                  {mine?.id === feed.id ? ' (on this phone)' : ''}.{' '}
+                  {t('settings.calendar.feed', {
+                    dated: feed.created_at ? 'yes' : 'no',
+                    made: feed.created_at ? day(feed.created_at) : '',
+                    doses: feed.include_doses ? 'yes' : 'no',
+                    here: mine?.id === feed.id ? 'yes' : 'no',
+                  })}{' '}
                   {feed.last_fetched_at
-                    ? `Last read by a calendar ${day(feed.last_fetched_at)}, ${formatClock(feed.last_fetched_at)}.`
-                    : 'Not read by a calendar yet.'}
+                    ? t('settings.calendar.last_read', { day: day(feed.last_fetched_at), time: formatClock(feed.last_fetched_at) })
+                    : t('settings.calendar.not_read')}
                 </p>
                 {confirming === feed.id ? (
-                  <div class="button-row" role="group" aria-label="Turn this link off?">
-                    <span>Calendars using it stop updating. Turn it off?</span>
+                  <div class="button-row" role="group" aria-label={t('settings.calendar.off_question')}>
+                    <span>{t('settings.calendar.off_confirm')}</span>
                     <button type="button" class="button button-danger button-small" onClick={() => void revoke(feed)}>
-                      Turn it off
+                      {t('settings.calendar.off')}
                     </button>
                     <button type="button" class="button button-quiet button-small" onClick={() => setConfirming(null)}>
-                      Keep it
+                      {t('settings.keep')}
                     </button>
                   </div>
                 ) : (
                   <button type="button" class="button button-secondary button-small" onClick={() => setConfirming(feed.id)}>
-                    Turn off…<span class="visually-hidden">: the link made {feed.created_at ? day(feed.created_at) : ''}</span>
+                    {t('settings.calendar.off_button')}
+                    <span class="visually-hidden">{t('settings.calendar.off_which', { made: feed.created_at ? day(feed.created_at) : '' })}</span>
                   </button>
                 )}
               </li>
@@ -140,12 +144,12 @@ export function CalendarFeed({ courseId }: { courseId: string }) {
           </ul>
         </>
       )}
-      {feeds === null && <p class="muted">Connect to see and manage the links in use.</p>}
+      {feeds === null && <p class="muted">{t('settings.calendar.offline')}</p>}
       {!mine && (
         <>
-          <Checkbox id="feed-doses" label="Also show my daily capsules, with an alarm" checked={withDoses} onChange={setWithDoses} />
+          <Checkbox id="feed-doses" label={t('settings.calendar.with_doses')} checked={withDoses} onChange={setWithDoses} />
           <button type="button" class="button" onClick={() => void create()}>
-            Make a calendar link
+            {t('settings.calendar.make')}
           </button>
         </>
       )}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { caregiversApi as api } from '../lib/caregivers';
 import { formatClock, formatDate } from '../lib/dates';
 import { messageFor } from '../lib/errors';
+import { t } from '../i18n';
 import { announce, offline } from '../store';
 import type { CaregiverInvite, CaregiverLink, Caregiving, Course } from '../types';
 import { CaregiverView } from './CaregiverView';
@@ -38,7 +39,7 @@ export function CaregiversPanel({ current }: { current: Course }) {
   };
 
   const create = () =>
-    act(async () => setInvite(await api.createInvite(current.id)), 'Caregiver invite created.');
+    act(async () => setInvite(await api.createInvite(current.id)), t('settings.caregivers.created'));
 
   const showPreview = async (id: string) => {
     try {
@@ -51,34 +52,33 @@ export function CaregiversPanel({ current }: { current: Course }) {
   return (
     <div>
       <p>
-        A parent or friend can see on their own phone whether today's capsules are ticked, and the last two weeks. They never see your check-ins,
-        mood, notes, photos, tests or weight. No names or phone numbers are shared, and you can remove them at any time.
+        {t('settings.caregivers.intro')}
       </p>
       <button type="button" class="button button-secondary" onClick={create}>
-        {invite ? 'Create a new invite' : 'Invite a caregiver'}
+        {invite ? t('settings.caregivers.new') : t('settings.caregivers.invite')}
       </button>
       {invite && (
         <div class="link-code">
           <p>
-            <span class="visually-hidden">Invite code: </span>
+            <span class="visually-hidden">{t('settings.caregivers.code')} </span>
             <strong class="code">{invite.code}</strong>
           </p>
           <p class="caregiver-link">
-            Or send this link: <span class="code-link">{new URL(invite.link, location.origin).href}</span>
+            {t('settings.caregivers.send_link')} <span class="code-link">{new URL(invite.link, location.origin).href}</span>
           </p>
-          <p class="muted">Valid until {formatClock(invite.expires_at)} tomorrow. It works once, on one phone.</p>
+          <p class="muted">{t('settings.caregivers.valid', { time: formatClock(invite.expires_at) })}</p>
         </div>
       )}
       {error && <p class="error" role="alert">{error}</p>}
-      {links && links.length === 0 && <p class="muted">No caregiver has joined.</p>}
+      {links && links.length === 0 && <p class="muted">{t('settings.caregivers.none')}</p>}
       {links && links.length > 0 && (
         <>
           <ul class="devices caregivers">
             {links.map((link, index) => (
               <li key={link.id}>
                 <div>
-                  <p class="device-name">Caregiver {index + 1}</p>
-                  <p class="muted">Joined {formatDate(link.created_at.slice(0, 10))}</p>
+                  <p class="device-name">{t('settings.caregivers.name', { number: index + 1 })}</p>
+                  <p class="muted">{t('settings.caregivers.joined', { day: formatDate(link.created_at.slice(0, 10)) })}</p>
                   <label>
                     <input
                       type="checkbox"
@@ -86,11 +86,11 @@ export function CaregiversPanel({ current }: { current: Course }) {
                       onChange={(e) =>
                         act(
                           () => api.update(link.id, { show_appointments: (e.target as HTMLInputElement).checked }),
-                          'Saved.',
+                          t('settings.saved'),
                         )
                       }
                     />{' '}
-                    Also show my visits and blood-test dates
+                    {t('settings.caregivers.show_appointments')}
                   </label>
                   <label>
                     <input
@@ -103,24 +103,24 @@ export function CaregiversPanel({ current }: { current: Course }) {
                   <p class="muted">{link.nudge_active ? 'Their nudge is on.' : 'Their nudge is off.'}</p>
                   <p>
                     <button type="button" class="button button-secondary" onClick={() => showPreview(link.id)}>
-                      Preview as your caregiver
+                      {t('settings.caregivers.preview')}
                     </button>{' '}
-                    <button type="button" class="button button-secondary" onClick={() => act(() => api.remove(link.id), 'Caregiver removed.')}>
-                      Remove
+                    <button type="button" class="button button-secondary" onClick={() => act(() => api.remove(link.id), t('settings.caregivers.removed'))}>
+                      {t('settings.remove')}
                     </button>
                   </p>
                 </div>
               </li>
             ))}
           </ul>
-          <button type="button" class="button button-secondary" onClick={() => act(() => api.removeAll(), 'Every caregiver removed.')}>
-            Remove all caregivers
+          <button type="button" class="button button-secondary" onClick={() => act(() => api.removeAll(), t('settings.caregivers.all_removed'))}>
+            {t('settings.caregivers.remove_all')}
           </button>
         </>
       )}
       {preview && (
         <section class="caregiver-preview" aria-labelledby="caregiver-preview-heading">
-          <h3 id="caregiver-preview-heading">What your caregiver sees</h3>
+          <h3 id="caregiver-preview-heading">{t('settings.caregivers.preview.heading')}</h3>
           <CaregiverView data={preview.data} />
         </section>
       )}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { formatDate, localDate } from '../lib/dates';
+import { t } from '../i18n';
 import { focusSoon, messageFor } from '../lib/errors';
 import { navigate } from '../router';
 import { announce, course, courseDeleted, forgetEverything } from '../store';
@@ -23,7 +24,7 @@ export function ExportData() {
   const run = async () => {
     try {
       download(await api.exportData());
-      announce('Your data was downloaded.');
+      announce(t('settings.data.downloaded'));
       setError(null);
     } catch (failure) {
       setError(messageFor(failure));
@@ -32,7 +33,7 @@ export function ExportData() {
   return (
     <div>
       <button type="button" class="button button-secondary" onClick={run}>
-        Export my data (JSON)
+        {t('settings.data.export')}
       </button>
       {error && <p class="error" role="alert">{error}</p>}
     </div>
@@ -82,7 +83,7 @@ function ConfirmedDanger({ id, label, question, confirm, busyLabel, action }: {
         {busy ? busyLabel : confirm}
       </button>
       <button type="button" class="button button-quiet" onClick={() => setConfirming(false)}>
-        Cancel
+        {t('settings.cancel')}
       </button>
       {error && <p class="error" role="alert">{error}</p>}
     </div>
@@ -93,14 +94,14 @@ export function DeleteEverything() {
   return (
     <ConfirmedDanger
       id="delete-confirm"
-      label="Delete everything"
-      question="This deletes your account, course, dose log and linked devices from the server and this device. It cannot be undone."
-      confirm="Yes, delete everything"
-      busyLabel="Deleting…"
+      label={t('settings.data.delete')}
+      question={t('settings.data.delete.question')}
+      confirm={t('settings.data.delete.confirm')}
+      busyLabel={t('settings.deleting')}
       action={async () => {
         await api.deleteAccount();
         await forgetEverything();
-        announce('Everything was deleted.');
+        announce(t('settings.data.deleted'));
         navigate('/onboarding', { replace: true });
       }}
     />
@@ -112,14 +113,14 @@ export function DeleteCourse({ current }: { current: Course }) {
   return (
     <ConfirmedDanger
       id="delete-course-confirm"
-      label="Delete this course"
-      question={`This deletes the course that started ${formatDate(current.start_date)} with its dose log, reminders, appointments, check-ins and calendar links, from the server and this device. Your account and devices stay. It cannot be undone.`}
-      confirm="Yes, delete this course"
-      busyLabel="Deleting…"
+      label={t('settings.delete_course.button')}
+      question={t('settings.delete_course.question', { start: formatDate(current.start_date) })}
+      confirm={t('settings.delete_course.confirm')}
+      busyLabel={t('settings.deleting')}
       action={async () => {
         await api.deleteCourse(current.id);
         await courseDeleted(current.id);
-        announce('The course was deleted.');
+        announce(t('settings.delete_course.deleted'));
         navigate(course.value ? '/' : '/onboarding', { replace: true });
       }}
     />

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { formatClock, formatDate } from '../lib/dates';
 import { messageFor } from '../lib/errors';
+import { t } from '../i18n';
 import { announce, offline } from '../store';
 import type { Device, LinkCode } from '../types';
 
@@ -16,7 +17,7 @@ export function LinkCodeCreator() {
     try {
       const created = await api.createLinkCode();
       setCode(created);
-      announce(`Link code ${created.code}`);
+      announce(t('settings.link.announce', { code: created.code }));
     } catch (failure) {
       setError(messageFor(failure));
     } finally {
@@ -25,15 +26,15 @@ export function LinkCodeCreator() {
   };
   return (
     <div>
-      <p>Use ClearCourse on a second phone or tablet with the same course. On the new device choose “Already use ClearCourse on another device?” and enter the code.</p>
+      <p>{t('settings.link.intro')}</p>
       <button type="button" class="button button-secondary" disabled={busy} onClick={create}>
-        {code ? 'Create a new code' : 'Create a link code'}
+        {code ? t('settings.link.new') : t('settings.link.create')}
       </button>
       {code && (
         <p class="link-code">
-          <span class="visually-hidden">Your code: </span>
+          <span class="visually-hidden">{t('settings.link.your_code')} </span>
           <strong class="code">{code.code}</strong>
-          <span class="muted">Valid until {formatClock(code.expires_at)}. It works once.</span>
+          <span class="muted">{t('settings.link.valid', { time: formatClock(code.expires_at) })}</span>
         </p>
       )}
       {error && <p class="error" role="alert">{error}</p>}
@@ -60,7 +61,7 @@ export function DevicesList() {
   const remove = async (device: Device) => {
     try {
       await api.removeDevice(device.id);
-      announce(`${device.label || 'Device'} removed.`);
+      announce(t('settings.devices.removed', { name: device.label || t('settings.devices.device') }));
       await load();
     } catch (failure) {
       setError(messageFor(failure));
@@ -68,24 +69,25 @@ export function DevicesList() {
   };
 
   if (error) return <p class="error">{error}</p>;
-  if (!devices) return <p class="muted">Loading devices…</p>;
+  if (!devices) return <p class="muted">{t('settings.devices.loading')}</p>;
   return (
     <ul class="devices">
       {devices.map((device) => (
         <li key={device.id}>
           <div>
             <p class="device-name">
-              {device.label || 'Unnamed device'}
-              {device.current && <span class="badge">this device</span>}
+              {device.label || t('settings.devices.unnamed')}
+              {device.current && <span class="badge">{t('settings.devices.this')}</span>}
             </p>
             <p class="muted">
-              Linked {formatDate(device.created_at.slice(0, 10))}
-              {device.last_seen_at && ` · last seen ${formatDate(device.last_seen_at.slice(0, 10))}`}
+              {t('settings.devices.linked', { day: formatDate(device.created_at.slice(0, 10)) })}
+              {device.last_seen_at && ` · ${t('settings.devices.last_seen', { day: formatDate(device.last_seen_at.slice(0, 10)) })}`}
             </p>
           </div>
           {!device.current && (
             <button type="button" class="button button-quiet" onClick={() => remove(device)}>
-              Remove<span class="visually-hidden"> {device.label || 'unnamed device'}</span>
+              {t('settings.remove')}
+              <span class="visually-hidden"> {device.label || t('settings.devices.unnamed')}</span>
             </button>
           )}
         </li>

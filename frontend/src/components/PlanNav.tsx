@@ -1,9 +1,10 @@
+import { t } from '../i18n';
 import { currentPath, routeOf } from '../router';
 import { Link } from './Link';
 
 const PAGES = [
-  { href: '/appointments', label: 'Appointments' },
-  { href: '/reminders', label: 'Reminders' },
+  { href: '/appointments', label: 'appointments.title' },
+  { href: '/reminders', label: 'reminders.title' },
 ];
 
 /** The two screens behind the "Plan" tab, one tap apart. */
@@ -15,7 +16,7 @@ export function PlanNav() {
         {PAGES.map((page) => (
           <li key={page.href}>
             <Link href={page.href} class="subnav-link" aria-current={routeOf(page.href) === active ? 'page' : undefined}>
-              {page.label}
+              {t(page.label)}
             </Link>
           </li>
         ))}

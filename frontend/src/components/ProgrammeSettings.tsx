@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { focusSoon, messageFor } from '../lib/errors';
+import { language, t } from '../i18n';
 import { announce, refreshTimeline, refreshToday, setCourse } from '../store';
 import type { Course } from '../types';
 import { CountryField } from './CountryField';
@@ -13,6 +14,9 @@ const PROGRAMMES = import.meta.glob<string>('../../../backend/course/rulesets/*.
 const VERSIONS = import.meta.glob<string>('../../../backend/course/rulesets/*.json', { eager: true, import: 'version' });
 type Status = { text: string; facts: string[]; verify: boolean } | null;
 const STATUSES = import.meta.glob<Status>('../../../backend/course/rulesets/*.json', { eager: true, import: 'status' });
+// Their names and status in Spanish and German: the server's translations of the same files.
+type Translated = { title?: string; version?: string; status?: { text: string } };
+const TRANSLATED = import.meta.glob<Translated>('../../../backend/locales/*/rulesets/*.json', { eager: true, import: 'default' });
 const RULE_SETS = Object.keys(TITLES).map((path) => ({
   id: path.replace(/^.*\/|\.json$/g, ''),
   title: TITLES[path],
@@ -21,13 +25,21 @@ const RULE_SETS = Object.keys(TITLES).map((path) => ({
   status: STATUSES[path],
 }));
 
+/** A rule set's title, version and status text in the current language (English where not translated). */
+function localRuleSet(ruleSet: (typeof RULE_SETS)[number]) {
+  const path = `../../../backend/locales/${language.value}/rulesets/${ruleSet.id}.json`;
+  const own = TRANSLATED[path] ?? {};
+  const status = ruleSet.status && { ...ruleSet.status, text: own.status?.text ?? ruleSet.status.text };
+  return { ...ruleSet, title: own.title ?? ruleSet.title, version: own.version ?? ruleSet.version, status };
+}
+
 /** The country of the help numbers (HELP-1) and, where a programme has several, its rule set (PREG-4). */
 export function ProgrammeSettings({ current }: { current: Course }) {
   const [country, setCountry] = useState(current.country ?? '');
   const [ruleSet, setRuleSet] = useState(current.rule_set ?? current.programme);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const choices = RULE_SETS.filter((r) => r.programme === current.programme);
+  const choices = RULE_SETS.filter((r) => r.programme === current.programme).map(localRuleSet);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -38,7 +50,7 @@ export function ProgrammeSettings({ current }: { current: Course }) {
       await setCourse(await api.updateCourse(current.id, patch));
       await Promise.all([refreshToday(), refreshTimeline()]).catch(() => undefined);
       setError(null);
-      announce('Saved.');
+      announce(t('settings.saved'));
     } catch (e) {
       setError(messageFor(e));
       focusSoon('programme-error');
@@ -50,10 +62,10 @@ export function ProgrammeSettings({ current }: { current: Course }) {
   return (
     <form class="form" onSubmit={submit} noValidate>
       <CountryField
-        label="Country for help numbers"
+        label={t('settings.programme.country')}
         hint={
           <>
-            The “Get help” screen shows this country’s emergency number and crisis line.
+            {t('settings.programme.country.hint')}
             <SourceIds facts={['HELP-1']} />
           </>
         }
@@ -64,10 +76,10 @@ export function ProgrammeSettings({ current }: { current: Course }) {
         <>
           <Choices
             name="rule-set"
-            legend="Programme rules"
+            legend={t('settings.programme.rules')}
             hint={
               <>
-                Switch when your clinic tells you it follows the newer rules.
+                {t('settings.programme.rules.hint')}
                 <SourceIds facts={['PREG-4']} />
               </>
             }
@@ -79,7 +91,7 @@ export function ProgrammeSettings({ current }: { current: Course }) {
             .filter((r) => r.status)
             .map((r) => (
               <p key={r.id} class="hint rule-status">
-                {r.status!.verify && <span class="badge badge-verify">Verify</span>} {r.title}: {r.status!.text}
+                {r.status!.verify && <span class="badge badge-verify">{t('settings.programme.verify')}</span>} {r.title}: {r.status!.text}
                 <SourceIds facts={r.status!.facts} />
               </p>
             ))}
@@ -91,7 +103,7 @@ export function ProgrammeSettings({ current }: { current: Course }) {
         </p>
       )}
       <button type="submit" class="button button-secondary" disabled={busy}>
-        {busy ? 'Saving…' : 'Save'}
+        {busy ? t('settings.saving') : t('settings.save')}
       </button>
     </form>
   );

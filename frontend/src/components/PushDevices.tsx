@@ -3,26 +3,27 @@ import { api } from '../api';
 import { getPushRecord } from '../lib/db';
 import { formatInstant } from '../lib/dates';
 import { messageFor } from '../lib/errors';
+import { t } from '../i18n';
 import { announce } from '../store';
 import type { PushDevice, PushTest, PushTestResult } from '../types';
 
-const SERVICES: [RegExp, string][] = [
-  [/fcm\.googleapis\.com|android\.googleapis\.com/, 'Chrome or Android'],
-  [/mozilla\.com/, 'Firefox'],
-  [/push\.apple\.com/, 'Safari'],
-  [/notify\.windows\.com/, 'Edge'],
+const SERVICES: [RegExp, () => string][] = [
+  [/fcm\.googleapis\.com|android\.googleapis\.com/, () => t('reminders.devices.chrome')],
+  [/mozilla\.com/, () => 'Firefox'],
+  [/push\.apple\.com/, () => 'Safari'],
+  [/notify\.windows\.com/, () => 'Edge'],
 ];
 
 function deviceName(device: PushDevice): string {
-  const service = SERVICES.find(([pattern]) => pattern.test(device.endpoint_origin))?.[1];
-  return [device.user_agent, service].filter(Boolean).join(' · ') || 'Browser';
+  const service = SERVICES.find(([pattern]) => pattern.test(device.endpoint_origin))?.[1]();
+  return [device.user_agent, service].filter(Boolean).join(' · ') || t('reminders.devices.browser');
 }
 
 function testText(result: PushTestResult): string {
-  if (result.ok) return 'Test sent: a notification should appear on this device.';
-  if (result.gone) return 'Test failed: this device no longer accepts reminders and was removed. Turn reminders on there again.';
+  if (result.ok) return t('reminders.test.ok');
+  if (result.gone) return t('reminders.test.gone');
   const code = result.status_code ? ` (${result.status_code})` : '';
-  return `Test failed${code}: ${result.error || 'the push service did not accept it'}.`;
+  return t('reminders.test.failed', { code, error: result.error || t('reminders.test.refused') });
 }
 
 /**
@@ -30,21 +31,21 @@ function testText(result: PushTestResult): string {
  * knows is that the device's push service (Apple, Google, Mozilla) accepted it; it cannot see
  * whether the phone showed it, so the text says exactly that.
  */
-function Delivery({ device, phone }: { device: PushDevice; phone: string }) {
+function Delivery({ device, phone }: { device: PushDevice; phone: 'phone' | 'device' }) {
   const failedLast = device.last_failure_at && (!device.last_success_at || device.last_failure_at > device.last_success_at);
   return (
     <>
       <p class="last-reached">
         {device.last_success_at
-          ? `Reminders last reached ${phone} on ${formatInstant(device.last_success_at)}.`
-          : `No reminder has reached ${phone} yet.`}
+          ? t('reminders.devices.reached', { here: phone, when: formatInstant(device.last_success_at) })
+          : t('reminders.devices.never', { here: phone })}
       </p>
       {device.last_success_at && (
-        <p class="muted">That is when its push service accepted the last one; the server cannot see whether the phone showed it.</p>
+        <p class="muted">{t('reminders.devices.reached.note')}</p>
       )}
       {failedLast && (
         <p class="delivery-failed">
-          Last attempt failed {formatInstant(device.last_failure_at!)}
+          {t('reminders.devices.failed', { when: formatInstant(device.last_failure_at!) })}
           {device.last_status ? ` (${device.last_status})` : ''}
           {device.last_error ? `: ${device.last_error}` : ''}
         </p>
@@ -99,12 +100,12 @@ export function PushDevices({ refreshKey }: { refreshKey: number }) {
     try {
       const sent = await finishedTest(await api.sendTestPush());
       if (sent === null) {
-        setError('The test notification is still on its way. Look at your devices in a minute.');
+        setError(t('reminders.test.pending_all'));
         return;
       }
       setResults(Object.fromEntries(sent.map((r) => [r.subscription_id, r])));
       const ok = sent.filter((r) => r.ok).length;
-      announce(sent.length ? `Test sent to ${ok} of ${sent.length} device${sent.length === 1 ? '' : 's'}.` : 'No device to send to.');
+      announce(sent.length ? t('reminders.test.sent', { ok, count: sent.length }) : t('reminders.test.nobody'));
       await load();
     } catch (failure) {
       setError(messageFor(failure));
@@ -119,12 +120,12 @@ export function PushDevices({ refreshKey }: { refreshKey: number }) {
     try {
       const sent = await finishedTest(await api.sendTestPush(device.id));
       if (sent === null) {
-        setError(`The test notification to ${deviceName(device)} is still on its way. Look at that device in a minute.`);
+        setError(t('reminders.test.pending_one', { name: deviceName(device) }));
         return;
       }
       setResults((before) => ({ ...before, ...Object.fromEntries(sent.map((r) => [r.subscription_id, r])) }));
       const mine = sent.find((r) => r.subscription_id === device.id);
-      announce(mine ? testText(mine) : `${deviceName(device)} no longer gets reminders.`);
+      announce(mine ? testText(mine) : t('reminders.devices.gone', { name: deviceName(device) }));
       await load();
     } catch (failure) {
       setError(messageFor(failure));
@@ -136,7 +137,7 @@ export function PushDevices({ refreshKey }: { refreshKey: number }) {
   const remove = async (device: PushDevice) => {
     try {
       await api.removePushDevice(device.id);
-      announce(`${deviceName(device)} will no longer get reminders.`);
+      announce(t('reminders.devices.removed', { name: deviceName(device) }));
       await load();
     } catch (failure) {
       setError(messageFor(failure));
@@ -145,8 +146,8 @@ export function PushDevices({ refreshKey }: { refreshKey: number }) {
 
   return (
     <div>
-      {devices === null && !error && <p class="muted">Loading devices…</p>}
-      {devices?.length === 0 && <p class="muted">No device gets reminders yet.</p>}
+      {devices === null && !error && <p class="muted">{t('reminders.devices.loading')}</p>}
+      {devices?.length === 0 && <p class="muted">{t('reminders.devices.none')}</p>}
       {devices && devices.length > 0 && (
         <ul class="devices push-devices">
           {devices.map((device) => {
@@ -156,9 +157,9 @@ export function PushDevices({ refreshKey }: { refreshKey: number }) {
                 <div>
                   <p class="device-name">
                     {deviceName(device)}
-                    {device.id === thisDevice && <span class="badge">this device</span>}
+                    {device.id === thisDevice && <span class="badge">{t('reminders.devices.this')}</span>}
                   </p>
-                  <Delivery device={device} phone={device.id === thisDevice ? 'this phone' : 'this device'} />
+                  <Delivery device={device} phone={device.id === thisDevice ? 'phone' : 'device'} />
                   {result && <p class={result.ok ? 'status-ok test-result' : 'error test-result'}>{testText(result)}</p>}
                 </div>
                 <div class="device-actions">
@@ -168,12 +169,13 @@ export function PushDevices({ refreshKey }: { refreshKey: number }) {
                     disabled={sending || testing !== null}
                     onClick={() => testOne(device)}
                   >
-                    {testing === device.id ? 'Testing…' : 'Test'}
+                    {testing === device.id ? t('reminders.test.testing') : t('reminders.test.button')}
                     <span class="visually-hidden"> {deviceName(device)}</span>
                   </button>
                   {device.id !== thisDevice && (
                     <button type="button" class="button button-quiet" onClick={() => remove(device)}>
-                      Remove<span class="visually-hidden"> {deviceName(device)}</span>
+                      {t('reminders.devices.remove')}
+                      <span class="visually-hidden"> {deviceName(device)}</span>
                     </button>
                   )}
                 </div>
@@ -183,7 +185,7 @@ export function PushDevices({ refreshKey }: { refreshKey: number }) {
         </ul>
       )}
       <button type="button" class="button button-secondary" disabled={sending || testing !== null || !devices?.length} onClick={sendTest}>
-        {sending ? 'Sending…' : 'Send a test notification'}
+        {sending ? t('reminders.test.sending') : t('reminders.test.send')}
       </button>
       {error && (
         <p class="error" role="alert">

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
+import { t } from '../i18n';
 import { fieldErrorsFrom, focusSoon, messageFor } from '../lib/errors';
 import { announce } from '../store';
 import { Checkbox, ErrorSummary, Field, type Errors } from './Form';
@@ -38,9 +39,9 @@ export function QuietHours() {
     event.preventDefault();
     const found: Errors = {};
     if (on) {
-      if (!TIME.test(start)) found['quiet-start'] = 'Enter when quiet hours start, such as 22:00.';
-      if (!TIME.test(end)) found['quiet-end'] = 'Enter when quiet hours end, such as 07:00.';
-      else if (start === end) found['quiet-end'] = 'Quiet hours must end at a different time than they start.';
+      if (!TIME.test(start)) found['quiet-start'] = t('reminders.quiet.start.error');
+      if (!TIME.test(end)) found['quiet-end'] = t('reminders.quiet.end.error');
+      else if (start === end) found['quiet-end'] = t('reminders.quiet.same.error');
     }
     setErrors(found);
     setSaved(false);
@@ -49,7 +50,7 @@ export function QuietHours() {
     try {
       await api.saveReminderSettings(on ? { quiet_start: start, quiet_end: end } : { quiet_start: null, quiet_end: null });
       setSaved(true);
-      announce(on ? `Quiet hours saved: ${start} to ${end}.` : 'Quiet hours off.');
+      announce(on ? t('reminders.quiet.saved', { start, end }) : t('reminders.quiet.off'));
     } catch (error) {
       setErrors(fieldErrorsFrom(error, toId));
       focusSoon('quiet-errors');
@@ -58,14 +59,14 @@ export function QuietHours() {
     }
   };
 
-  if (!loaded && !errors._server) return <p class="muted">Loading…</p>;
+  if (!loaded && !errors._server) return <p class="muted">{t('reminders.loading')}</p>;
   return (
     <form class="form form-inline" onSubmit={submit} noValidate>
       <ErrorSummary errors={errors} id="quiet-errors" />
       <Checkbox
         id="quiet-on"
-        label="Pause reminders at night"
-        hint="A reminder due in quiet hours arrives when they end."
+        label={t('reminders.quiet.on')}
+        hint={t('reminders.quiet.on.hint')}
         checked={on}
         onChange={setOn}
       />
@@ -74,7 +75,7 @@ export function QuietHours() {
           <Field
             id="quiet-start"
             type="time"
-            label="From"
+            label={t('reminders.quiet.from')}
             value={start}
             error={errors['quiet-start']}
             onInput={(e) => setStart((e.currentTarget as HTMLInputElement).value)}
@@ -82,7 +83,7 @@ export function QuietHours() {
           <Field
             id="quiet-end"
             type="time"
-            label="Until"
+            label={t('reminders.quiet.until')}
             value={end}
             error={errors['quiet-end']}
             onInput={(e) => setEnd((e.currentTarget as HTMLInputElement).value)}
@@ -91,9 +92,9 @@ export function QuietHours() {
       )}
       <div class="button-row">
         <button type="submit" class="button button-secondary" disabled={busy}>
-          {busy ? 'Saving…' : 'Save quiet hours'}
+          {busy ? t('reminders.saving') : t('reminders.quiet.save')}
         </button>
-        {saved && <span class="status-ok saved-note">Saved</span>}
+        {saved && <span class="status-ok saved-note">{t('reminders.saved')}</span>}
       </div>
     </form>
   );

@@ -3,18 +3,14 @@ import { api } from '../api';
 import { addDays, detectTimeZone, formatDate, formatTime, wallClock } from '../lib/dates';
 import { localised } from '../lib/local-text';
 import { messageFor } from '../lib/errors';
+import { t } from '../i18n';
 import { course, courseToday } from '../store';
 import type { ReminderOccurrence } from '../types';
 
 const FIRST_WINDOW_DAYS = 6;
 const LONGEST_WINDOW_DAYS = 62;
 
-const STATUS_TEXT: Record<string, string> = {
-  sent: 'sent',
-  missed: 'missed',
-  failed: 'not delivered',
-  cancelled: 'not needed',
-};
+const STATUSES = new Set(['sent', 'missed', 'failed', 'cancelled']);
 
 function groupByDay(items: ReminderOccurrence[]): [string, ReminderOccurrence[]][] {
   const days = new Map<string, ReminderOccurrence[]>();
@@ -39,12 +35,12 @@ export function ReminderAgenda() {
   }, [from, days]);
 
   if (error) return <p class="error">{error}</p>;
-  if (!items) return <p class="muted">Loading what is coming up…</p>;
+  if (!items) return <p class="muted">{t('reminders.agenda.loading')}</p>;
   return (
     <div>
-      {zone && zone !== detectTimeZone() && <p class="hint">Times are in your course’s time zone, {zone}.</p>}
+      {zone && zone !== detectTimeZone() && <p class="hint">{t('reminders.agenda.zone', { zone })}</p>}
       {items.length === 0 ? (
-        <p class="muted">No reminders in the next {days + 1} days.</p>
+        <p class="muted">{t('reminders.agenda.none', { days: days + 1 })}</p>
       ) : (
         <ol class="agenda">
           {groupByDay(items).map(([date, entries]) => (
@@ -52,7 +48,7 @@ export function ReminderAgenda() {
               <h3 class="agenda-day">{formatDate(date)}</h3>
               <ul>
                 {entries.map((item) => {
-                  const status = STATUS_TEXT[item.status];
+                  const status = STATUSES.has(item.status) ? t(`reminders.agenda.status.${item.status}`) : null;
                   return (
                     <li key={`${item.reminder_id}-${item.fires_at}`} class="agenda-item" data-kind={item.kind}>
                       <time dateTime={item.local_time}>{formatTime(wallClock(item.local_time).time)}</time>
@@ -70,7 +66,7 @@ export function ReminderAgenda() {
       )}
       {days < LONGEST_WINDOW_DAYS && (
         <button type="button" class="button button-quiet" onClick={() => setDays(LONGEST_WINDOW_DAYS)}>
-          Show the next 2 months
+          {t('reminders.agenda.more')}
         </button>
       )}
     </div>

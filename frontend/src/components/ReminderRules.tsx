@@ -2,24 +2,14 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { formatDate, formatTime, wallClock } from '../lib/dates';
 import { fieldErrorsFrom, focusSoon, messageFor } from '../lib/errors';
-import { WEEKDAYS, reminderName } from '../lib/labels';
+import { t } from '../i18n';
+import { REMINDER_KINDS, reminderName, weekdays } from '../lib/kinds';
 import { segmentOn, slotTime } from '../lib/plan';
 import { announce, course, courseToday, currentPause } from '../store';
 import type { ReminderRule, ReminderRulePatch } from '../types';
 import { Checkbox, ErrorSummary, Field, SelectField, type Errors } from './Form';
 
-const ORDER = [
-  'dose',
-  'dose_followup',
-  'refill',
-  'appointment',
-  'fasting',
-  'pickup_window',
-  'mood_checkin',
-  'final_pregnancy_test',
-  'contraception_end',
-];
-const HAS_TIME = new Set([
+const ORDER = REMINDER_KINDS;const HAS_TIME = new Set([
   'dose',
   'appointment',
   'fasting',
@@ -44,8 +34,8 @@ function hasSettings(rule: ReminderRule): boolean {
 }
 
 function timeLabel(kind: string): string {
-  if (kind === 'appointment' || kind === 'fasting') return 'The evening before, at';
-  return 'Time';
+  if (kind === 'appointment' || kind === 'fasting') return t('reminders.rule.evening_before');
+  return t('reminders.rule.time');
 }
 
 /** The time this rule fires at when the patient has not chosen one. */
@@ -56,13 +46,13 @@ function defaultTime(rule: ReminderRule): string {
 }
 
 function nextText(rule: ReminderRule): string {
-  if (!rule.enabled) return 'Off';
+  if (!rule.enabled) return t('reminders.rule.off');
   if (!rule.next && currentPause.value && (rule.kind === 'dose' || rule.kind === 'dose_followup')) {
-    return 'Paused: none until your prescriber says restart';
+    return t('reminders.rule.paused');
   }
-  if (!rule.next) return 'Nothing scheduled yet';
+  if (!rule.next) return t('reminders.rule.nothing');
   const { date, time } = wallClock(rule.next.local_time);
-  return `Next: ${formatDate(date)} at ${formatTime(time)}`;
+  return t('reminders.rule.next', { day: formatDate(date), time: formatTime(time) });
 }
 
 /** Whole numbers in [min, max] typed into a field, or null. */
@@ -106,28 +96,28 @@ function RuleEditor({ rule, onSaved }: { rule: ReminderRule; onSaved: (rule: Rem
     const found: Errors = {};
     const patch: ReminderRulePatch = {};
     if (hasTime && time !== (rule.time ?? defaultTime(rule))) {
-      if (!TIME.test(time)) found[`${prefix}-time`] = 'Enter a time such as 08:00.';
+      if (!TIME.test(time)) found[`${prefix}-time`] = t('reminders.rule.time.error');
       else patch.time = time;
     }
     if (hasLead) {
       const minutes = wholeNumber(lead, 0, 10080);
-      if (minutes === null) found[`${prefix}-lead`] = 'Enter whole minutes from 0 to 10080 (7 days).';
+      if (minutes === null) found[`${prefix}-lead`] = t('reminders.rule.lead.error');
       else patch.lead_minutes = minutes;
     }
     if (hasDelay) {
       const minutes = wholeNumber(delay, 5, 240);
-      if (minutes === null) found[`${prefix}-delay`] = 'Enter whole minutes from 5 to 240.';
+      if (minutes === null) found[`${prefix}-delay`] = t('reminders.rule.delay.error');
       else patch.delay_minutes = minutes;
     }
     if (hasDays) {
       const leadDays = wholeNumber(days, 1, 14);
-      if (leadDays === null) found[`${prefix}-days`] = 'Enter whole days from 1 to 14.';
+      if (leadDays === null) found[`${prefix}-days`] = t('reminders.rule.days.error');
       else patch.lead_days = leadDays;
     }
     if (hasWeekday) patch.weekday = Number(weekday);
     setErrors(found);
     if (Object.keys(found).length) return focusSoon(summaryId);
-    void save(patch, `${reminderName(rule, 2)} reminder saved.`);
+    void save(patch, t('reminders.rule.saved', { name: reminderName(rule, 2) }));
   };
 
   return (
@@ -149,8 +139,8 @@ function RuleEditor({ rule, onSaved }: { rule: ReminderRule; onSaved: (rule: Rem
             id={`${prefix}-lead`}
             type="number"
             inputMode="numeric"
-            label="And before it starts"
-            suffix="min"
+            label={t('reminders.rule.lead')}
+            suffix={t('reminders.rule.min')}
             min={0}
             max={10080}
             value={lead}
@@ -163,8 +153,8 @@ function RuleEditor({ rule, onSaved }: { rule: ReminderRule; onSaved: (rule: Rem
             id={`${prefix}-days`}
             type="number"
             inputMode="numeric"
-            label="Days before the next supply is due"
-            suffix="days"
+            label={t('reminders.rule.days')}
+            suffix={t('reminders.rule.days.unit')}
             min={1}
             max={14}
             value={days}
@@ -175,10 +165,10 @@ function RuleEditor({ rule, onSaved }: { rule: ReminderRule; onSaved: (rule: Rem
         {hasWeekday && (
           <SelectField
             id={`${prefix}-weekday`}
-            label="Day of the week"
+            label={t('reminders.rule.weekday')}
             value={weekday}
             error={errors[`${prefix}-weekday`]}
-            options={WEEKDAYS.map((label, index) => ({ value: String(index), label }))}
+            options={weekdays().map((label, index) => ({ value: String(index), label }))}
             onChange={setWeekday}
           />
         )}
@@ -187,8 +177,8 @@ function RuleEditor({ rule, onSaved }: { rule: ReminderRule; onSaved: (rule: Rem
             id={`${prefix}-delay`}
             type="number"
             inputMode="numeric"
-            label="Minutes after the dose time"
-            suffix="min"
+            label={t('reminders.rule.delay')}
+            suffix={t('reminders.rule.min')}
             min={5}
             max={240}
             value={delay}
@@ -199,11 +189,13 @@ function RuleEditor({ rule, onSaved }: { rule: ReminderRule; onSaved: (rule: Rem
       </div>
       <div class="button-row">
         <button type="submit" class="button button-secondary button-small" disabled={busy}>
-          Save<span class="visually-hidden"> {reminderName(rule, 2)}</span>
+          {t('reminders.save')}
+          <span class="visually-hidden"> {reminderName(rule, 2)}</span>
         </button>
         {hasTime && rule.time !== null && (
-          <button type="button" class="button button-quiet button-small" disabled={busy} onClick={() => void save({ time: null }, 'Back to the usual time.')}>
-            Use the usual time{defaultTime(rule) ? ` (${formatTime(defaultTime(rule)!)})` : ''}
+          <button type="button" class="button button-quiet button-small" disabled={busy} onClick={() => void save({ time: null }, t('reminders.rule.usual.done'))}>
+            {t('reminders.rule.usual')}
+            {defaultTime(rule) ? ` (${formatTime(defaultTime(rule)!)})` : ''}
           </button>
         )}
       </div>
@@ -236,7 +228,7 @@ export function ReminderRules() {
     replace({ ...rule, enabled });
     try {
       replace(await api.updateReminder(rule.id, { enabled }));
-      announce(`${reminderName(rule, slotsPerDay)} reminder ${enabled ? 'on' : 'off'}.`);
+      announce(t(enabled ? 'reminders.rule.turned_on' : 'reminders.rule.turned_off', { name: reminderName(rule, slotsPerDay) }));
     } catch (failure) {
       replace(rule);
       setError(messageFor(failure));
@@ -244,8 +236,8 @@ export function ReminderRules() {
   };
 
   if (error && !rules) return <p class="error">{error}</p>;
-  if (!rules) return <p class="muted">Loading reminders…</p>;
-  if (!rules.length) return <p class="muted">No reminders for this course yet.</p>;
+  if (!rules) return <p class="muted">{t('reminders.rules.loading')}</p>;
+  if (!rules.length) return <p class="muted">{t('reminders.rules.none')}</p>;
   return (
     <div>
       {error && (
@@ -266,7 +258,8 @@ export function ReminderRules() {
             {rule.enabled && hasSettings(rule) && (
               <details class="rule-details">
                 <summary>
-                  Change timing<span class="visually-hidden"> of {reminderName(rule, slotsPerDay)}</span>
+                  {t('reminders.rule.change')}
+                  <span class="visually-hidden">{t('reminders.rule.change.of', { name: reminderName(rule, slotsPerDay) })}</span>
                 </summary>
                 <RuleEditor
                   key={`${rule.time}|${rule.lead_minutes}|${rule.delay_minutes}|${rule.lead_days}|${rule.weekday}`}
@@ -276,7 +269,7 @@ export function ReminderRules() {
                     setSavedId(updated.id);
                   }}
                 />
-                {savedId === rule.id && <p class="status-ok saved-note">Saved</p>}
+                {savedId === rule.id && <p class="status-ok saved-note">{t('reminders.saved')}</p>}
               </details>
             )}
           </li>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../i18n';
 import { dayAxis, dayRange } from '../lib/chartAxis';
 
 const HEIGHT = 180;
@@ -57,7 +58,7 @@ export function TrendChart({ points, max, label }: { points: { date: string; val
   return (
     <figure class="chart-figure">
       <div ref={box} class="chart trend-chart" aria-hidden="true" />
-      {failed && <p class="muted">The chart could not be loaded; the table below has the same numbers.</p>}
+      {failed && <p class="muted">{t('charts.failed')}</p>}
     </figure>
   );
 }

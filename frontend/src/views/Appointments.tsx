@@ -9,7 +9,8 @@ import { PlanNav } from '../components/PlanNav';
 import { Section } from '../components/Section';
 import { localDateTime } from '../lib/dates';
 import { focusSoon, messageFor } from '../lib/errors';
-import { appointmentKindLabel } from '../lib/labels';
+import { language, t } from '../i18n';
+import { appointmentKindLabel } from '../lib/kinds';
 import { currentSearch } from '../router';
 import { announce, course, refreshTimeline, refreshToday } from '../store';
 import type { Appointment, AppointmentInput, AppointmentSuggestion } from '../types';
@@ -48,7 +49,7 @@ export function Appointments() {
 
   const create = async (input: AppointmentInput) => {
     await api.createAppointment(current.id, input);
-    announce(`${appointmentKindLabel(input.kind)} on ${describeWhen(input.starts_at)} added.`);
+    announce(t('appointments.added', { name: appointmentKindLabel(input.kind), when: describeWhen(input.starts_at) }));
     resetForm();
     await load();
     void refreshDates();
@@ -56,7 +57,7 @@ export function Appointments() {
 
   const update = (appointment: Appointment) => async (input: AppointmentInput) => {
     await api.updateAppointment(current.id, appointment.id, input);
-    announce(`${appointmentKindLabel(input.kind)} on ${describeWhen(input.starts_at)} saved.`);
+    announce(t('appointments.saved', { name: appointmentKindLabel(input.kind), when: describeWhen(input.starts_at) }));
     resetForm();
     await load();
     void refreshDates();
@@ -66,7 +67,7 @@ export function Appointments() {
   const remove = async (appointment: Appointment) => {
     try {
       await api.deleteAppointment(current.id, appointment.id);
-      announce(`${appointmentKindLabel(appointment.kind)} on ${describeWhen(appointment.starts_at)} deleted.`);
+      announce(t('appointments.deleted', { name: appointmentKindLabel(appointment.kind), when: describeWhen(appointment.starts_at) }));
       if (form.mode === 'edit' && form.appointment.id === appointment.id) resetForm();
       await load();
       void refreshDates();
@@ -95,13 +96,13 @@ export function Appointments() {
   };
 
   return (
-    <div class="view">
+    <div class="view" lang={language.value}>
       <PlanNav />
       <header class="view-header">
-        <h1 tabIndex={-1}>Appointments</h1>
+        <h1 tabIndex={-1}>{t('appointments.title')}</h1>
         <p class="lede">
-          Visits, blood tests and pregnancy tests, in your course’s local time. Reminders come the evening before and before they
-          start: <Link href="/reminders">change reminders</Link>.
+          {t('appointments.lede')} <Link href="/reminders">{t('appointments.lede.link')}</Link>
+          {t('appointments.lede.end')}
         </p>
       </header>
       {error && (
@@ -109,31 +110,31 @@ export function Appointments() {
           {error}
         </p>
       )}
-      <Section id="appointments-heading" title="Your appointments">
+      <Section id="appointments-heading" title={t('appointments.list.heading')}>
         {appointments ? (
           <AppointmentList appointments={appointments} now={localDateTime(current.timezone)} highlightId={highlightId} onEdit={edit} onDelete={remove} />
         ) : (
-          !error && <p class="muted">Loading appointments…</p>
+          !error && <p class="muted">{t('appointments.loading')}</p>
         )}
       </Section>
       <section class="card">
         {form.mode === 'edit' ? (
           <AppointmentForm
             key={`edit-${form.appointment.id}`}
-            heading="Change appointment"
+            heading={t('appointments.form.edit')}
             initial={draftFrom(form.appointment)}
-            submitLabel="Save changes"
+            submitLabel={t('appointments.form.save')}
             onSubmit={update(form.appointment)}
             onCancel={resetForm}
           />
         ) : (
-          <AppointmentForm key={`add-${form.version}`} heading="Add an appointment" initial={form.draft} submitLabel="Add appointment" onSubmit={create} />
+          <AppointmentForm key={`add-${form.version}`} heading={t('appointments.form.add')} initial={form.draft} submitLabel={t('appointments.form.add.submit')} onSubmit={create} />
         )}
       </section>
-      <Section id="suggested-heading" title="Suggested by your programme">
-        {suggestions ? <AppointmentSuggestions suggestions={suggestions} onAccept={accept} onEdit={editFirst} /> : !error && <p class="muted">Loading…</p>}
+      <Section id="suggested-heading" title={t('appointments.suggested.heading')}>
+        {suggestions ? <AppointmentSuggestions suggestions={suggestions} onAccept={accept} onEdit={editFirst} /> : !error && <p class="muted">{t('appointments.suggested.loading')}</p>}
       </Section>
-      <Disclaimer />
+      <Disclaimer text={t('appointments.disclaimer')} />
     </div>
   );
 }

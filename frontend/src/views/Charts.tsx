@@ -5,37 +5,30 @@ import { TrendChart } from '../components/TrendChart';
 import { useDoseLogs } from '../doseLogs';
 import { plannedSlots } from '../lib/cumulative';
 import { addDays, formatShortDate, formatWeekdayDate } from '../lib/dates';
-import { plural } from '../lib/format';
 import { pauseOn } from '../lib/pauses';
 import { savedCheckIns, type CheckIn } from '../lib/record';
 import { EFFECTS, SEVERITIES } from '../lib/triage';
+import { formatNumber, language, t } from '../i18n';
 import { course, courseToday, timeline } from '../store';
 import type { Course } from '../types';
 
 type DayStatus = 'taken' | 'partly' | 'skipped' | 'missed' | 'paused' | 'today';
-const STATUS_LABEL: Record<DayStatus, string> = {
-  taken: 'Taken',
-  partly: 'Partly taken',
-  skipped: 'Skipped',
-  missed: 'Not logged',
-  paused: 'Paused',
-  today: 'Today, not all logged yet',
-};
+const statusLabel = (status: DayStatus) => t(`charts.day.${status}`);
 const SHOWN: DayStatus[] = ['taken', 'partly', 'skipped', 'missed', 'paused'];
 const WINDOW_DAYS = 90;
 
 function Table({ caption, head, rows }: { caption: string; head: string[]; rows: (string | number)[][] }) {
   return (
     <details>
-      <summary>{caption} as a table</summary>
-      <DataTable label={`${caption} table`} head={head} rows={rows} />
+      <summary>{t('charts.table.summary', { caption })}</summary>
+      <DataTable label={t('charts.table.label', { caption })} head={head} rows={rows} />
     </details>
   );
 }
 
-// The calendar's labels, in the phone's locale: weekday initials, a month's short name, the day's number.
-const weekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'narrow', timeZone: 'UTC' });
-const monthFormat = new Intl.DateTimeFormat(undefined, { month: 'short', timeZone: 'UTC' });
+// The calendar's labels, in the patient's language: weekday initials, a month's short name, the day's number.
+const weekdayFormat = () => new Intl.DateTimeFormat(language.value, { weekday: 'narrow', timeZone: 'UTC' });
+const monthFormat = () => new Intl.DateTimeFormat(language.value, { month: 'short', timeZone: 'UTC' });
 const utc = (date: string) => new Date(`${date}T00:00:00Z`);
 
 /** The locale's first day of the week (1 = Monday … 7 = Sunday), where the browser says; else Monday. */
@@ -63,6 +56,8 @@ function AdherenceCalendar({ days }: { days: [string, DayStatus][] }) {
   const weekStart = firstWeekday() % 7; // as getUTCDay counts: 0 = Sunday
   const start = addDays(first, -((utc(first).getUTCDay() - weekStart + 7) % 7));
   const weeks: string[][] = [];
+  const weekday = weekdayFormat();
+  const month = monthFormat();
   for (let monday = start; monday <= last; monday = addDays(monday, 7)) {
     weeks.push(Array.from({ length: 7 }, (_, i) => addDays(monday, i)));
   }
@@ -71,15 +66,15 @@ function AdherenceCalendar({ days }: { days: [string, DayStatus][] }) {
       <span class="cal-corner" />
       {weeks[0].map((day) => (
         <span key={`w${day}`} class="cal-weekday">
-          {weekdayFormat.format(utc(day))}
+          {weekday.format(utc(day))}
         </span>
       ))}
       {weeks.map((week, row) => {
         const newMonth = week.find((day) => day.endsWith('-01') && day >= first && day <= last);
-        const month = row === 0 ? first : newMonth;
+        const named = row === 0 ? first : newMonth;
         return [
           <span key={`m${week[0]}`} class="cal-month">
-            {month ? monthFormat.format(utc(month)) : ''}
+            {named ? month.format(utc(named)) : ''}
           </span>,
           ...week.map((day) => {
             const status = statusOf.get(day);
@@ -123,23 +118,27 @@ function Adherence({ current, today, first }: { current: Course; today: string; 
 
   return (
     <section class="card" aria-labelledby="adherence-heading">
-      <h2 id="adherence-heading">Capsules by day</h2>
+      <h2 id="adherence-heading">{t('charts.adherence.heading')}</h2>
       {!days ? (
         <p class="muted" role="status">
-          {stale ? 'Connect once to load your logged doses.' : 'Loading…'}
+          {stale ? t('charts.offline') : t('charts.loading')}
         </p>
       ) : (
         <>
-          <p>{SHOWN.map((s) => `${STATUS_LABEL[s]}: ${plural(days.filter(([, d]) => d === s).length, 'day')}`).join(' · ')}</p>
+          <p>{SHOWN.map((s) => t('charts.day.count', { status: statusLabel(s), count: days.filter(([, d]) => d === s).length })).join(' · ')}</p>
           {days.length > 0 && <AdherenceCalendar days={days} />}
           <p class="chart-legend" aria-hidden="true">
             {SHOWN.map((s) => (
               <span key={s} class={`day-key day-${s}`}>
-                {STATUS_LABEL[s]}
+                {statusLabel(s)}
               </span>
             ))}
           </p>
-          <Table caption="Capsules by day" head={['Date', 'Capsules']} rows={[...days].reverse().map(([date, s]) => [formatWeekdayDate(date), STATUS_LABEL[s]])} />
+          <Table
+            caption={t('charts.adherence.heading')}
+            head={[t('charts.date'), t('charts.capsules')]}
+            rows={[...days].reverse().map(([date, s]) => [formatWeekdayDate(date), statusLabel(s)])}
+          />
         </>
       )}
     </section>
@@ -166,24 +165,25 @@ export function Charts() {
   const effectLabel = EFFECTS.find((e) => e.key === effect)?.label ?? effect;
 
   return (
-    <div class="view charts">
-      <h1 tabIndex={-1}>Charts</h1>
-      <p class="lede">Up to the last {WINDOW_DAYS} days of your course.</p>
+    <div class="view charts" lang={language.value}>
+      <h1 tabIndex={-1}>{t('charts.title')}</h1>
+      <p class="lede">{t('charts.lede', { days: WINDOW_DAYS })}</p>
       <Adherence current={current} today={today} first={first} />
       <DoseChart course={current} today={today} lastDay={timeline.value?.data.projected_last_dose_on ?? null} />
       <section class="card" aria-labelledby="skin-heading">
-        <h2 id="skin-heading">Skin and side effects</h2>
+        <h2 id="skin-heading">{t('charts.skin.heading')}</h2>
         {series.length === 0 ? (
-          <p class="muted">No check-ins yet: they appear here once you use the Journal.</p>
+          <p class="muted">{t('charts.skin.none')}</p>
         ) : (
           <>
             <p>
-              Skin, from 0 (clear) to 10 (the worst it has been):{' '}
-              {lastSkin ? `latest ${lastSkin.value} on ${formatShortDate(lastSkin.date)}.` : 'not answered yet.'} Days left unanswered are gaps.
+              {lastSkin
+                ? t('charts.skin.latest', { value: formatNumber(lastSkin.value ?? 0), day: formatShortDate(lastSkin.date) })
+                : t('charts.skin.unanswered')}
             </p>
-            <TrendChart points={skin} max={10} label="Skin" />
+            <TrendChart points={skin} max={10} label={t('charts.skin')} />
             <div class="field">
-              <label for="chart-effect">Side effect</label>
+              <label for="chart-effect">{t('charts.effect')}</label>
               <select id="chart-effect" value={effect} onChange={(e) => setEffect((e.currentTarget as HTMLSelectElement).value)}>
                 {EFFECTS.map((e) => (
                   <option key={e.key} value={e.key}>
@@ -192,12 +192,16 @@ export function Charts() {
                 ))}
               </select>
             </div>
-            <p>{effectLabel}, from 0 (none) to 3 (strong).</p>
+            <p>{t('charts.effect.scale', { effect: effectLabel })}</p>
             <TrendChart points={effectPoints} max={3} label={effectLabel} />
             <Table
-              caption="Skin and side effects"
-              head={['Date', 'Skin', effectLabel]}
-              rows={[...series].reverse().map((c) => [formatShortDate(c.date), c.skin ?? 'not answered', SEVERITIES.find((s) => s.value === c.effects[effect])?.label ?? 'not answered'])}
+              caption={t('charts.skin.heading')}
+              head={[t('charts.date'), t('charts.skin'), effectLabel]}
+              rows={[...series].reverse().map((c) => [
+                formatShortDate(c.date),
+                c.skin ?? t('charts.not_answered'),
+                SEVERITIES.find((s) => s.value === c.effects[effect])?.label ?? t('charts.not_answered'),
+              ])}
             />
           </>
         )}

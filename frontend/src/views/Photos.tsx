@@ -10,17 +10,17 @@ import {
   type Photo,
   type PhotoView,
 } from '../lib/photos';
+import { language, t } from '../i18n';
 import { announce, course, courseToday } from '../store';
 
-const VIEW_LABEL: Record<PhotoView, string> = { front: 'Front', left: 'Left side', right: 'Right side' };
+const viewLabel = (view: PhotoView) => t(`photos.view.${view}`);
 /** How long "Undo" is offered after a photo is deleted. */
 export const UNDO_MS = 10_000;
 
 /** "day 12" of the course, or "3 days before day 1" for a baseline photo. */
 function dayOfCourse(start: string, date: string): string {
   const n = Math.round((Date.parse(`${date}T12:00:00Z`) - Date.parse(`${start}T12:00:00Z`)) / 86_400_000) + 1;
-  if (n >= 1) return `day ${n}`;
-  return `${1 - n} day${n === 0 ? '' : 's'} before day 1`;
+  return n >= 1 ? t('photos.day', { n }) : t('photos.day_before', { count: 1 - n });
 }
 
 /** An object URL for each photo while the screen is open (revoked when it closes). */
@@ -60,7 +60,7 @@ export function Photos() {
     input.value = '';
     if (!file) return;
     await addPhoto(date, view, file);
-    announce(`${VIEW_LABEL[view]} photo saved on this phone.`);
+    announce(t('photos.saved', { view: viewLabel(view) }));
     await reload();
   };
 
@@ -76,13 +76,13 @@ export function Photos() {
     await deletePhoto(photo.id);
     setConfirming(null);
     setDeleted(photo);
-    announce('Photo deleted.');
+    announce(t('photos.deleted'));
     await reload();
   };
 
   const undo = async (photo: Photo) => {
     setDeleted(null);
-    announce((await restorePhoto(photo)) ? 'Photo put back.' : 'A newer photo of that day and view is there now; it stays.');
+    announce((await restorePhoto(photo)) ? t('photos.restored') : t('photos.newer'));
     await reload();
   };
 
@@ -93,21 +93,21 @@ export function Photos() {
     const shot = (day: string) => byDate.get(day)?.find((p) => p.view === compareView);
     return (
       <section class="card" aria-labelledby="compare-heading">
-        <h2 id="compare-heading">Compare two days</h2>
+        <h2 id="compare-heading">{t('photos.compare.heading')}</h2>
         <div class="compare-controls">
           <div class="field">
-            <label for="compare-view">View</label>
+            <label for="compare-view">{t('photos.compare.view')}</label>
             <select id="compare-view" value={compareView} onChange={(e) => setCompareView((e.currentTarget as HTMLSelectElement).value as PhotoView)}>
               {PHOTO_VIEWS.map((v) => (
                 <option key={v} value={v}>
-                  {VIEW_LABEL[v]}
+                  {viewLabel(v)}
                 </option>
               ))}
             </select>
           </div>
           {(['earlier', 'later'] as const).map((which, i) => (
             <div class="field" key={which}>
-              <label for={`compare-${which}`}>{which === 'earlier' ? 'First day' : 'Second day'}</label>
+              <label for={`compare-${which}`}>{which === 'earlier' ? t('photos.compare.first') : t('photos.compare.second')}</label>
               <select
                 id={`compare-${which}`}
                 value={i === 0 ? earlier : later}
@@ -132,15 +132,13 @@ export function Photos() {
               <li key={`${i}-${day}`}>
                 {photo ? (
                   <figure>
-                    <img src={urls[photo.id]} alt={`${VIEW_LABEL[compareView]}, ${formatDate(day)}`} />
+                    <img src={urls[photo.id]} alt={t('photos.which', { view: viewLabel(compareView), day: formatDate(day) })} />
                     <figcaption>
                       {formatDate(day)} · {dayOfCourse(current!.start_date, day)}
                     </figcaption>
                   </figure>
                 ) : (
-                  <p class="muted">
-                    No {VIEW_LABEL[compareView].toLowerCase()} photo on {formatDate(day)}
-                  </p>
+                  <p class="muted">{t(`photos.compare.missing.${compareView}`, { day: formatDate(day) })}</p>
                 )}
               </li>
             );
@@ -151,23 +149,21 @@ export function Photos() {
   }
 
   return (
-    <div class="view photos">
-      <h1 tabIndex={-1}>Skin photos</h1>
+    <div class="view photos" lang={language.value}>
+      <h1 tabIndex={-1}>{t('photos.title')}</h1>
       <p class="card card-attention">
-        These photos stay in this browser on this phone only: they are never uploaded, not even in your data export.
-        Clearing the app's data, deleting the app or the browser's storage loses them, so use “Save to phone” for any
-        you want to keep.
+        {t('photos.local_only')}
       </p>
       <section class="card" aria-labelledby="add-photo-heading">
-        <h2 id="add-photo-heading">Add photos</h2>
+        <h2 id="add-photo-heading">{t('photos.add.heading')}</h2>
         <div class="field">
-          <label for="photo-date">Date</label>
+          <label for="photo-date">{t('photos.date')}</label>
           <input id="photo-date" type="date" value={date} max={courseToday()} onInput={(e) => setDate(e.currentTarget.value)} />
         </div>
         <div class="button-row">
           {PHOTO_VIEWS.map((view) => (
             <label class="button" key={view} for={`photo-${view}`}>
-              {VIEW_LABEL[view]}
+              {viewLabel(view)}
               <input
                 id={`photo-${view}`}
                 class="visually-hidden"
@@ -193,29 +189,32 @@ export function Photos() {
                 <li key={view}>
                   {photo ? (
                     <figure>
-                      <img src={urls[photo.id]} alt={`${VIEW_LABEL[view]}, ${formatDate(day)}`} />
-                      <figcaption>{VIEW_LABEL[view]}</figcaption>
+                      <img src={urls[photo.id]} alt={t('photos.which', { view: viewLabel(view), day: formatDate(day) })} />
+                      <figcaption>{viewLabel(view)}</figcaption>
                       <button type="button" class="button button-small" onClick={() => saveToPhone(photo)}>
-                        Save to phone<span class="visually-hidden">: {VIEW_LABEL[view]}, {formatDate(day)}</span>
+                        {t('photos.save')}
+                        <span class="visually-hidden">: {t('photos.which', { view: viewLabel(view), day: formatDate(day) })}</span>
                       </button>
                       {confirming === photo.id ? (
-                        <div class="photo-confirm" role="group" aria-label={`Delete ${VIEW_LABEL[view]}, ${formatDate(day)}?`}>
-                          <p>Delete this photo?</p>
+                        <div class="photo-confirm" role="group" aria-label={t('photos.delete.which', { view: viewLabel(view), day: formatDate(day) })}>
+                          <p>{t('photos.delete.question')}</p>
                           <button type="button" class="button button-danger button-small" onClick={() => void remove(photo)}>
-                            Delete<span class="visually-hidden">: {VIEW_LABEL[view]}, {formatDate(day)}</span>
+                            {t('photos.delete')}
+                            <span class="visually-hidden">: {t('photos.which', { view: viewLabel(view), day: formatDate(day) })}</span>
                           </button>
                           <button type="button" class="button button-quiet button-small" onClick={() => setConfirming(null)}>
-                            Keep
+                            {t('photos.keep')}
                           </button>
                         </div>
                       ) : (
                         <button type="button" class="button button-quiet button-small" onClick={() => setConfirming(photo.id)}>
-                          Delete…<span class="visually-hidden">: {VIEW_LABEL[view]}, {formatDate(day)}</span>
+                          {t('photos.delete.ask')}
+                          <span class="visually-hidden">: {t('photos.which', { view: viewLabel(view), day: formatDate(day) })}</span>
                         </button>
                       )}
                     </figure>
                   ) : (
-                    <p class="muted">{VIEW_LABEL[view]}: none</p>
+                    <p class="muted">{t('photos.none', { view: viewLabel(view) })}</p>
                   )}
                 </li>
               );
@@ -226,16 +225,16 @@ export function Photos() {
       {deleted && (
         <div class="undo-bar" role="status">
           <span>
-            {VIEW_LABEL[deleted.view]} photo of {formatDate(deleted.date)} deleted.
+            {t('photos.undo.text', { view: viewLabel(deleted.view), day: formatDate(deleted.date) })}
           </span>
           <button type="button" ref={undoButton} class="button button-small" onClick={() => void undo(deleted)}>
-            Undo
+            {t('photos.undo')}
           </button>
         </div>
       )}
       {photos.length > 0 && (
         <section class="card" aria-labelledby="delete-photos-heading">
-          <h2 id="delete-photos-heading">Delete all photos</h2>
+          <h2 id="delete-photos-heading">{t('photos.delete_all.heading')}</h2>
           {confirmAll ? (
             <div class="button-row">
               <button
@@ -244,19 +243,19 @@ export function Photos() {
                 onClick={async () => {
                   await deleteAllPhotos();
                   setConfirmAll(false);
-                  announce('All photos deleted.');
+                  announce(t('photos.delete_all.done'));
                   await reload();
                 }}
               >
-                Yes, delete every photo
+                {t('photos.delete_all.confirm')}
               </button>
               <button type="button" class="button button-quiet" onClick={() => setConfirmAll(false)}>
-                Keep them
+                {t('photos.delete_all.keep')}
               </button>
             </div>
           ) : (
             <button type="button" class="button button-danger" onClick={() => setConfirmAll(true)}>
-              Delete all photos…
+              {t('photos.delete_all.ask')}
             </button>
           )}
         </section>

@@ -10,6 +10,7 @@ import { Link } from '../components/Link';
 import { Section } from '../components/Section';
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { language, t } from '../i18n';
 import { course } from '../store';
 import type { Course } from '../types';
 
@@ -25,8 +26,8 @@ function Caregivers({ current }: { current: Course }) {
       () => setFailed(true),
     );
   }, []);
-  if (failed) return <p class="error">This part could not load. Check your connection and open Settings again.</p>;
-  return Loaded ? <Loaded current={current} /> : <p class="muted">Loading…</p>;
+  if (failed) return <p class="error">{t('settings.part_failed')}</p>;
+  return Loaded ? <Loaded current={current} /> : <p class="muted">{t('settings.loading')}</p>;
 }
 
 // Only this panel of Settings talks to the record API: its code loads when Settings opens.
@@ -37,69 +38,72 @@ const LanguagePicker = lazyPanel(() => import('../components/LanguagePicker').th
 export function Settings() {
   const current = course.value;
   return (
-    <div class="view">
+    <div class="view" lang={language.value}>
       <header class="view-header">
-        <h1 tabIndex={-1}>Settings</h1>
+        <h1 tabIndex={-1}>{t('settings.title')}</h1>
       </header>
       {current && (
         <>
-          <Section id="course-heading" title="Your course">
+          <Section id="course-heading" title={t('settings.course.heading')}>
             <CourseDetailsForm key={current.updated_at} current={current} />
           </Section>
-          <Section id="dose-heading" title="Change your dose">
+          <Section id="dose-heading" title={t('settings.dose.heading')}>
             <DoseChangeForm key={current.updated_at} current={current} />
           </Section>
-          <Section id="help-settings-heading" title="Help numbers and programme rules">
+          <Section id="help-settings-heading" title={t('settings.programme.heading')}>
             <ProgrammeSettings key={current.updated_at} current={current} />
           </Section>
-          <Section id="pause-settings-heading" title="Pause your capsules">
+          <Section id="pause-settings-heading" title={t('settings.pause.heading')}>
             <PauseSettings current={current} />
           </Section>
-          <Section id="caregivers-heading" title="Caregivers">
+          <Section id="caregivers-heading" title={t('settings.caregivers.heading')}>
             <Caregivers current={current} />
           </Section>
-          <Section id="end-heading" title="Has your prescriber stopped your capsules?">
+          <Section id="end-heading" title={t('settings.end.heading')}>
             <FinishCourse current={current} />
           </Section>
-          <Section id="delete-course-heading" title="Delete this course">
-            <p>For a course set up by mistake, or one you no longer want kept. Everything else stays.</p>
+          <Section id="delete-course-heading" title={t('settings.delete_course.heading')}>
+            <p>{t('settings.delete_course.intro')}</p>
             <DeleteCourse key={current.id} current={current} />
           </Section>
         </>
       )}
-      <Section id="reminders-heading" title="Reminders and appointments">
+      <Section id="reminders-heading" title={t('settings.reminders.heading')}>
         <p>
-          <Link href="/reminders">Reminders on this device</Link>: capsules, visits, blood tests and quiet hours.
+          <Link href="/reminders">{t('settings.reminders.link')}</Link>
+          {t('settings.reminders.what')}
         </p>
         <p>
-          <Link href="/appointments">Your appointments</Link>: add visits and tests, or accept the suggested rhythm.
+          <Link href="/appointments">{t('settings.appointments.link')}</Link>
+          {t('settings.appointments.what')}
         </p>
       </Section>
       {current && (
-        <Section id="calendar-heading" title="Calendar">
+        <Section id="calendar-heading" title={t('settings.calendar.heading')}>
           <CalendarFeed courseId={current.id} />
         </Section>
       )}
       <Section id="language-heading" title="Language · Idioma · Sprache">
         <LanguagePicker labelledBy="language-heading" />
       </Section>
-      <Section id="link-heading" title="Link another device">
+      <Section id="link-heading" title={t('settings.link.heading')}>
         <LinkCodeCreator />
       </Section>
-      <Section id="devices-heading" title="Your devices">
+      <Section id="devices-heading" title={t('settings.devices.heading')}>
         <DevicesList />
       </Section>
-      <Section id="data-heading" title="Your data">
-        <p>Download everything stored about your course, or delete it all from the server and this device.</p>
+      <Section id="data-heading" title={t('settings.data.heading')}>
+        <p>{t('settings.data.intro')}</p>
         <ExportData />
         <DeleteEverything />
       </Section>
-      <Section id="sources-heading" title="Sources">
+      <Section id="sources-heading" title={t('settings.sources.heading')}>
         <p>
-          Every medical statement in ClearCourse carries a fact id. <Link href="/sources">See the fact ids used on your screens</Link>.
+          {t('settings.sources.intro')} <Link href="/sources">{t('settings.sources.link')}</Link>
+          {t('settings.sources.end')}
         </p>
       </Section>
-      <Disclaimer />
+      <Disclaimer text={t('settings.disclaimer')} />
     </div>
   );
 }
