@@ -96,11 +96,11 @@ export function CaregiversPanel({ current }: { current: Course }) {
                     <input
                       type="checkbox"
                       checked={link.nudge_allowed}
-                      onChange={(e) => act(() => api.update(link.id, { nudge_allowed: (e.target as HTMLInputElement).checked }), 'Saved.')}
+                      onChange={(e) => act(() => api.update(link.id, { nudge_allowed: (e.target as HTMLInputElement).checked }), t('settings.saved'))}
                     />{' '}
-                    Let them get a nudge when a dose isn't ticked an hour after its time
+                    {t('settings.caregivers.nudge_allowed')}
                   </label>
-                  <p class="muted">{link.nudge_active ? 'Their nudge is on.' : 'Their nudge is off.'}</p>
+                  <p class="muted">{t(link.nudge_active ? 'settings.caregivers.nudge_on' : 'settings.caregivers.nudge_off')}</p>
                   <p>
                     <button type="button" class="button button-secondary" onClick={() => showPreview(link.id)}>
                       {t('settings.caregivers.preview')}
