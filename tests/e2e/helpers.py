@@ -265,13 +265,16 @@ class HeldAnswer:
         self.page.unroute(self.url, self._handle)
 
 
-def phone_context(browser, live_app, width: int, scheme: str, timeout_ms: int = 15_000):
-    """A phone-sized browser context (height 844) in a colour scheme, serving the live app."""
+def phone_context(
+    browser, live_app, width: int, scheme: str, timeout_ms: int = 15_000, locale: str = "en-US"
+):
+    """A phone-sized browser context (height 844) in a colour scheme and the phone's language, serving the
+    live app."""
     ctx = browser.new_context(
         base_url=live_app.url,
         viewport={"width": width, "height": 844},
         color_scheme=scheme,
-        locale="en-US",
+        locale=locale,
         service_workers="allow",
     )
     ctx.set_default_timeout(timeout_ms)

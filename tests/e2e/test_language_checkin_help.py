@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import morning
-from tests.e2e.helpers import axe_violations, onboard, session_of
+from tests.e2e.helpers import axe_violations, onboard, phone_context, session_of
 from tests.e2e.language import ARGUMENT, assert_fits, catalog, english_words
 
 pytestmark = pytest.mark.e2e
@@ -88,14 +88,7 @@ def check_screen(page, axe_source, tmp_path, name: str) -> None:
 def test_checkin_help_report_and_timeline_speak_the_phones_language(
     browser, live_app, axe_source, locale, language, country, width, scheme, tmp_path
 ):
-    ctx = browser.new_context(
-        base_url=live_app.url,
-        viewport={"width": width, "height": 844},
-        service_workers="allow",
-        locale=locale,
-        color_scheme=scheme,
-    )
-    ctx.set_default_timeout(15_000)
+    ctx = phone_context(browser, live_app, width, scheme, locale=locale)
     morning(ctx)
     page = ctx.new_page()
     errors: list[str] = []
