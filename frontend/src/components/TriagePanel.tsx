@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { actionText, helpCountry } from '../lib/help';
 import { SourceIds } from './Facts';
 import { course } from '../store';
@@ -8,13 +9,13 @@ import { saysStop, WHO_SEES, type Triage, type TriageAction } from '../lib/triag
 
 /** The panel's heading: what to do first, in the result's own level (RED-13). */
 export function triageHeading(result: Pick<Triage, 'level' | 'case' | 'actions'>): string {
-  if (result.case === 'emergency') return 'Get help now';
-  if (result.case === 'self_harm') return 'Please talk to someone now';
+  if (result.case === 'emergency') return t('checkin.result.emergency');
+  if (result.case === 'self_harm') return t('checkin.result.self_harm');
   if (result.level === 'urgent') {
-    return saysStop(result) ? 'Stop your capsules and call your prescriber now' : 'Contact your dermatology team today';
+    return t(saysStop(result) ? 'checkin.result.stop' : 'checkin.result.today');
   }
-  if (result.level === 'routine') return 'Mention this to your prescriber soon';
-  return 'Saved';
+  if (result.level === 'routine') return t('checkin.result.routine');
+  return t('checkin.result.none');
 }
 
 /** What a pause records as its reason: the first reason that says to stop (the gravest come first). */
@@ -72,13 +73,13 @@ export function TriagePanel({ result, pending }: { result: Triage; pending: bool
       <ResultAdvice actions={result.actions} calls={result.calls} />
       {serious && (
         <p>
-          <Link href="/help">Get help: your clinic and every sign to act on</Link>
+          <Link href="/help">{t('checkin.result.help_link')}</Link>
         </p>
       )}
       {saysStop(result) && <PauseOffer reason={stopReason(result)} />}
-      {result.level === 'none' && <p>Nothing in today's answers needs action. Thank you for checking in.</p>}
+      {result.level === 'none' && <p>{t('checkin.result.nothing')}</p>}
       <WhoSees />
-      <p class="muted triage-status">{pending ? 'Saved on this phone, sending when online.' : 'Saved.'}</p>
+      <p class="muted triage-status">{t(pending ? 'checkin.result.pending' : 'checkin.result.saved')}</p>
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { Choices } from '../components/Form';
 import { EmergencyCalls } from '../components/EmergencyCalls';
 import { SourceIds } from '../components/Facts';
 import { Link } from '../components/Link';
+import { language, t } from '../i18n';
 import { messageFor } from '../lib/errors';
 import { dialable, helpCountry, setUnder18, under18 } from '../lib/help';
 import { redFlagItems, type RedFlagItem } from '../lib/red-flags';
@@ -32,7 +33,7 @@ function ClinicPhone({ current }: { current: Course | null }) {
     if (!current) return;
     const trimmed = value.trim();
     if (trimmed && !PHONE.test(trimmed)) {
-      setError('Use digits, spaces and + ( ) - only, for example +44 20 7946 0000.');
+      setError(t('help.phone.invalid'));
       return;
     }
     setBusy(true);
@@ -40,7 +41,7 @@ function ClinicPhone({ current }: { current: Course | null }) {
       await setCourse(await api.updateCourse(current.id, { clinic_phone: trimmed || null }));
       setError(null);
       setEditing(false);
-      announce(trimmed ? 'Clinic number saved.' : 'Clinic number removed.');
+      announce(t(trimmed ? 'help.phone.saved' : 'help.phone.removed'));
     } catch (e) {
       setError(messageFor(e));
     } finally {
@@ -52,22 +53,22 @@ function ClinicPhone({ current }: { current: Course | null }) {
     return (
       <p class="clinic-call">
         <a class="button button-primary call" href={`tel:${dialable(saved)}`}>
-          Call your clinic
+          {t('help.phone.call')}
           <span class="call-note">{saved}</span>
         </a>{' '}
         <button type="button" class="button button-quiet" onClick={() => setEditing(true)}>
-          Change number
+          {t('help.phone.change')}
         </button>
       </p>
     );
   }
-  if (!current) return <p class="muted">Once your course is set up you can save your clinic’s number here.</p>;
+  if (!current) return <p class="muted">{t('help.phone.no_course')}</p>;
   return (
     <form class="form clinic-form" onSubmit={save} noValidate>
       <div class="field">
-        <label for="clinic-phone">Your clinic’s phone number</label>
+        <label for="clinic-phone">{t('help.phone.label')}</label>
         <p class="hint" id="clinic-phone-hint">
-          Saved with your course so you can call it in one tap. It is in your export and is erased with your data.
+          {t('help.phone.hint')}
         </p>
         <input
           id="clinic-phone"
@@ -86,7 +87,7 @@ function ClinicPhone({ current }: { current: Course | null }) {
         )}
       </div>
       <button type="submit" class="button button-secondary" disabled={busy}>
-        {busy ? 'Saving…' : 'Save number'}
+        {t(busy ? 'help.phone.saving' : 'help.phone.save')}
       </button>
     </form>
   );
@@ -116,23 +117,23 @@ function AgeChoice() {
     <div class="age-choice">
       <Choices
         name="under-18"
-        legend="Are you under 18? (optional)"
+        legend={t('help.age.legend')}
         hint={
           <>
-            Some countries have lines just for young people: a yes shows them here and with every result. Your answer stays on this phone.
+            {t('help.age.hint')}
             <SourceIds facts={['HELP-5']} />
           </>
         }
         choices={[
-          { value: 'yes', label: 'Yes' },
-          { value: 'no', label: 'No' },
+          { value: 'yes', label: t('help.age.yes') },
+          { value: 'no', label: t('help.age.no') },
         ]}
         value={value}
-        onChange={(v) => choose(v === 'yes', 'Saved on this phone.')}
+        onChange={(v) => choose(v === 'yes', t('help.age.saved'))}
       />
       {value !== null && (
-        <button type="button" class="button button-quiet" onClick={() => choose(null, 'Answer removed.')}>
-          Remove my answer
+        <button type="button" class="button button-quiet" onClick={() => choose(null, t('help.age.removed'))}>
+          {t('help.age.remove')}
         </button>
       )}
     </div>
@@ -152,46 +153,46 @@ export function Help() {
   const urgent = flags.filter((f) => f.level === 'urgent');
   const today = flags.filter((f) => f.level === 'today');
   return (
-    <div class="view help">
+    <div class="view help" lang={language.value}>
       <header class="view-header">
-        <h1 tabIndex={-1}>Get help</h1>
-        <p class="lede">{country ? `Numbers for ${country.name}.` : 'Your country’s numbers are not listed yet.'}</p>
+        <h1 tabIndex={-1}>{t('help.title')}</h1>
+        <p class="lede">{country ? t('help.lede.country', { country: country.name }) : t('help.lede.unlisted')}</p>
       </header>
 
       <section class="card card-alert" aria-labelledby="emergency-heading" id="emergency">
-        <h2 id="emergency-heading">Call your emergency number now if you have</h2>
+        <h2 id="emergency-heading">{t('help.emergency.heading')}</h2>
         <FlagList items={emergency} />
         <EmergencyCalls calls={HELP_CALLS} country={country} />
         <AgeChoice />
       </section>
 
       <section class="card" aria-labelledby="clinic-heading" id="clinic">
-        <h2 id="clinic-heading">Your prescriber’s clinic</h2>
+        <h2 id="clinic-heading">{t('help.clinic.heading')}</h2>
         <p>
-          For any sign below, your own clinic is the quickest help: keep its number here.
+          {t('help.clinic.intro')}
           <SourceIds facts={['HELP-2']} />
         </p>
         <ClinicPhone current={current} />
       </section>
 
       <section class="card card-attention" aria-labelledby="red-flags-heading" id="red-flags">
-        <h2 id="red-flags-heading">Stop your capsules and call your prescriber now if you have</h2>
+        <h2 id="red-flags-heading">{t('help.urgent.heading')}</h2>
         <FlagList items={urgent} />
         <p class="muted">
-          If you can’t reach your clinic and feel very unwell, call the emergency number above.
+          {t('help.urgent.unreachable')}
         </p>
       </section>
 
       {today.length > 0 && (
         <section class="card" aria-labelledby="flare-heading" id="flare">
-          <h2 id="flare-heading">Contact your dermatology team today if you have</h2>
+          <h2 id="flare-heading">{t('help.today.heading')}</h2>
           <FlagList items={today} />
         </section>
       )}
 
       {current && (
         <p class="link-line">
-          <Link href="/settings#country">Change the country for these numbers</Link>
+          <Link href="/settings#country">{t('help.country_link')}</Link>
         </p>
       )}
       <Disclaimer />

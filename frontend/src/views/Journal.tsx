@@ -4,12 +4,14 @@ import { Checkbox, TextAreaField } from '../components/Form';
 import { SourceIds } from '../components/Facts';
 import { Link } from '../components/Link';
 import { TriagePanel, WhoSees } from '../components/TriagePanel';
-import { addDays, formatDate } from '../lib/dates';
+import { addDays } from '../lib/dates';
+import { formatDay, language, t } from '../i18n';
 import { refreshCheckIns, saveCheckIn, savedCheckIns, type CheckIn } from '../lib/record';
 import { EFFECTS, redFlagsFor, SEVERITIES } from '../lib/triage';
 import { announce, course, courseToday, outboxRecords, sync } from '../store';
 
 const KEEP_DAYS = 120;
+const DAY: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' };
 const SKIN_SCORES = Array.from({ length: 11 }, (_, i) => i);
 
 /** Only the answers given: an effect left alone is not sent (the server stores it as unanswered). */
@@ -84,7 +86,7 @@ export function Journal() {
     const offered = new Set(redFlagsFor(current.pregnancy_prevention).map((f) => f.key));
     const saved = await saveCheckIn(current.id, date, { skin, effects, red_flags: flags.filter((f) => offered.has(f)), note: note.trim() || null });
     setResult(saved);
-    announce('Check-in saved.');
+    announce(t('checkin.saved'));
     requestAnimationFrame(() => document.getElementById('triage')?.focus());
     await sync().catch(() => undefined);
     touched.current = false;
@@ -92,36 +94,36 @@ export function Journal() {
   };
 
   return (
-    <div class="view journal">
-      <h1 tabIndex={-1}>Journal</h1>
-      <p class="lede">How are you today? Answer what you want to; anything you leave blank is saved as “not answered”.</p>
-      <nav aria-label="Journal" class="card">
+    <div class="view journal" lang={language.value}>
+      <h1 tabIndex={-1}>{t('checkin.title')}</h1>
+      <p class="lede">{t('checkin.lede')}</p>
+      <nav aria-label={t('checkin.title')} class="card">
         <ul class="link-list">
-          <li><Link href="/mood">Weekly mood check</Link></li>
-          <li><Link href="/photos">Skin photos (kept on this phone)</Link></li>
-          <li><Link href="/supply">Capsule supply</Link></li>
-          <li><Link href="/charts">Charts</Link></li>
-          <li><Link href="/report">Report for your prescriber</Link></li>
+          <li><Link href="/mood">{t('checkin.nav.mood')}</Link></li>
+          <li><Link href="/photos">{t('checkin.nav.photos')}</Link></li>
+          <li><Link href="/supply">{t('checkin.nav.supply')}</Link></li>
+          <li><Link href="/charts">{t('checkin.nav.charts')}</Link></li>
+          <li><Link href="/report">{t('checkin.nav.report')}</Link></li>
         </ul>
       </nav>
 
       {result && <TriagePanel result={result.triage} pending={Boolean(result.pending)} />}
 
       <form class="card checkin" onSubmit={submit} aria-labelledby="checkin-heading">
-        <h2 id="checkin-heading">Check-in for {formatDate(date)}</h2>
+        <h2 id="checkin-heading">{t('checkin.heading', { day: formatDay(date, DAY) })}</h2>
         <div class="field">
-          <label for="checkin-date">Day</label>
+          <label for="checkin-date">{t('checkin.day')}</label>
           <select id="checkin-date" value={date} onChange={(e) => {
               touched.current = false;
               setDate((e.currentTarget as HTMLSelectElement).value);
             }}>
-            <option value={today}>Today</option>
-            <option value={addDays(today, -1)}>Yesterday</option>
-            <option value={addDays(today, -2)}>Two days ago</option>
+            <option value={today}>{t('checkin.day.today')}</option>
+            <option value={addDays(today, -1)}>{t('checkin.day.yesterday')}</option>
+            <option value={addDays(today, -2)}>{t('checkin.day.two_days_ago')}</option>
           </select>
         </div>
         <fieldset class="skin-scale" aria-describedby="skin-answer">
-          <legend>Your skin today, from 0 (clear) to 10 (the worst it has been)</legend>
+          <legend>{t('checkin.skin.legend')}</legend>
           <div class="scale">
             {SKIN_SCORES.map((score) => (
               <label key={score} class="scale-step">
@@ -131,18 +133,18 @@ export function Journal() {
             ))}
           </div>
           <p id="skin-answer" class="hint">
-            {skin === null ? 'Not answered' : `Your answer: ${skin}`}
+            {skin === null ? t('checkin.skin.unanswered') : t('checkin.skin.answer', { score: skin })}
           </p>
         </fieldset>
 
         <fieldset class="effects">
           <legend>
-            Common effects <SourceIds facts={['EXP-8']} />
+            {t('checkin.effects.legend')} <SourceIds facts={['EXP-8']} />
           </legend>
           <table class="effect-grid">
             <thead>
               <tr>
-                <th scope="col">Effect</th>
+                <th scope="col">{t('checkin.effects.effect')}</th>
                 {SEVERITIES.map((s) => (
                   <th scope="col" key={s.value}>
                     {s.label}
@@ -176,7 +178,7 @@ export function Journal() {
 
         <fieldset class="red-flags">
           <legend>
-            Since your last check-in, have you had any of these? <SourceIds facts={['RED-11']} />
+            {t('checkin.flags.legend')} <SourceIds facts={['RED-11']} />
           </legend>
           {redFlagsFor(current.pregnancy_prevention).map((flag) => (
             <Checkbox
@@ -190,18 +192,18 @@ export function Journal() {
         </fieldset>
 
         <WhoSees />
-        <TextAreaField id="checkin-note" label="Note (optional)" value={note} onInput={edit(setNote)} maxLength={2000} rows={2} />
+        <TextAreaField id="checkin-note" label={t('checkin.note')} value={note} onInput={edit(setNote)} maxLength={2000} rows={2} />
         {empty && nothingAnswered && (
           <p class="error" role="alert">
-            Nothing is answered yet: answer at least one question to save a check-in.
+            {t('checkin.empty')}
           </p>
         )}
         <div class="button-row">
           <button type="submit" class="button button-primary">
-            Save check-in
+            {t('checkin.save')}
           </button>
           <button type="button" class="button" onClick={clear}>
-            Clear my answers
+            {t('checkin.clear')}
           </button>
         </div>
       </form>

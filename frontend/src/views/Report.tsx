@@ -2,7 +2,7 @@ import './report.css';
 import { useEffect, useState } from 'preact/hooks';
 import { Link } from '../components/Link';
 import { SourceIds } from '../components/Facts';
-import { formatDate, formatTime } from '../lib/dates';
+import { formatDay, formatNumber, language, t } from '../i18n';
 import { recordApi, reportPdf } from '../lib/record';
 import { course } from '../store';
 
@@ -15,7 +15,7 @@ type Cell = string | number;
  * heading (data-label), so nothing scrolls sideways; printed, it is an ordinary table.
  */
 function Table({ caption, head, rows }: { caption: string; head: string[]; rows: Cell[][] }) {
-  if (!rows.length) return <p class="muted">{caption}: none recorded.</p>;
+  if (!rows.length) return <p class="muted">{t('report.none_recorded', { caption })}</p>;
   return (
     <table class="report-table">
       <caption>{caption}</caption>
@@ -63,10 +63,16 @@ function Pairs({ label, pairs }: { label: string; pairs: [string, Cell][] }) {
   );
 }
 
-// Every decimal the server sent (e.g. 0.57 mg/kg/day), as the PDF prints it, with the locale's separators.
-const exact = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
-const num = (value: number | null | undefined, unit = '') => (value === null || value === undefined ? '–' : `${exact.format(value)}${unit}`);
-const ORDINALS: Record<number, string> = { 1: '1st', 2: '2nd', 3: '3rd' };
+// Every decimal the server sent (e.g. 0.57 mg/kg/day), as the PDF prints it, with the language's separators.
+const num = (value: number | null | undefined) => (value === null || value === undefined ? '–' : formatNumber(value, { maximumFractionDigits: 2 }));
+const DATE: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' };
+const formatDate = (date: string | null | undefined) => formatDay(date, DATE);
+/** A wall-clock "HH:MM" as the current language writes times. */
+const formatTime = (hhmm: string) => {
+  const [h, m] = hhmm.split(':').map(Number);
+  if (!Number.isFinite(h) || !Number.isFinite(m)) return hhmm;
+  return new Intl.DateTimeFormat(language.value, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, 0, 1, h, m)));
+};
 const ISO_DAY = /\b(\d{4}-\d{2}-\d{2})\b/g;
 
 /** The report's content, in the same order and words as the PDF: safety first. */
@@ -82,151 +88,151 @@ function ReportPage({ data }: { data: ReportData }) {
           <div key={line}>
             <dt>{line}:</dt>
             <dd>
-              <span class="visually-hidden">left blank, to write in by hand</span>
+              <span class="visually-hidden">{t('report.write_in')}</span>
             </dd>
           </div>
         ))}
       </dl>
       <p class="hint no-print">{data.patient_lines_note}</p>
       <p class="report-period">
-        Period: {formatDate(data.from)} to {formatDate(data.to)}
+        {t('report.period', { from: formatDate(data.from), to: formatDate(data.to) })}
       </p>
       <p class="muted">
-        Written on {formatDate(data.generated_on)}. {data.disclaimer}
+        {t('report.written_on', { day: formatDate(data.generated_on) })} {data.disclaimer}
         <SourceIds facts={['PRODUCT-1']} />
       </p>
 
       <section aria-labelledby="report-safety">
-        <h3 id="report-safety">Safety summary</h3>
+        <h3 id="report-safety">{t('report.safety')}</h3>
         {quiet && <p>{safety.none_note}</p>}
         {safety.red_flags.length > 0 && (
-          <Table caption="Red flags the patient reported" head={['Date', 'What the patient ticked']} rows={safety.red_flags.map((f: any) => [formatDate(f.date), f.label])} />
+          <Table caption={t('report.safety.flags')} head={[t('report.date'), t('report.safety.flags.ticked')]} rows={safety.red_flags.map((f: any) => [formatDate(f.date), f.label])} />
         )}
         {safety.self_harm_yes.length > 0 && (
-          <Table caption="“Yes” to thoughts of self-harm (weekly mood check)" head={['Week of', 'Answer']} rows={safety.self_harm_yes.map((w: any) => [formatDate(w.week_of), 'Yes'])} />
+          <Table caption={t('report.safety.self_harm')} head={[t('report.week_of'), t('report.safety.answer')]} rows={safety.self_harm_yes.map((w: any) => [formatDate(w.week_of), t('report.yes')])} />
         )}
         <Table
-          caption="Pauses in taking the capsules"
-          head={['Stopped on', 'Restarted on', 'Why', 'Days in this period']}
-          rows={pauses.map((p) => [formatDate(p.started_on), p.resumed_on ? formatDate(p.resumed_on) : 'not yet', p.reason_label ?? p.reason ?? '', p.days ?? '–'])}
+          caption={t('report.pauses')}
+          head={[t('report.pauses.stopped'), t('report.pauses.restarted'), t('report.pauses.why'), t('report.pauses.days')]}
+          rows={pauses.map((p) => [formatDate(p.started_on), p.resumed_on ? formatDate(p.resumed_on) : t('report.pauses.not_yet'), p.reason_label ?? p.reason ?? '', p.days ?? '–'])}
         />
         {safety.pregnancy_tests !== null && (
           <>
-            <Table caption="Pregnancy tests (pregnancy prevention applies)" head={['Date', 'Where']} rows={safety.pregnancy_tests.map((t: any) => [formatDate(t.date), t.place ?? '–'])} />
+            <Table caption={t('report.pregnancy_tests')} head={[t('report.date'), t('report.where')]} rows={safety.pregnancy_tests.map((test: any) => [formatDate(test.date), test.place ?? '–'])} />
             <p class="hint">{safety.pregnancy_tests_note}</p>
           </>
         )}
       </section>
 
       <section aria-labelledby="report-course">
-        <h3 id="report-course">Course</h3>
+        <h3 id="report-course">{t('report.course')}</h3>
         <Pairs
-          label="Course"
+          label={t('report.course')}
           pairs={[
-            ['Capsules', c.product_label],
-            ['Rule set', `${c.rule_set_title}${c.rule_set_status ? ` — ${c.rule_set_status.verify ? 'Verify: ' : ''}${c.rule_set_status.text}` : ''}`],
-            ['Plan as prescribed', c.plan.map((line: string) => line.replace(ISO_DAY, (d) => formatDate(d))).join('; ')],
-            ['First capsule', formatDate(c.start_date)],
-            ['Last capsule', c.ended_on ? formatDate(c.ended_on) : 'not recorded (still taking)'],
-            ['Cumulative target (mg/kg)', c.target_mg_per_kg === null ? 'none set' : num(c.target_mg_per_kg)],
-            ['Pregnancy prevention', c.pregnancy_prevention ? 'applies' : 'does not apply'],
+            [t('report.course.capsules'), c.product_label],
+            [t('report.course.rule_set'), `${c.rule_set_title}${c.rule_set_status ? ` — ${c.rule_set_status.verify ? `${t('report.course.verify')} ` : ''}${c.rule_set_status.text}` : ''}`],
+            [t('report.course.plan'), c.plan.map((line: string) => line.replace(ISO_DAY, (d) => formatDate(d))).join('; ')],
+            [t('report.course.first'), formatDate(c.start_date)],
+            [t('report.course.last'), c.ended_on ? formatDate(c.ended_on) : t('report.course.still_taking')],
+            [t('report.course.target'), c.target_mg_per_kg === null ? t('report.course.no_target') : num(c.target_mg_per_kg)],
+            [t('report.course.pregnancy'), t(c.pregnancy_prevention ? 'report.course.applies' : 'report.course.does_not_apply')],
           ]}
         />
         <Table
-          caption="Weights"
-          head={['Date recorded', 'Weight (kg)', 'Note']}
-          rows={data.weights.map((w: any, i: number) => [formatDate(w.recorded_on), num(w.weight_kg), i === 0 ? 'start' : w.rebased ? 'plan re-based on it' : ''])}
+          caption={t('report.weights')}
+          head={[t('report.weights.recorded'), t('report.weights.kg'), t('report.weights.note')]}
+          rows={data.weights.map((w: any, i: number) => [formatDate(w.recorded_on), num(w.weight_kg), i === 0 ? t('report.weights.start') : w.rebased ? t('report.weights.rebased') : ''])}
         />
       </section>
 
       <section aria-labelledby="report-dose">
-        <h3 id="report-dose">Cumulative dose</h3>
+        <h3 id="report-dose">{t('report.dose')}</h3>
         <p class="hint">
           {dose.cumulative_note} {dose.mg_per_kg_note}
         </p>
         {dose.micronised_note && <p class="notice">{dose.micronised_note}</p>}
         <Pairs
-          label="Cumulative dose"
+          label={t('report.dose')}
           pairs={[
-            ['Total taken (mg)', num(dose.cumulative_mg)],
-            [`By the start weight, ${num(dose.start_weight_kg)} kg (mg/kg)`, num(dose.mg_per_kg_by_start_weight)],
-            ...(dose.latest_weight_kg !== null ? [[`By the latest weight, ${num(dose.latest_weight_kg)} kg (mg/kg)`, num(dose.mg_per_kg_by_latest_weight)] as [string, Cell]] : []),
+            [t('report.dose.total'), num(dose.cumulative_mg)],
+            [t('report.dose.by_start', { kg: num(dose.start_weight_kg) }), num(dose.mg_per_kg_by_start_weight)],
+            ...(dose.latest_weight_kg !== null ? [[t('report.dose.by_latest', { kg: num(dose.latest_weight_kg) }), num(dose.mg_per_kg_by_latest_weight)] as [string, Cell]] : []),
             ...(dose.target_mg !== null
               ? ([
-                  [`Target by ${dose.counted_by.basis === 'start' ? 'the start weight' : 'the re-based weight'}, ${num(dose.counted_by.weight_kg)} kg (mg)`, num(dose.target_mg)],
-                  ['Share of the target reached (%)', num(dose.target_percent)],
+                  [t('report.dose.target', { basis: dose.counted_by.basis === 'start' ? 'start' : 'rebased', kg: num(dose.counted_by.weight_kg) }), num(dose.target_mg)],
+                  [t('report.dose.share'), num(dose.target_percent)],
                 ] as [string, Cell][])
               : []),
-            ['Current plan (mg/day)', num(dose.current_mg_per_day)],
-            ['Current plan by the latest weight (mg/kg/day)', num(dose.current_mg_per_kg_per_day)],
+            [t('report.dose.plan'), num(dose.current_mg_per_day)],
+            [t('report.dose.plan_by_weight'), num(dose.current_mg_per_kg_per_day)],
           ]}
         />
       </section>
 
       <section aria-labelledby="report-adherence">
-        <h3 id="report-adherence">Adherence (planned doses in the period)</h3>
+        <h3 id="report-adherence">{t('report.adherence')}</h3>
         <Pairs
-          label="Adherence"
+          label={t('report.adherence.label')}
           pairs={[
-            ['Planned doses', adherence.planned_doses],
-            ['Taken', adherence.taken_doses],
-            ['Skipped', adherence.skipped_doses],
-            ['Paused', adherence.paused_doses ?? 0],
-            ['Not logged', adherence.not_logged_doses],
-            ['Taken (%)', num(adherence.percent_taken)],
+            [t('report.adherence.planned'), adherence.planned_doses],
+            [t('report.adherence.taken'), adherence.taken_doses],
+            [t('report.adherence.skipped'), adherence.skipped_doses],
+            [t('report.adherence.paused'), adherence.paused_doses ?? 0],
+            [t('report.adherence.not_logged'), adherence.not_logged_doses],
+            [t('report.adherence.percent'), num(adherence.percent_taken)],
           ]}
         />
         <p class="hint">{adherence.note}</p>
         <Table
-          caption="Days with doses not logged"
-          head={['From', 'To', 'Days', 'Doses not logged']}
+          caption={t('report.not_logged')}
+          head={[t('report.from'), t('report.to'), t('report.days'), t('report.not_logged.doses')]}
           rows={adherence.not_logged_ranges.map((r: any) => [formatDate(r.from), formatDate(r.to), r.days, r.doses])}
         />
         <Table
-          caption="Doses the patient marked skipped"
-          head={['Date', 'Dose of the day']}
-          rows={adherence.skipped_days.map((d: any) => [formatDate(d.date), d.slots.map((s: number) => ORDINALS[s] ?? String(s)).join(', ')])}
+          caption={t('report.skipped')}
+          head={[t('report.date'), t('report.skipped.slot')]}
+          rows={adherence.skipped_days.map((d: any) => [formatDate(d.date), d.slots.map((slot: number) => t('report.skipped.ordinal', { slot })).join(', ')])}
         />
       </section>
 
       <section aria-labelledby="report-checkins">
-        <h3 id="report-checkins">Daily check-ins ({checkins.checkin_days === 1 ? '1 day' : `${checkins.checkin_days} days`})</h3>
+        <h3 id="report-checkins">{t('report.checkins', { days: checkins.checkin_days })}</h3>
         <p class="hint">
           {checkins.note}
           <SourceIds facts={['EXP-8']} />
         </p>
         <Pairs
-          label="Skin, 0 (clear) to 10 (worst)"
+          label={t('report.skin')}
           pairs={[
-            ['Skin: days answered', checkins.skin.days_answered],
-            ['Skin: first / last', `${num(checkins.skin.first)} / ${num(checkins.skin.last)}`],
-            ['Skin: lowest / highest', `${num(checkins.skin.lowest)} / ${num(checkins.skin.highest)}`],
-            ['Skin: average (0–10)', num(checkins.skin.average)],
+            [t('report.skin.days'), checkins.skin.days_answered],
+            [t('report.skin.first_last'), `${num(checkins.skin.first)} / ${num(checkins.skin.last)}`],
+            [t('report.skin.range'), `${num(checkins.skin.lowest)} / ${num(checkins.skin.highest)}`],
+            [t('report.skin.average'), num(checkins.skin.average)],
           ]}
         />
         <Table
-          caption="Effects reported"
-          head={['Effect', 'Days answered', 'Days reported (mild or more)', 'Days strong', 'Strongest']}
+          caption={t('report.effects')}
+          head={[t('report.effects.effect'), t('report.effects.answered'), t('report.effects.reported'), t('report.effects.strong'), t('report.effects.strongest')]}
           rows={checkins.effects.filter((e: any) => e.days_reported).map((e: any) => [e.label, e.days_answered, e.days_reported, e.days_strong, e.strongest ?? '–'])}
         />
       </section>
 
       <section aria-labelledby="report-mood">
-        <h3 id="report-mood">Weekly mood check</h3>
+        <h3 id="report-mood">{t('report.mood')}</h3>
         <p class="hint">{mood.note}</p>
         <Table
-          caption="Weekly mood answers"
-          head={['Week of', mood.headings.interest, mood.headings.low_mood, mood.headings.self_harm_thoughts, mood.headings.sexual_function]}
-          rows={mood.weeks.map((m: any) => [formatDate(m.week_of), m.interest_label, m.low_mood_label, m.self_harm_label, m.sexual_function_label ?? 'not answered'])}
+          caption={t('report.mood.answers')}
+          head={[t('report.week_of'), mood.headings.interest, mood.headings.low_mood, mood.headings.self_harm_thoughts, mood.headings.sexual_function]}
+          rows={mood.weeks.map((m: any) => [formatDate(m.week_of), m.interest_label, m.low_mood_label, m.self_harm_label, m.sexual_function_label ?? t('report.mood.unanswered')])}
         />
       </section>
 
       <section aria-labelledby="report-appointments">
-        <h3 id="report-appointments">Appointments and tests booked in the app</h3>
+        <h3 id="report-appointments">{t('report.appointments')}</h3>
         <Table
-          caption="Appointments and tests"
-          head={['Date and time', 'What', 'Where', 'Fasting']}
-          rows={data.appointments.map((a: any) => [`${formatDate(a.starts_at.slice(0, 10))} ${formatTime(a.starts_at.slice(11, 16))}`, a.label, a.place ?? '–', a.fasting ? 'yes' : 'no'])}
+          caption={t('report.appointments.caption')}
+          head={[t('report.appointments.when'), t('report.appointments.what'), t('report.where'), t('report.appointments.fasting')]}
+          rows={data.appointments.map((a: any) => [`${formatDate(a.starts_at.slice(0, 10))} ${formatTime(a.starts_at.slice(11, 16))}`, a.label, a.place ?? '–', t(a.fasting ? 'report.yes.lower' : 'report.no')])}
         />
       </section>
     </article>
@@ -256,7 +262,7 @@ export function Report() {
       const blob = await reportPdf(current.id, paper);
       const file = new File([blob], `clearcourse-report-${data?.to ?? 'today'}.pdf`, { type: 'application/pdf' });
       if (navigator.canShare?.({ files: [file] })) {
-        await navigator.share({ files: [file], title: 'ClearCourse report' });
+        await navigator.share({ files: [file], title: t('report.share.title') });
         return;
       }
       const url = URL.createObjectURL(file);
@@ -267,26 +273,26 @@ export function Report() {
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') return;
-      setShareError('The PDF needs a connection; try again when you are online.');
+      setShareError(t('report.share.offline'));
     }
   };
 
   return (
-    <div class="view report">
-      <h1 tabIndex={-1}>Report for your prescriber</h1>
+    <div class="view report" lang={language.value}>
+      <h1 tabIndex={-1}>{t('report.title')}</h1>
       <div class="button-row no-print">
         <button type="button" class="button button-primary" onClick={() => window.print()} disabled={!data}>
-          Print
+          {t('report.print')}
         </button>
         <button type="button" class="button" onClick={() => void share()}>
-          Share or save as PDF
+          {t('report.share')}
         </button>
       </div>
       <div class="field no-print">
-        <label for="report-paper">Paper size of the PDF</label>
+        <label for="report-paper">{t('report.paper')}</label>
         <select id="report-paper" value={paper} onChange={(e) => setPaper((e.currentTarget as HTMLSelectElement).value as 'a4' | 'letter')}>
-          <option value="a4">A4</option>
-          <option value="letter">US Letter</option>
+          <option value="a4">{t('report.paper.a4')}</option>
+          <option value="letter">{t('report.paper.letter')}</option>
         </select>
       </div>
       {shareError && (
@@ -294,11 +300,10 @@ export function Report() {
           {shareError}
         </p>
       )}
-      {failed && <p class="muted">The report needs a connection; try again when you are online.</p>}
+      {failed && <p class="muted">{t('report.offline')}</p>}
       {data && <ReportPage data={data} />}
       <p class="no-print">
-        To see your appointments in your phone's calendar, make a calendar link in{' '}
-        <Link href="/settings#calendar-heading">Settings, Calendar</Link>.
+        {t('report.calendar')} <Link href="/settings#calendar-heading">{t('report.calendar.link')}</Link>.
       </p>
     </div>
   );

@@ -1,27 +1,19 @@
 import { useEffect } from 'preact/hooks';
 import { Link } from '../components/Link';
+import { language, t } from '../i18n';
 import { DIRECTORY, HELP_COUNTRIES, type HelpLine, type HelpSource } from '../lib/help';
 import { currentPath, currentSearch } from '../router';
 import { loadSources, sources, sourcesFailed } from '../sources';
 import type { Fact } from '../types';
 
-const GROUPS: [prefix: string, title: string][] = [
-  ['PRODUCT', 'How ClearCourse works'],
-  ['DOSE', 'Dose and course length'],
-  ['MON', 'Blood tests and visits'],
-  ['MOOD', 'Mood'],
-  ['PREG', 'Pregnancy prevention'],
-  ['EXP', 'What to expect'],
-  ['RED', 'Report at once'],
-  ['AFTER', 'During and after the course'],
-  ['HELP', 'Getting help'],
-];
+/** The fact groups in reading order; each titled by `sources.group.<prefix>`. */
+const GROUPS = ['PRODUCT', 'DOSE', 'MON', 'MOOD', 'PREG', 'EXP', 'RED', 'AFTER', 'HELP'];
 
 function grouped(facts: Fact[]): { key: string; title: string; facts: Fact[] }[] {
-  const known = new Set(GROUPS.map(([prefix]) => prefix));
+  const known = new Set(GROUPS);
   const prefixOf = (fact: Fact) => fact.id.replace(/-\d+$/, '');
-  const groups = GROUPS.map(([prefix, title]) => ({ key: prefix, title, facts: facts.filter((f) => prefixOf(f) === prefix) }));
-  groups.push({ key: 'OTHER', title: 'Other facts', facts: facts.filter((f) => !known.has(prefixOf(f))) });
+  const groups = GROUPS.map((prefix) => ({ key: prefix, title: t(`sources.group.${prefix}`), facts: facts.filter((f) => prefixOf(f) === prefix) }));
+  groups.push({ key: 'OTHER', title: t('sources.group.OTHER'), facts: facts.filter((f) => !known.has(prefixOf(f))) });
   return groups.filter((group) => group.facts.length);
 }
 
@@ -37,16 +29,16 @@ function FactItem({ fact, cited }: { fact: Fact; cited: boolean }) {
     <li id={`fact-${fact.id}`} tabIndex={-1} class={cited ? 'fact fact-cited' : 'fact'}>
       <h3 class="fact-heading">
         {fact.id}
-        {cited && <span class="badge">from the text you opened</span>}
+        {cited && <span class="badge">{t('sources.cited')}</span>}
       </h3>
       <p class="fact-statement">{fact.statement}</p>
-      <p class="fact-sources-label">{fact.sources.length === 1 ? 'Source' : 'Sources'}</p>
+      <p class="fact-sources-label">{t(fact.sources.length === 1 ? 'facts.source' : 'facts.sources')}</p>
       <ul class="source-links">
         {fact.sources.map((source) => (
           <li key={source.url}>
             <a href={source.url} target="_blank" rel="noopener noreferrer">
               {source.title}
-              <span class="visually-hidden"> (opens in a new tab)</span>
+              <span class="visually-hidden">{t('sources.new_tab')}</span>
             </a>
           </li>
         ))}
@@ -59,20 +51,20 @@ function SourceLink({ source }: { source: HelpSource }) {
   return (
     <a href={source.url} target="_blank" rel="noopener noreferrer">
       {source.title}
-      <span class="visually-hidden"> (opens in a new tab)</span>
+      <span class="visually-hidden">{t('sources.new_tab')}</span>
     </a>
   );
 }
 
 function Verify({ what }: { what: string[] }) {
-  return what.length ? <strong class="badge badge-verify">verify: {what.join(', ')}</strong> : null;
+  return what.length ? <strong class="badge badge-verify">{t('sources.verify', { what: what.join(', ') })}</strong> : null;
 }
 
 function LineRow({ line, kind }: { line: HelpLine; kind: string }) {
   return (
     <li>
       {kind}: {line.name}, {line.number}
-      {line.also ? ` or ${line.also}` : ''} ({line.note}) <Verify what={line.verify} /> — <SourceLink source={line.source} />
+      {line.also ? t('sources.help.or', { number: line.also }) : ''} ({line.note}) <Verify what={line.verify} /> — <SourceLink source={line.source} />
     </li>
   );
 }
@@ -81,10 +73,9 @@ function LineRow({ line, kind }: { line: HelpLine; kind: string }) {
 function HelpNumbers() {
   return (
     <section class="fact-group" aria-labelledby="help-numbers">
-      <h2 id="help-numbers">Help numbers and their sources</h2>
+      <h2 id="help-numbers">{t('sources.help.heading')}</h2>
       <p>
-        The numbers on “Get help”, country by country. Where the facts say a detail still needs checking, it is marked “verify”. Where we can name no
-        crisis line, the app says so and points to an international directory: <SourceLink source={{ title: DIRECTORY.name, url: DIRECTORY.url }} />{' '}
+        {t('sources.help.intro')} <SourceLink source={{ title: DIRECTORY.name, url: DIRECTORY.url }} />{' '}
         <Verify what={DIRECTORY.verify} />
       </p>
       <ul class="facts help-numbers">
@@ -93,21 +84,21 @@ function HelpNumbers() {
             <h3 class="fact-heading">{c.name}</h3>
             <ul class="source-links">
               <li>
-                Emergency: {c.emergency.number}
-                {c.emergency.also ? ` (also ${c.emergency.also})` : ''} ({c.emergency.facts.join(', ')})
+                {t('sources.help.emergency', { number: c.emergency.number })}
+                {c.emergency.also ? t('sources.help.emergency.also', { number: c.emergency.also }) : ''} ({c.emergency.facts.join(', ')})
               </li>
-              {c.crisis.length === 0 && <li>Crisis line: none we can name; the emergency number and the directory instead (HELP-6)</li>}
+              {c.crisis.length === 0 && <li>{t('sources.help.no_crisis')}</li>}
               {c.crisis.map((line) => (
-                <LineRow key={line.number} line={line} kind="Crisis line" />
+                <LineRow key={line.number} line={line} kind={t('sources.help.crisis')} />
               ))}
               {c.text_line && (
                 <li>
-                  Text line: {c.text_line.name}, {c.text_line.keyword ? `text ${c.text_line.keyword} to ` : ''}
+                  {t('sources.help.text_line', { name: c.text_line.name })} {c.text_line.keyword ? `${t('sources.help.text_keyword', { keyword: c.text_line.keyword })} ` : ''}
                   {c.text_line.number} ({c.text_line.note}) <Verify what={c.text_line.verify} /> — <SourceLink source={c.text_line.source} />
                 </li>
               )}
               {c.youth.map((line) => (
-                <LineRow key={line.number} line={line} kind="For young people" />
+                <LineRow key={line.number} line={line} kind={t('sources.help.youth')} />
               ))}
             </ul>
           </li>
@@ -135,12 +126,11 @@ export function Sources() {
   }, [loaded, currentPath.value, currentSearch.value]);
 
   return (
-    <div class="view">
+    <div class="view" lang={language.value}>
       <header class="view-header">
-        <h1 tabIndex={-1}>Sources</h1>
+        <h1 tabIndex={-1}>{t('sources.title')}</h1>
         <p class="lede">
-          Every medical statement in ClearCourse rests on a fact from a reviewed list. Each fact below names the public pages it comes from: drug
-          labels, regulators, guidelines and patient leaflets. The links open in a new tab.
+          {t('sources.lede')}
         </p>
       </header>
       {loaded ? (
@@ -156,19 +146,19 @@ export function Sources() {
         ))
       ) : sourcesFailed.value ? (
         <div role="alert" class="notice">
-          <p>The sources could not be loaded. Connect to the internet and try again.</p>
+          <p>{t('sources.failed')}</p>
           <button type="button" class="button" onClick={() => void loadSources({ force: true })}>
-            Try again
+            {t('sources.retry')}
           </button>
         </div>
       ) : (
         <p class="muted" role="status">
-          Loading the sources…
+          {t('sources.loading')}
         </p>
       )}
       <HelpNumbers />
       <p class="link-line">
-        <Link href="/settings">Back to Settings</Link>
+        <Link href="/settings">{t('sources.back')}</Link>
       </p>
     </div>
   );

@@ -4,25 +4,20 @@ import { Disclaimer } from '../components/Disclaimer';
 import { DoseChart } from '../components/DoseChart';
 import { FactList, SourceIds } from '../components/Facts';
 import { Link } from '../components/Link';
-import { formatDate, formatShortDate, formatTime } from '../lib/dates';
-import { milestoneState, type MilestoneState } from '../lib/milestones';
+import { formatTime } from '../lib/dates';
+import { addMessages, language, say, sayDay } from '../i18n/first-load';
+import english from '../i18n/messages/timeline/en.json';
+import { milestoneState } from '../lib/milestones';
 import { PAUSED_TEXT } from '../lib/pauses';
 import { course, courseToday, currentPause, refreshTimeline, timeline } from '../store';
 import type { Appointment, Milestone, Phase } from '../types';
 
-/** The levels of RED-13, in the same words as the check-in and Get help. */
-const REPORT_LEVELS: Array<[level: string, heading: string]> = [
-  ['emergency', 'Call your emergency number now'],
-  ['urgent', 'Stop your capsules and call your prescriber now'],
-  ['today', 'Contact your dermatology team today'],
-];
+// This screen is in the first load: its English comes with it, the other languages with the screens' catalogs.
+addMessages('en', english);
 
-const STATE_LABEL: Record<Exclude<MilestoneState, null>, string> = { done: 'Done', missed: 'Missed', not_done: 'Not done', unknown: 'Not known' };
-const ANSWERS: { value: MilestoneAnswer; label: string }[] = [
-  { value: 'done', label: 'It was done' },
-  { value: 'not_done', label: 'Not done' },
-  { value: 'unknown', label: 'I don’t know' },
-];
+/** The levels of RED-13 (headings `timeline.level.<level>`), in the same words as the check-in and Get help. */
+const REPORT_LEVELS = ['emergency', 'urgent', 'today'];
+const ANSWERS: MilestoneAnswer[] = ['done', 'not_done', 'unknown'];
 
 /** A past visit or test shown as missed (or answered): the patient can say what happened. */
 function AnswerButtons({ milestone }: { milestone: Milestone }) {
@@ -35,16 +30,16 @@ function AnswerButtons({ milestone }: { milestone: Milestone }) {
       await api.answerMilestone(current.id, milestone.kind, milestone.date, value);
       await refreshTimeline();
     } catch {
-      setError('Saving this needs a connection; try again when you are online.');
+      setError(say('timeline.answer.offline'));
     }
   };
   return (
     <div class="milestone-answer">
       <div class="button-row">
-        {ANSWERS.map((a) => (
-          <button key={a.value} type="button" class="button button-quiet" onClick={() => void answer(a.value)}>
-            {a.label}
-            <span class="visually-hidden"> — {milestone.title}, {formatDate(milestone.date)}</span>
+        {ANSWERS.map((value) => (
+          <button key={value} type="button" class="button button-quiet" onClick={() => void answer(value)}>
+            {say(`timeline.answer.${value}`)}
+            <span class="visually-hidden">{say('timeline.answer.which', { title: milestone.title, day: sayDay(milestone.date) })}</span>
           </button>
         ))}
       </div>
@@ -81,16 +76,15 @@ export function MilestoneList({ milestones, today, appointments = null, describe
           <li key={`${m.kind}-${m.date}-${index}`} data-kind={m.kind} data-state={state ?? undefined}>
             <p class="milestone-date">
               <time dateTime={m.date}>
-                {m.estimated ? 'About ' : ''}
-                {formatDate(m.date)}
+                {m.estimated ? say('timeline.milestone.about', { day: sayDay(m.date) }) : sayDay(m.date)}
               </time>
-              {m.estimated && <span class="badge">estimate</span>}
-              {state && <span class={`badge badge-${state}`}>{STATE_LABEL[state]}</span>}
+              {m.estimated && <span class="badge">{say('timeline.milestone.estimate')}</span>}
+              {state && <span class={`badge badge-${state}`}>{say(`timeline.milestone.${state}`)}</span>}
             </p>
             <p class="milestone-title">{m.title}</p>
             {m.booked && (
               <p class="milestone-booked">
-                <span class="badge badge-done">booked</span> {formatTime(m.booked.starts_at.slice(11, 16))}
+                <span class="badge badge-done">{say('timeline.milestone.booked')}</span> {formatTime(m.booked.starts_at.slice(11, 16))}
                 {m.booked.place ? ` · ${m.booked.place}` : ''}
               </p>
             )}
@@ -109,11 +103,13 @@ export function MilestoneList({ milestones, today, appointments = null, describe
 }
 
 function dateRange(phase: Phase): string {
-  const about = phase.estimated ? 'about ' : '';
-  if (phase.starts_on && phase.ends_on) return `${formatShortDate(phase.starts_on)} – ${about}${formatShortDate(phase.ends_on)}`;
-  if (phase.starts_on) return `From ${about}${formatShortDate(phase.starts_on)}`;
-  if (phase.ends_on) return `Until ${formatShortDate(phase.ends_on)}`;
-  return phase.key === 'after' ? 'Once your prescriber stops your capsules' : '';
+  const about = phase.estimated ? '_about' : '';
+  const from = phase.starts_on && sayDay(phase.starts_on, 'short');
+  const to = phase.ends_on && sayDay(phase.ends_on, 'short');
+  if (from && to) return say(`timeline.phase.from_to${about}`, { from, to });
+  if (from) return say(`timeline.phase.from${about}`, { from });
+  if (to) return say('timeline.phase.until', { to });
+  return phase.key === 'after' ? say('timeline.phase.after') : '';
 }
 
 /** One phase; only the current one is open, the others show their title and dates until tapped. */
@@ -125,7 +121,7 @@ function PhaseItem({ phase }: { phase: Phase }) {
         <summary>
           <span class="eyebrow">
             {dateRange(phase)}
-            {phase.current && <span class="badge badge-current">You are here</span>}
+            {phase.current && <span class="badge badge-current">{say('timeline.phase.here')}</span>}
           </span>
           <h2 id={headingId} class="phase-title">
             {phase.title}
@@ -134,22 +130,22 @@ function PhaseItem({ phase }: { phase: Phase }) {
         <p>{phase.summary}</p>
         {phase.expectations.length > 0 && (
           <>
-            <h3 class="phase-subheading">What is common now</h3>
+            <h3 class="phase-subheading">{say('timeline.phase.common')}</h3>
             <FactList items={phase.expectations} />
           </>
         )}
         {phase.tips.length > 0 && (
           <details>
-            <summary>Tips</summary>
+            <summary>{say('timeline.phase.tips')}</summary>
             <FactList items={phase.tips} />
           </details>
         )}
         {phase.report_now.length > 0 && (
           <details>
-            <summary>Report at once</summary>
+            <summary>{say('timeline.report_now')}</summary>
             <FactList items={phase.report_now} class="fact-list report" />
             <p>
-              <Link href="/help#red-flags">What to do and who to call</Link>
+              <Link href="/help#red-flags">{say('timeline.phase.what_to_do')}</Link>
             </p>
           </details>
         )}
@@ -186,10 +182,10 @@ export function Timeline() {
 
   if (!saved) {
     return (
-      <div class="view">
-        <h1 tabIndex={-1}>Your timeline</h1>
+      <div class="view" lang={language.value}>
+        <h1 tabIndex={-1}>{say('timeline.title')}</h1>
         <p class="muted" role="status">
-          Loading your timeline… If you are offline, connect once so ClearCourse can save it on this device.
+          {say('timeline.loading')}
         </p>
       </div>
     );
@@ -206,23 +202,23 @@ export function Timeline() {
   const paused = currentPause.value !== null;
   const phases = paused ? data.phases.map((p) => (p.current ? { ...p, summary: PAUSED_TEXT.text } : p)) : data.phases;
   return (
-    <div class="view">
+    <div class="view" lang={language.value}>
       <header class="view-header">
-        <h1 tabIndex={-1}>Your timeline</h1>
+        <h1 tabIndex={-1}>{say('timeline.title')}</h1>
         {data.target_reached ? (
-          <p class="lede">You’ve reached the total you entered; your prescriber decides when you stop.</p>
+          <p class="lede">{say('timeline.target_reached')}</p>
         ) : (
           data.projected_last_dose_on && (
             <p class="lede">
-              {data.last_dose_estimated === false
-                ? `Last capsule: ${formatDate(data.projected_last_dose_on)}`
-                : `Estimated last capsule: about ${formatDate(data.projected_last_dose_on)}${paused ? ' if you restart tomorrow' : ''}`}
+              {say(data.last_dose_estimated === false ? 'timeline.last' : paused ? 'timeline.last.estimated_paused' : 'timeline.last.estimated', {
+                day: sayDay(data.projected_last_dose_on),
+              })}
             </p>
           )
         )}
       </header>
 
-      <ol class="phases" aria-label="Phases of your course">
+      <ol class="phases" aria-label={say('timeline.phases')}>
         {phases.map((phase) => (
           <PhaseItem key={phase.key} phase={phase} />
         ))}
@@ -231,13 +227,13 @@ export function Timeline() {
       {current && <DoseChart course={current} today={today} lastDay={data.projected_last_dose_on} />}
 
       <section class="card" aria-labelledby="milestones-all">
-        <h2 id="milestones-all">Milestones</h2>
-        {upcoming.length > 0 ? <MilestoneList milestones={upcoming} today={today} appointments={appointments} described={described} /> : <p class="muted">Nothing dated ahead.</p>}
+        <h2 id="milestones-all">{say('timeline.milestones')}</h2>
+        {upcoming.length > 0 ? <MilestoneList milestones={upcoming} today={today} appointments={appointments} described={described} /> : <p class="muted">{say('timeline.milestones.none_ahead')}</p>}
         {past.length > 0 && (
           <details class="past-milestones">
             <summary>
-              Earlier: {past.length}
-              {appointments || done ? ` (${done} done${missed ? `, ${missed} missed` : ''})` : ''}
+              {say('timeline.milestones.earlier', { count: past.length })}
+              {appointments || done ? say(missed ? 'timeline.milestones.earlier.done_missed' : 'timeline.milestones.earlier.done', { done, missed }) : ''}
             </summary>
             <MilestoneList milestones={past} today={today} appointments={appointments} described={described} />
           </details>
@@ -246,22 +242,21 @@ export function Timeline() {
 
       {data.while_on && data.while_on.length > 0 && (
         <section class="card" aria-labelledby="while-on-heading">
-          <h2 id="while-on-heading">While you take isotretinoin</h2>
+          <h2 id="while-on-heading">{say('timeline.while_on')}</h2>
           <FactList items={data.while_on} />
         </section>
       )}
 
       <section class="card card-alert" id="report-now" tabIndex={-1} aria-labelledby="report-now-heading">
-        <h2 id="report-now-heading">Report at once</h2>
+        <h2 id="report-now-heading">{say('timeline.report_now')}</h2>
         <p>
-          Each sign says what to do: some need your emergency number now, most mean stopping your capsules and calling your prescriber now.{' '}
-          <Link href="/help#red-flags">Get help: numbers to call</Link>
+          {say('timeline.report_now.intro')} <Link href="/help#red-flags">{say('timeline.report_now.help')}</Link>
         </p>
-        {REPORT_LEVELS.map(([level, heading]) => {
+        {REPORT_LEVELS.map((level) => {
           const items = data.report_now.filter((item) => (item.level ?? 'urgent') === level);
           return items.length > 0 ? (
             <div key={level} class={`report-level report-${level}`}>
-              <h3 class="phase-subheading">{heading}</h3>
+              <h3 class="phase-subheading">{say(`timeline.level.${level}`)}</h3>
               <FactList items={items} class="fact-list report" />
             </div>
           ) : null;
