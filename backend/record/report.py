@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from backend.course.pauses import OTHER_REASONS, paused_days
+from backend.course.pauses import paused_days, reason_texts
 from backend.course.plan import segment_for
 from backend.course.rules import rule_set
 from backend.course.timeline import CourseInfo, LoggedDose, project
@@ -143,7 +143,7 @@ def _last_counted(course: CourseInfo, end: date, today: date) -> date:
 def pause_reason_label(reason: str) -> str:
     """A pause's reason in words: the red flag's or effect rule's label, the mood check, the prescriber."""
     flag = triage.stop_reasons().get(reason)
-    return flag["label"] if flag else OTHER_REASONS.get(reason, {}).get("label", reason)
+    return flag["label"] if flag else reason_texts().get(reason, {}).get("label", reason)
 
 
 def _pauses(course: CourseInfo, start: date, end: date, today: date) -> list[dict[str, Any]]:

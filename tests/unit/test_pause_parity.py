@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from backend.course.pauses import OTHER_REASONS, Pause, pause_on
+from backend.course.pauses import OTHER_REASONS, Pause, pause_on, reason_texts
 from backend.record import triage
 from tests.support.frontend_script import run_frontend_script
 
@@ -75,4 +75,4 @@ def test_phone_and_server_agree_on_paused_days_overlays_and_stop_advice():
 
     chest = next(f["label"] for f in triage.load_rules()["red_flags"] if f["key"] == "chest_pain")
     assert phone["sentences"][0] == f"You reported: {chest[0].lower()}{chest[1:]}."
-    assert phone["sentences"][1:] == [OTHER_REASONS[k]["sentence"] for k in OTHER_REASONS]
+    assert phone["sentences"][1:] == [reason_texts("en")[k]["sentence"] for k in OTHER_REASONS]
