@@ -33,6 +33,8 @@ IDENTIFIERS = frozenset(
         "from",
         "id",
         "key",
+        "keyword",
+        "languages",
         "level",
         "levels",
         "milestone_kinds",

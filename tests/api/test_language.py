@@ -168,3 +168,33 @@ def test_a_calendar_feed_is_written_in_spanish(patient, client):
     descriptions = " ".join(str(e.get("description", "")) for e in cal.walk("VEVENT"))
     assert "solo agua durante las 8 horas" in descriptions  # MON-3
     assert str(cal["X-WR-CALDESC"]).startswith("Las fechas de tu tratamiento")
+
+
+def test_helplines_speak_the_callers_language_and_988_offers_spanish(client):
+    def lines(language):
+        response = client.get(f"{API}/helplines", headers={"Accept-Language": language})
+        assert response.headers["Content-Language"] == language
+        return {c["code"]: c for c in response.get_json()}
+
+    english, spanish, german = lines("en"), lines("es"), lines("de")
+    us = spanish["US"]["crisis"][0]
+    assert spanish["US"]["name"] == "Estados Unidos" and german["DE"]["name"] == "Deutschland"
+    assert us["number"] == "988"
+    assert us["note"] == "gratuita, a cualquier hora; atiende en inglés y en español"
+    # HELP-4: 988 answers in Spanish (calls, text, chat); no key press is invented.
+    assert us["in_language"] == {
+        "languages": ["es"],
+        "text": "También atiende en español, por llamada, mensaje de texto o chat: elige español cuando te "
+        "contesten.",
+        "facts": ["HELP-4"],
+    }
+    assert german["GB"]["youth"][0]["verify"] == ["Erreichbarkeit"]
+    assert english["GB"]["youth"][0]["verify"] == ["hours"]
+    assert german["DE"]["crisis"][0]["name"] == "TelefonSeelsorge"  # a line's own name stays as it is
+    assert spanish["FR"]["emergency"]["also"] == "15 (SAMU, urgencias médicas)"
+    for code, entry in english.items():  # numbers, sources and zones never change with the language
+        for other in (spanish[code], german[code]):
+            assert [c["number"] for c in other["crisis"]] == [c["number"] for c in entry["crisis"]]
+            assert [c["source"] for c in other["crisis"]] == [c["source"] for c in entry["crisis"]]
+            assert other["zones"] == entry["zones"]
+            assert other["emergency"]["number"] == entry["emergency"]["number"]
