@@ -348,6 +348,8 @@ def _milestone(entry: dict, kind: str, day: date, estimated: bool) -> dict[str, 
         "description": entry["description"],
         "facts": list(entry["facts"]),
         "estimated": estimated,
+        # the title itself says it is an estimate, in every language (the calendar adds no "Estimated:")
+        "title_says_estimate": bool(entry.get("title_says_estimate")),
     }
 
 

@@ -168,6 +168,14 @@ def test_a_calendar_feed_is_written_in_spanish(patient, client):
     descriptions = " ".join(str(e.get("description", "")) for e in cal.walk("VEVENT"))
     assert "solo agua durante las 8 horas" in descriptions  # MON-3
     assert str(cal["X-WR-CALDESC"]).startswith("Las fechas de tu tratamiento")
+    # Estimates are marked by a flag, not by an English word: a title saying "estimada" is not prefixed
+    # again, the others get the Spanish prefix, and every one the Spanish note and the estimate property.
+    estimates = [e for e in cal.walk("VEVENT") if str(e.get("X-CLEARCOURSE-ESTIMATED", "")) == "TRUE"]
+    titles = {str(e["summary"]) for e in estimates}
+    assert "Última cápsula estimada" in titles and "Última prueba de embarazo (estimación)" in titles
+    assert "Estimado: Donar sangre: no antes de esta fecha aproximada" in titles
+    assert not any(t.startswith("Estimado: Última") or "Estimated" in t for t in titles)
+    assert all("Esta fecha es una estimación a partir de tu plan" in str(e["description"]) for e in estimates)
 
 
 def test_helplines_speak_the_callers_language_and_988_offers_spanish(client):
