@@ -4,17 +4,25 @@
  * The texts come from backend/course/pauses.json and the red flag labels from the triage rules, bundled at
  * build time, so a pause shows in words offline.
  */
-import texts from '../../../backend/course/pauses.json';
+import english from '../../../backend/course/pauses.json';
+import { localize, merge } from '../i18n/localized';
 import type { Course, Pause } from '../types';
 import type { OutboxRecord, PauseMeta } from './db';
 import type { NewRecord } from './doses';
 import { API_BASE } from './http';
 import { STOP_REASONS } from './triage';
 
-const REASONS = texts.reasons as Record<string, { label: string; sentence: string; facts: string[] }>;
+let texts = english;
+let REASONS = texts.reasons as Record<string, { label: string; sentence: string; facts: string[] }>;
 
 /** What a pause means (RED-11): shown on the pause card and in place of the phase's "keep going". */
-export const PAUSED_TEXT: { text: string; facts: string[] } = texts.paused;
+export let PAUSED_TEXT: { text: string; facts: string[] } = texts.paused;
+
+localize('pauses', (translation) => {
+  texts = merge(english, translation);
+  REASONS = texts.reasons as typeof REASONS;
+  PAUSED_TEXT = texts.paused;
+});
 
 const pausesPath = (courseId: string) => `${API_BASE}/courses/${encodeURIComponent(courseId)}/pauses`;
 
