@@ -57,7 +57,7 @@ KEPT: dict[str, re.Pattern[str]] = {
 #: Keys a translation sets freely (its own locale tag, notes for developers): never compared or required.
 FREE = frozenset({"about", "locale"})
 _ARGUMENT = re.compile(r"\{\s*(\w+)\s*[},]")
-_BRANCH = re.compile(r"(?:zero|one|two|few|many|other|=\d+)\s*$")
+_BRANCH = re.compile(r"(?<!\w)(?:zero|one|two|few|many|other|=\d+)\s*$")
 
 
 @dataclass

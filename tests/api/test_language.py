@@ -206,3 +206,21 @@ def test_helplines_speak_the_callers_language_and_988_offers_spanish(client):
             assert [c["source"] for c in other["crisis"]] == [c["source"] for c in entry["crisis"]]
             assert other["zones"] == entry["zones"]
             assert other["emergency"]["number"] == entry["emergency"]["number"]
+
+
+def test_error_messages_come_in_the_patients_language_with_the_field_names_kept(patient, client):
+    patient.patch(f"{API}/me", json={"language": "es"})
+    response = patient.post(f"{API}/courses", json={"timezone": "Mars/Olympus", "weight_kg": "heavy"})
+    body = assert_error(response, 422)
+    assert {"timezone", "weight_kg", "start_date"} <= bad_fields(response)  # field names as they are
+    errors = body["errors"]["json"]
+    assert errors["start_date"] == ["Falta este dato obligatorio."]
+    assert errors["weight_kg"] == ["Debe ser un número."]
+    assert errors["timezone"] == [
+        "Zona horaria desconocida 'Mars/Olympus'; usa un nombre IANA, como Europe/Madrid."
+    ]
+    assert body["message"].startswith("Algunos campos no son válidos")
+    anonymous = client.get(f"{API}/me", headers={"Accept-Language": "de-DE"})
+    assert assert_error(anonymous, 401)["message"] == "Sende den Header Authorization: Bearer <token>."
+    english = client.get(f"{API}/me", headers={"Accept-Language": "en"})
+    assert assert_error(english, 401)["status"] == assert_error(anonymous, 401)["status"]
