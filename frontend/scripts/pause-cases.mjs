@@ -3,40 +3,18 @@
 // that the phone and the server agree on which day is paused and which advice says stop.
 //   {"days": [{pauses, date}], "overlays": [{course, records}], "results": [triage result], "reasons": [key],
 //    "languages": [es, de]} — the reasons' sentences in English, then in each language (backend/locales/<lang>/).
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { rolldown } from 'rolldown';
+import { importSource, useLanguage } from './bundle-source.mjs';
 
 // One bundle, so the translations `provide` lays over English reach the same modules pauses.ts uses.
-const source = `
+const { pauseOn, effectivePauses, reasonSentence, saysStop, provide } = await importSource(`
 export { pauseOn, effectivePauses, reasonSentence } from './lib/pauses.ts';
 export { saysStop } from './lib/triage.ts';
 export { provide } from './i18n/localized.ts';
-`;
-const bundle = await rolldown({
-  input: 'entry',
-  platform: 'node',
-  logLevel: 'silent',
-  plugins: [
-    {
-      name: 'entry',
-      resolveId: (id) => (id === 'entry' ? id : null),
-      load: (id) => (id === 'entry' ? source : null),
-    },
-  ],
-  cwd: fileURLToPath(new URL('../src/', import.meta.url)),
-});
-const { output } = await bundle.generate({ format: 'esm' });
-const { pauseOn, effectivePauses, reasonSentence, saysStop, provide } = await import(
-  `data:text/javascript;base64,${Buffer.from(output[0].code).toString('base64')}`
-);
+`);
 
 /** The reasons' sentences with `language`'s triage rules and pause texts laid over English. */
 function sentencesIn(language, reasons) {
-  for (const name of ['triage_rules', 'pauses']) {
-    const file = new URL(`../../backend/locales/${language}/${name}.json`, import.meta.url);
-    provide(name, JSON.parse(readFileSync(file, 'utf8')), language);
-  }
+  useLanguage(provide, language, ['triage_rules', 'pauses']);
   return reasons.map((r) => reasonSentence(r));
 }
 
