@@ -7,7 +7,7 @@
  * order (`calls`, from the shared rule files); this turns them into the buttons for the patient's
  * country, saved clinic number and age answer.
  */
-import english from '../../../backend/course/helplines.json';
+import { countries, directory, words } from '../../../backend/course/helplines.json';
 import { fill, localize, merge } from '../i18n/localized';
 import { detectTimeZone } from './dates';
 export { setUnder18, under18 } from './prefs';
@@ -55,6 +55,7 @@ export interface HelpCountry {
 }
 
 type Directory = { name: string; url: string; verify: string[]; facts: string[] };
+const english = { countries, directory, words }; // named imports: the file's notes stay out of the bundle
 
 /** Every country's numbers and lines, names and notes in the app's language (numbers never change). */
 export let HELP_COUNTRIES: HelpCountry[] = english.countries as HelpCountry[];
