@@ -8,6 +8,8 @@ import json
 import re
 from pathlib import Path
 
+from tests.e2e.conftest import morning
+
 ARGUMENT = r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}"  # an ICU argument, with one level of plural branches
 MESSAGES = Path(__file__).resolve().parents[2] / "frontend" / "src" / "i18n" / "messages"
 
@@ -42,3 +44,21 @@ def assert_fits(page) -> None:
     )
     assert too_wide == []
     assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def phone_in(browser, live_app, locale: str, width: int, scheme: str):
+    """A phone-sized context (height 844) whose browser speaks ``locale``, in a colour scheme, at 08:00 local
+    time; returns (context, page, page errors)."""
+    ctx = browser.new_context(
+        base_url=live_app.url,
+        viewport={"width": width, "height": 844},
+        service_workers="allow",
+        locale=locale,
+        color_scheme=scheme,
+    )
+    ctx.set_default_timeout(15_000)
+    morning(ctx)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return ctx, page, errors

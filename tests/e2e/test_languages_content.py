@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import morning
 from tests.e2e.helpers import onboard, session_of
-from tests.e2e.language import assert_fits
+from tests.e2e.language import assert_fits, catalog, english_words, phone_in
 from tests.e2e.test_record import journal_loaded
 
 pytestmark = pytest.mark.e2e
@@ -39,18 +38,7 @@ def test_a_spanish_check_in_and_help_in_the_us(browser, live_app, width, scheme,
     }
     us = next(c for c in lines["countries"] if c["name"] == "Estados Unidos")["crisis"][0]
 
-    ctx = browser.new_context(
-        base_url=live_app.url,
-        viewport={"width": width, "height": 844},
-        service_workers="allow",
-        locale="es-ES",
-        color_scheme=scheme,
-    )
-    ctx.set_default_timeout(15_000)
-    morning(ctx)
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    ctx, page, errors = phone_in(browser, live_app, "es-ES", width, scheme)
     try:
         onboard(page)
         session = session_of(page)
@@ -99,6 +87,39 @@ def test_a_spanish_check_in_and_help_in_the_us(browser, live_app, width, scheme,
         assert "Chest pain" not in page.locator("main").inner_text()
         assert_fits(page)
         page.screenshot(path=str(tmp_path / f"help-es-{width}-{scheme}.png"), full_page=True)
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize(
+    ("locale", "language", "width", "scheme"), [("es-MX", "es", 390, "dark"), ("de-AT", "de", 320, "light")]
+)
+def test_the_mood_check_in_spanish_and_german(browser, live_app, locale, language, width, scheme, tmp_path):
+    mood = _json(LOCALES / language / "mood.json")
+    rules = _json(LOCALES / language / "triage_rules.json")
+    own = catalog(language)
+    ctx, page, errors = phone_in(browser, live_app, locale, width, scheme)
+    try:
+        onboard(page)
+        page.goto("/mood")
+        view = page.locator(".mood")
+        expect(page.get_by_role("heading", level=1)).to_have_text(own["mood.title"])
+        expect(view).to_contain_text(mood["intro"]["text"])
+        assert view.get_attribute("lang") == language
+        # Answering "nearly every day" brings the leaflet's advice, in the language's own words.
+        page.get_by_role("group", name=mood["questions"][1]["text"]).get_by_label(
+            mood["answers"]["low_mood"][3]["label"]
+        ).check()
+        alert = page.locator("#crisis")
+        expect(alert.get_by_role("heading")).to_have_text(own["mood.stop_and_phone"])
+        expect(alert).to_contain_text(rules["actions"]["mood_stop"]["text"])
+        expect(alert.locator(".who-sees")).to_contain_text(rules["who_sees"]["text"])
+        text = view.inner_text()
+        assert [words for words in english_words(("mood.",), language) if words in text] == []
+        assert "Not at all" not in text and "Nobody watches" not in text
+        assert_fits(page)
+        page.screenshot(path=str(tmp_path / f"mood-{locale}-{width}-{scheme}.png"), full_page=True)
         assert errors == []
     finally:
         ctx.close()

@@ -3,7 +3,7 @@ import { SourceIds } from '../components/Facts';
 import { Choices } from '../components/Form';
 import { PauseOffer } from '../components/PauseOffer';
 import { ResultAdvice, WhoSees } from '../components/TriagePanel';
-import { t } from '../i18n';
+import { language, t } from '../i18n';
 import { MOOD, moodFollowUp } from '../lib/mood';
 import { isoWeek, refreshMood, saveMood, savedMood, type MoodAnswer, type MoodCheck } from '../lib/record';
 import { announce, course, courseToday, sync } from '../store';
@@ -61,7 +61,7 @@ export function Mood() {
   const alert = follow.crisis || follow.stop;
 
   return (
-    <div class="view mood">
+    <div class="view mood" lang={language.value}>
       <h1 tabIndex={-1}>{t('mood.title')}</h1>
       <p class="lede">
         {content.intro.text}
