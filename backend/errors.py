@@ -9,6 +9,9 @@ from flask import Flask, jsonify, request
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from backend.i18n import current_locale
+from backend.i18n.errors import translate_errors, translate_message
+
 log = logging.getLogger(__name__)
 
 DEFAULT_MESSAGES = {
@@ -30,9 +33,12 @@ EXTRA_KEYS = ("existing_id",)
 
 
 def error_payload(code: int, name: str, message: str | None, errors: dict | None = None) -> dict:
-    payload: dict = {"code": code, "status": name, "message": message or DEFAULT_MESSAGES.get(code, name)}
+    """The error body, its messages in the reader's language (field names as they are)."""
+    language = current_locale()
+    text = message or DEFAULT_MESSAGES.get(code, name)
+    payload: dict = {"code": code, "status": name, "message": translate_message(text, language)}
     if errors:
-        payload["errors"] = errors
+        payload["errors"] = translate_errors(errors, language)
     return payload
 
 

@@ -32,6 +32,12 @@ class HelpLineSchema(Schema):
     note = fields.String(metadata={"description": "What the facts hold about cost and hours, in words."})
     verify = fields.List(fields.String(), metadata={"description": "What the facts mark to be checked."})
     text = fields.Dict(metadata={"description": "A text line of the same service: {number, keyword}."})
+    in_language = fields.Dict(
+        metadata={
+            "description": "The line answers in these app languages too ({languages, text, facts}): "
+            "shown to a patient who reads one of them (the US 988 in Spanish, HELP-4)."
+        }
+    )
     facts = fields.List(fields.String())
     source = fields.Nested(SourceLinkSchema)
 
@@ -79,5 +85,5 @@ class Helplines(MethodView):
     @blp.response(200, HelplineSchema(many=True))
     def get(self):
         """Emergency numbers, crisis, text and youth lines per country (HELP-1, HELP-3..5), with the time
-        zones of each."""
+        zones of each; names and notes in the caller's language."""
         return list(load_helplines().values())

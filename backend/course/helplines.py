@@ -8,10 +8,11 @@ international directory (HELP-6) instead of promising a line.
 
 from __future__ import annotations
 
-import json
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
+
+from backend.i18n import catalog, current_locale
 
 __all__ = [
     "HELPLINES_FILE",
@@ -25,21 +26,24 @@ __all__ = [
 HELPLINES_FILE = Path(__file__).with_name("helplines.json")
 
 
-@cache
-def _document() -> dict[str, Any]:
-    with HELPLINES_FILE.open(encoding="utf-8") as fh:
-        return json.load(fh)
+def _document(language: str | None = None) -> dict[str, Any]:
+    return catalog("helplines", language)
 
 
-@cache
-def load_helplines() -> dict[str, dict[str, Any]]:
-    """Country code → entry (name, emergency, crisis lines, text line or None, youth lines, zones)."""
-    return {c["code"]: c for c in _document()["countries"]}
+@lru_cache(maxsize=8)
+def _by_code(language: str) -> dict[str, dict[str, Any]]:
+    return {c["code"]: c for c in _document(language)["countries"]}
 
 
-def directory() -> dict[str, Any]:
+def load_helplines(language: str | None = None) -> dict[str, dict[str, Any]]:
+    """Country code → entry (name, emergency, crisis lines, text line or None, youth lines, zones), its
+    words in ``language`` (default: the current locale). Cached: treat it as read-only."""
+    return _by_code(language or current_locale())
+
+
+def directory(language: str | None = None) -> dict[str, Any]:
     """The international directory of helplines linked where a country has no line we can name (HELP-6)."""
-    return _document()["directory"]
+    return _document(language)["directory"]
 
 
 def country_codes() -> list[str]:
@@ -52,7 +56,7 @@ def helpline(code: str | None) -> dict[str, Any] | None:
 
 @cache
 def _zone_index() -> dict[str, str]:
-    return {zone: code for code, entry in load_helplines().items() for zone in entry["zones"]}
+    return {zone: code for code, entry in load_helplines("en").items() for zone in entry["zones"]}
 
 
 def country_for_zone(zone: str) -> str | None:

@@ -7,16 +7,16 @@ first day with capsules again); ``resumed_on`` None means it is still going on.
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
+from typing import Any
+
+from backend.i18n import catalog
 
 __all__ = [
     "OTHER_REASONS",
-    "PAUSED_TEXT",
     "Pause",
     "PauseProblem",
     "for_projection",
@@ -24,15 +24,24 @@ __all__ = [
     "pause_on",
     "pause_problems",
     "paused_days",
+    "paused_text",
+    "reason_texts",
     "unpaused_runs",
 ]
 
 # Reasons besides a red flag key of the check-in rules: the mood check's answers, or the prescriber's call.
-with Path(__file__).with_name("pauses.json").open(encoding="utf-8") as _fh:
-    TEXTS: dict = json.load(_fh)
-OTHER_REASONS: dict[str, dict] = TEXTS["reasons"]
-PAUSED_TEXT: dict = TEXTS["paused"]  # what a pause means, shown in Today and the timeline (RED-11)
+OTHER_REASONS: tuple[str, ...] = tuple(catalog("pauses", "en")["reasons"])
 _ONE = timedelta(days=1)
+
+
+def reason_texts(language: str | None = None) -> dict[str, dict[str, Any]]:
+    """The other reasons' label and sentence in ``language`` (default: the current locale)."""
+    return catalog("pauses", language)["reasons"]
+
+
+def paused_text(language: str | None = None) -> dict[str, Any]:
+    """What a pause means (RED-11), shown in Today and the timeline, in ``language``."""
+    return catalog("pauses", language)["paused"]
 
 
 @dataclass(frozen=True)

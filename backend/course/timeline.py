@@ -13,7 +13,7 @@ from typing import Any
 
 from backend.course.content import applies, load_content, render_item, render_items, render_red_flags
 from backend.course.dates import add_months, month_after
-from backend.course.pauses import PAUSED_TEXT, Pause, for_projection, pause_lookup, pause_on, paused_days
+from backend.course.pauses import Pause, for_projection, pause_lookup, pause_on, paused_days, paused_text
 from backend.course.plan import Segment, iter_plan_days, slots_for
 from backend.course.rhythm import BookedAppointment, RhythmDate, monitoring_dates, place_appointments
 from backend.course.rules import RuleSet, rule_set
@@ -314,7 +314,7 @@ def _phases(course: CourseInfo, proj: Projection, today: date, content: dict, fl
         if continuing and c.get("summary_target_reached"):
             summary = c["summary_target_reached"]
         if paused and key == current:
-            summary = PAUSED_TEXT["text"]
+            summary = paused_text()["text"]
         phases.append(
             {
                 "key": key,
@@ -348,6 +348,8 @@ def _milestone(entry: dict, kind: str, day: date, estimated: bool) -> dict[str, 
         "description": entry["description"],
         "facts": list(entry["facts"]),
         "estimated": estimated,
+        # the title itself says it is an estimate, in every language (the calendar adds no "Estimated:")
+        "title_says_estimate": bool(entry.get("title_says_estimate")),
     }
 
 
@@ -462,7 +464,7 @@ def _current_pause(course: CourseInfo, today: date) -> dict[str, Any] | None:
     pause = _pause_json(pause_on(course.pauses, today))
     if pause is None:
         return None
-    return {**pause, **render_item(PAUSED_TEXT)}
+    return {**pause, **render_item(paused_text())}
 
 
 def _after_course(course: CourseInfo, today: date, content: dict, flags: frozenset[str]) -> dict | None:

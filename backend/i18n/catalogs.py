@@ -22,6 +22,7 @@ LOCALES_DIR = BACKEND / "locales"
 #: Catalog name → its English source file.
 CATALOGS: dict[str, Path] = {
     "content": BACKEND / "course" / "content" / "en.json",
+    "errors": BACKEND / "api" / "errors.json",
     "helplines": BACKEND / "course" / "helplines.json",
     "pauses": BACKEND / "course" / "pauses.json",
     "calendar": BACKEND / "record" / "calendar.json",

@@ -33,6 +33,8 @@ IDENTIFIERS = frozenset(
         "from",
         "id",
         "key",
+        "keyword",
+        "languages",
         "level",
         "levels",
         "milestone_kinds",
@@ -46,10 +48,16 @@ IDENTIFIERS = frozenset(
         "zones",
     }
 )
+#: Per catalog, paths whose values are ids, data or citations kept as written (like ``IDENTIFIERS``): the
+#: triage rules' case table, a helpline's public source (its page's own title and address).
+KEPT: dict[str, re.Pattern[str]] = {
+    "triage_rules": re.compile(r"^(cases|crisis_first_flags)\b"),
+    "helplines": re.compile(r"\.source\.|\.url$"),
+}
 #: Keys a translation sets freely (its own locale tag, notes for developers): never compared or required.
 FREE = frozenset({"about", "locale"})
 _ARGUMENT = re.compile(r"\{\s*(\w+)\s*[},]")
-_BRANCH = re.compile(r"(?:zero|one|two|few|many|other|=\d+)\s*$")
+_BRANCH = re.compile(r"(?<!\w)(?:zero|one|two|few|many|other|=\d+)\s*$")
 
 
 @dataclass
@@ -111,6 +119,11 @@ def compare(english: Any, translated: Any, report: CatalogReport) -> None:
     en_leaves = {path: (key, value) for path, key, value in _leaves(english)}
     tr_leaves = {path: (key, value) for path, key, value in _leaves(translated)}
     en_facts = dict(_facts_lists(english))
+    kept = KEPT.get(report.catalog)
+
+    def is_id(path: str, key: str) -> bool:
+        return key in IDENTIFIERS or bool(kept and kept.search(path))
+
     for path, value in _facts_lists(translated):
         if path in en_facts and en_facts[path] != value:
             report.facts.append(path)
@@ -122,13 +135,13 @@ def compare(english: Any, translated: Any, report: CatalogReport) -> None:
                 report.extra.append(path)
             continue
         en_value = en_leaves[path][1]
-        if key in IDENTIFIERS or not isinstance(en_value, str):
+        if is_id(path, key) or not isinstance(en_value, str):
             if value != en_value and not any(path.startswith(p) for p in en_facts):
                 report.facts.append(path)
         elif not isinstance(value, str) or placeholders(value) != placeholders(en_value):
             report.placeholders.append(path)
     for path, (key, value) in en_leaves.items():
-        if isinstance(value, str) and key not in IDENTIFIERS | FREE and path not in tr_leaves:
+        if isinstance(value, str) and not is_id(path, key) and key not in FREE and path not in tr_leaves:
             report.missing.append(path)
 
 

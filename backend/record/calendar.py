@@ -49,6 +49,7 @@ class FeedMilestone:
     title: str
     description: str
     estimated: bool
+    title_says_estimate: bool = False  # the content marks the title as saying "estimate" already
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,12 @@ def _appointment_event(course: FeedCourse, appt: FeedAppointment, zone: ZoneInfo
     return event
 
 
-def _estimated(content: dict[str, Any], title: str) -> str:
-    """One "Estimated" per title: a title that already says it is an estimate is not prefixed again."""
-    return title if "estimate" in title.lower() else content["estimated_prefix"]["text"] + title
+def _estimated(content: dict[str, Any], milestone: FeedMilestone) -> str:
+    """One "Estimated" per title: a title the content marks as saying it is an estimate (in any language) is
+    not prefixed again."""
+    if milestone.title_says_estimate:
+        return milestone.title
+    return content["estimated_prefix"]["text"] + milestone.title
 
 
 def _capsules_title(content: dict[str, Any], seg: Segment, slot: int) -> str:
@@ -104,7 +108,7 @@ def _milestone_event(course: FeedCourse, milestone: FeedMilestone, now: datetime
     event.add("dtend", milestone.date + timedelta(days=1))
     event.add("transp", "TRANSPARENT")
     if milestone.estimated:
-        event.add("summary", _estimated(content, milestone.title))
+        event.add("summary", _estimated(content, milestone))
         event.add("description", f"{milestone.description}\n\n{content['estimated_note']['text']}")
         event.add("x-clearcourse-estimated", "TRUE")
     else:

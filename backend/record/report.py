@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from backend.course.pauses import OTHER_REASONS, paused_days
+from backend.course.pauses import paused_days, reason_texts
 from backend.course.plan import segment_for
 from backend.course.rules import rule_set
 from backend.course.timeline import CourseInfo, LoggedDose, project
@@ -59,23 +59,26 @@ def _mg(value: float) -> str:
 
 def _plan_lines(course: CourseInfo) -> list[str]:
     """The plan as prescribed: each dose's own amount, the even split, or the cycle."""
+    words = texts()["plan_lines"]
     lines = []
     for seg in course.plan:
         times = [t.strftime("%H:%M") for t in seg.dose_times]
+        at = words["and"].join(times)
+        daily = _mg(seg.daily_mg or 0)
         if seg.cycle_mg is not None:
-            what = "alternating " + " / ".join(f"{m:g}" for m in seg.cycle_mg) + " mg a day"
-            what += f", {len(times)} dose(s) a day at " + " and ".join(times)
+            amounts = " / ".join(f"{m:g}" for m in seg.cycle_mg)
+            what = words["alternating"].format(amounts=amounts, count=len(times), times=at)
         elif seg.dose_mg is not None and not seg.even_split:
-            each = " and ".join(f"{_mg(m)} at {t}" for m, t in zip(seg.dose_mg, times, strict=True))
-            what = f"{each} ({_mg(seg.daily_mg or 0)} a day)"
-        elif len(times) > 1:
-            per = (seg.daily_mg or 0) / len(times)
-            what = f"{_mg(seg.daily_mg or 0)} a day as {len(times)} doses of {_mg(per)} at " + " and ".join(
-                times
+            each = words["and"].join(
+                words["each_dose"].format(mg=_mg(m), time=t) for m, t in zip(seg.dose_mg, times, strict=True)
             )
+            what = words["each"].format(doses=each, daily=daily)
+        elif len(times) > 1:
+            per = _mg((seg.daily_mg or 0) / len(times))
+            what = words["split"].format(daily=daily, count=len(times), per=per, times=at)
         else:
-            what = f"{_mg(seg.daily_mg or 0)} a day at {times[0]}"
-        lines.append(f"From {seg.from_date.isoformat()}: {what}")
+            what = words["single"].format(daily=daily, time=times[0])
+        lines.append(words["segment"].format(date=seg.from_date.isoformat(), what=what))
     return lines
 
 
@@ -143,7 +146,7 @@ def _last_counted(course: CourseInfo, end: date, today: date) -> date:
 def pause_reason_label(reason: str) -> str:
     """A pause's reason in words: the red flag's or effect rule's label, the mood check, the prescriber."""
     flag = triage.stop_reasons().get(reason)
-    return flag["label"] if flag else OTHER_REASONS.get(reason, {}).get("label", reason)
+    return flag["label"] if flag else reason_texts().get(reason, {}).get("label", reason)
 
 
 def _pauses(course: CourseInfo, start: date, end: date, today: date) -> list[dict[str, Any]]:
@@ -211,6 +214,7 @@ def _trends(checkins: Sequence[CheckInRow]) -> dict[str, Any]:
 
 def _mood(mood: Sequence[MoodRow], start: date, end: date) -> dict[str, Any]:
     content = texts()
+    yes_no = content["answers"]
     answers = mood_check.load_content()["answers"]
     label = {q: {a["value"]: a["label"] for a in options} for q, options in answers.items()}
     weeks = []
@@ -227,7 +231,7 @@ def _mood(mood: Sequence[MoodRow], start: date, end: date) -> dict[str, Any]:
                 "low_mood": m.low_mood,
                 "low_mood_label": label["low_mood"].get(m.low_mood, m.low_mood),
                 "self_harm_thoughts": m.self_harm_thoughts,
-                "self_harm_label": "Yes" if m.self_harm_thoughts else "No",
+                "self_harm_label": yes_no["yes"] if m.self_harm_thoughts else yes_no["no"],
                 "sexual_function": m.sexual_function,
                 "sexual_function_label": label["sexual_function"].get(m.sexual_function or "", None),
             }

@@ -2,7 +2,8 @@
 be read in 30 seconds — safety first, human headings with their units, dates written out.
 
 The PDF embeds DejaVu Sans (``pdf_font.py``), so every language's letters and typographic marks print as
-written; a character outside the font prints as "?". ``paper`` is "a4" or "letter".
+written; a character outside the font prints as "?". ``paper`` is "a4" or "letter". Every fixed word
+(headings, column names, months' names) comes from the report catalog's ``pdf`` texts in the current locale.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
 from backend.record.pdf_font import FAMILY, font_files
+from backend.record.report import texts
 
 PAPERS = ("a4", "letter")
 _HEADINGS = FontFace(emphasis="BOLD", fill_color=(232, 236, 235))
 _ISO_DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
-_ORDINAL = {1: "1st", 2: "2nd", 3: "3rd"}
 
 
 def _text(text: str) -> str:
@@ -35,12 +36,22 @@ def _num(value: Any, unit: str = "") -> str:
     return f"{value}{unit}"
 
 
+def _words() -> dict[str, Any]:
+    return texts()["pdf"]
+
+
 def day(iso: str | None) -> str:
-    """ "2026-01-05" → "5 Jan 2026" (the same on A4 and Letter, in any reader's locale)."""
+    """ "2026-01-05" → "5 Jan 2026" (the same on A4 and Letter; the month's name in the report's language)."""
     if not iso:
         return "-"
     d = date.fromisoformat(iso[:10])
-    return f"{d.day} {d:%b %Y}"
+    words = _words()
+    return words["date_format"].format(day=d.day, month=words["months"][d.month - 1], year=d.year)
+
+
+def _ordinal(slot: int) -> str:
+    ordinals = _words()["ordinals"]
+    return ordinals[slot - 1] if 1 <= slot <= len(ordinals) else str(slot)
 
 
 def _when(iso: str) -> str:
@@ -51,13 +62,14 @@ def _when(iso: str) -> str:
 class _Report(FPDF):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.words: dict[str, Any] = _words()
         for style, path in font_files().items():
             self.add_font(FAMILY, style=style, fname=str(path))
 
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(FAMILY, size=8)
-        self.cell(0, 6, f"ClearCourse record - page {self.page_no()}", align="C")
+        self.cell(0, 6, _text(self.words["footer"].format(page=self.page_no())), align="C")
 
     def heading(self, text: str) -> None:
         self.ln(2)
@@ -79,7 +91,7 @@ class _Report(FPDF):
 
     def rows(self, header: list[str], rows: list[list[Any]], widths: tuple[int, ...] | None = None) -> None:
         if not rows:
-            self.para("None recorded.")
+            self.para(self.words["none_recorded"])
             return
         with self.table(
             col_widths=widths, line_height=4.8, text_align="LEFT", padding=1, headings_style=_HEADINGS
@@ -105,40 +117,45 @@ def _header(pdf: _Report, report: dict[str, Any]) -> None:
     pdf.cell(
         0,
         7,
-        _text(f"Period: {day(report['from'])} to {day(report['to'])}"),
+        _text(pdf.words["period"].format(start=day(report["from"]), end=day(report["to"]))),
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
     pdf.set_font(FAMILY, size=8.5)
-    pdf.para(f"Written on {day(report['generated_on'])}. {report['disclaimer']}", style="I")
+    written = pdf.words["written_on"].format(date=day(report["generated_on"]))
+    pdf.para(f"{written} {report['disclaimer']}", style="I")
 
 
 def _safety(pdf: _Report, report: dict[str, Any]) -> None:
+    w = pdf.words
     safety = report["safety"]
     pauses = report.get("pauses") or []
-    pdf.heading("Safety summary")
+    pdf.heading(w["safety"])
     quiet = not safety["red_flags"] and not safety["self_harm_yes"]
     if quiet:
         pdf.para(safety["none_note"])
     if safety["red_flags"]:
-        pdf.subheading("Red flags the patient reported")
+        pdf.subheading(w["flags_reported"])
         pdf.rows(
-            ["Date", "What the patient ticked"],
+            [w["date"], w["ticked"]],
             [[day(f["date"]), f["label"]] for f in safety["red_flags"]],
             (30, 150),
         )
     if safety["self_harm_yes"]:
-        pdf.subheading('"Yes" to thoughts of self-harm (weekly mood check)')
+        pdf.subheading(w["self_harm_yes"])
+        yes = texts()["answers"]["yes"]
         pdf.rows(
-            ["Week of", "Answer"], [[day(w["week_of"]), "Yes"] for w in safety["self_harm_yes"]], (40, 140)
+            [w["week_of"], w["answer"]],
+            [[day(x["week_of"]), yes] for x in safety["self_harm_yes"]],
+            (40, 140),
         )
-    pdf.subheading("Pauses in taking the capsules")
+    pdf.subheading(w["pauses"])
     pdf.rows(
-        ["Stopped on", "Restarted on", "Why", "Days in this period"],
+        [w["stopped_on"], w["restarted_on"], w["why"], w["days_in_period"]],
         [
             [
                 day(p["started_on"]),
-                day(p.get("resumed_on")) if p.get("resumed_on") else "not yet",
+                day(p.get("resumed_on")) if p.get("resumed_on") else w["not_yet"],
                 p.get("reason_label", p.get("reason", "")),
                 p.get("days", "-"),
             ]
@@ -147,102 +164,102 @@ def _safety(pdf: _Report, report: dict[str, Any]) -> None:
         (30, 30, 90, 30),
     )
     if safety["pregnancy_tests"] is not None:
-        pdf.subheading("Pregnancy tests (pregnancy prevention applies)")
+        pdf.subheading(w["pregnancy_tests"])
         pdf.para(safety["pregnancy_tests_note"])
         pdf.rows(
-            ["Date", "Where"],
+            [w["date"], w["where"]],
             [[day(t["date"]), t["place"] or "-"] for t in safety["pregnancy_tests"]],
             (40, 140),
         )
 
 
 def _course(pdf: _Report, report: dict[str, Any]) -> None:
+    w = pdf.words
     course = report["course"]
     status = course.get("rule_set_status")
     rule_set = course["rule_set_title"]
     if status:
-        rule_set += f"\n{'Verify: ' if status['verify'] else ''}{status['text']}"
-    pdf.heading("Course")
+        rule_set += "\n" + (w["verify"].format(text=status["text"]) if status["verify"] else status["text"])
+    pdf.heading(w["course"])
     pdf.rows(
-        ["Course", "As recorded by the patient"],
+        [w["course"], w["as_recorded"]],
         [
-            ["Capsules", course["product_label"]],
-            ["Rule set", rule_set],
+            [w["capsules"], course["product_label"]],
+            [w["rule_set"], rule_set],
             # one row per plan segment: a plan of up to 60 segments in one cell would not fit a page
             *[
-                ["Plan as prescribed" if i == 0 else "", _ISO_DAY.sub(lambda m: day(m[1]), line)]
+                [w["plan"] if i == 0 else "", _ISO_DAY.sub(lambda m: day(m[1]), line)]
                 for i, line in enumerate(course["plan"])
             ],
-            ["First capsule", day(course["start_date"])],
+            [w["first_capsule"], day(course["start_date"])],
+            [w["last_capsule"], day(course["ended_on"]) if course["ended_on"] else w["still_taking"]],
             [
-                "Last capsule",
-                day(course["ended_on"]) if course["ended_on"] else "not recorded (still taking)",
+                w["target"],
+                _num(course["target_mg_per_kg"]) if course["target_mg_per_kg"] else w["none_set"],
             ],
             [
-                "Cumulative target (mg/kg)",
-                _num(course["target_mg_per_kg"]) if course["target_mg_per_kg"] else "none set",
+                w["pregnancy_prevention"],
+                w["applies"] if course["pregnancy_prevention"] else w["does_not_apply"],
             ],
-            ["Pregnancy prevention", "applies" if course["pregnancy_prevention"] else "does not apply"],
         ],
         (45, 135),
     )
-    pdf.subheading("Weights")
+    pdf.subheading(w["weights"])
     pdf.rows(
-        ["Date recorded", "Weight (kg)", "Note"],
+        [w["date_recorded"], w["weight"], w["weight_note"]],
         [
             [
-                day(w["recorded_on"]),
-                _num(w["weight_kg"]),
-                "start" if i == 0 else ("plan re-based on it" if w["rebased"] else ""),
+                day(x["recorded_on"]),
+                _num(x["weight_kg"]),
+                w["start_weight"] if i == 0 else (w["rebased"] if x["rebased"] else ""),
             ]
-            for i, w in enumerate(report["weights"])
+            for i, x in enumerate(report["weights"])
         ],
         (45, 35, 100),
     )
 
 
 def _dose(pdf: _Report, report: dict[str, Any]) -> None:
+    w = pdf.words
     dose = report["dose"]
     rows = [
-        ["Total taken (mg)", _num(dose["cumulative_mg"])],
+        [w["total_taken"], _num(dose["cumulative_mg"])],
         [
-            f"By the start weight, {_num(dose['start_weight_kg'])} kg (mg/kg)",
+            w["by_start_weight"].format(kg=_num(dose["start_weight_kg"])),
             _num(dose["mg_per_kg_by_start_weight"]),
         ],
     ]
     if dose["latest_weight_kg"] is not None:
         rows.append(
             [
-                f"By the latest weight, {_num(dose['latest_weight_kg'])} kg (mg/kg)",
+                w["by_latest_weight"].format(kg=_num(dose["latest_weight_kg"])),
                 _num(dose["mg_per_kg_by_latest_weight"]),
             ]
         )
     if dose["target_mg"] is not None:
         counted = dose["counted_by"]
-        by = "the start weight" if counted["basis"] == "start" else "the re-based weight"
+        by = w["target_by_start"] if counted["basis"] == "start" else w["target_by_rebased"]
         rows += [
-            [f"Target by {by}, {_num(counted['weight_kg'])} kg (mg)", _num(dose["target_mg"])],
-            ["Share of the target reached (%)", _num(dose["target_percent"])],
+            [by.format(kg=_num(counted["weight_kg"])), _num(dose["target_mg"])],
+            [w["target_share"], _num(dose["target_percent"])],
         ]
     rows += [
-        ["Current plan (mg/day)", _num(dose["current_mg_per_day"])],
-        [
-            "Current plan by the latest weight (mg/kg/day)",
-            _num(dose["current_mg_per_kg_per_day"]),
-        ],
+        [w["current_plan"], _num(dose["current_mg_per_day"])],
+        [w["current_plan_per_kg"], _num(dose["current_mg_per_kg_per_day"])],
     ]
-    pdf.heading("Cumulative dose")
+    pdf.heading(w["cumulative_dose"])
     pdf.para(f"{dose['cumulative_note']} {dose['mg_per_kg_note']}")
     if dose["micronised_note"]:
         pdf.para(dose["micronised_note"], style="B")
-    pdf.rows(["Measure", "Value"], rows, (120, 60))
+    pdf.rows([w["measure"], w["amount"]], rows, (120, 60))
 
 
 def _adherence(pdf: _Report, report: dict[str, Any]) -> None:
+    w = pdf.words
     a = report["adherence"]
-    pdf.heading("Adherence (planned doses in the period)")
+    pdf.heading(w["adherence"])
     pdf.rows(
-        ["Planned doses", "Taken", "Skipped", "Paused", "Not logged", "Taken (%)"],
+        [w["planned_doses"], w["taken"], w["skipped"], w["paused"], w["not_logged"], w["taken_percent"]],
         [
             [
                 a["planned_doses"],
@@ -256,35 +273,41 @@ def _adherence(pdf: _Report, report: dict[str, Any]) -> None:
     )
     pdf.para(a["note"])
     if a["not_logged_ranges"]:
-        pdf.subheading("Days with doses not logged")
+        pdf.subheading(w["not_logged_days"])
         pdf.rows(
-            ["From", "To", "Days", "Doses not logged"],
+            [w["range_from"], w["range_to"], w["days"], w["doses_not_logged"]],
             [[day(r["from"]), day(r["to"]), r["days"], r["doses"]] for r in a["not_logged_ranges"]],
             (40, 40, 30, 70),
         )
     if a["skipped_days"]:
-        pdf.subheading("Doses the patient marked skipped")
+        pdf.subheading(w["skipped_days"])
         pdf.rows(
-            ["Date", "Dose of the day"],
-            [
-                [day(d["date"]), ", ".join(_ORDINAL.get(s, str(s)) for s in d["slots"])]
-                for d in a["skipped_days"]
-            ],
+            [w["date"], w["dose_of_day"]],
+            [[day(d["date"]), ", ".join(_ordinal(s) for s in d["slots"])] for d in a["skipped_days"]],
             (40, 140),
         )
 
 
 def _checkins(pdf: _Report, report: dict[str, Any]) -> None:
+    w = pdf.words
     c = report["checkins"]
     skin = c["skin"]
     days = c["checkin_days"]
-    pdf.heading(f"Daily check-ins ({days} day{'' if days == 1 else 's'})")
+    pdf.heading(w["checkins_one" if days == 1 else "checkins_other"].format(days=days))
     pdf.para(c["note"])
     pdf.rows(
-        ["Skin, 0 (clear) to 10 (worst)", "Days answered", "First", "Last", "Lowest", "Highest", "Average"],
+        [
+            w["skin_column"],
+            w["days_answered"],
+            w["first"],
+            w["last"],
+            w["lowest"],
+            w["highest"],
+            w["average"],
+        ],
         [
             [
-                "Skin score",
+                w["skin_score"],
                 skin["days_answered"],
                 *(_num(skin[k]) for k in ("first", "last", "lowest", "highest", "average")),
             ]
@@ -292,7 +315,7 @@ def _checkins(pdf: _Report, report: dict[str, Any]) -> None:
         (50, 25, 20, 20, 20, 20, 25),
     )
     pdf.rows(
-        ["Effect", "Days answered", "Days reported (mild or more)", "Days strong", "Strongest"],
+        [w["effect_column"], w["days_answered"], w["days_reported"], w["days_strong"], w["strongest"]],
         [
             [e["label"], e["days_answered"], e["days_reported"], e["days_strong"], e["strongest"] or "-"]
             for e in c["effects"]
@@ -303,19 +326,20 @@ def _checkins(pdf: _Report, report: dict[str, Any]) -> None:
 
 
 def _mood(pdf: _Report, report: dict[str, Any]) -> None:
+    w = pdf.words
     mood = report["mood"]
     h = mood["headings"]
-    pdf.heading("Weekly mood check")
+    pdf.heading(w["mood"])
     pdf.para(mood["note"])
     pdf.rows(
-        ["Week of", h["interest"], h["low_mood"], h["self_harm_thoughts"], h["sexual_function"]],
+        [w["week_of"], h["interest"], h["low_mood"], h["self_harm_thoughts"], h["sexual_function"]],
         [
             [
                 day(m["week_of"]),
                 m["interest_label"],
                 m["low_mood_label"],
                 m["self_harm_label"],
-                m["sexual_function_label"] or "not answered",
+                m["sexual_function_label"] or w["not_answered"],
             ]
             for m in mood["weeks"]
         ],
@@ -324,11 +348,12 @@ def _mood(pdf: _Report, report: dict[str, Any]) -> None:
 
 
 def _appointments(pdf: _Report, report: dict[str, Any]) -> None:
-    pdf.heading("Appointments and tests booked in the app")
+    w = pdf.words
+    pdf.heading(w["appointments"])
     pdf.rows(
-        ["Date and time", "What", "Where", "Fasting"],
+        [w["date_time"], w["what"], w["where"], w["fasting"]],
         [
-            [_when(a["starts_at"]), a["label"], a["place"] or "-", "yes" if a["fasting"] else "no"]
+            [_when(a["starts_at"]), a["label"], a["place"] or "-", w["yes"] if a["fasting"] else w["no"]]
             for a in report["appointments"]
         ],
         (40, 45, 75, 20),

@@ -87,7 +87,14 @@ def _render_feed(feed: CalendarFeed, now: datetime | None) -> bytes:
             for a in appointments
         ],
         [
-            calendar.FeedMilestone(m["kind"], m["date"], m["title"], m["description"], bool(m["estimated"]))
+            calendar.FeedMilestone(
+                m["kind"],
+                m["date"],
+                m["title"],
+                m["description"],
+                estimated=bool(m["estimated"]),
+                title_says_estimate=m["title_says_estimate"],
+            )
             for m in timeline["milestones"]
         ],
         feed.include_doses,

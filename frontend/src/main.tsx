@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { App } from './app';
+import './i18n/content';
 import { getCaregiverToken } from './lib/db';
 import { afterLoad, whenIdle } from './lib/idle';
 import { syncPushSubscription } from './push';

@@ -168,3 +168,59 @@ def test_a_calendar_feed_is_written_in_spanish(patient, client):
     descriptions = " ".join(str(e.get("description", "")) for e in cal.walk("VEVENT"))
     assert "solo agua durante las 8 horas" in descriptions  # MON-3
     assert str(cal["X-WR-CALDESC"]).startswith("Las fechas de tu tratamiento")
+    # Estimates are marked by a flag, not by an English word: a title saying "estimada" is not prefixed
+    # again, the others get the Spanish prefix, and every one the Spanish note and the estimate property.
+    estimates = [e for e in cal.walk("VEVENT") if str(e.get("X-CLEARCOURSE-ESTIMATED", "")) == "TRUE"]
+    titles = {str(e["summary"]) for e in estimates}
+    assert "Última cápsula estimada" in titles and "Última prueba de embarazo (estimación)" in titles
+    assert "Estimado: Donar sangre: no antes de esta fecha aproximada" in titles
+    assert not any(t.startswith("Estimado: Última") or "Estimated" in t for t in titles)
+    assert all("Esta fecha es una estimación a partir de tu plan" in str(e["description"]) for e in estimates)
+
+
+def test_helplines_speak_the_callers_language_and_988_offers_spanish(client):
+    def lines(language):
+        response = client.get(f"{API}/helplines", headers={"Accept-Language": language})
+        assert response.headers["Content-Language"] == language
+        return {c["code"]: c for c in response.get_json()}
+
+    english, spanish, german = lines("en"), lines("es"), lines("de")
+    us = spanish["US"]["crisis"][0]
+    assert spanish["US"]["name"] == "Estados Unidos" and german["DE"]["name"] == "Deutschland"
+    assert us["number"] == "988"
+    assert us["note"] == "gratuita, a cualquier hora; atiende en inglés y en español"
+    # HELP-4: 988 answers in Spanish (calls, text, chat); no key press is invented.
+    assert us["in_language"] == {
+        "languages": ["es"],
+        "text": "También atiende en español, por llamada, mensaje de texto o chat: elige español cuando te "
+        "contesten.",
+        "facts": ["HELP-4"],
+    }
+    assert german["GB"]["youth"][0]["verify"] == ["Erreichbarkeit"]
+    assert english["GB"]["youth"][0]["verify"] == ["hours"]
+    assert german["DE"]["crisis"][0]["name"] == "TelefonSeelsorge"  # a line's own name stays as it is
+    assert spanish["FR"]["emergency"]["also"] == "15 (SAMU, urgencias médicas)"
+    for code, entry in english.items():  # numbers, sources and zones never change with the language
+        for other in (spanish[code], german[code]):
+            assert [c["number"] for c in other["crisis"]] == [c["number"] for c in entry["crisis"]]
+            assert [c["source"] for c in other["crisis"]] == [c["source"] for c in entry["crisis"]]
+            assert other["zones"] == entry["zones"]
+            assert other["emergency"]["number"] == entry["emergency"]["number"]
+
+
+def test_error_messages_come_in_the_patients_language_with_the_field_names_kept(patient, client):
+    patient.patch(f"{API}/me", json={"language": "es"})
+    response = patient.post(f"{API}/courses", json={"timezone": "Mars/Olympus", "weight_kg": "heavy"})
+    body = assert_error(response, 422)
+    assert {"timezone", "weight_kg", "start_date"} <= bad_fields(response)  # field names as they are
+    errors = body["errors"]["json"]
+    assert errors["start_date"] == ["Falta este dato obligatorio."]
+    assert errors["weight_kg"] == ["Debe ser un número."]
+    assert errors["timezone"] == [
+        "Zona horaria desconocida 'Mars/Olympus'; usa un nombre IANA, como Europe/Madrid."
+    ]
+    assert body["message"].startswith("Algunos campos no son válidos")
+    anonymous = client.get(f"{API}/me", headers={"Accept-Language": "de-DE"})
+    assert assert_error(anonymous, 401)["message"] == "Sende den Header Authorization: Bearer <token>."
+    english = client.get(f"{API}/me", headers={"Accept-Language": "en"})
+    assert assert_error(english, 401)["status"] == assert_error(anonymous, 401)["status"]

@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from backend.extensions import db
+from backend.i18n import catalog
 from backend.models import WeightRecord
 from backend.record.mood import iso_week
 from tests.api.apihelp import (
@@ -210,6 +211,59 @@ def test_the_pdf_says_the_same_in_human_words(patient, course):
     for word in ("cumulative_mg", "target_percent", "missed"):
         assert word not in text
     assert "Absorica LD" not in text
+
+
+TRANSLATED = {
+    "es": [
+        "Nombre del paciente:",
+        "Resumen de seguridad",
+        "Dolor en el pecho",
+        "«Sí» a pensamientos de hacerse daño",
+        "Pruebas de embarazo (se aplica la prevención del embarazo)",
+        "Desde el {start}: 40 mg a las 08:00 y 20 mg a las 20:00 (60 mg al día)",
+        "sin registrar (sigue tomándolas)",
+        "Según el peso inicial, 70 kg (mg/kg) 12.3",
+        "Dosis previstas Tomadas Saltadas En pausa Sin registrar Tomadas (%)",
+        "Quien te receta las ha pausado",
+        "Algunos días Más de la mitad de los días Sí",
+        "Revisiones diarias (2 días)",
+        "Registro de ClearCourse - página 1",
+    ],
+    "de": [
+        "Geburtsdatum:",
+        "Sicherheit auf einen Blick",
+        "Schmerzen in der Brust",
+        "„Ja“ zu Gedanken an Selbstverletzung",
+        "Schwangerschaftstests (Schwangerschaftsverhütung gilt)",
+        "Ab {start}: 40 mg um 08:00 und 20 mg um 20:00 (60 mg am Tag)",
+        "nicht eingetragen (Einnahme läuft)",
+        "Größe Wert",
+        "Geplante Dosen Genommen Ausgelassen Pausiert Nicht eingetragen Genommen (%)",
+        "An einigen Tagen An mehr als der Hälfte der Tage Ja",
+        "Tägliche Check-ins (2 Tage)",
+        "ClearCourse-Bericht – Seite 1",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["es", "de"])
+def test_the_pdf_in_spanish_and_german_has_no_english_heading(patient, course, language):
+    add_safety_record(patient, course)
+    text = pdf_text(patient, course, f"?lang={language}")
+    words = catalog("report", language)["pdf"]
+    start = words["date_format"].format(
+        day=days_ago(20).day, month=words["months"][days_ago(20).month - 1], year=days_ago(20).year
+    )
+    for fragment in TRANSLATED[language]:
+        assert fragment.format(start=start) in text, (fragment, text[:3000])
+    if language == "de":
+        assert {"ä", "ö", "ü", "ß", "„"} <= set(text)
+    english = catalog("report", "en")["pdf"]
+    for key, heading in english.items():  # every fixed English word with its own translation stays out
+        if isinstance(heading, str) and "{" not in heading and len(heading) > 4 and heading != words[key]:
+            assert not re.search(rf"(?<!\w){re.escape(heading)}(?!\w)", text), heading
+    for phrase in ("Patient's name", "a day at", "Chest pain", "Some days", "Written on", "Period:"):
+        assert phrase not in text
 
 
 def test_absorica_ld_gets_its_note_and_the_2026_rules_their_verify_mark(patient):

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import morning
 from tests.e2e.language import catalog
 
 T = TypeVar("T")
@@ -286,3 +287,14 @@ def phone_context(
     )
     ctx.set_default_timeout(timeout_ms)
     return ctx
+
+
+def phone_in(browser, live_app, locale: str, width: int, scheme: str):
+    """A phone-sized context (height 844) whose browser speaks ``locale``, in a colour scheme, at 08:00 local
+    time; returns (context, page, page errors)."""
+    ctx = phone_context(browser, live_app, width, scheme, locale=locale)
+    morning(ctx)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return ctx, page, errors

@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import morning
-from tests.e2e.helpers import onboard, phone_context, session_of
+from tests.e2e.helpers import onboard, phone_in, session_of
 from tests.e2e.language import assert_fits, catalog, english_words
 
 pytestmark = pytest.mark.e2e
@@ -24,11 +23,7 @@ pytestmark = pytest.mark.e2e
     ],
 )
 def test_supply_speaks_the_phones_language(browser, live_app, locale, language, width, scheme, tmp_path):
-    ctx = phone_context(browser, live_app, width, scheme, locale=locale)
-    morning(ctx)
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    ctx, page, errors = phone_in(browser, live_app, locale, width, scheme)
     try:
         onboard(page)  # the set-up form is not translated yet; it stores the phone's language
         session = session_of(page)

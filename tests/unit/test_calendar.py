@@ -44,7 +44,7 @@ def test_finished_segments_add_no_capsules_and_only_post_course_milestones_appea
 
 def test_per_dose_amounts_name_their_mg_and_estimated_is_said_once():
     plan = (Segment(date(2026, 11, 1), 2, (time(8), time(20)), daily_mg=60, dose_mg=(40, 20)),)
-    milestones = [FeedMilestone("last_dose", date(2027, 1, 31), "Estimated last capsule", "d", True)]
+    milestones = [FeedMilestone("last_dose", date(2027, 1, 31), "Estimated last capsule", "d", True, True)]
     summaries = sorted(str(e["summary"]) for e in feed(plan, milestones=milestones).walk("VEVENT"))
     assert summaries == [
         "Capsules, 20 mg (dose 2 of 2)",

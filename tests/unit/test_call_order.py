@@ -148,3 +148,35 @@ def test_every_listed_country_gives_a_self_harm_result_a_line_or_the_directory(r
         first = result["buttons"][0]["kind"]
         assert first in ("crisis", "emergency"), code
         assert any(b["kind"] in ("crisis", "directory") for b in result["buttons"]), code
+
+
+def test_a_spanish_reader_in_the_us_is_told_988_answers_in_spanish(run):
+    """HELP-4: the US 988 takes calls in Spanish and Spanish text and chat; no key press is invented."""
+    case = {"red_flags": ["self_harm_thoughts"], "country": "US"}
+    english, spanish, german = run([{**case, "language": lang} for lang in ("en", "es", "de")])
+    crisis = spanish["buttons"][0]
+    assert crisis["kind"] == "crisis" and crisis["label"] == "Llamar al 988"
+    assert crisis["note"] == (
+        "988 Suicide & Crisis Lifeline, gratuita, a cualquier hora; atiende en inglés y en español. "
+        "También atiende en español, por llamada, mensaje de texto o chat: elige español cuando te contesten."
+    )
+    assert "HELP-4" in crisis["facts"]
+    assert spanish["buttons"][1]["label"] == "Enviar mensaje al 988"
+    assert spanish["buttons"][2]["note"].startswith("Emergencias, Estados Unidos: si podrías actuar")
+    assert spanish["texts"][0].startswith("No tienes que quedarte a solas")
+    assert english["buttons"][0]["note"] == (
+        "988 Suicide & Crisis Lifeline, free, any time; calls in English and Spanish"
+    )
+    # A German reader in the US is not offered Spanish; the words are German.
+    assert "Spanisch, wenn" not in german["buttons"][0]["note"]
+    assert german["buttons"][0]["label"] == "988 anrufen"
+    assert [b["kind"] for b in spanish["buttons"]] == [b["kind"] for b in english["buttons"]]
+
+
+def test_the_no_line_wording_and_directory_in_german(run):
+    [result] = run([{"red_flags": ["self_harm_thoughts"], "country": "BG", "language": "de"}])
+    labels = [b["label"] for b in result["buttons"]]
+    assert labels[:2] == ["112 anrufen", "Hilfetelefon finden"]
+    directory = result["buttons"][1]["note"]
+    assert directory == "Find A Helpline, ein internationales Verzeichnis (nicht von uns geprüft)"
+    assert result["texts"][0].startswith("Du musst mit diesen Gedanken nicht allein bleiben: Ruf jetzt")

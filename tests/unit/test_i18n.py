@@ -69,6 +69,8 @@ def test_placeholders_of_icu_messages_ignore_plural_branches():
     assert placeholders("{count, plural, one {# day} other {# days}} left, {name}") == {"count", "name"}
     assert placeholders("{n, plural, one {día} other {días}}") == {"n"}
     assert placeholders("Kapsel {slot} von {count}") == {"slot", "count"}
+    # a word that merely ends like a plural keyword ("zone", "another") is text, not a branch
+    assert placeholders("Unknown time zone {name}; or another {value}") == {"name", "value"}
 
 
 def test_the_command_reports_ok_for_the_repository():
@@ -173,3 +175,24 @@ def test_the_mood_check_and_the_triage_actions_follow_the_locale():
         assert question["key"] == "self_harm_thoughts" and "quitarte la vida" in question["text"]
         assert "text_without_line" in triage.load_rules()["actions"]["crisis_line"]
     assert mood.load_content()["questions"][2]["text"].startswith("Since your last check")
+
+
+def test_api_error_messages_are_translated_with_their_values_and_unknown_ones_stay():
+    from backend.i18n.errors import translate_errors, translate_message
+
+    assert translate_message("Some fields are not valid: start_date, weight_kg.", "es") == (
+        "Algunos campos no son válidos: start_date, weight_kg."
+    )
+    assert translate_message("This overlaps the pause from 2026-03-01 until 2026-03-05.", "de") == (
+        "Das überschneidet sich mit der Pause vom 2026-03-01 bis 2026-03-05."
+    )
+    assert translate_message("This overlaps the pause from 2026-03-01.", "es") == (
+        "Esto se solapa con la pausa desde el 2026-03-01."
+    )
+    assert translate_message("A sentence nobody listed.", "de") == "A sentence nobody listed."
+    assert translate_message("Missing data for required field.", "en") == "Missing data for required field."
+    nested = {"0": {"x": ["Unknown field."]}}
+    tree = {"json": {"weight_kg": ["Missing data for required field."], "dose_plan": nested}}
+    assert translate_errors(tree, "de") == {
+        "json": {"weight_kg": ["Diese Angabe fehlt."], "dose_plan": {"0": {"x": ["Unbekanntes Feld."]}}}
+    }

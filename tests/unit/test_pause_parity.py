@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from backend.course.pauses import OTHER_REASONS, Pause, pause_on
+from backend.course.pauses import OTHER_REASONS, Pause, pause_on, reason_texts
 from backend.record import triage
 from tests.support.frontend_script import run_frontend_script
 
@@ -54,6 +54,7 @@ def test_phone_and_server_agree_on_paused_days_overlays_and_stop_advice():
         ],
         "results": results,
         "reasons": ["chest_pain", *OTHER_REASONS],
+        "languages": ["es", "de"],
     }
     phone = run_frontend_script("pause-cases.mjs", cases)
 
@@ -75,4 +76,10 @@ def test_phone_and_server_agree_on_paused_days_overlays_and_stop_advice():
 
     chest = next(f["label"] for f in triage.load_rules()["red_flags"] if f["key"] == "chest_pain")
     assert phone["sentences"][0] == f"You reported: {chest[0].lower()}{chest[1:]}."
-    assert phone["sentences"][1:] == [OTHER_REASONS[k]["sentence"] for k in OTHER_REASONS]
+    assert phone["sentences"][1:] == [reason_texts("en")[k]["sentence"] for k in OTHER_REASONS]
+    # In Spanish and German from their catalogs; German keeps the noun's capital letter.
+    for language in ("es", "de"):
+        own = reason_texts(language)
+        assert phone["translated"][language][1:] == [own[k]["sentence"] for k in OTHER_REASONS]
+    assert phone["translated"]["es"][0] == "Indicaste: dolor en el pecho."
+    assert phone["translated"]["de"][0] == "Du hast angegeben: Schmerzen in der Brust."

@@ -7,7 +7,8 @@
  * order (`calls`, from the shared rule files); this turns them into the buttons for the patient's
  * country, saved clinic number and age answer.
  */
-import { countries, directory } from '../../../backend/course/helplines.json';
+import { countries, directory, words } from '../../../backend/course/helplines.json';
+import { fill, localize, merge } from '../i18n/localized';
 import { detectTimeZone } from './dates';
 export { setUnder18, under18 } from './prefs';
 import type { TriageAction, TriageCall } from './triage';
@@ -27,6 +28,8 @@ export interface HelpLine {
   note: string;
   verify: string[];
   text?: { number: string; keyword: string | null };
+  /** The line answers in these app languages too (the US 988 in Spanish, HELP-4), said in `text`. */
+  in_language?: { languages: string[]; text: string; facts: string[] };
   facts: string[];
   source: HelpSource;
 }
@@ -51,9 +54,23 @@ export interface HelpCountry {
   zones: string[];
 }
 
-export const HELP_COUNTRIES: HelpCountry[] = countries as HelpCountry[];
+type Directory = { name: string; url: string; verify: string[]; facts: string[] };
+const english = { countries, directory, words }; // named imports: the file's notes stay out of the bundle
+
+/** Every country's numbers and lines, names and notes in the app's language (numbers never change). */
+export let HELP_COUNTRIES: HelpCountry[] = english.countries as HelpCountry[];
 /** The international directory linked where a country has no line we can name (HELP-6, verify). */
-export const DIRECTORY: { name: string; url: string; verify: string[]; facts: string[] } = directory;
+export let DIRECTORY: Directory = english.directory;
+let WORDS = english.words;
+let LANGUAGE = 'en';
+
+localize('helplines', (translation, language) => {
+  const texts = merge(english, translation);
+  HELP_COUNTRIES = texts.countries as HelpCountry[];
+  DIRECTORY = texts.directory;
+  WORDS = texts.words;
+  LANGUAGE = language;
+});
 
 export function countryByCode(code: string | null | undefined): HelpCountry | null {
   return HELP_COUNTRIES.find((c) => c.code === code) ?? null;
@@ -76,7 +93,7 @@ export function dialable(number: string): string {
 
 /** What the app says where it can name no crisis line for the country (HELP-6): no promise of one. */
 export function noLineText(country: HelpCountry): string {
-  return `We can’t name a checked crisis line for ${country.name}. If you might harm yourself or can’t keep yourself safe, call ${country.emergency.number} now. An international directory may list a helpline near you.`;
+  return fill(WORDS.no_line.text, { country: country.name, number: country.emergency.number });
 }
 
 /** An action's words for this country: the "no line" wording where it has no crisis line (HELP-6). */
@@ -97,14 +114,27 @@ function smsHref(number: string, keyword: string | null): string {
   return keyword ? `sms:${dialable(number)}?body=${encodeURIComponent(keyword)}` : `sms:${dialable(number)}`;
 }
 
+function textLabel(number: string, keyword: string | null): string {
+  return keyword ? fill(WORDS.text_keyword, { keyword, number }) : fill(WORDS.text, { number });
+}
+
+/** What the line says it offers in the patient's language, where it does (HELP-4), after its note. */
+function inLanguage(line: HelpLine): { note: string; facts: string[] } {
+  const offer = line.in_language;
+  if (!offer || !offer.languages.includes(LANGUAGE)) return { note: '', facts: line.facts };
+  return { note: `. ${offer.text}`, facts: [...new Set([...line.facts, ...offer.facts])].sort() };
+}
+
 function lineButtons(line: HelpLine, kind: 'crisis' | 'youth'): CallButton[] {
-  const also = line.also ? ` (or ${line.also})` : '';
-  const out: CallButton[] = [{ kind, href: `tel:${dialable(line.number)}`, label: `Call ${line.number}`, note: `${line.name}, ${line.note}${also}`, facts: line.facts }];
+  const also = line.also ? fill(WORDS.or_also, { number: line.also }) : '';
+  const own = inLanguage(line);
+  const out: CallButton[] = [
+    { kind, href: `tel:${dialable(line.number)}`, label: fill(WORDS.call, { number: line.number }), note: `${line.name}, ${line.note}${also}${own.note}`, facts: own.facts },
+  ];
   const text = kind === 'crisis' ? 'crisis_text' : 'youth_text';
-  if (line.sms) out.push({ kind: text, href: smsHref(line.sms, null), label: `Text ${line.sms}`, note: line.name, facts: line.facts });
+  if (line.sms) out.push({ kind: text, href: smsHref(line.sms, null), label: textLabel(line.sms, null), note: line.name, facts: line.facts });
   if (line.text) {
-    const label = line.text.keyword ? `Text ${line.text.keyword} to ${line.text.number}` : `Text ${line.text.number}`;
-    out.push({ kind: text, href: smsHref(line.text.number, line.text.keyword), label, note: line.name, facts: line.facts });
+    out.push({ kind: text, href: smsHref(line.text.number, line.text.keyword), label: textLabel(line.text.number, line.text.keyword), note: line.name, facts: line.facts });
   }
   return out;
 }
@@ -116,7 +146,7 @@ function crisisButtons(country: HelpCountry, young: boolean): CallButton[] {
     out.push({
       kind: 'crisis_text',
       href: smsHref(t.number, t.keyword),
-      label: t.keyword ? `Text ${t.keyword} to ${t.number}` : `Text ${t.number}`,
+      label: textLabel(t.number, t.keyword),
       note: `${t.name}, ${t.note}`,
       facts: t.facts,
     });
@@ -133,7 +163,7 @@ export function grouped(pick: (c: HelpCountry) => string[]): Array<[string, stri
 }
 
 export function regions(names: string[]): string {
-  return names.length > 4 ? 'the EU' : names.join(', ');
+  return names.length > 4 ? WORDS.the_eu : names.join(', ');
 }
 
 /**
@@ -153,11 +183,12 @@ export function callButtons(calls: TriageCall[], country: HelpCountry | null, op
       return grouped((c) => [c.emergency.number]).map(([number, names]) => ({
         kind: 'emergency',
         href: `tel:${dialable(number)}`,
-        label: `Call ${number}`,
-        note: `Emergency, ${regions(names)}${note ? `: ${note}` : ''}`,
+        label: fill(WORDS.call, { number }),
+        note: `${fill(WORDS.emergency_in, { where: regions(names) })}${note ? `: ${note}` : ''}`,
       }));
     }
-    return [{ kind: 'emergency', href: `tel:${dialable(country.emergency.number)}`, label: `Call ${country.emergency.number}`, note: `Emergency, ${country.name}${note ? `: ${note}` : ''}` }];
+    const label = fill(WORDS.call, { number: country.emergency.number });
+    return [{ kind: 'emergency', href: `tel:${dialable(country.emergency.number)}`, label, note: `${fill(WORDS.emergency_in, { where: country.name })}${note ? `: ${note}` : ''}` }];
   };
   for (const call of calls) {
     if (call.call === 'emergency') {
@@ -166,18 +197,18 @@ export function callButtons(calls: TriageCall[], country: HelpCountry | null, op
     } else if (call.call === 'crisis') {
       if (country === null) {
         for (const [number, names] of grouped((c) => c.crisis.map((l) => l.number))) {
-          out.push({ kind: 'crisis', href: `tel:${dialable(number)}`, label: `Call ${number}`, note: `Crisis line, ${regions(names)}`, facts: ['HELP-1', 'HELP-3'] });
+          out.push({ kind: 'crisis', href: `tel:${dialable(number)}`, label: fill(WORDS.call, { number }), note: fill(WORDS.crisis_in, { where: regions(names) }), facts: ['HELP-1', 'HELP-3'] });
         }
       } else if (noLine) {
         if (!out.some((b) => b.kind === 'emergency')) out.push(...emergency(null));
-        out.push({ kind: 'directory', href: DIRECTORY.url, label: 'Find a helpline', note: `${DIRECTORY.name}, an international directory (not checked by us)`, facts: DIRECTORY.facts });
+        out.push({ kind: 'directory', href: DIRECTORY.url, label: WORDS.find_helpline, note: fill(WORDS.directory_note, { name: DIRECTORY.name }), facts: DIRECTORY.facts });
       } else {
         out.push(...crisisButtons(country, opts.under18 === true));
       }
     } else if (opts.clinicPhone) {
-      out.push({ kind: 'clinic', href: `tel:${dialable(opts.clinicPhone)}`, label: 'Call your clinic', note: opts.clinicPhone });
+      out.push({ kind: 'clinic', href: `tel:${dialable(opts.clinicPhone)}`, label: WORDS.call_clinic, note: opts.clinicPhone });
     } else {
-      out.push({ kind: 'save_clinic', href: '/help#clinic', label: 'Save your clinic’s number', note: null });
+      out.push({ kind: 'save_clinic', href: '/help#clinic', label: WORDS.save_clinic, note: null });
     }
   }
   return out;

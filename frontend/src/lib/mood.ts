@@ -4,8 +4,15 @@
  * backend/record/mood.py: never a score; frequent low mood or loss of interest → the leaflet's advice to
  * stop and phone the prescriber today (MOOD-2); a yes to self-harm → the crisis line first (RED-1).
  */
-import content from '../../../backend/record/mood.json';
+import english from '../../../backend/record/mood.json';
+import { localize, merge } from '../i18n/localized';
 import { assemble, saysStop, type TriageAction, type TriageCall, type TriageCase } from './triage';
+
+/** The mood check's texts (intro, questions, answers, follow-up) in the app's language. */
+export let MOOD: typeof english = english;
+localize('mood', (translation) => {
+  MOOD = merge(english, translation);
+});
 
 export interface MoodFollowUp {
   crisis: boolean;
@@ -15,7 +22,7 @@ export interface MoodFollowUp {
 }
 
 export function moodFollowUp(interest: string | null, lowMood: string | null, selfHarm: boolean): MoodFollowUp {
-  const f = content.follow_up;
+  const f = MOOD.follow_up;
   const frequent = f.frequent.includes(interest ?? '') || f.frequent.includes(lowMood ?? '');
   const keys: string[] = [];
   let kase: TriageCase = 'none';

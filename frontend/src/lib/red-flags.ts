@@ -2,8 +2,14 @@
  * The red-flag list of the "Get help" screen, with the level each sign calls for (RED-13), from the
  * server's content file. Apart from lib/help so the first load does not carry it.
  */
-import { red_flags as redFlags } from '../../../backend/course/content/en.json';
+import { red_flags as english } from '../../../backend/course/content/en.json';
+import { localize, merge } from '../i18n/localized';
 import type { FactText } from '../types';
+
+let redFlags: typeof english = english;
+localize('content', (translation) => {
+  redFlags = merge(english, (translation as { red_flags?: unknown } | null)?.red_flags);
+});
 
 interface RedFlagEntry extends FactText {
   when?: string | string[];

@@ -4,6 +4,7 @@
  * The server's answer replaces this one when it arrives (it is authoritative).
  */
 import rules from '../../../backend/record/triage_rules.json';
+import { localize, merge } from '../i18n/localized';
 
 export type TriageLevel = 'emergency' | 'urgent' | 'routine' | 'none';
 /** Which buttons lead: the emergency number, the crisis line (self-harm alone), the clinic (urgent). */
@@ -71,22 +72,39 @@ interface CaseSpec {
   calls: { call: CallKind; note?: string; if?: string }[];
 }
 
-export const EFFECTS: EffectRule[] = rules.effects;
-export const RED_FLAGS: RedFlagRule[] = rules.red_flags as RedFlagRule[];
-export const SEVERITIES: { value: number; label: string }[] = rules.severities;
+// The texts below follow the app's language (`localize`); the logic reads only ids, levels and facts, which
+// every language shares, so the triage answers the same in each.
+export let EFFECTS: EffectRule[] = rules.effects;
+export let RED_FLAGS: RedFlagRule[] = rules.red_flags as RedFlagRule[];
+export let SEVERITIES: { value: number; label: string }[] = rules.severities;
 /** "Nobody watches these answers as you give them…" (MOOD-2), beside every check-in and result. */
-export const WHO_SEES: { text: string; facts: string[] } = rules.who_sees;
+export let WHO_SEES: { text: string; facts: string[] } = rules.who_sees;
 const LEVELS: TriageLevel[] = ['emergency', 'urgent', 'routine', 'none'];
-const ACTIONS = rules.actions as Record<string, ActionSpec>;
+let ACTIONS = rules.actions as Record<string, ActionSpec>;
 const CASES = rules.cases as Record<TriageCase, CaseSpec>;
-const NOTES = rules.call_notes as Record<string, string>;
+let NOTES = rules.call_notes as Record<string, string>;
 const CRISIS_FIRST = new Set<string>(rules.crisis_first_flags);
 
 /** What a pause may record as its reason from a check-in: every red flag and every effect rule (by its effect). */
-export const STOP_REASONS: { key: string; label: string; facts: string[] }[] = [
-  ...RED_FLAGS.map((f) => ({ key: f.key, label: f.label, facts: f.facts })),
-  ...rules.effect_rules.map((r) => ({ key: r.effect, label: r.label, facts: r.facts })),
-];
+export let STOP_REASONS: { key: string; label: string; facts: string[] }[] = stopReasons(rules);
+
+function stopReasons(texts: typeof rules): { key: string; label: string; facts: string[] }[] {
+  return [
+    ...texts.red_flags.map((f) => ({ key: f.key, label: f.label, facts: f.facts })),
+    ...texts.effect_rules.map((r) => ({ key: r.effect, label: r.label, facts: r.facts })),
+  ];
+}
+
+localize('triage_rules', (translation) => {
+  const texts = merge(rules, translation);
+  EFFECTS = texts.effects;
+  RED_FLAGS = texts.red_flags as RedFlagRule[];
+  SEVERITIES = texts.severities;
+  WHO_SEES = texts.who_sees;
+  ACTIONS = texts.actions as Record<string, ActionSpec>;
+  NOTES = texts.call_notes as Record<string, string>;
+  STOP_REASONS = stopReasons(texts);
+});
 
 /** The red flags a course is asked about: the pregnancy ones only where pregnancy prevention applies. */
 export function redFlagsFor(pregnancyPrevention: boolean): RedFlagRule[] {

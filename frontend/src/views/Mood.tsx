@@ -3,16 +3,12 @@ import { SourceIds } from '../components/Facts';
 import { Choices } from '../components/Form';
 import { PauseOffer } from '../components/PauseOffer';
 import { ResultAdvice, WhoSees } from '../components/TriagePanel';
-import { moodFollowUp } from '../lib/mood';
-import content from '../../../backend/record/mood.json';
+import { language, t } from '../i18n';
+import { MOOD, moodFollowUp } from '../lib/mood';
 import { isoWeek, refreshMood, saveMood, savedMood, type MoodAnswer, type MoodCheck } from '../lib/record';
 import { announce, course, courseToday, sync } from '../store';
 
-type Question = (typeof content.questions)[number];
-const QUESTION = Object.fromEntries(content.questions.map((q) => [q.key, q])) as Record<string, Question>;
-const LABEL: Record<string, string> = Object.fromEntries(
-  Object.values(content.answers).flatMap((answers) => answers.map((a) => [a.value, a.label])),
-);
+type Question = (typeof MOOD.questions)[number];
 
 /**
  * The weekly mood check (MOOD-1, MOOD-2): answers in words, never a score. As the patient answers, the
@@ -37,6 +33,11 @@ export function Mood() {
   }, [current?.id]);
 
   if (!current) return null;
+  const content = MOOD; // in the app's language once its texts have loaded
+  const QUESTION = Object.fromEntries(content.questions.map((q) => [q.key, q])) as Record<string, Question>;
+  const LABEL: Record<string, string> = Object.fromEntries(
+    Object.values(content.answers).flatMap((answers) => answers.map((a) => [a.value, a.label])),
+  );
   const crisis = selfHarm === 'yes';
 
   const submit = async (event: Event) => {
@@ -48,7 +49,7 @@ export function Mood() {
     setMissing(false);
     await saveMood(current.id, week, { interest, low_mood: low, self_harm_thoughts: crisis, sexual_function: sexual });
     setSaved(true);
-    announce('Mood check saved.');
+    announce(t('mood.saved'));
     await sync().catch(() => undefined);
     setHistory(await refreshMood(current.id).catch(() => savedMood(current.id)));
   };
@@ -60,25 +61,25 @@ export function Mood() {
   const alert = follow.crisis || follow.stop;
 
   return (
-    <div class="view mood">
-      <h1 tabIndex={-1}>Weekly mood check</h1>
+    <div class="view mood" lang={language.value}>
+      <h1 tabIndex={-1}>{t('mood.title')}</h1>
       <p class="lede">
         {content.intro.text}
         <SourceIds facts={content.intro.facts} />
       </p>
       {alert && (
         <section class="card card-alert" role="alert" aria-labelledby="crisis-heading" id="crisis" data-stop={follow.stop ? 'yes' : 'no'}>
-          <h2 id="crisis-heading">{follow.crisis ? 'Please talk to someone now' : 'Stop your capsules and phone your prescriber today'}</h2>
+          <h2 id="crisis-heading">{follow.crisis ? t('mood.talk_now') : t('mood.stop_and_phone')}</h2>
           <ResultAdvice actions={advice} calls={follow.calls} />
           {follow.stop && <PauseOffer reason="mood_check" />}
           <WhoSees />
         </section>
       )}
       <form class="card" onSubmit={submit} aria-labelledby="mood-form-heading">
-        <h2 id="mood-form-heading">This week ({week})</h2>
+        <h2 id="mood-form-heading">{t('mood.this_week', { week })}</h2>
         {missing && (
           <p class="error" role="alert">
-            Please answer the first three questions.
+            {t('mood.answer_three')}
           </p>
         )}
         <WhoSees />
@@ -88,8 +89,8 @@ export function Mood() {
           name="mood-self-harm"
           legend={QUESTION.self_harm_thoughts.text}
           choices={[
-            { value: 'no', label: 'No' },
-            { value: 'yes', label: 'Yes' },
+            { value: 'no', label: t('mood.no') },
+            { value: 'yes', label: t('mood.yes') },
           ]}
           value={selfHarm}
           onChange={(v) => {
@@ -99,7 +100,7 @@ export function Mood() {
         />
         <Choices name="mood-sexual" legend={QUESTION.sexual_function.text} choices={answers('sexual_function')} value={sexual} onChange={setSexual} />
         <button type="submit" class="button button-primary button-block">
-          Save this week's answers
+          {t('mood.save')}
         </button>
         {saved && (
           <p role="status">
@@ -109,18 +110,18 @@ export function Mood() {
         )}
       </form>
       <section class="card" aria-labelledby="mood-history-heading">
-        <h2 id="mood-history-heading">Your answers over time</h2>
+        <h2 id="mood-history-heading">{t('mood.history')}</h2>
         {Object.keys(history).length === 0 ? (
-          <p class="muted">No answers yet.</p>
+          <p class="muted">{t('mood.no_answers')}</p>
         ) : (
           <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="mood-history-heading">
             <table class="data-table wrap">
               <thead>
                 <tr>
-                  <th scope="col">Week</th>
-                  <th scope="col">Little interest</th>
-                  <th scope="col">Feeling low</th>
-                  <th scope="col">Self-harm thoughts</th>
+                  <th scope="col">{t('mood.week')}</th>
+                  <th scope="col">{t('mood.little_interest')}</th>
+                  <th scope="col">{t('mood.feeling_low')}</th>
+                  <th scope="col">{t('mood.self_harm_thoughts')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -131,7 +132,7 @@ export function Mood() {
                       <th scope="row">{m.week}</th>
                       <td>{LABEL[m.interest]}</td>
                       <td>{LABEL[m.low_mood]}</td>
-                      <td>{m.self_harm_thoughts ? 'Yes' : 'No'}</td>
+                      <td>{m.self_harm_thoughts ? t('mood.yes') : t('mood.no')}</td>
                     </tr>
                   ))}
               </tbody>
@@ -139,7 +140,7 @@ export function Mood() {
           </div>
         )}
         <p class="muted">
-          Bring these answers to your next visit. The app does not score them or tell you what they mean.
+          {t('mood.bring_answers')}
           <SourceIds facts={['MOOD-1', 'PRODUCT-1']} />
         </p>
       </section>
