@@ -61,7 +61,6 @@ export const api = {
   createLinkCode: () => authed<LinkCode>('POST', '/link-codes', {}),
   devices: () => authed<Device[]>('GET', '/devices'),
   removeDevice: (id: string) => authed<null>('DELETE', `/devices/${encodeURIComponent(id)}`),
-  exportData: () => authed<unknown>('GET', '/me/export'),
   deleteAccount: () => authed<null>('DELETE', '/me'),
   deleteCourse: (id: string) => authed<null>('DELETE', `/courses/${encodeURIComponent(id)}`),
   setLanguage: (language: string | null) => authed<{ language: string | null }>('PATCH', '/me', { language }),

@@ -4,6 +4,7 @@
  */
 import { deviceEpoch, getDb, getSession } from './db';
 import { API_BASE, request } from './http';
+import { madeFile, type MadeFile } from './files';
 import { enqueue } from './outbox';
 import { triage, type Triage } from './triage';
 
@@ -218,14 +219,7 @@ export const recordApi = {
   deleteFeed: (id: string) => authed<null>('DELETE', `/calendar-feeds/${encodeURIComponent(id)}`),
 };
 
-/** The report as a PDF file (for sharing or saving). */
-export async function reportPdf(courseId: string, paper: 'a4' | 'letter'): Promise<Blob> {
-  const session = await getSession();
-  const response = await fetch(`${API_BASE}${coursePath(courseId)}/report.pdf?paper=${paper}`, {
-    headers: session ? { Authorization: `Bearer ${session.token}` } : {},
-    cache: 'no-store',
-    credentials: 'omit',
-  });
-  if (!response.ok) throw new Error(`The report could not be made (${response.status}).`);
-  return response.blob();
+/** The report as a PDF file (for sharing or saving), drawn by the server's background worker. */
+export function reportPdf(courseId: string, paper: 'a4' | 'letter'): Promise<MadeFile> {
+  return madeFile(`${coursePath(courseId)}/report.pdf`, { paper });
 }
