@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from backend.api.paging import limit_field
 from backend.api.schemas.common import (
     BoundedAwareDateTime,
     LocalTime,
@@ -426,6 +427,10 @@ class DateRangeQuerySchema(Schema):
     def _check(self, data: dict, **kwargs) -> None:
         if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
             raise ValidationError("`from` must not be after `to`.", "from")
+
+
+class DoseListQuerySchema(DateRangeQuerySchema):
+    limit = limit_field("days with a logged dose")
 
 
 class DateQuerySchema(Schema):
