@@ -218,10 +218,12 @@ def seed(env: dict[str, str]) -> dict:
             job_id = job.id
             started = time.perf_counter()
             run_file_jobs(app)
+            db.session.expire_all()  # the worker committed in a session of its own
             done = db.session.get(FileJob, job_id)
             made[kind] = (job_id, time.perf_counter() - started, done.size, done.status)
             print(
-                f"worker made {kind}: {done.status}, {done.size:,} bytes stored, {made[kind][1]:.1f} s",
+                f"worker made {kind}: {done.status} ({done.error}), {done.size or 0:,} bytes stored, "
+                f"{made[kind][1]:.1f} s",
                 flush=True,
             )
         appointment = db.session.scalars(
