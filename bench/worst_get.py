@@ -82,7 +82,7 @@ def seed(env: dict[str, str]) -> dict:
         SupplyPickup,
     )
     from backend.reminders.file_jobs import run_file_jobs
-    from backend.services import accounts, calendar_feeds, courses
+    from backend.services import accounts, calendar_feeds, caregivers, courses
 
     app = create_app()
     config = app.config
@@ -193,6 +193,8 @@ def seed(env: dict[str, str]) -> dict:
             )
             for i in range(config["MAX_PUSH_SUBSCRIPTIONS_PER_PATIENT"])
         )
+        code, _invite = caregivers.create_invite(db.session.get(type(course), target), timedelta(hours=1))
+        caregiver, _caregiver_token = caregivers.join(code, config["MAX_CAREGIVERS_PER_COURSE"])
         test = PushTest(patient_id=patient.id, status="done", results=[])
         db.session.add(test)
         db.session.commit()
@@ -241,6 +243,7 @@ def seed(env: dict[str, str]) -> dict:
             "device": device,
             "push_test": test.id,
             "file_job": made["export"][0],
+            "caregiver": caregiver.id,
             "feed_token": feed_token,
             "today": datetime.now(UTC).date(),
             "metrics_token": config["METRICS_TOKEN"],
@@ -260,6 +263,7 @@ def worst_paths(seeded: dict, dist: Path) -> dict[str, str]:
         "device_id": seeded["device"],
         "test_id": seeded["push_test"],
         "job_id": seeded["file_job"],
+        "caregiver_id": seeded["caregiver"],
         "token": seeded["feed_token"],
         "day": (today - timedelta(days=3)).isoformat(),
         "filename": "swagger-ui-bundle.js",
