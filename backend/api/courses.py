@@ -28,6 +28,7 @@ from backend.api.schemas.courses import (
     DosePutSchema,
     DoseSchema,
     check_plan,
+    dump_dose,
 )
 from backend.api.schemas.views import TimelineSchema, TodaySchema
 from backend.auth import SECURITY, auth_required, current_patient_id
@@ -187,7 +188,7 @@ class Doses(MethodView):
         the `Link` header."""
         course = _course_or_404(course_id)
         page, following = courses.list_doses(course, query.get("from_"), query.get("to"), query["limit"])
-        response = current_app.json.response(DoseSchema(many=True).dump(page))
+        response = current_app.json.response([dump_dose(dose) for dose in page])
         return link_next(response, next_from(following, query))
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from backend.api.schemas.courses import DoseSchema, dump_dose
 from backend.extensions import db
 from backend.models import Appointment, DoseLog
-from tests.api.apihelp import API, bad_fields, course_from, days_ago, new_uuid
+from tests.api.apihelp import API, bad_fields, course_from, days_ago, dose_body, new_uuid
 
 
 def _follow(patient, path: str) -> list[list[dict]]:
@@ -43,6 +44,20 @@ def test_doses_come_in_pages_of_whole_days(patient, app):
         f'<{API}/courses/{course["id"]}/doses?from={days[3].isoformat()}&limit=3>; rel="next"'
     )
     assert bad_fields(patient.get(f"{API}/courses/{course['id']}/doses?limit=101")) == {"limit"}
+
+
+def test_the_plain_dose_dump_equals_the_schema(patient, app):
+    course = patient.create_course(**course_from(days_ago(5)))
+    bodies = (dose_body(days_ago(3)), dose_body(days_ago(2), status="skipped"), dose_body(days_ago(1), mg=30))
+    for body in bodies:
+        assert patient.put(f"{API}/courses/{course['id']}/doses/{new_uuid()}", json=body).status_code == 201
+    with app.app_context():
+        rows = list(db.session.scalars(db.select(DoseLog).where(DoseLog.course_id == course["id"])))
+        assert len(rows) == 3
+        for row in rows:
+            assert dump_dose(row) == DoseSchema().dump(row)
+    listed = patient.get(f"{API}/courses/{course['id']}/doses").get_json()
+    assert {d["status"] for d in listed} == {"taken", "skipped"} and {d["mg"] for d in listed} == {20.0, 30.0}
 
 
 def test_appointments_come_in_pages_and_equal_times_are_neither_lost_nor_repeated(patient, make_patient, app):
