@@ -112,3 +112,15 @@ def test_a_job_whose_worker_died_is_taken_up_again(app, patient):
         db.session.commit()
     assert run_file_jobs(app) == 1
     assert patient.get(f"{API}/files/{job['id']}").get_json()["status"] == "done"
+
+
+def test_openapi_documents_the_202_and_the_status_routes(client):
+    paths = client.get(f"{API}/openapi.json").get_json()["paths"]
+    for path in ("/api/v1/me/export", "/api/v1/courses/{course_id}/report.pdf"):
+        assert set(paths[path]) - {"parameters"} == {"post"}, path  # no GET makes these files any more
+        responses = paths[path]["post"]["responses"]
+        assert "202" in responses and "429" in responses, path
+    assert {"200", "404"} <= set(paths["/api/v1/files/{job_id}"]["get"]["responses"])
+    content = paths["/api/v1/files/{job_id}/content"]["get"]["responses"]
+    assert {"200", "404", "409"} <= set(content)
+    assert {"application/json", "application/pdf"} <= set(content["200"]["content"])
