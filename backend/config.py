@@ -91,6 +91,13 @@ class Config:
     PUSH_TEST_POLL_SECONDS = float(_env("PUSH_TEST_POLL_SECONDS", "1"))
     PUSH_TESTS_PER_WINDOW = int(_env("PUSH_TESTS_PER_WINDOW", "5"))
     PUSH_TEST_WINDOW_MINUTES = int(_env("PUSH_TEST_WINDOW_MINUTES", "10"))
+    # Files made by the worker (data export, report PDF), polled every FILE_JOB_POLL_SECONDS: at most
+    # FILE_JOBS_PER_WINDOW per patient per FILE_JOB_WINDOW_MINUTES (429 beyond); a made file can be
+    # downloaded for FILE_JOB_KEEP_MINUTES, then it is deleted.
+    FILE_JOB_POLL_SECONDS = float(_env("FILE_JOB_POLL_SECONDS", "1"))
+    FILE_JOBS_PER_WINDOW = int(_env("FILE_JOBS_PER_WINDOW", "10"))
+    FILE_JOB_WINDOW_MINUTES = int(_env("FILE_JOB_WINDOW_MINUTES", "10"))
+    FILE_JOB_KEEP_MINUTES = float(_env("FILE_JOB_KEEP_MINUTES", "15"))
     # The dispatcher sends from a child process of its own (backend/push/sender_process.py), so the
     # encrypting and sending run on another core than claiming and recording; off: a thread beside them.
     PUSH_SENDER_PROCESS = as_bool(_env("PUSH_SENDER_PROCESS"), True)

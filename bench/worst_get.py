@@ -6,7 +6,8 @@ log (two doses a day from 30 days before the start, the earliest a dose may be),
 with every effect, every red flag and a 2,000-character note (the maxima), a mood check every week;
 MAX_APPOINTMENTS_PER_PATIENT appointments, MAX_PICKUPS_PER_PATIENT pick-ups and
 MAX_CALENDAR_FEEDS_PER_PATIENT feeds (with doses) and MAX_PAUSES_PER_PATIENT one-day pauses on one
-course; MAX_DEVICES_PER_PATIENT devices and MAX_PUSH_SUBSCRIPTIONS_PER_PATIENT push subscriptions.
+course; MAX_DEVICES_PER_PATIENT devices and MAX_PUSH_SUBSCRIPTIONS_PER_PATIENT push subscriptions; the data
+export and the longest report PDF made by the worker's code (timed and printed: no web request makes them).
 Then serves the app as the README does
 (`python -m backend.serve`, one worker and one thread so requests do not overlap, view cache off so
 every computed view is a miss) and asks every GET route of the app's URL map, with its most
@@ -73,13 +74,15 @@ def seed(env: dict[str, str]) -> dict:
         CheckIn,
         CoursePause,
         DoseLog,
+        FileJob,
         MoodCheck,
         Patient,
         PushSubscription,
         PushTest,
         SupplyPickup,
     )
-    from backend.services import accounts, calendar_feeds, courses
+    from backend.reminders.file_jobs import run_file_jobs
+    from backend.services import accounts, calendar_feeds, caregivers, courses
 
     app = create_app()
     config = app.config
@@ -190,9 +193,41 @@ def seed(env: dict[str, str]) -> dict:
             )
             for i in range(config["MAX_PUSH_SUBSCRIPTIONS_PER_PATIENT"])
         )
+        code, _invite = caregivers.create_invite(db.session.get(type(course), target), timedelta(hours=1))
+        caregiver, _caregiver_token = caregivers.join(code, config["MAX_CAREGIVERS_PER_COURSE"])
         test = PushTest(patient_id=patient.id, status="done", results=[])
         db.session.add(test)
         db.session.commit()
+        # The files the worker makes (never a web request): the whole export and the longest report PDF,
+        # made here as the worker makes them, timed; the GETs below read their status and the export.
+        made = {}
+        for kind, params in (
+            ("export", {"language": "en"}),
+            (
+                "report_pdf",
+                {
+                    "course_id": target,
+                    "from": (today - timedelta(days=399)).isoformat(),
+                    "to": today.isoformat(),
+                    "paper": "a4",
+                    "language": "en",
+                },
+            ),
+        ):
+            job = FileJob(patient_id=patient.id, kind=kind, params=params, status="queued")
+            db.session.add(job)
+            db.session.commit()
+            job_id = job.id
+            started = time.perf_counter()
+            run_file_jobs(app)
+            db.session.expire_all()  # the worker committed in a session of its own
+            done = db.session.get(FileJob, job_id)
+            made[kind] = (job_id, time.perf_counter() - started, done.size, done.status)
+            print(
+                f"worker made {kind}: {done.status} ({done.error}), {done.size or 0:,} bytes stored, "
+                f"{made[kind][1]:.1f} s",
+                flush=True,
+            )
         appointment = db.session.scalars(
             db.select(Appointment.id).where(Appointment.course_id == target)
         ).first()
@@ -207,6 +242,8 @@ def seed(env: dict[str, str]) -> dict:
             "pause": pause,
             "device": device,
             "push_test": test.id,
+            "file_job": made["export"][0],
+            "caregiver": caregiver.id,
             "feed_token": feed_token,
             "today": datetime.now(UTC).date(),
             "metrics_token": config["METRICS_TOKEN"],
@@ -225,6 +262,8 @@ def worst_paths(seeded: dict, dist: Path) -> dict[str, str]:
         "pause_id": seeded["pause"],
         "device_id": seeded["device"],
         "test_id": seeded["push_test"],
+        "job_id": seeded["file_job"],
+        "caregiver_id": seeded["caregiver"],
         "token": seeded["feed_token"],
         "day": (today - timedelta(days=3)).isoformat(),
         "filename": "swagger-ui-bundle.js",
@@ -232,9 +271,10 @@ def worst_paths(seeded: dict, dist: Path) -> dict[str, str]:
     }
     queries = {
         "/api/v1/courses/<string:course_id>/report": f"?to={today.isoformat()}",
-        "/api/v1/courses/<string:course_id>/report.pdf": f"?to={today.isoformat()}",
         "/api/v1/reminders/upcoming": f"?from={today}&to={today + timedelta(days=61)}",
         "/api/v1/courses/<string:course_id>/checkins": "?limit=100",  # the largest page
+        "/api/v1/courses/<string:course_id>/doses": "?limit=100",
+        "/api/v1/courses/<string:course_id>/appointments": "?limit=100",
     }
     paths = {}
     for rule in seeded["rules"].iter_rules():

@@ -111,6 +111,18 @@ class Patient:
     def delete(self, path: str, **kwargs: Any):
         return self.call("DELETE", path, **kwargs)
 
+    def file(self, path: str, **kwargs: Any):
+        """POST `path` (a file the background worker makes: the export, the report PDF), run the worker
+        once as `flask reminders files` does, and download the made file."""
+        from backend.reminders.file_jobs import run_file_jobs
+
+        queued = self.post(path, **kwargs)
+        assert queued.status_code == 202, queued.get_json()
+        run_file_jobs(self.client.application)
+        status = self.get(queued.headers["Location"]).get_json()
+        assert status["status"] == "done", status
+        return self.get(status["file_url"])
+
     def create_course(self, **overrides: Any) -> dict:
         response = self.post("/api/v1/courses", json=course_body(**overrides))
         assert response.status_code == 201, response.get_json()

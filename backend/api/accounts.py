@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import abort
 
 from backend.api.blueprint import Blueprint
+from backend.api.files import QUEUED, FileJobSchema, queue
 from backend.api.limits import check_link_code_cap
 from backend.api.schemas.accounts import (
     DeviceCreatedSchema,
@@ -138,7 +139,7 @@ class DeviceById(MethodView):
             )
 
 
-def _export_json(records: accounts.PatientRecords) -> dict:
+def export_json(records: accounts.PatientRecords) -> dict:
     """The export format (clearcourse-export/1): the records dumped with the API's own schemas."""
     data: dict = {
         "format": "clearcourse-export/1",
@@ -161,14 +162,13 @@ def _export_json(records: accounts.PatientRecords) -> dict:
 @blp.route("/me/export")
 class Export(MethodView):
     @blp.doc(security=SECURITY)
-    @blp.response(200, description="Everything stored about you, as JSON.")
     @auth_required
-    def get(self):
-        """Export all of this patient's data."""
-        response = jsonify(_export_json(accounts.export_patient(current_patient_id())))
-        response.headers["Content-Disposition"] = 'attachment; filename="clearcourse-export.json"'
-        response.headers["Cache-Control"] = "no-store"
-        return response
+    @blp.response(202, FileJobSchema, description=QUEUED)
+    @blp.alt_response(429, description="Too many files asked for lately; Retry-After says when to ask again.")
+    def post(self):
+        """Ask for all of this patient's data as JSON (clearcourse-export/1). The background worker makes
+        it; poll `GET /files/{id}` (the Location), then download its `file_url` before it expires."""
+        return queue("export", {"language": current_locale()})
 
 
 def _patient_out(patient) -> dict:

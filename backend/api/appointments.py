@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from backend.api.blueprint import Blueprint
 from backend.api.limits import check_appointment_cap
+from backend.api.paging import LINK_HEADER, limit_field, link_next
 from backend.auth import SECURITY, auth_required, current_patient_id
 from backend.extensions import db
 from backend.models import Appointment, Course
@@ -71,9 +73,24 @@ class CourseAppointmentSchema(Schema):
     updated_at = fields.AwareDateTime(dump_only=True)
 
     def _zoned(self, appt: Appointment) -> str:
-        course = db.session.get(Course, appt.course_id)
-        zone = ZoneInfo(course.timezone if course is not None else "UTC")
+        zones: dict[str, ZoneInfo] = g.setdefault("appointment_zones", {})  # one course lookup a request
+        zone = zones.get(appt.course_id)
+        if zone is None:
+            course = db.session.get(Course, appt.course_id)
+            zone = zones[appt.course_id] = ZoneInfo(course.timezone if course is not None else "UTC")
         return appt.starts_at_local.replace(tzinfo=zone).isoformat()
+
+
+AFTER_UNKNOWN = "Not one of this course's appointments (use the Link header's next page)."
+
+
+class AppointmentListQuerySchema(Schema):
+    after = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=36),
+        metadata={"description": "Continue after this appointment (as the `Link` header's next page does)."},
+    )
+    limit = limit_field("appointments")
 
 
 class CourseAppointmentPatchSchema(CourseAppointmentSchema):
@@ -125,16 +142,31 @@ class Appointments(MethodView):
 
     @blp.doc(security=SECURITY)
     @auth_required
-    @blp.response(200, CourseAppointmentSchema(many=True))
+    @blp.arguments(AppointmentListQuerySchema, location="query")
+    @blp.response(200, CourseAppointmentSchema(many=True), headers=LINK_HEADER)
     @blp.alt_response(404, description=COURSE_NOT_FOUND)
-    def get(self, course_id: str):
-        """The course's appointments, soonest first."""
+    @blp.alt_response(422, description="`after` is not one of this course's appointments.")
+    def get(self, query: dict, course_id: str):
+        """The course's appointments, soonest first; at most `limit` (100) a page, the next page named
+        by the `Link` header (`after` the page's last appointment)."""
         course = _course_or_404(course_id)
-        return db.session.scalars(
-            select(Appointment)
-            .where(Appointment.course_id == course.id)
-            .order_by(Appointment.starts_at_local)
-        ).all()
+        listed = select(Appointment).where(Appointment.course_id == course.id)
+        if query.get("after"):
+            anchor = db.session.get(Appointment, query["after"])
+            if anchor is None or anchor.course_id != course.id:
+                abort(422, message=AFTER_UNKNOWN, errors={"query": {"after": [AFTER_UNKNOWN]}})
+            listed = listed.where(
+                (Appointment.starts_at_local > anchor.starts_at_local)
+                | ((Appointment.starts_at_local == anchor.starts_at_local) & (Appointment.id > anchor.id))
+            )
+        limit = query["limit"]
+        rows = list(
+            db.session.scalars(listed.order_by(Appointment.starts_at_local, Appointment.id).limit(limit + 1))
+        )
+        page = rows[:limit]
+        following = {"after": page[-1].id, "limit": limit} if len(rows) > limit else None
+        response = current_app.json.response(CourseAppointmentSchema(many=True).dump(page))
+        return link_next(response, following)
 
 
 @blp.route("/courses/<string:course_id>/appointments/suggested")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlencode
 
-from flask import current_app, request
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import abort
 
 from backend.api.blueprint import Blueprint
 from backend.api.owned import COURSE_NOT_FOUND, course_or_404, path_date, reject
+from backend.api.paging import LINK_HEADER, link_next, next_from
 from backend.api.schemas.record import CheckInListQuerySchema, CheckInPutSchema, CheckInSchema, dump_checkin
 from backend.auth import SECURITY, auth_required
 from backend.services import record
@@ -26,29 +26,15 @@ class CheckIns(MethodView):
     @blp.doc(security=SECURITY)
     @auth_required
     @blp.arguments(CheckInListQuerySchema, location="query")
-    @blp.response(
-        200,
-        CheckInSchema(many=True),
-        headers={
-            "Link": {
-                "description": 'When more check-ins follow: `<URL of the next page>; rel="next"`.',
-                "schema": {"type": "string"},
-            }
-        },
-    )
+    @blp.response(200, CheckInSchema(many=True), headers=LINK_HEADER)
     @blp.alt_response(404, description=COURSE_NOT_FOUND)
     def get(self, query: dict, course_id: str):
         """Check-ins, oldest first, optionally between `from` and `to` (inclusive), each with its triage;
         at most `limit` (100) a page, the next page named by the `Link` header."""
         course = course_or_404(course_id)
         page, more = record.list_checkins(course, query.get("from_"), query.get("to"), query["limit"])
-        response = current_app.json.response([dump_checkin(item) for item in page])
-        if more:
-            following = {"from": (page[-1]["date"] + timedelta(days=1)).isoformat(), "limit": query["limit"]}
-            if query.get("to"):
-                following["to"] = query["to"].isoformat()
-            response.headers["Link"] = f'<{request.path}?{urlencode(following)}>; rel="next"'
-        return response
+        following = next_from(page[-1]["date"] + timedelta(days=1) if more else None, query)
+        return link_next(current_app.json.response([dump_checkin(item) for item in page]), following)
 
 
 @blp.route("/courses/<string:course_id>/checkins/<string:day>")

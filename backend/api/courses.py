@@ -14,19 +14,21 @@ from marshmallow import Schema, ValidationError
 from backend.api.blueprint import Blueprint
 from backend.api.cache import computed_view
 from backend.api.limits import check_course_cap
+from backend.api.paging import LINK_HEADER, link_next, next_from
 from backend.api.schemas.courses import (
     COURSE_PATCH_FIELDS,
     CourseCreateSchema,
     CoursePatchSchema,
     CourseSchema,
     DateQuerySchema,
-    DateRangeQuerySchema,
     DoseBatchResultSchema,
     DoseBatchSchema,
+    DoseListQuerySchema,
     DosePatchSchema,
     DosePutSchema,
     DoseSchema,
     check_plan,
+    dump_dose,
 )
 from backend.api.schemas.views import TimelineSchema, TodaySchema
 from backend.auth import SECURITY, auth_required, current_patient_id
@@ -177,13 +179,17 @@ class CourseById(MethodView):
 class Doses(MethodView):
     @blp.doc(security=SECURITY)
     @auth_required
-    @blp.arguments(DateRangeQuerySchema, location="query")
-    @blp.response(200, DoseSchema(many=True))
+    @blp.arguments(DoseListQuerySchema, location="query")
+    @blp.response(200, DoseSchema(many=True), headers=LINK_HEADER)
     @blp.alt_response(404, description=NOT_FOUND)
     def get(self, query: dict, course_id: str):
-        """Logged doses, optionally between `from` and `to` (inclusive)."""
+        """Logged doses, oldest first, optionally between `from` and `to` (inclusive); at most `limit`
+        (100) days with a logged dose a page (a day's doses are never split), the next page named by
+        the `Link` header."""
         course = _course_or_404(course_id)
-        return courses.list_doses(course, query.get("from_"), query.get("to"))
+        page, following = courses.list_doses(course, query.get("from_"), query.get("to"), query["limit"])
+        response = current_app.json.response([dump_dose(dose) for dose in page])
+        return link_next(response, next_from(following, query))
 
 
 @blp.route("/courses/<string:course_id>/doses/batch")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from flask import current_app
 from flask_smorest import abort
 from sqlalchemy import func, select
@@ -9,6 +11,18 @@ from sqlalchemy import func, select
 from backend.extensions import db
 from backend.models import Appointment, CalendarFeed, Course, CoursePause, LinkCode, SupplyPickup
 from backend.models.types import utcnow
+from backend.services.window_quota import QuotaSpent
+
+
+def too_many(refused: QuotaSpent, what: str) -> NoReturn:
+    """429 with Retry-After for a spent per-patient quota (`what`: "test notifications", "files")."""
+    minutes = int(refused.window.total_seconds() // 60)
+    abort(
+        429,
+        message=f"At most {refused.limit} {what} per {minutes} minutes; "
+        f"try again in {refused.retry_after} seconds.",
+        headers={"Retry-After": str(refused.retry_after)},
+    )
 
 
 def _refuse_at(held: int, setting: str, what: str) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from backend.api.blueprint import Blueprint
+from backend.api.limits import too_many
 from backend.auth import SECURITY, auth_required, current_device, current_patient_id
 from backend.extensions import db
 from backend.models import PushSubscription, patient_devices
@@ -22,6 +23,7 @@ from backend.models.types import utcnow
 from backend.push import DEFAULT_PUSH_SERVICES, EndpointRefused, check_endpoint
 from backend.reminders import dispatch
 from backend.services import push_tests
+from backend.services.window_quota import QuotaSpent
 
 blp = Blueprint("push", __name__, description="Web Push keys, subscriptions and test notifications")
 
@@ -409,13 +411,8 @@ class PushTestQueue(MethodView):
             test, _created = push_tests.queue_test(
                 current_patient_id(), utcnow(), limit, timedelta(minutes=minutes), subscription_id
             )
-        except push_tests.TooManyTests as refused:
-            abort(
-                429,
-                message=f"At most {limit} test notifications per {minutes} minutes; "
-                f"try again in {refused.retry_after} seconds.",
-                headers={"Retry-After": str(refused.retry_after)},
-            )
+        except QuotaSpent as refused:
+            too_many(refused, "test notifications")
         return test, 202, {"Location": url_for("push.PushTestById", test_id=test.id)}
 
 

@@ -276,9 +276,12 @@ class Reminders(MethodView):
         if course_id is not None:
             course_or_404(course_id)
         now = utcnow()
+        # The patient's courses, loaded once and held for the request: every rule below finds its
+        # course in the session instead of loading it again (the session keeps objects weakly).
+        held = list(db.session.scalars(select(Course).where(Course.patient_id == patient_id)))
         rules = service.rules_for_patient(patient_id, course_id)
         nxt = service.next_occurrences(patient_id, now, rules=rules)
-        zones: dict[str, str] = {}
+        zones = {course.id: course.timezone for course in held}
         dose_times: dict[str, tuple[time, ...]] = {}
         return [_rule_out(rule, nxt.get(rule.id), zones, dose_times) for rule in rules]
 

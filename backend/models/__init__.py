@@ -2,6 +2,7 @@
 
 from backend.models.caregiver import Caregiver, CaregiverInvite
 from backend.models.course import Course, CoursePause, DoseLog, MilestoneAnswer, WeightRecord
+from backend.models.jobs import FileJob
 from backend.models.patient import DeviceToken, LinkCode, Patient
 from backend.models.record import CalendarFeed, CheckIn, MoodCheck, SupplyPickup
 from backend.models.reminders import (  # noqa: F401  (reminders, push subscriptions, appointments)
@@ -25,6 +26,7 @@ __all__ = [
     "CoursePause",
     "DeviceToken",
     "DoseLog",
+    "FileJob",
     "LinkCode",
     "MilestoneAnswer",
     "MoodCheck",

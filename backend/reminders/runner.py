@@ -3,13 +3,15 @@
 APScheduler is only a ticker: one interval job ("tick", coalesce, max one instance) runs
 `dispatch.run_tick`; the database decides what is due. A second, quicker job ("push-tests", every
 PUSH_TEST_POLL_SECONDS) sends the test notifications web requests queued (`reminders.push_tests`),
-so a patient's test arrives in about a second while no web request ever talks to a push service.
+so a patient's test arrives in about a second while no web request ever talks to a push service. A
+third ("files", every FILE_JOB_POLL_SECONDS) makes the files web requests queued (the data export, the
+report PDF: `reminders.file_jobs`), so no web request does work that grows with a patient's history.
 The scheduler never runs inside web workers. It runs in `flask reminders run`, a dedicated worker
 process: `python -m backend.serve` (the `make run` command) starts exactly one beside the web
 server, and at scale several may run side by side on PostgreSQL, where SKIP LOCKED shares the work.
 SIGTERM/SIGINT stop it after the current pass.
-`flask reminders tick` runs one pass and exits (cron, tests); `flask reminders push-tests` likewise for
-the queued test notifications.
+`flask reminders tick` runs one pass and exits (cron, tests); `flask reminders push-tests` and
+`flask reminders files` likewise for the queued test notifications and files.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 
 JOB_ID = "tick"
 PUSH_TESTS_JOB_ID = "push-tests"
+FILES_JOB_ID = "files"
 
 
 def _tick(app: Flask) -> None:
@@ -54,8 +57,17 @@ def _push_tests(app: Flask) -> None:
         log.exception("sending test notifications failed")
 
 
+def _files(app: Flask) -> None:
+    from backend.reminders.file_jobs import run_file_jobs
+
+    try:
+        run_file_jobs(app)
+    except Exception:  # keep the scheduler alive; the next poll retries
+        log.exception("making queued files failed")
+
+
 def build_scheduler(app: Flask, *, blocking: bool = False):
-    """A scheduler with the "tick" and "push-tests" jobs (not started)."""
+    """A scheduler with the "tick", "push-tests" and "files" jobs (not started)."""
     from datetime import UTC, datetime
 
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -76,18 +88,22 @@ def build_scheduler(app: Flask, *, blocking: bool = False):
         replace_existing=True,
         next_run_time=datetime.now(UTC),  # first pass right away, not one interval later
     )
-    scheduler.add_job(
-        _push_tests,
-        "interval",
-        seconds=float(app.config.get("PUSH_TEST_POLL_SECONDS", 1)),
-        args=[app],
-        id=PUSH_TESTS_JOB_ID,
-        name="test notifications",
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=30,
-        replace_existing=True,
-    )
+    for job, setting, job_id, name in (
+        (_push_tests, "PUSH_TEST_POLL_SECONDS", PUSH_TESTS_JOB_ID, "test notifications"),
+        (_files, "FILE_JOB_POLL_SECONDS", FILES_JOB_ID, "queued files"),
+    ):
+        scheduler.add_job(
+            job,
+            "interval",
+            seconds=float(app.config.get(setting, 1)),
+            args=[app],
+            id=job_id,
+            name=name,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=30,
+            replace_existing=True,
+        )
     return scheduler
 
 
@@ -119,6 +135,17 @@ def push_tests_command() -> None:
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"test notifications sent: {run_push_tests(app)}")
+
+
+@reminders_cli.command("files")
+def files_command() -> None:
+    """Make the queued files (export, report PDF) once and exit (what the worker does every second)."""
+    from flask import current_app
+
+    from backend.reminders.file_jobs import run_file_jobs
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(f"files made: {run_file_jobs(app)}")
 
 
 @reminders_cli.command("run")

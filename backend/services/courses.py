@@ -407,13 +407,27 @@ def touch(course: Course) -> None:
     course.updated_at = utcnow()
 
 
-def list_doses(course: Course, start: date | None, end: date | None) -> list[DoseLog]:
-    query = select(DoseLog).where(DoseLog.course_id == course.id)
+def list_doses(
+    course: Course, start: date | None, end: date | None, days: int
+) -> tuple[list[DoseLog], date | None]:
+    """The doses of the first `days` days with a logged dose from `start` to `end` (inclusive, oldest
+    first, whole days), and the first day of the next page (None: no more)."""
+    dated = select(DoseLog.date).where(DoseLog.course_id == course.id)
     if start is not None:
-        query = query.where(DoseLog.date >= start)
+        dated = dated.where(DoseLog.date >= start)
     if end is not None:
-        query = query.where(DoseLog.date <= end)
-    return list(db.session.scalars(query.order_by(DoseLog.date, DoseLog.slot)))
+        dated = dated.where(DoseLog.date <= end)
+    dates = list(db.session.scalars(dated.distinct().order_by(DoseLog.date).limit(days + 1)))
+    if not dates:
+        return [], None
+    following = dates[days] if len(dates) > days else None
+    last = dates[min(days, len(dates)) - 1]
+    rows = db.session.scalars(
+        select(DoseLog)
+        .where(DoseLog.course_id == course.id, DoseLog.date >= dates[0], DoseLog.date <= last)
+        .order_by(DoseLog.date, DoseLog.slot)
+    )
+    return list(rows), following
 
 
 def get_dose(course: Course, dose_id: str) -> DoseLog | None:

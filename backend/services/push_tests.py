@@ -7,32 +7,22 @@ flight at a time (asking again returns it) and at most `limit` are queued per `w
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 
 from backend.extensions import db
 from backend.models import PushTest
+from backend.services.window_quota import check_quota
 
 IN_FLIGHT = ("queued", "sending")
-
-
-class TooManyTests(Exception):
-    """The patient asked for `limit` tests within `window`; the next is possible in `retry_after` s."""
-
-    def __init__(self, limit: int, window: timedelta, retry_after: int) -> None:
-        super().__init__(f"{limit} tests per {window}")
-        self.limit = limit
-        self.window = window
-        self.retry_after = retry_after
 
 
 def queue_test(
     patient_id: str, now: datetime, limit: int, window: timedelta, subscription_id: str | None = None
 ) -> tuple[PushTest, bool]:
     """The patient's test in flight that covers the same devices (every device, or `subscription_id`),
-    or a new queued one (True); TooManyTests beyond the limit."""
+    or a new queued one (True); QuotaSpent beyond the limit."""
     in_flight = db.session.scalars(
         select(PushTest)
         .where(
@@ -51,9 +41,7 @@ def queue_test(
             .order_by(PushTest.created_at)
         )
     )
-    if len(recent) >= limit:
-        wait = (recent[len(recent) - limit] + window - now).total_seconds()
-        raise TooManyTests(limit, window, max(1, math.ceil(wait)))
+    check_quota(recent, now, limit, window)
     test = PushTest(patient_id=patient_id, status="queued", created_at=now, subscription_id=subscription_id)
     db.session.add(test)
     db.session.commit()

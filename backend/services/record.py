@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backend import events
 from backend.course.plan import parse_plan
-from backend.course.timeline import project
+from backend.course.timeline import CourseInfo, LoggedDose, Projection, project
 from backend.extensions import db
 from backend.models import (
     Appointment,
@@ -252,15 +252,22 @@ class SupplyState:
     today: date
 
 
-def supply_state(course: Course, today: date | None = None) -> SupplyState:
-    """Capsules left and the day they run out at the current plan (None without pick-ups)."""
+def supply_state(
+    course: Course,
+    today: date | None = None,
+    info: CourseInfo | None = None,
+    logs: list[LoggedDose] | None = None,
+    projected: Projection | None = None,
+) -> SupplyState:
+    """Capsules left and the day they run out at the current plan (None without pick-ups). A caller
+    that already holds the course's `info`, dose `logs` and their `projected` today passes them."""
     today = today or local_today(course)
     pickups = [supply.Pickup(p.picked_up_on, p.capsules, p.strength_mg) for p in list_pickups(course.id)]
     if not pickups:
         return SupplyState(None, today)
-    logs = logged_doses(course.id)
-    info = course_info(course)
-    projected = project(info, logs, today).projected_last_dose_on
+    logs = logged_doses(course.id) if logs is None else logs
+    info = course_info(course) if info is None else info
+    projected = (project(info, logs, today) if projected is None else projected).projected_last_dose_on
     taken = [supply.TakenDose(d.date, d.slot, d.mg) for d in logs if d.status == "taken" and d.date <= today]
     state = supply.supply(
         pickups,
@@ -290,9 +297,10 @@ def supply_view(course: Course) -> dict[str, Any]:
     }
 
 
-def supply_needed_on(course: Course, now: datetime | None = None) -> date | None:
-    """For the refill reminder: the day the next supply is needed, when pick-ups are recorded."""
-    state = supply_state(course, local_today(course, now))
+def supply_needed_on(course: Course, now: datetime | None = None, **known: Any) -> date | None:
+    """For the refill reminder: the day the next supply is needed, when pick-ups are recorded (`known`:
+    what `supply_state` may reuse)."""
+    state = supply_state(course, local_today(course, now), **known)
     return state.supply.next_supply_needed_on if state.supply is not None else None
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from backend import events
 from backend.course.pauses import Pause, pause_on
 from backend.course.plan import parse_plan
-from backend.course.timeline import project
+from backend.course.timeline import Projection, project
 from backend.extensions import db
 from backend.models import (
     Appointment,
@@ -69,7 +69,7 @@ def horizon() -> timedelta:
 # -- snapshots ---------------------------------------------------------------------------------------
 
 
-def _last_capsule(course: Course, now: datetime) -> tuple[date | None, bool]:
+def _last_capsule(course: Course, projected: Callable[[], Projection]) -> tuple[date | None, bool]:
     """ended_on when set, else the timeline's projected last dose (estimated) while the target is ahead.
 
     Once the logged total has reached the target and no end is confirmed, the capsules go on until the
@@ -78,7 +78,7 @@ def _last_capsule(course: Course, now: datetime) -> tuple[date | None, bool]:
     if course.ended_on is not None:
         return course.ended_on, False
     try:
-        projection = project(course_info(course), logged_doses(course.id), local_today(course, now))
+        projection = projected()
     except Exception:  # the projection is a nicety for post-course reminders; never block on it
         log.exception("could not project the last capsule of course %s", course.id)
         return None, True
@@ -98,7 +98,19 @@ def caregiver_flags(course_id: str) -> tuple[bool, bool]:
 
 
 def course_snapshot(course: Course, now: datetime | None = None) -> CourseSnapshot:
-    last, estimated = _last_capsule(course, now or utcnow())
+    """The course as the occurrence generator reads it. The dose log is read and projected once, for
+    the last capsule and the supply alike (each used to read and project it again)."""
+    now = now or utcnow()
+    info, logs = course_info(course), logged_doses(course.id)
+    made: list[Projection] = []
+
+    def projected() -> Projection:
+        if not made:
+            made.append(project(info, logs, local_today(course, now)))
+        return made[0]
+
+    last, estimated = _last_capsule(course, projected)
+    known = {"projected": made[0]} if made else {}  # an ended course's supply projects only if it needs to
     caregivers, caregiver_nudge = caregiver_flags(course.id)
     return CourseSnapshot(
         id=course.id,
@@ -111,9 +123,9 @@ def course_snapshot(course: Course, now: datetime | None = None) -> CourseSnapsh
         plan=parse_plan(course.dose_plan),
         last_capsule=last,
         last_capsule_estimated=estimated,
-        supply_needed_on=supply_needed_on(course, now),
+        supply_needed_on=supply_needed_on(course, now, info=info, logs=logs, **known),
         rule_set=course.rule_set,
-        pauses=course_pauses(course.id),
+        pauses=info.pauses,
         caregivers=caregivers,
         caregiver_nudge=caregiver_nudge,
     )

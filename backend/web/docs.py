@@ -7,10 +7,12 @@ own, so the strict Content-Security-Policy holds here too.
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
+import brotli
 import flask_swagger_ui
-from flask import Flask, Response, abort, current_app, send_from_directory
+from flask import Flask, Response, abort, current_app, request, send_from_directory
 from markupsafe import escape
 
 SWAGGER_DIST = Path(flask_swagger_ui.__file__).resolve().parent / "dist"
@@ -69,9 +71,35 @@ def docs_asset(filename: str) -> Response:
     return response
 
 
+SPEC_ENDPOINT = "api-docs.openapi_json"
+
+
+def serve_spec_made_once(app: Flask) -> None:
+    """`/api/v1/openapi.json` from bytes made once per process: the spec never changes while the app
+    runs, yet flask-smorest rebuilt the 200 KB document, dumped it and the compression layer compressed
+    it again on every request. Here it is dumped on first use and kept plain, gzip and brotli."""
+    build = app.view_functions[SPEC_ENDPOINT]
+    made: dict[str, bytes] = {}
+
+    def openapi_json() -> Response:
+        if not made:
+            body = build().get_data()
+            made.update(br=brotli.compress(body, quality=11), gzip=gzip.compress(body, 9), identity=body)
+        accepted = request.headers.get("Accept-Encoding", "")
+        encoding = next((name for name in ("br", "gzip") if name in accepted), "identity")
+        response = Response(made[encoding], mimetype="application/json")
+        if encoding != "identity":
+            response.headers["Content-Encoding"] = encoding
+        response.headers["Vary"] = "Accept-Encoding"
+        return response
+
+    app.view_functions[SPEC_ENDPOINT] = openapi_json
+
+
 def register(app: Flask) -> None:
     from backend.extensions import limiter
 
+    serve_spec_made_once(app)
     app.add_url_rule(DOCS_PATH, "api_docs", limiter.exempt(docs_page), methods=["GET"])
     app.add_url_rule(
         DOCS_PATH + "/assets/<string:filename>", "api_docs_asset", limiter.exempt(docs_asset), methods=["GET"]

@@ -1,7 +1,7 @@
 /** Typed calls to the ClearCourse API (reads and account actions; dose writes go through the outbox). */
 import { language } from './i18n/locale';
 import { getSession } from './lib/db';
-import { request } from './lib/http';
+import { allPages, request } from './lib/http';
 import type {
   Appointment,
   AppointmentInput,
@@ -61,7 +61,6 @@ export const api = {
   createLinkCode: () => authed<LinkCode>('POST', '/link-codes', {}),
   devices: () => authed<Device[]>('GET', '/devices'),
   removeDevice: (id: string) => authed<null>('DELETE', `/devices/${encodeURIComponent(id)}`),
-  exportData: () => authed<unknown>('GET', '/me/export'),
   deleteAccount: () => authed<null>('DELETE', '/me'),
   deleteCourse: (id: string) => authed<null>('DELETE', `/courses/${encodeURIComponent(id)}`),
   setLanguage: (language: string | null) => authed<{ language: string | null }>('PATCH', '/me', { language }),
@@ -77,8 +76,8 @@ export const api = {
     authed<Today>('GET', `/courses/${encodeURIComponent(courseId)}/today`, undefined, { date }),
   timeline: (courseId: string, date: string) =>
     authed<Timeline>('GET', `/courses/${encodeURIComponent(courseId)}/timeline`, undefined, { date }),
-  doses: (courseId: string, from: string, to: string) =>
-    authed<DoseLog[]>('GET', `/courses/${encodeURIComponent(courseId)}/doses`, undefined, { from, to }),
+  doses: async (courseId: string, from: string, to: string) =>
+    allPages<DoseLog>(`/courses/${encodeURIComponent(courseId)}/doses`, { token: (await getSession())?.token, query: { from, to } }),
   reminders: (courseId?: string) =>
     authed<ReminderRule[]>('GET', '/reminders', undefined, courseId ? { course_id: courseId } : undefined),
   updateReminder: (id: string, patch: ReminderRulePatch) =>
@@ -93,7 +92,7 @@ export const api = {
   sendTestPush: (subscriptionId?: string) =>
     authed<PushTest>('POST', '/push/test', subscriptionId ? { subscription_id: subscriptionId } : {}),
   pushTest: (id: string) => authed<PushTest>('GET', `/push/tests/${encodeURIComponent(id)}`),
-  appointments: (courseId: string) => authed<Appointment[]>('GET', appointmentsPath(courseId)),
+  appointments: async (courseId: string) => allPages<Appointment>(appointmentsPath(courseId), { token: (await getSession())?.token }),
   suggestedAppointments: (courseId: string) =>
     authed<AppointmentSuggestion[]>('GET', `${appointmentsPath(courseId)}/suggested`),
   createAppointment: (courseId: string, input: AppointmentInput) =>

@@ -84,8 +84,9 @@ def test_only_a_sha256_hash_of_the_token_is_stored(client, app):
     ids=["missing", "empty", "blank", "basic", "garbage", "huge"],
 )
 def test_bad_bearer_is_401_in_the_json_error_shape(client, headers):
-    for path in ("/courses", "/devices", "/me/export"):
+    for path in ("/courses", "/devices", "/files/anything"):
         assert_error(client.get(API + path, headers=headers), 401)
+    assert_error(client.post(f"{API}/me/export", headers=headers), 401)
     assert_error(client.post(f"{API}/link-codes", headers=headers), 401)
     assert_error(client.delete(f"{API}/me", headers=headers), 401)
 
@@ -272,7 +273,7 @@ def test_export_contains_everything_and_no_secret(client, patient):
     code = _link_code(patient)
     second = client.post(f"{API}/devices", json={"code": code, "label": "Tablet"}).get_json()
 
-    response = patient.get(f"{API}/me/export")
+    response = patient.file(f"{API}/me/export")
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     assert "attachment" in response.headers.get("Content-Disposition", "")
@@ -297,7 +298,7 @@ def test_export_contains_everything_and_no_secret(client, patient):
 def test_export_does_not_leak_other_patients(make_patient):
     alice, bob = make_patient(), make_patient()
     bob.create_course()
-    data = alice.get(f"{API}/me/export").get_json()
+    data = alice.file(f"{API}/me/export").get_json()
     assert data["courses"] == []
     assert [d["id"] for d in data["devices"]] == [alice.device_id]
     assert bob.id not in json.dumps(data)
@@ -330,6 +331,7 @@ def _populate(client, patient) -> list[str]:
         assert r.status_code == 201
     _link_code(patient)
     client.post(f"{API}/devices", json={"code": _link_code(patient)})
+    patient.file(f"{API}/me/export")  # a made file, kept for a while
     return patient.courses
 
 
@@ -346,13 +348,14 @@ def test_delete_me_erases_every_row_and_keeps_others(client, make_patient, app):
     assert before_alice["dose_logs"] == 2
     assert before_alice["device_tokens"] == 2
     assert before_alice["link_codes"] == 2
+    assert before_alice["file_jobs"] == 1
 
     response = alice.delete(f"{API}/me")
     assert response.status_code == 204
     assert response.get_data() == b""
 
     assert_error(alice.get(f"{API}/courses"), 401)
-    assert_error(alice.get(f"{API}/me/export"), 401)
+    assert_error(alice.post(f"{API}/me/export"), 401)
     with app.app_context():
         after_alice = _tables_owned_by(alice.id, alice_courses)
         assert after_alice == dict.fromkeys(after_alice, 0), after_alice

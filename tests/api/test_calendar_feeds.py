@@ -164,7 +164,7 @@ def test_bad_feed_body_is_422(patient, course):
 
 def test_erasing_the_patient_removes_the_feed(patient, course, client):
     feed = create(patient, course)
-    exported = patient.get(f"{API}/me/export").get_json()
+    exported = patient.file(f"{API}/me/export").get_json()
     assert [f["id"] for f in exported["calendar_feeds"]] == [feed["id"]]
     token = urlsplit(feed["url"]).path.rsplit("/", 1)[1].removesuffix(".ics")
     assert token not in str(exported)

@@ -178,7 +178,7 @@ def test_a_caregiver_token_opens_only_the_caregiver_endpoints(client, shared):
     # The patient's own course by its real id is refused too.
     for suffix in ("", "/today", "/timeline", "/doses", "/pauses", "/report", "/checkins"):
         assert carer.call("GET", f"{API}/courses/{course['id']}{suffix}").status_code in (401, 404)
-    assert carer.call("GET", f"{API}/me/export").status_code == 401
+    assert carer.call("POST", f"{API}/me/export").status_code == 401
     assert carer.call("DELETE", f"{API}/me").status_code == 401
     assert carer.call("GET", f"{API}/caregiving").status_code == 200
 
@@ -383,7 +383,7 @@ def test_deleting_the_course_removes_its_caregivers(shared):
 def test_the_export_lists_caregivers_without_their_secrets(shared, app):
     patient, course, carer = shared
     assert carer.call("PUT", f"{API}/caregiving/push-subscription", json=SUB).status_code == 200
-    export = patient.get(f"{API}/me/export")
+    export = patient.file(f"{API}/me/export")
     [listed] = export.get_json()["caregivers"]
     assert listed["id"] == carer.id and listed["course_id"] == course["id"]
     assert listed["push_subscription"] is True

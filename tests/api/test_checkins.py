@@ -54,7 +54,7 @@ def test_a_red_flag_alone_stores_every_other_answer_as_unanswered(patient, cours
     with app.app_context():
         stored = CheckIn.query.one()
         assert stored.skin is None and set(stored.effects.values()) == {None}
-    exported = patient.get(f"{API}/me/export").get_json()["checkins"][0]
+    exported = patient.file(f"{API}/me/export").get_json()["checkins"][0]
     assert exported["skin"] is None and exported["effects"]["headache"] is None
 
 
@@ -251,7 +251,7 @@ def test_other_patients_course_and_missing_day_are_404(patient, make_patient, co
 
 def test_export_and_erase_include_checkins(patient, course, app):
     patient.put(url(course, today_in()), json={"skin": 2, "red_flags": ["hives"], "note": "after lunch"})
-    data = patient.get(f"{API}/me/export").get_json()
+    data = patient.file(f"{API}/me/export").get_json()
     assert [(c["skin"], c["red_flags"], c["note"]) for c in data["checkins"]] == [
         (2, ["hives"], "after lunch")
     ]

@@ -154,7 +154,7 @@ def test_country_defaults_from_the_time_zone_and_clinic_phone_is_kept(patient):
         patient.patch(url, json={"clinic_phone": "(020) 7946-0000"}).get_json()["clinic_phone"]
         == "(020) 7946-0000"
     )
-    export = patient.get(f"{API}/me/export").get_json()
+    export = patient.file(f"{API}/me/export").get_json()
     assert "(020) 7946-0000" in {c["clinic_phone"] for c in export["courses"]}
     assert patient.delete(f"{API}/me").status_code == 204
     assert patient.get(url).status_code == 401

@@ -50,7 +50,7 @@ def test_every_api_answer_carrying_data_or_secrets_is_no_store(client, patient):
         patient.get(f"{API}/reminders/settings"),
         patient.get(f"{API}/devices"),
         patient.get(f"{API}/push/subscriptions"),
-        patient.get(f"{API}/me/export"),
+        patient.file(f"{API}/me/export"),
         patient.get(f"{API}/courses/no-such-course"),
         client.get(f"{API}/courses"),
     ]

@@ -50,7 +50,7 @@ def test_the_stored_language_beats_the_phones_header(patient):
     assert me(patient, **{"Accept-Language": "es-ES"})["language_in_use"] == "de"
     cleared = patient.patch(f"{API}/me", json={"language": None}, headers={"Accept-Language": "es-MX"})
     assert cleared.get_json() == {**cleared.get_json(), "language": None, "language_in_use": "es"}
-    exported = patient.get(f"{API}/me/export").get_json()
+    exported = patient.file(f"{API}/me/export").get_json()
     assert exported["patient"]["language"] is None
 
 
@@ -133,7 +133,7 @@ def test_the_report_is_written_in_the_stored_language_and_lang_overrides_it(pati
 
 def test_the_german_report_pdf_reads_back_with_its_umlauts(patient):
     course = patient.create_course()
-    response = patient.get(f"{API}/courses/{course['id']}/report.pdf?lang=de")
+    response = patient.file(f"{API}/courses/{course['id']}/report.pdf?lang=de")
     assert response.status_code == 200 and response.headers["Content-Language"] == "de"
     reader = PdfReader(io.BytesIO(response.data))
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))

@@ -49,7 +49,7 @@ def test_a_past_visit_can_be_marked_later_and_changed(patient):
             if (m["kind"], m["date"]) == ("monthly_visit", visit["date"])
         ]
         assert now["state"] == answer
-    exported = patient.get(f"{API}/me/export").get_json()["milestone_answers"]
+    exported = patient.file(f"{API}/me/export").get_json()["milestone_answers"]
     assert exported == [
         {"course_id": course["id"], "kind": "monthly_visit", "date": visit["date"], "answer": "done"}
     ]

@@ -223,6 +223,6 @@ def test_supply_of_another_patient_is_404_and_export_has_pickups(patient, make_p
     assert_error(other.get(f"{API}/courses/{course['id']}/supply"), 404)
     [pickup] = supply(patient, course)["pickups"]
     assert_error(other.delete(f"{API}/courses/{course['id']}/supply/pickups/{pickup['id']}"), 404)
-    data = patient.get(f"{API}/me/export").get_json()
+    data = patient.file(f"{API}/me/export").get_json()
     assert [(p["capsules"], p["strength_mg"]) for p in data["supply_pickups"]] == [(30, 20)]
     assert "mood_checks" in data

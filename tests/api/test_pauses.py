@@ -269,7 +269,7 @@ def test_the_report_lists_each_pause_and_counts_paused_doses_apart(patient, cour
 
 def test_the_export_holds_every_pause(patient, course):
     pause = start_pause(patient, course, today_in(), "severe_flare")
-    exported = patient.get(f"{API}/me/export").get_json()
+    exported = patient.file(f"{API}/me/export").get_json()
     [only] = exported["courses"]
     assert only["pauses"] == [pause]
 

@@ -72,7 +72,7 @@ def report(patient, course: dict, query: str = "") -> dict:
 
 
 def pdf_of(patient, course: dict, query: str = "") -> bytes:
-    response = patient.get(f"{API}/courses/{course['id']}/report.pdf{query}")
+    response = patient.file(f"{API}/courses/{course['id']}/report.pdf{query}")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf" and response.data[:5] == b"%PDF-"
     return response.data
@@ -283,7 +283,7 @@ def test_paper_a4_and_letter(patient, course):
         page = PdfReader(io.BytesIO(pdf_of(patient, course, f"?paper={paper}"))).pages[0]
         sizes[paper] = (round(float(page.mediabox.width)), round(float(page.mediabox.height)))
     assert sizes == {"a4": (595, 842), "letter": (612, 792)}
-    assert "paper" in bad_fields(patient.get(f"{API}/courses/{course['id']}/report.pdf?paper=a3"))
+    assert "paper" in bad_fields(patient.post(f"{API}/courses/{course['id']}/report.pdf?paper=a3"))
 
 
 def test_pregnancy_tests_only_where_prevention_applies(patient):
@@ -300,7 +300,7 @@ def test_pregnancy_tests_only_where_prevention_applies(patient):
 def test_report_404_and_bad_query(patient, make_patient, course):
     other = make_patient()
     assert_error(other.get(f"{API}/courses/{course['id']}/report"), 404)
-    assert_error(other.get(f"{API}/courses/{course['id']}/report.pdf"), 404)
+    assert_error(other.post(f"{API}/courses/{course['id']}/report.pdf"), 404)
     assert "from" in bad_fields(
         patient.get(f"{API}/courses/{course['id']}/report?from={today_in()}&to={days_ago(3)}")
     )

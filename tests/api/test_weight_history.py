@@ -61,7 +61,7 @@ def test_a_new_weight_is_kept_and_does_not_rewrite_the_courses_mg_per_kg(patient
         "basis": "start",
     }
     assert view(patient, course, "timeline")["mg_per_kg_weight"]["basis"] == "start"
-    exported = patient.get(f"{API}/me/export").get_json()["courses"][0]["weights"]
+    exported = patient.file(f"{API}/me/export").get_json()["courses"][0]["weights"]
     assert [w["weight_kg"] for w in exported] == [70, 80]
 
 

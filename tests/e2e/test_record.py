@@ -345,6 +345,12 @@ def test_supply_charts_and_report(page, live_app):
     assert status == 200
     expect(report.get_by_role("definition").filter(has_text=f"{body['cumulative_mg']:g}")).not_to_have_count(0)
     expect(report.locator("dl[aria-label='Cumulative dose']")).to_contain_text("Total taken (mg)")
+    with page.expect_download(timeout=60_000) as pdf_download:  # no share sheet in this browser: a download
+        page.get_by_role("button", name="Share or save as PDF").click()
+        expect(page.get_by_role("button", name="Preparing the PDF…")).to_be_disabled()
+        live_app.flask("reminders", "files")  # the worker draws it
+    assert pdf_download.value.path().read_bytes().startswith(b"%PDF-")
+    assert pdf_download.value.suggested_filename.startswith("clearcourse-report-")
     page.get_by_role("link", name="Settings, Calendar").click()  # the calendar link is made in Settings
     expect(page.locator("#calendar-heading")).to_be_in_viewport()
 

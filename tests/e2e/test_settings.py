@@ -19,6 +19,7 @@ from tests.e2e.helpers import (
     store_counts,
     wait_until,
 )
+from tests.e2e.language import catalog
 
 pytestmark = pytest.mark.e2e
 
@@ -87,10 +88,18 @@ def test_export_then_delete_everything(page, live_app):
     # The start-up refresh saves the course, today and the timeline on the device: let it finish, so no
     # answer from before the account is deleted is written after the device store was emptied.
     page.wait_for_load_state("networkidle")
-    with page.expect_download() as download_info:
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Export my data (JSON)").click()
+    expect(page.get_by_text(catalog("en")["jobs.offline"])).to_be_visible()
+    page.context.set_offline(False)
+    with page.expect_download(timeout=60_000) as download_info:
         page.get_by_role("button", name="Export my data (JSON)").click()
+        # The server only queues it; the button says so until the worker has made the file.
+        expect(page.get_by_role("button", name=catalog("en")["jobs.export.preparing"])).to_be_disabled()
+        live_app.flask("reminders", "files")
     exported = json.loads(download_info.value.path().read_text())
     assert session["courseId"] in json.dumps(exported)
+    assert download_info.value.suggested_filename.startswith("clearcourse-export-")
 
     page.get_by_role("button", name="Delete everything").click()
     expect(page.locator("#delete-confirm")).to_be_focused()

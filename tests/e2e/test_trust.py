@@ -213,7 +213,10 @@ def test_joining_mid_course_asks_about_the_tests_before_the_start_and_the_timeli
     expect(answered).to_have_attribute("data-state", "done")
     page.screenshot(path=f"{SHOTS}/h5-timeline-answers.png", full_page=True)
     session = session_of(page)
-    status, exported = live_app.api("GET", "/me/export", session["token"])
+    status, job = live_app.api("POST", "/me/export", session["token"])
+    assert status == 202
+    live_app.flask("reminders", "files")  # the worker makes the export
+    status, exported = live_app.api("GET", f"/files/{job['id']}/content", session["token"])
     assert status == 200 and {(a["kind"], a["date"]) for a in exported["milestone_answers"]} >= {
         ("blood_test", start.isoformat()),
         (kind, day),

@@ -1,4 +1,5 @@
-"""GET /me/export includes appointments, reminder rules and settings, and push subscriptions — no keys."""
+"""The data export (POST /me/export, made by the worker) includes appointments, reminder rules and
+settings, and push subscriptions — no keys."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def test_export_contains_the_reminders_data_and_no_push_secret(make_patient, pus
         secrets = [row.endpoint, row.p256dh, row.auth]
     secrets += [patient.token, hashlib.sha256(patient.token.encode()).hexdigest()]
 
-    response = patient.get(f"{API}/me/export")
+    response = patient.file(f"{API}/me/export")
     assert response.status_code == 200
     data = response.get_json()
 
@@ -94,6 +95,6 @@ def test_export_contains_the_reminders_data_and_no_push_secret(make_patient, pus
 
 
 def test_export_of_a_patient_without_reminders_data(patient):
-    data = patient.get(f"{API}/me/export").get_json()
+    data = patient.file(f"{API}/me/export").get_json()
     assert data["appointments"] == [] and data["reminder_rules"] == [] and data["push_subscriptions"] == []
     assert data["reminder_settings"] is None

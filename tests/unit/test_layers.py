@@ -7,7 +7,8 @@ import hides a cycle, it does not remove it) and checks:
 * each module imports only from its own layer or lower ones:
 
     entry points   backend (the app factory), backend.api.*, backend.commands, backend.serve,
-                   backend.reminders.dispatch, backend.reminders.runner, backend.reminders.push_tests
+                   backend.reminders.dispatch, backend.reminders.runner, backend.reminders.push_tests,
+                   backend.reminders.file_jobs
     services       backend.services.*
     infrastructure backend.models.*, backend.extensions, backend.config, backend.errors, backend.auth,
                    backend.push.*, backend.events
@@ -34,6 +35,7 @@ ENTRY_MODULES = (
     "backend.reminders.dispatch",
     "backend.reminders.runner",
     "backend.reminders.push_tests",
+    "backend.reminders.file_jobs",
 )
 FRAMEWORKS = ("flask", "flask_sqlalchemy", "flask_smorest", "sqlalchemy", "marshmallow")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from backend.api.paging import limit_field
 from backend.api.schemas.common import BoundedDate, StrictBoolean, StrictFloat, StrictInteger
 from backend.api.schemas.courses import DateRangeQuerySchema
 from backend.i18n import LANGUAGES
@@ -106,18 +107,8 @@ class TriageSchema(Schema):
     )
 
 
-CHECKINS_PAGE_MAX = 100
-
-
 class CheckInListQuerySchema(DateRangeQuerySchema):
-    limit = fields.Integer(
-        load_default=CHECKINS_PAGE_MAX,
-        validate=validate.Range(min=1, max=CHECKINS_PAGE_MAX),
-        metadata={
-            "description": f"At most this many check-ins (1–{CHECKINS_PAGE_MAX}, the default); when more "
-            'follow, the `Link` header names the next page (`rel="next"`).'
-        },
-    )
+    limit = limit_field("check-ins")
 
 
 class CheckInSchema(Schema):

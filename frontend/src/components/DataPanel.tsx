@@ -1,39 +1,32 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { formatDate, localDate } from '../lib/dates';
 import { t } from '../i18n';
+import { formatDate } from '../lib/dates';
+import { fileProblem, madeFile, saveFile } from '../lib/files';
 import { focusSoon, messageFor } from '../lib/errors';
 import { navigate } from '../router';
 import { announce, course, courseDeleted, forgetEverything } from '../store';
 import type { Course } from '../types';
 
-function download(data: unknown): void {
-  const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `clearcourse-export-${localDate('')}.json`;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 export function ExportData() {
   const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   const run = async () => {
+    setBusy(true);
+    setError(null);
     try {
-      download(await api.exportData());
-      announce(t('settings.data.downloaded'));
-      setError(null);
+      saveFile(await madeFile('/me/export'));
+      announce(t('jobs.export.done'));
     } catch (failure) {
-      setError(messageFor(failure));
+      setError(fileProblem(failure));
+    } finally {
+      setBusy(false);
     }
   };
   return (
     <div>
-      <button type="button" class="button button-secondary" onClick={run}>
-        {t('settings.data.export')}
+      <button type="button" class="button button-secondary" onClick={run} disabled={busy} aria-busy={busy}>
+        {busy ? t('jobs.export.preparing') : t('settings.data.export')}
       </button>
       {error && <p class="error" role="alert">{error}</p>}
     </div>

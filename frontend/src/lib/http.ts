@@ -108,3 +108,14 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
   return { status: response.status, data: data as T, next: nextPage(response.headers.get('Link')) };
 }
+
+/** Every item of a paged list, following the server's `Link: <…>; rel="next"` pages. */
+export async function allPages<T>(path: string, options: RequestOptions = {}): Promise<T[]> {
+  let page = await request<T[]>('GET', path, options);
+  const items = [...page.data];
+  while (page.next) {
+    page = await request<T[]>('GET', page.next, { ...options, query: undefined });
+    items.push(...page.data);
+  }
+  return items;
+}

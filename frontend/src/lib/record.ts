@@ -3,7 +3,8 @@
  * they work offline), weekly mood answers, and the calls for supply, the report and calendar feeds.
  */
 import { deviceEpoch, getDb, getSession } from './db';
-import { API_BASE, request } from './http';
+import { API_BASE, allPages, request } from './http';
+import { madeFile, type MadeFile } from './files';
 import { enqueue } from './outbox';
 import { triage, type Triage } from './triage';
 
@@ -77,16 +78,8 @@ async function authed<T>(method: string, path: string, body?: unknown, query?: R
 }
 
 /** Every item of a paged list, following the server's `next` links page by page. */
-async function allPages<T>(path: string, query: Record<string, string>): Promise<T[]> {
-  const session = await getSession();
-  const items: T[] = [];
-  let page = await request<T[]>('GET', path, { token: session?.token, query });
-  items.push(...page.data);
-  while (page.next) {
-    page = await request<T[]>('GET', page.next, { token: session?.token });
-    items.push(...page.data);
-  }
-  return items;
+async function allPagesOf<T>(path: string, query: Record<string, string>): Promise<T[]> {
+  return allPages<T>(path, { token: (await getSession())?.token, query });
 }
 
 /**
@@ -150,7 +143,7 @@ export async function saveCheckIn(courseId: string, date: string, input: CheckIn
  */
 export async function refreshCheckIns(courseId: string, from: string): Promise<Record<string, CheckIn>> {
   const current = refreshTicket('checkins');
-  const fresh = await allPages<CheckIn>(`${coursePath(courseId)}/checkins`, { from });
+  const fresh = await allPagesOf<CheckIn>(`${coursePath(courseId)}/checkins`, { from });
   return updateSaved<CheckIn>(checkinsKey(courseId), (saved) => {
     if (!current()) return null;
     const next: Record<string, CheckIn> = {};
@@ -218,14 +211,7 @@ export const recordApi = {
   deleteFeed: (id: string) => authed<null>('DELETE', `/calendar-feeds/${encodeURIComponent(id)}`),
 };
 
-/** The report as a PDF file (for sharing or saving). */
-export async function reportPdf(courseId: string, paper: 'a4' | 'letter'): Promise<Blob> {
-  const session = await getSession();
-  const response = await fetch(`${API_BASE}${coursePath(courseId)}/report.pdf?paper=${paper}`, {
-    headers: session ? { Authorization: `Bearer ${session.token}` } : {},
-    cache: 'no-store',
-    credentials: 'omit',
-  });
-  if (!response.ok) throw new Error(`The report could not be made (${response.status}).`);
-  return response.blob();
+/** The report as a PDF file (for sharing or saving), drawn by the server's background worker. */
+export function reportPdf(courseId: string, paper: 'a4' | 'letter'): Promise<MadeFile> {
+  return madeFile(`${coursePath(courseId)}/report.pdf`, { paper });
 }

@@ -4,6 +4,7 @@ import { Link } from '../components/Link';
 import { SourceIds } from '../components/Facts';
 import { formatDay, formatNumber, language, t } from '../i18n';
 import { recordApi, reportPdf } from '../lib/record';
+import { fileProblem, saveFile } from '../lib/files';
 import { course } from '../store';
 
 type ReportData = Record<string, any>;
@@ -245,6 +246,8 @@ export function Report() {
   const [data, setData] = useState<ReportData | null>(null);
   const [failed, setFailed] = useState(false);
   const [shareError, setShareError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [ready, setReady] = useState<File | null>(null);
   const [paper, setPaper] = useState<'a4' | 'letter'>(current && ['US', 'CA'].includes(current.country ?? '') ? 'letter' : 'a4');
 
   useEffect(() => {
@@ -256,24 +259,33 @@ export function Report() {
   }, [current?.id]);
   if (!current) return null;
 
+  const offer = async (file: File) => {
+    if (navigator.canShare?.({ files: [file] })) {
+      await navigator.share({ files: [file], title: t('report.share.title') });
+      return;
+    }
+    saveFile({ blob: file, filename: file.name });
+  };
+
   const share = async () => {
     setShareError(null);
+    setReady(null);
+    setBusy(true);
     try {
-      const blob = await reportPdf(current.id, paper);
-      const file = new File([blob], `clearcourse-report-${data?.to ?? 'today'}.pdf`, { type: 'application/pdf' });
-      if (navigator.canShare?.({ files: [file] })) {
-        await navigator.share({ files: [file], title: t('report.share.title') });
-        return;
+      const made = await reportPdf(current.id, paper);
+      const file = new File([made.blob], made.filename, { type: 'application/pdf' });
+      try {
+        await offer(file);
+      } catch (error) {
+        // Drawing a long report takes a while: the tap that asked may be too old to open the share sheet.
+        if (error instanceof DOMException && error.name === 'NotAllowedError') setReady(file);
+        else throw error;
       }
-      const url = URL.createObjectURL(file);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = file.name;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') return;
-      setShareError(t('report.share.offline'));
+      setShareError(fileProblem(error));
+    } finally {
+      setBusy(false);
     }
   };
 
@@ -284,9 +296,14 @@ export function Report() {
         <button type="button" class="button button-primary" onClick={() => window.print()} disabled={!data}>
           {t('report.print')}
         </button>
-        <button type="button" class="button" onClick={() => void share()}>
-          {t('report.share')}
+        <button type="button" class="button" onClick={() => void share()} disabled={busy} aria-busy={busy}>
+          {busy ? t('jobs.pdf.preparing') : t('report.share')}
         </button>
+        {ready && (
+          <button type="button" class="button button-primary" onClick={() => void offer(ready).then(() => setReady(null), (error) => setShareError(error instanceof DOMException && error.name === 'AbortError' ? null : fileProblem(error)))}>
+            {t('jobs.pdf.share')}
+          </button>
+        )}
       </div>
       <div class="field no-print">
         <label for="report-paper">{t('report.paper')}</label>
