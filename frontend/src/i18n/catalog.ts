@@ -6,7 +6,7 @@
  * Kept apart from `locale.ts`, which the service worker's HTTP client also imports.
  */
 import { signal } from '@preact/signals';
-import { language, type Language } from './locale';
+import { language, phoneLanguages, type Language } from './locale';
 
 export type Messages = Record<string, string>;
 
@@ -57,4 +57,15 @@ export function message(key: string, screens = false): [string, Language] {
 /** A shell message without arguments (no formatter needed, so it stays in the first load). */
 export function plain(key: string): string {
   return message(key)[0];
+}
+
+/** A shell message with simple `{name}` arguments only (no plural or select), filled in without the formatter. */
+export function fill(key: string, values: Record<string, string | number>): string {
+  return message(key)[0].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}
+
+/** The phone's own tag when it speaks the app's language (es-MX dates for es-MX), else the language. */
+export function formattingLocale(): string {
+  const lang = language.value;
+  return phoneLanguages().find((tag) => tag.toLowerCase().split(/[-_]/)[0] === lang) ?? lang;
 }
