@@ -1,12 +1,5 @@
 /** Patient-facing names for capsule products, reminder and appointment kinds. */
-import type { AppointmentKind, Product, ReminderRule } from '../types';
-
-/** Absorica LD is its own choice: only its mg differ from standard capsules (DOSE-5, DOSE-12, EVID-1). */
-export const PRODUCT_CHOICES: { value: Product; label: string; hint: string }[] = [
-  { value: 'standard', label: 'Standard capsules', hint: 'Take with a meal' },
-  { value: 'food_independent', label: 'A with-or-without-food product', hint: 'For example Absorica' },
-  { value: 'micronised', label: 'Absorica LD', hint: 'Micronised capsules, with or without food' },
-];
+import type { AppointmentKind, ReminderRule } from '../types';
 
 export const APPOINTMENT_KINDS: { value: AppointmentKind; label: string }[] = [
   { value: 'dermatologist_visit', label: 'Dermatologist visit' },
