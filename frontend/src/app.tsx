@@ -114,6 +114,11 @@ export function App() {
     document.title = `${title(route)} · ClearCourse`;
   }, [route, language.value]);
 
+  // Screen readers pick their voice, and browsers their hyphenation, by the page's language.
+  useEffect(() => {
+    document.documentElement.lang = language.value;
+  }, [language.value]);
+
   const hash = currentHash.value;
   useEffect(() => {
     if (!booted.value) return;

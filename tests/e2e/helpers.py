@@ -11,6 +11,8 @@ from typing import TypeVar
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.language import catalog
+
 T = TypeVar("T")
 
 IDB = """
@@ -96,40 +98,53 @@ def run_js(page: Page, body: str, arg: object = None):
     return page.evaluate(f"(arg) => {{ {body} }}", arg)
 
 
+def phone_language(page: Page) -> str:
+    """The app's language for the browser's locale (es-MX → es), as the app negotiates it."""
+    primary = page.evaluate("navigator.language").split("-")[0].lower()
+    return primary if primary in ("es", "de") else "en"
+
+
+def day_heading(language: str, day: int = 1, week: int = 1) -> str:
+    """Today's heading ("Day 1 · week 1") in a language, from its catalog."""
+    return catalog(language)["today.headline.day"].replace("{day}", str(day)).replace("{week}", str(week))
+
+
 def onboard(
     page: Page, *, doses_per_day: int = 1, daily_mg: str = "40", per_dose: tuple[str, str] | None = None
 ) -> None:
     """Sets up a course through the real form, skips the reminders offer and lands on Today."""
     start_course(page, doses_per_day=doses_per_day, daily_mg=daily_mg, per_dose=per_dose)
     skip_reminder_offer(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Day 1 · week 1")
+    expect(page.get_by_role("heading", level=1)).to_have_text(day_heading(phone_language(page)))
 
 
 def start_course(
     page: Page, *, doses_per_day: int = 1, daily_mg: str = "40", per_dose: tuple[str, str] | None = None
 ) -> None:
-    """Fills in the set-up form (a course starting today) and sends it (`per_dose`: mg at 08:00, 20:00)."""
+    """Fills in the set-up form (a course starting today) and sends it (`per_dose`: mg at 08:00, 20:00), in
+    the language of the browser's locale: every label is read from that language's catalog."""
     page.goto("/")
+    own = catalog(phone_language(page))
     expect(page).to_have_url(re.compile(r"/onboarding$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your course")
-    page.get_by_label("Your weight").fill("70")
+    expect(page.get_by_role("heading", level=1)).to_have_text(own["setup.title"])
+    page.get_by_label(own["setup.weight"]).fill("70")
     if per_dose is not None:
-        page.get_by_label("A different amount for each dose").check()
-        page.get_by_label("First dose (mg)").fill(per_dose[0])
-        page.get_by_label("Second dose (mg)").fill(per_dose[1])
+        page.get_by_label(own["setup.plan.per_dose"]).check()
+        page.get_by_label(own["setup.plan.dose1_mg"]).fill(per_dose[0])
+        page.get_by_label(own["setup.plan.dose2_mg"]).fill(per_dose[1])
     else:
-        page.get_by_label("Milligrams per day (all doses together)").fill(daily_mg)
+        page.get_by_label(own["setup.plan.daily_mg"]).fill(daily_mg)
     if doses_per_day == 2 and per_dose is None:
-        page.get_by_label("Twice a day").check()
+        page.get_by_label(own["setup.plan.twice"]).check()
     if doses_per_day == 2 or per_dose is not None:
-        page.get_by_label("First dose time").fill("08:00")
-        page.get_by_label("Second dose time").fill("20:00")
-    page.get_by_label("Standard capsules").check()
-    page.get_by_label("Neither").check()
-    page.get_by_label("No", exact=True).check()
-    page.get_by_label("My prescriber gave a total (mg per kg)").check()  # nothing is filled in by itself
-    page.get_by_label("Your prescriber’s total").fill("120")
-    page.get_by_role("button", name="Start my course").click()
+        page.get_by_label(own["setup.plan.time1"]).fill("08:00")
+        page.get_by_label(own["setup.plan.time2"]).fill("20:00")
+    page.get_by_label(own["setup.product.standard"]).check()
+    page.get_by_label(own["setup.programme.none"]).check()
+    page.get_by_label(own["setup.pregnancy.no"], exact=True).check()
+    page.get_by_label(own["setup.target.given"]).check()  # nothing is filled in by itself
+    page.get_by_label(own["setup.target.value"]).fill("120")
+    page.get_by_role("button", name=own["setup.submit"]).click()
 
 
 def skip_reminder_offer(page: Page) -> None:

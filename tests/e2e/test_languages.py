@@ -37,7 +37,7 @@ def test_supply_speaks_the_phones_language(browser, live_app, locale, language, 
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
-        onboard(page)  # the set-up form is not translated yet; it stores the phone's language
+        onboard(page)  # in the phone's language (the catalog's words); it stores that language
         session = session_of(page)
         assert live_app.api("GET", "/me", session["token"])[1]["language"] == language
 

@@ -26,7 +26,7 @@ const TABS: Tab[] = [
     icon: 'M4 6h16v14H4zM4 10h16M8 3v5M16 3v5M8 14h3',
     routes: ['appointments', 'reminders', 'get-reminders'],
   },
-  { href: '/settings', label: 'shell.title.settings', icon: 'M4 7h10M18 7h2M4 17h4M12 17h8M14 5v4M8 15v4', routes: ['settings'] },
+  { href: '/settings', label: 'shell.tab.settings', icon: 'M4 7h10M18 7h2M4 17h4M12 17h8M14 5v4M8 15v4', routes: ['settings'] },
 ];
 
 export function TabBar() {
