@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from playwright.sync_api import Page
+
+from tests.e2e.conftest import morning
 
 ARGUMENT = r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}"  # an ICU argument, with one level of plural branches
 MESSAGES = Path(__file__).resolve().parents[2] / "frontend" / "src" / "i18n" / "messages"
@@ -42,3 +48,25 @@ def assert_fits(page) -> None:
     )
     assert too_wide == []
     assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+@contextmanager
+def phone_in(browser, live_app, locale: str, width: int, scheme: str) -> Iterator[tuple[Page, list[str]]]:
+    """A phone whose browser is set to `locale` (height 844, its colour scheme, the clock at 08:05):
+    yields its page and the list the page's uncaught errors go to; closes it afterwards."""
+    ctx = browser.new_context(
+        base_url=live_app.url,
+        viewport={"width": width, "height": 844},
+        service_workers="allow",
+        locale=locale,
+        color_scheme=scheme,
+    )
+    ctx.set_default_timeout(15_000)
+    morning(ctx)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page, errors
+    finally:
+        ctx.close()

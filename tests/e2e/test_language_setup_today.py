@@ -11,9 +11,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import morning
 from tests.e2e.helpers import axe_violations, day_heading, session_of, skip_reminder_offer, start_course
-from tests.e2e.language import assert_fits, catalog, english_words
+from tests.e2e.language import assert_fits, catalog, english_words, phone_in
 
 pytestmark = pytest.mark.e2e
 
@@ -48,20 +47,8 @@ def tab_labels_fit(page) -> bool:
 def test_set_up_and_today_speak_the_phones_language(
     browser, live_app, axe_source, locale, language, width, scheme, tmp_path
 ):
-    ctx = browser.new_context(
-        base_url=live_app.url,
-        viewport={"width": width, "height": 844},
-        service_workers="allow",
-        locale=locale,
-        color_scheme=scheme,
-    )
-    ctx.set_default_timeout(15_000)
-    morning(ctx)
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
     own = catalog(language)
-    try:
+    with phone_in(browser, live_app, locale, width, scheme) as (page, errors):
         # The first screen: the whole set-up form (its later steps render after the first paint).
         page.goto("/")
         expect(page).to_have_url(re.compile(r"/onboarding$"))
@@ -78,7 +65,9 @@ def test_set_up_and_today_speak_the_phones_language(
         page.get_by_role("button", name=own["setup.submit"]).click()
         summary = page.locator("#error-summary")
         expect(summary).to_be_focused()
-        expect(summary.get_by_role("heading")).to_have_text(re.compile(own["setup.errors.check"].split("{")[0].strip()))
+        expect(summary.get_by_role("heading")).to_have_text(
+            re.compile(own["setup.errors.check"].split("{")[0].strip())
+        )
         expect(summary).to_contain_text(own["setup.error.product"])
         expect(summary).to_contain_text(own["setup.error.weight.kg"].split("{")[0].strip())
         assert leaked(page, SETUP, language) == []
@@ -117,5 +106,3 @@ def test_set_up_and_today_speak_the_phones_language(
         assert axe_violations(page, axe_source) == []
         page.screenshot(path=str(tmp_path / f"today-{locale}-{width}-{scheme}.png"), full_page=True)
         assert errors == []
-    finally:
-        ctx.close()

@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import morning
 from tests.e2e.helpers import onboard, session_of
-from tests.e2e.language import assert_fits, catalog, english_words
+from tests.e2e.language import assert_fits, catalog, english_words, phone_in
 
 pytestmark = pytest.mark.e2e
 
@@ -24,19 +23,7 @@ pytestmark = pytest.mark.e2e
     ],
 )
 def test_supply_speaks_the_phones_language(browser, live_app, locale, language, width, scheme, tmp_path):
-    ctx = browser.new_context(
-        base_url=live_app.url,
-        viewport={"width": width, "height": 844},
-        service_workers="allow",
-        locale=locale,
-        color_scheme=scheme,
-    )
-    ctx.set_default_timeout(15_000)
-    morning(ctx)
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
+    with phone_in(browser, live_app, locale, width, scheme) as (page, errors):
         onboard(page)  # in the phone's language (the catalog's words); it stores that language
         session = session_of(page)
         assert live_app.api("GET", "/me", session["token"])[1]["language"] == language
@@ -61,8 +48,6 @@ def test_supply_speaks_the_phones_language(browser, live_app, locale, language, 
         assert_fits(page)
         page.screenshot(path=str(tmp_path / f"supply-{locale}-{width}-{scheme}.png"), full_page=True)
         assert errors == []
-    finally:
-        ctx.close()
 
 
 def test_settings_switches_the_language_and_stores_it_on_the_patient(page, live_app):

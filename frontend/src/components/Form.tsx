@@ -1,5 +1,5 @@
 import { t } from '../i18n';
-import { OFFLINE_MESSAGE } from '../lib/errors';
+import { offlineMessage } from '../lib/errors';
 import type { ComponentChildren, TargetedEvent } from 'preact';
 import { useState } from 'preact/hooks';
 
@@ -112,7 +112,7 @@ export function ErrorSummary({ errors, id = 'error-summary' }: { errors: Errors;
   if (!entries.length) return null;
   const answers = entries.filter(([field]) => !field.startsWith('_')).length;
   // A failure that is not about an answer (offline, server) must not be titled as if one were wrong.
-  const title = errors._offline || errors._server === OFFLINE_MESSAGE
+  const title = errors._offline || errors._server === offlineMessage()
     ? t('setup.errors.offline')
     : answers === 0
       ? t('setup.errors.failed')
