@@ -149,8 +149,9 @@ def start_course(
 
 def skip_reminder_offer(page: Page) -> None:
     """After set-up the app offers reminders on a screen of its own: skip it, landing on Today."""
-    expect(page.get_by_role("heading", level=1)).to_have_text("Get reminders on this phone")
-    page.get_by_role("button", name="Skip for now").click()
+    own = catalog(phone_language(page))
+    expect(page.get_by_role("heading", level=1)).to_have_text(own["reminders.offer.title"])
+    page.get_by_role("button", name=own["reminders.offer.skip"]).click()
 
 
 def session_of(page: Page) -> dict:

@@ -1,8 +1,8 @@
 """Set-up and Today in Spanish and German: Chromium set to es-ES / es-MX / de-DE / de-AT at 390×844 and 320
-wide, light and dark. A person sets up a course from the first screen and ticks a capsule on Today; no English
-message of the English catalog (set-up, Today, course details, the app shell) appears, nothing is wider than
-the screen, the page says which language it is in, dates are written the language's way, and axe-core finds
-no WCAG violation."""
+wide, light and dark. A person sets up a course from the first screen, passes the reminders offer and ticks a
+capsule on Today; no English message of the English catalog (set-up, the reminders offer, Today, course
+details, the app shell) appears, nothing is wider than the screen, the page says which language it is in,
+dates are written the language's way, and axe-core finds no WCAG violation."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from tests.e2e.language import assert_fits, catalog, english_words, phone_in
 
 pytestmark = pytest.mark.e2e
 
-SETUP = ("setup.", "shell.")
+SETUP = ("setup.", "errors.", "shell.")
+OFFER = ("reminders.", "shell.")
 TODAY = ("today.", "course.", "setup.disclaimer", "shell.")
 
 
@@ -77,6 +78,14 @@ def test_set_up_and_today_speak_the_phones_language(
 
         # Filled in by the catalog's words, as a person reading the language would.
         start_course(page)
+        # The reminders offer that follows set-up.
+        expect(page.get_by_role("heading", level=1)).to_have_text(own["reminders.offer.title"])
+        expect(page.get_by_role("button", name=own["reminders.push.turn_on"])).to_be_visible()
+        expect(page.get_by_label(own["reminders.mood.label"])).to_be_visible()
+        assert leaked(page, OFFER, language) == []
+        assert_fits(page)
+        assert axe_violations(page, axe_source) == []
+        page.screenshot(path=str(tmp_path / f"reminders-{locale}-{width}-{scheme}.png"), full_page=True)
         skip_reminder_offer(page)
         heading = page.get_by_role("heading", level=1)
         expect(heading).to_have_text(day_heading(language))

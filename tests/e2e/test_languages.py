@@ -50,17 +50,24 @@ def test_supply_speaks_the_phones_language(browser, live_app, locale, language, 
         assert errors == []
 
 
+def saved_language(response) -> bool:
+    return response.request.method == "PATCH" and response.url.endswith("/api/v1/me") and response.ok
+
+
 def test_settings_switches_the_language_and_stores_it_on_the_patient(page, live_app):
+    """The whole app re-renders in the new language (the shell's words too) while the choice is sent."""
     onboard(page)
     session = session_of(page)
     assert live_app.api("GET", "/me", session["token"])[1]["language"] == "en"
     page.goto("/settings")
-    page.get_by_role("combobox", name="Language · Idioma · Sprache").select_option("de")
+    with page.expect_response(saved_language):  # a page load at once would cancel the request
+        page.get_by_role("combobox", name="Language · Idioma · Sprache").select_option("de")
     page.goto("/supply")
     expect(page.get_by_role("heading", level=1)).to_have_text(catalog("de")["supply.title"])
     assert live_app.api("GET", "/me", session["token"])[1]["language"] == "de"
     page.goto("/settings")
-    page.get_by_role("combobox", name="Language · Idioma · Sprache").select_option("")
+    with page.expect_response(saved_language):  # a page load at once would cancel the request
+        page.get_by_role("combobox", name="Language · Idioma · Sprache").select_option("")
     page.goto("/supply")
     expect(page.get_by_role("heading", level=1)).to_have_text(catalog("en")["supply.title"])
     assert live_app.api("GET", "/me", session["token"])[1]["language"] is None

@@ -1,11 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
+import { t } from '../i18n';
 import { messageFor } from '../lib/errors';
 import { permission, pushSupport, remindersOnHere, TurnOnTimeout, turnOffReminders, turnOnReminders } from '../push';
-
-const TIMEOUT_ADVICE =
-  'Reminders could not be turned on: your browser’s notification service did not answer within 15 seconds. ' +
-  'Check that you are online, then try again. If it keeps failing, close and reopen the browser, or check that ' +
-  'battery or data saving is not blocking notifications for this browser.';
 import { announce } from '../store';
 
 type State = 'checking' | 'ios-install-first' | 'unsupported' | 'denied' | 'off' | 'on';
@@ -21,19 +17,13 @@ async function readState(): Promise<State> {
 function InstallFirst() {
   return (
     <div>
-      <p>On iPhone and iPad, reminders only work once ClearCourse is on your Home Screen:</p>
+      <p>{t('reminders.ios.intro')}</p>
       <ol class="steps">
-        <li>
-          Tap the <strong>Share</strong> button in Safari.
-        </li>
-        <li>
-          Choose <strong>Add to Home Screen</strong>, then <strong>Add</strong>.
-        </li>
-        <li>Open ClearCourse from its new icon and come back to Reminders.</li>
+        <li>{t('reminders.ios.share')}</li>
+        <li>{t('reminders.ios.add')}</li>
+        <li>{t('reminders.ios.open')}</li>
       </ol>
-      <p class="muted">
-        The Home Screen app keeps its own storage: link it to this account with a code from Settings → Link another device.
-      </p>
+      <p class="muted">{t('reminders.ios.storage')}</p>
     </div>
   );
 }
@@ -54,12 +44,12 @@ export function PushSetup({ onChange }: { onChange: () => void }) {
     setBusy(true);
     try {
       const result = await turnOnReminders();
-      if (result === 'on') announce('Reminders are on for this device.');
-      else if (result === 'dismissed') setError('Notifications were not allowed. Tap the button again and choose Allow.');
+      if (result === 'on') announce(t('reminders.push.on'));
+      else if (result === 'dismissed') setError(t('reminders.push.dismissed'));
       await refresh();
       onChange();
     } catch (failure) {
-      setError(failure instanceof TurnOnTimeout ? TIMEOUT_ADVICE : messageFor(failure));
+      setError(failure instanceof TurnOnTimeout ? t('reminders.push.timeout') : messageFor(failure));
       await refresh();
     } finally {
       setBusy(false);
@@ -71,7 +61,7 @@ export function PushSetup({ onChange }: { onChange: () => void }) {
     setBusy(true);
     try {
       await turnOffReminders();
-      announce('Reminders are off for this device.');
+      announce(t('reminders.push.off'));
       await refresh();
       onChange();
     } catch (failure) {
@@ -83,38 +73,32 @@ export function PushSetup({ onChange }: { onChange: () => void }) {
 
   return (
     <div class="push-setup" data-state={state}>
-      {state === 'checking' && <p class="muted">Checking this device…</p>}
+      {state === 'checking' && <p class="muted">{t('reminders.push.checking')}</p>}
       {state === 'ios-install-first' && <InstallFirst />}
       {state === 'unsupported' && (
-        <p>
-          This browser cannot show reminders. Use a current Chrome, Edge, Firefox or Safari (on iPhone and iPad: from the Home
-          Screen).
-        </p>
+        <p>{t('reminders.push.unsupported')}</p>
       )}
       {state === 'denied' && (
         <div>
-          <p>
-            Notifications are blocked for ClearCourse in this browser. Allow them in the browser’s site settings (the icon next to
-            the address, or Settings → Notifications on a phone), then check again.
-          </p>
+          <p>{t('reminders.push.denied')}</p>
           <button type="button" class="button button-secondary" onClick={() => void refresh()}>
-            Check again
+            {t('reminders.push.check_again')}
           </button>
         </div>
       )}
       {state === 'off' && (
         <div>
-          <p>Get a notification when a capsule is due and before visits and tests. Your browser will ask for permission.</p>
+          <p>{t('reminders.push.intro')}</p>
           <button type="button" class="button button-primary" disabled={busy} onClick={turnOn}>
-            {busy ? 'Turning on…' : 'Turn on reminders'}
+            {busy ? t('reminders.push.turning_on') : t('reminders.push.turn_on')}
           </button>
         </div>
       )}
       {state === 'on' && (
         <div>
-          <p class="status-ok">Reminders are on for this device.</p>
+          <p class="status-ok">{t('reminders.push.on')}</p>
           <button type="button" class="button button-quiet" disabled={busy} onClick={turnOff}>
-            Turn off on this device
+            {t('reminders.push.turn_off')}
           </button>
         </div>
       )}

@@ -4,6 +4,7 @@ import { Checkbox } from '../components/Form';
 import { LockScreenChoice } from '../components/LockScreenChoice';
 import { PushSetup } from '../components/PushSetup';
 import { Section } from '../components/Section';
+import { t } from '../i18n';
 import { messageFor } from '../lib/errors';
 import { remindersOnHere } from '../push';
 import { navigate } from '../router';
@@ -18,7 +19,7 @@ function MoodReminder({ courseId }: { courseId: string }) {
   useEffect(() => {
     api.reminders(courseId).then(
       (rules) => setRule(rules.find((r) => r.kind === 'mood_checkin') ?? null),
-      () => setError('Connect once to choose the weekly mood check reminder.'),
+      () => setError(t('reminders.mood.offline')),
     );
   }, [courseId]);
 
@@ -29,7 +30,7 @@ function MoodReminder({ courseId }: { courseId: string }) {
     setRule({ ...rule, enabled }); // shown at once; put back if the server does not take it
     try {
       setRule(await api.updateReminder(rule.id, { enabled }));
-      announce(enabled ? 'Weekly mood check reminder on.' : 'Weekly mood check reminder off.');
+      announce(t(enabled ? 'reminders.mood.on' : 'reminders.mood.off'));
     } catch (failure) {
       setRule(rule);
       setError(messageFor(failure));
@@ -43,14 +44,14 @@ function MoodReminder({ courseId }: { courseId: string }) {
       {rule && (
         <Checkbox
           id="mood-reminder"
-          label="Remind me once a week to answer the mood check"
-          hint="A few questions about how you have been feeling, to bring to your next visit. You can change the day and time in Plan → Reminders."
+          label={t('reminders.mood.label')}
+          hint={t('reminders.mood.hint')}
           checked={rule.enabled}
           disabled={busy}
           onChange={(enabled) => void toggle(enabled)}
         />
       )}
-      {!rule && !error && <p class="muted">Loading…</p>}
+      {!rule && !error && <p class="muted">{t('reminders.loading')}</p>}
       {error && (
         <p class="error" role="alert">
           {error}
@@ -69,24 +70,24 @@ export function GetReminders() {
   return (
     <div class="view">
       <header class="view-header">
-        <h1 tabIndex={-1}>Get reminders on this phone</h1>
-        <p class="lede">A notification when a capsule is due, before visits and tests, and when a refill is near.</p>
+        <h1 tabIndex={-1}>{t('reminders.offer.title')}</h1>
+        <p class="lede">{t('reminders.offer.lede')}</p>
       </header>
-      <Section id="offer-push-heading" title="Reminders on this phone">
+      <Section id="offer-push-heading" title={t('reminders.offer.push')}>
         <PushSetup onChange={check} />
       </Section>
       {current && (
-        <Section id="offer-mood-heading" title="Weekly mood check">
+        <Section id="offer-mood-heading" title={t('reminders.offer.mood')}>
           <MoodReminder courseId={current.id} />
           <LockScreenChoice />
         </Section>
       )}
       <p>
         <button type="button" class={on ? 'button button-primary' : 'button button-secondary'} onClick={() => navigate('/', { replace: true })}>
-          {on ? 'Done' : 'Skip for now'}
+          {t(on ? 'reminders.offer.done' : 'reminders.offer.skip')}
         </button>
       </p>
-      <p class="muted">You can change all of this later in Plan → Reminders.</p>
+      <p class="muted">{t('reminders.offer.later')}</p>
     </div>
   );
 }
