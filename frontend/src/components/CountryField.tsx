@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { t } from '../i18n';
-import { formattingLocale } from '../i18n/catalog';
+import { formattingLocale } from '../i18n/locale';
 import { HELP_COUNTRIES } from '../lib/help';
 
 /** The listed countries, named and sorted as the patient's language writes them. */

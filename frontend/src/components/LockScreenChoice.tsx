@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { lockScreenWording, NEUTRAL_BODY, setLockScreenWording, type LockScreenWording } from '../lib/lockScreen';
+import { lockScreenWording, neutralBody, setLockScreenWording, type LockScreenWording } from '../lib/lockScreen';
 import { t } from '../i18n';
 import { announce } from '../store';
 import { Choices } from './Form';
@@ -16,7 +16,7 @@ export function LockScreenChoice() {
       hint={t('reminders.lock.hint')}
       choices={[
         { value: 'full', label: t('reminders.lock.full') },
-        { value: 'neutral', label: t('reminders.lock.neutral', { body: NEUTRAL_BODY }), hint: t('reminders.lock.neutral.hint') },
+        { value: 'neutral', label: t('reminders.lock.neutral', { body: neutralBody() }), hint: t('reminders.lock.neutral.hint') },
       ]}
       value={wording}
       onChange={(next) => {

@@ -6,7 +6,7 @@
  * Kept apart from `locale.ts`, which the service worker's HTTP client also imports.
  */
 import { signal } from '@preact/signals';
-import { language, phoneLanguages, type Language } from './locale';
+import { language, type Language } from './locale';
 
 export type Messages = Record<string, string>;
 
@@ -64,8 +64,3 @@ export function fill(key: string, values: Record<string, string | number>): stri
   return message(key)[0].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
-/** The phone's own tag when it speaks the app's language (es-MX dates for es-MX), else the language. */
-export function formattingLocale(): string {
-  const lang = language.value;
-  return phoneLanguages().find((tag) => tag.toLowerCase().split(/[-_]/)[0] === lang) ?? lang;
-}

@@ -5,7 +5,8 @@
  * uses `plain()` from `catalog.ts` for messages without arguments.
  */
 import { IntlMessageFormat } from 'intl-messageformat';
-import { addMessages, formattingLocale, message, type Messages } from './catalog';
+import { addMessages, message, type Messages } from './catalog';
+import { formattingLocale } from './locale';
 
 export { loadCatalog } from './catalog';
 export { language } from './locale';

@@ -1,5 +1,5 @@
 /** Local dates and times, always in the course's IANA time zone. */
-import { formattingLocale } from '../i18n/catalog';
+import { formattingLocale } from '../i18n/locale';
 
 export function detectTimeZone(): string {
   try {

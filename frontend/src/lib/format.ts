@@ -1,4 +1,4 @@
-import { formattingLocale } from '../i18n/catalog';
+import { formattingLocale } from '../i18n/locale';
 
 const formats = new Map<string, Intl.NumberFormat>();
 /** Numbers as the patient's language writes them (made once per locale and precision). */

@@ -1,6 +1,6 @@
 /** Reading the course's own dose plan (no dosing advice: only what the patient entered). */
 import type { Course, DosePlanSegment, MgPerKgWeight } from '../types';
-import { formattingLocale } from '../i18n/catalog';
+import { formattingLocale } from '../i18n/locale';
 import { t } from '../i18n';
 import { formatTime } from './dates';
 import { formatNumber } from './format';
