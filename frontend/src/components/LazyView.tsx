@@ -14,7 +14,8 @@ export function lazyView(route: RouteName, load: () => Promise<ComponentType>): 
   let loaded: ComponentType | null = null;
   let pending: Promise<ComponentType> | null = null;
   const start = () => {
-    pending ??= Promise.all([load(), loadCatalog(language.value)]).then(
+    // Without its language's messages (not fetched, not cached) the screen still opens, in English.
+    pending ??= Promise.all([load(), loadCatalog(language.value).catch(() => undefined)]).then(
       ([view]) => (loaded = view),
       (error: unknown) => {
         pending = null;
