@@ -2,45 +2,32 @@ import { useEffect, useRef } from 'preact/hooks';
 import { OfflineBanner, SyncProblemBanner, UpdateBanner } from './components/Banners';
 import { lazyView } from './components/LazyView';
 import { Link } from './components/Link';
+import { plain } from './i18n/catalog';
+import { language } from './i18n/locale';
 import { TabBar } from './components/TabBar';
 import { currentHash, currentPath, currentSearch, navigate, routeOf, scrollToHash, type RouteName } from './router';
 import { announcement, booted, course, noCourseOnServer, session } from './store';
-import { Onboarding } from './views/Onboarding';
-import { Timeline } from './views/Timeline';
-import { Today } from './views/Today';
 
-const TITLES: Record<RouteName, string> = {
-  today: 'Today',
-  timeline: 'Timeline',
-  reminders: 'Reminders',
-  'get-reminders': 'Get reminders',
-  appointments: 'Appointments',
-  settings: 'Settings',
-  onboarding: 'Set up your course',
-  sources: 'Sources',
-  journal: 'Journal',
-  mood: 'Weekly mood check',
-  photos: 'Skin photos',
-  supply: 'Capsule supply',
-  charts: 'Charts',
-  report: 'Report',
-  help: 'Get help',
-  'not-found': 'Page not found',
-};
+/** The screen's name (the tab's title, and the heading while its code loads). */
+const title = (route: RouteName) => plain(`shell.title.${route}`);
 
-// Settings is not needed to take or log a dose: its editors load on first use (precached for offline).
-const Settings = lazyView(TITLES.settings, () => import('./views/Settings').then((m) => m.Settings));
-const Reminders = lazyView(TITLES.reminders, () => import('./views/Reminders').then((m) => m.Reminders));
-const GetReminders = lazyView(TITLES['get-reminders'], () => import('./views/GetReminders').then((m) => m.GetReminders));
-const Appointments = lazyView(TITLES.appointments, () => import('./views/Appointments').then((m) => m.Appointments));
-const Journal = lazyView(TITLES.journal, () => import('./views/Journal').then((m) => m.Journal));
-const Mood = lazyView(TITLES.mood, () => import('./views/Mood').then((m) => m.Mood));
-const Photos = lazyView(TITLES.photos, () => import('./views/Photos').then((m) => m.Photos));
-const Supply = lazyView(TITLES.supply, () => import('./views/Supply').then((m) => m.Supply));
-const Charts = lazyView(TITLES.charts, () => import('./views/Charts').then((m) => m.Charts));
-const Report = lazyView(TITLES.report, () => import('./views/Report').then((m) => m.Report));
-const Sources = lazyView(TITLES.sources, () => import('./views/Sources').then((m) => m.Sources));
-const Help = lazyView(TITLES.help, () => import('./views/Help').then((m) => m.Help));
+// Only the shell is in the first load: every screen's code (and the message formatter it uses) loads on
+// first use, precached for offline. Today and set-up load while the device's saved data is read.
+const Today = lazyView('today', () => import('./views/Today').then((m) => m.Today));
+const Onboarding = lazyView('onboarding', () => import('./views/Onboarding').then((m) => m.Onboarding));
+const Timeline = lazyView('timeline', () => import('./views/Timeline').then((m) => m.Timeline));
+const Settings = lazyView('settings', () => import('./views/Settings').then((m) => m.Settings));
+const Reminders = lazyView('reminders', () => import('./views/Reminders').then((m) => m.Reminders));
+const GetReminders = lazyView('get-reminders', () => import('./views/GetReminders').then((m) => m.GetReminders));
+const Appointments = lazyView('appointments', () => import('./views/Appointments').then((m) => m.Appointments));
+const Journal = lazyView('journal', () => import('./views/Journal').then((m) => m.Journal));
+const Mood = lazyView('mood', () => import('./views/Mood').then((m) => m.Mood));
+const Photos = lazyView('photos', () => import('./views/Photos').then((m) => m.Photos));
+const Supply = lazyView('supply', () => import('./views/Supply').then((m) => m.Supply));
+const Charts = lazyView('charts', () => import('./views/Charts').then((m) => m.Charts));
+const Report = lazyView('report', () => import('./views/Report').then((m) => m.Report));
+const Sources = lazyView('sources', () => import('./views/Sources').then((m) => m.Sources));
+const Help = lazyView('help', () => import('./views/Help').then((m) => m.Help));
 
 /** The app icon (a capsule on a teal tile, as drawn by scripts/make-icons.mjs), inline: no request of its own. */
 function BrandMark() {
@@ -58,9 +45,9 @@ function BrandMark() {
 function NotFound() {
   return (
     <div class="view">
-      <h1 tabIndex={-1}>Page not found</h1>
+      <h1 tabIndex={-1}>{title('not-found')}</h1>
       <p class="link-line">
-        <a href="/">Go to Today</a>
+        <a href="/">{plain('shell.not_found.home')}</a>
       </p>
     </div>
   );
@@ -124,8 +111,13 @@ export function App() {
   }, [route, requested]);
 
   useEffect(() => {
-    document.title = `${TITLES[route]} · ClearCourse`;
-  }, [route]);
+    document.title = `${title(route)} · ClearCourse`;
+  }, [route, language.value]);
+
+  // Screen readers pick their voice, and browsers their hyphenation, by the page's language.
+  useEffect(() => {
+    document.documentElement.lang = language.value;
+  }, [language.value]);
 
   const hash = currentHash.value;
   useEffect(() => {
@@ -145,7 +137,7 @@ export function App() {
   return (
     <>
       <a class="skip-link" href="#main">
-        Skip to content
+        {plain('shell.skip')}
       </a>
       <header class="app-header">
         <span class="brand">
@@ -156,7 +148,7 @@ export function App() {
           <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
             <path d="M6.6 10.8a15 15 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1L6.6 10.8Z" />
           </svg>
-          Get help
+          {plain('shell.help')}
         </Link>
       </header>
       <div class="banners">
@@ -165,7 +157,7 @@ export function App() {
         <SyncProblemBanner />
       </div>
       <main id="main" tabIndex={-1} class={showTabs ? 'with-tabs' : undefined}>
-        {booted.value || route === 'help' ? <View route={route} /> : <p class="boot">Loading ClearCourse…</p>}
+        {booted.value || route === 'help' ? <View route={route} /> : <p class="boot">{plain('shell.booting')}</p>}
       </main>
       {showTabs && <TabBar />}
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">

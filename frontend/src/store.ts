@@ -1,6 +1,7 @@
 /** App state as signals, loaded from IndexedDB first and refreshed from the network. */
 import { batch, computed, signal } from '@preact/signals';
 import { api } from './api';
+import { fill, plain } from './i18n/catalog';
 import * as db from './lib/db';
 import { formatTime, instantOn, isoWithOffset, localDate } from './lib/dates';
 import { batchRecords, correctDoseRecord, logDoseRecord, undoDoseRecord } from './lib/doses';
@@ -212,11 +213,11 @@ function scheduleRetry(at: number | null): void {
 
 function describe(report: FlushReport): void {
   if (report.rejected.length) {
-    syncProblem.value = `${report.rejected.length} change(s) could not be saved: ${report.rejected[0].message}`;
+    syncProblem.value = fill('shell.sync.rejected', { count: report.rejected.length, reason: report.rejected[0].message });
     announce(syncProblem.value);
   } else if (report.sent && !report.remaining) {
     syncProblem.value = null;
-    announce('All changes synced.');
+    announce(plain('shell.sync.done'));
   }
 }
 
@@ -234,7 +235,7 @@ export async function sync({ force = true } = {}): Promise<void> {
   describe(report);
   scheduleRetry(report.stopped === 'offline' || report.stopped === 'backoff' ? await nextRetryAt() : null);
   if (report.sent || report.conflicts.length) {
-    if (report.conflicts.length) announce('That dose was already logged on another device; showing the saved entry.');
+    if (report.conflicts.length) announce(plain('shell.announce.conflict'));
     await refreshToday().catch(() => undefined);
   }
 }
@@ -257,7 +258,7 @@ export async function logDose(
   const takenAt = status === 'taken' ? (at ? instantOn(date, at) : isToday ? isoWithOffset() : instantOn(date, time ?? '12:00')) : null;
   await enqueue(logDoseRecord(current.id, { date, slot, status, mg, taken_at: takenAt }));
   await reloadOutbox();
-  announce(status === 'taken' ? `Dose ${slot} marked taken.` : `Dose ${slot} marked skipped.`);
+  announce(fill(status === 'taken' ? 'shell.announce.taken' : 'shell.announce.skipped', { slot }));
   void requestBackgroundSync();
   void sync();
 }
@@ -279,7 +280,7 @@ export async function correctDoseTime(date: string, slot: number, doseId: string
   if (!current) return;
   await enqueue(correctDoseRecord(current.id, doseId, date, slot, { taken_at: instantOn(date, at) }));
   await reloadOutbox();
-  announce(`Dose ${slot}: time taken changed to ${formatTime(at)}.`);
+  announce(fill('shell.announce.time_changed', { slot, time: formatTime(at) }));
   void requestBackgroundSync();
   void sync();
 }
@@ -289,7 +290,7 @@ export async function undoDose(date: string, slot: number, doseId: string): Prom
   if (!current) return;
   await enqueue(undoDoseRecord(current.id, doseId, date, slot));
   await reloadOutbox();
-  announce(`Dose ${slot} set back to not logged.`);
+  announce(fill('shell.announce.undone', { slot }));
   void requestBackgroundSync();
   void sync();
 }
@@ -313,14 +314,14 @@ async function writePause(record: ReturnType<typeof startPauseRecord>, message: 
 export async function startPause(startedOn: string, reason: string): Promise<void> {
   const current = course.value;
   if (!current) return;
-  await writePause(startPauseRecord(current.id, startedOn, reason), 'Pause recorded. Capsule reminders stop until you restart.');
+  await writePause(startPauseRecord(current.id, startedOn, reason), plain('shell.announce.paused'));
 }
 
 /** "My prescriber says restart": capsules (and their reminders) again from `resumedOn`. */
 export async function endPause(pause: Pause, resumedOn: string): Promise<void> {
   const current = course.value;
   if (!current) return;
-  await writePause(endPauseRecord(current.id, pause, resumedOn), 'Restart recorded. Capsule reminders are back from that day.');
+  await writePause(endPauseRecord(current.id, pause, resumedOn), plain('shell.announce.restarted'));
 }
 
 /** Saves a fresh account and its first course on this device. */

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import TypeVar
 
@@ -99,40 +100,53 @@ def run_js(page: Page, body: str, arg: object = None):
     return page.evaluate(f"(arg) => {{ {body} }}", arg)
 
 
+def phone_language(page: Page) -> str:
+    """The app's language for the browser's locale (es-MX → es), as the app negotiates it."""
+    primary = page.evaluate("navigator.language").split("-")[0].lower()
+    return primary if primary in ("es", "de") else "en"
+
+
+def day_heading(language: str, day: int = 1, week: int = 1) -> str:
+    """Today's heading ("Day 1 · week 1") in a language, from its catalog."""
+    return catalog(language)["today.headline.day"].replace("{day}", str(day)).replace("{week}", str(week))
+
+
 def onboard(
     page: Page, *, doses_per_day: int = 1, daily_mg: str = "40", per_dose: tuple[str, str] | None = None
 ) -> None:
     """Sets up a course through the real form, skips the reminders offer and lands on Today."""
     start_course(page, doses_per_day=doses_per_day, daily_mg=daily_mg, per_dose=per_dose)
     skip_reminder_offer(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Day 1 · week 1")
+    expect(page.get_by_role("heading", level=1)).to_have_text(day_heading(phone_language(page)))
 
 
 def start_course(
     page: Page, *, doses_per_day: int = 1, daily_mg: str = "40", per_dose: tuple[str, str] | None = None
 ) -> None:
-    """Fills in the set-up form (a course starting today) and sends it (`per_dose`: mg at 08:00, 20:00)."""
+    """Fills in the set-up form (a course starting today) and sends it (`per_dose`: mg at 08:00, 20:00), in
+    the language of the browser's locale: every label is read from that language's catalog."""
     page.goto("/")
+    own = catalog(phone_language(page))
     expect(page).to_have_url(re.compile(r"/onboarding$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your course")
-    page.get_by_label("Your weight").fill("70")
+    expect(page.get_by_role("heading", level=1)).to_have_text(own["setup.title"])
+    page.get_by_label(own["setup.weight"]).fill("70")
     if per_dose is not None:
-        page.get_by_label("A different amount for each dose").check()
-        page.get_by_label("First dose (mg)").fill(per_dose[0])
-        page.get_by_label("Second dose (mg)").fill(per_dose[1])
+        page.get_by_label(own["setup.plan.per_dose"]).check()
+        page.get_by_label(own["setup.plan.dose1_mg"]).fill(per_dose[0])
+        page.get_by_label(own["setup.plan.dose2_mg"]).fill(per_dose[1])
     else:
-        page.get_by_label("Milligrams per day (all doses together)").fill(daily_mg)
+        page.get_by_label(own["setup.plan.daily_mg"]).fill(daily_mg)
     if doses_per_day == 2 and per_dose is None:
-        page.get_by_label("Twice a day").check()
+        page.get_by_label(own["setup.plan.twice"]).check()
     if doses_per_day == 2 or per_dose is not None:
-        page.get_by_label("First dose time").fill("08:00")
-        page.get_by_label("Second dose time").fill("20:00")
-    page.get_by_label("Standard capsules").check()
-    page.get_by_label("Neither").check()
-    page.get_by_label("No", exact=True).check()
-    page.get_by_label("My prescriber gave a total (mg per kg)").check()  # nothing is filled in by itself
-    page.get_by_label("Your prescriber’s total").fill("120")
-    page.get_by_role("button", name="Start my course").click()
+        page.get_by_label(own["setup.plan.time1"]).fill("08:00")
+        page.get_by_label(own["setup.plan.time2"]).fill("20:00")
+    page.get_by_label(own["setup.product.standard"]).check()
+    page.get_by_label(own["setup.programme.none"]).check()
+    page.get_by_label(own["setup.pregnancy.no"], exact=True).check()
+    page.get_by_label(own["setup.target.given"]).check()  # nothing is filled in by itself
+    page.get_by_label(own["setup.target.value"]).fill("120")
+    page.get_by_role("button", name=own["setup.submit"]).click()
 
 
 def skip_reminder_offer(page: Page) -> None:
@@ -289,12 +303,16 @@ def phone_context(
     return ctx
 
 
-def phone_in(browser, live_app, locale: str, width: int, scheme: str):
-    """A phone-sized context (height 844) whose browser speaks ``locale``, in a colour scheme, at 08:00 local
-    time; returns (context, page, page errors)."""
+@contextmanager
+def phone_in(browser, live_app, locale: str, width: int, scheme: str) -> Iterator[tuple[Page, list[str]]]:
+    """A phone whose browser is set to `locale` (height 844, its colour scheme, the clock at 08:05):
+    yields its page and the list the page's uncaught errors go to; closes it afterwards."""
     ctx = phone_context(browser, live_app, width, scheme, locale=locale)
     morning(ctx)
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    return ctx, page, errors
+    try:
+        yield page, errors
+    finally:
+        ctx.close()

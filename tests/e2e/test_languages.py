@@ -23,9 +23,8 @@ pytestmark = pytest.mark.e2e
     ],
 )
 def test_supply_speaks_the_phones_language(browser, live_app, locale, language, width, scheme, tmp_path):
-    ctx, page, errors = phone_in(browser, live_app, locale, width, scheme)
-    try:
-        onboard(page)  # the set-up form is not translated yet; it stores the phone's language
+    with phone_in(browser, live_app, locale, width, scheme) as (page, errors):
+        onboard(page)  # in the phone's language (the catalog's words); it stores that language
         session = session_of(page)
         assert live_app.api("GET", "/me", session["token"])[1]["language"] == language
 
@@ -49,22 +48,25 @@ def test_supply_speaks_the_phones_language(browser, live_app, locale, language, 
         assert_fits(page)
         page.screenshot(path=str(tmp_path / f"supply-{locale}-{width}-{scheme}.png"), full_page=True)
         assert errors == []
-    finally:
-        ctx.close()
+
+
+def saved_language(response) -> bool:
+    return response.request.method == "PATCH" and response.url.endswith("/api/v1/me") and response.ok
 
 
 def test_settings_switches_the_language_and_stores_it_on_the_patient(page, live_app):
+    """The whole app re-renders in the new language (the shell's words too) while the choice is sent."""
     onboard(page)
     session = session_of(page)
     assert live_app.api("GET", "/me", session["token"])[1]["language"] == "en"
     page.goto("/settings")
-    with page.expect_response(lambda r: r.url.endswith("/me") and r.request.method == "PATCH"):  # then leave
+    with page.expect_response(saved_language):  # a page load at once would cancel the request
         page.get_by_role("combobox", name="Language · Idioma · Sprache").select_option("de")
     page.goto("/supply")
     expect(page.get_by_role("heading", level=1)).to_have_text(catalog("de")["supply.title"])
     assert live_app.api("GET", "/me", session["token"])[1]["language"] == "de"
     page.goto("/settings")
-    with page.expect_response(lambda r: r.url.endswith("/me") and r.request.method == "PATCH"):  # then leave
+    with page.expect_response(saved_language):  # a page load at once would cancel the request
         page.get_by_role("combobox", name="Language · Idioma · Sprache").select_option("")
     page.goto("/supply")
     expect(page.get_by_role("heading", level=1)).to_have_text(catalog("en")["supply.title"])

@@ -38,8 +38,7 @@ def test_a_spanish_check_in_and_help_in_the_us(browser, live_app, width, scheme,
     }
     us = next(c for c in lines["countries"] if c["name"] == "Estados Unidos")["crisis"][0]
 
-    ctx, page, errors = phone_in(browser, live_app, "es-ES", width, scheme)
-    try:
+    with phone_in(browser, live_app, "es-ES", width, scheme) as (page, errors):
         onboard(page)
         session = session_of(page)
         status, body = live_app.api(
@@ -88,8 +87,6 @@ def test_a_spanish_check_in_and_help_in_the_us(browser, live_app, width, scheme,
         assert_fits(page)
         page.screenshot(path=str(tmp_path / f"help-es-{width}-{scheme}.png"), full_page=True)
         assert errors == []
-    finally:
-        ctx.close()
 
 
 @pytest.mark.parametrize(
@@ -99,8 +96,7 @@ def test_the_mood_check_in_spanish_and_german(browser, live_app, locale, languag
     mood = _json(LOCALES / language / "mood.json")
     rules = _json(LOCALES / language / "triage_rules.json")
     own = catalog(language)
-    ctx, page, errors = phone_in(browser, live_app, locale, width, scheme)
-    try:
+    with phone_in(browser, live_app, locale, width, scheme) as (page, errors):
         onboard(page)
         page.goto("/mood")
         view = page.locator(".mood")
@@ -121,5 +117,3 @@ def test_the_mood_check_in_spanish_and_german(browser, live_app, locale, languag
         assert_fits(page)
         page.screenshot(path=str(tmp_path / f"mood-{locale}-{width}-{scheme}.png"), full_page=True)
         assert errors == []
-    finally:
-        ctx.close()

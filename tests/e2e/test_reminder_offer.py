@@ -13,19 +13,19 @@ from playwright.sync_api import expect
 
 from backend.i18n import catalog
 from tests.e2e.conftest import PHONE, morning
-from tests.e2e.helpers import IDB, run_js, session_of, skip_reminder_offer, start_course
+from tests.e2e.helpers import IDB, run_js, session_of, skip_reminder_offer, start_course, wait_until
 from tests.e2e.test_push import IPHONE_SAFARI, STUB_PUSH, PushTarget, notifications, ready_for_push
 
 MOOD_CHECKIN_TITLE = catalog("reminders", "en")["mood_checkin"]["title"]
 
 pytestmark = pytest.mark.e2e
 
-WORDING = (
+KV = (  # the device store's value under the key `arg`, null when there is none
     IDB
     + """
 return (async () => {
   const db = await openDb();
-  const saved = await ask(db.transaction('kv').objectStore('kv').get('lock-screen-wording'));
+  const saved = await ask(db.transaction('kv').objectStore('kv').get(arg));
   db.close();
   return saved === undefined ? null : saved;
 })();
@@ -57,7 +57,7 @@ def test_after_set_up_one_screen_offers_reminders_and_the_mood_check_and_can_be_
     expect(words.get_by_role("radio").first).to_be_checked()
     words.get_by_label("Only “Your weekly check-in is ready.”").check()
     expect(page.locator(".visually-hidden[role=status]")).to_have_text("Saved on this phone.")
-    assert run_js(page, WORDING) == "neutral"
+    assert run_js(page, KV, "lock-screen-wording") == "neutral"
 
     page.get_by_role("button", name="Skip for now").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Day 1 · week 1")
@@ -69,6 +69,8 @@ def test_after_set_up_one_screen_offers_reminders_and_the_mood_check_and_can_be_
     page.get_by_role("button", name="Skip for now").click()
     nudge.get_by_role("button", name="Not now").click()
     expect(nudge).to_have_count(0)
+    # Kept on the device before the page goes (a reload at once could cut the write short).
+    assert wait_until(lambda: run_js(page, KV, "reminder-nudge-dismissed"), lambda kept: kept is True) is True
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_have_text("Day 1 · week 1")
     page.wait_for_load_state("networkidle")

@@ -1,3 +1,5 @@
+import { fill, plain } from '../i18n/catalog';
+import { language } from '../i18n/locale';
 import { formatClock } from '../lib/dates';
 import { applyUpdate, updateReady } from '../pwa';
 import { offline, pendingCount, syncProblem, today } from '../store';
@@ -5,11 +7,13 @@ import { offline, pendingCount, syncProblem, today } from '../store';
 export function OfflineBanner() {
   if (!offline.value) return null;
   const savedAt = today.value?.savedAt;
+  const pending = pendingCount.value;
+  const form = new Intl.PluralRules(language.value).select(pending) === 'one' ? 'one' : 'other';
   return (
     <p class="banner banner-offline" role="status">
-      <strong>Offline</strong>
-      {savedAt ? ` — showing what was saved at ${formatClock(savedAt)}.` : ' — nothing saved on this device yet.'}
-      {pendingCount.value > 0 && ` ${pendingCount.value} change${pendingCount.value === 1 ? '' : 's'} will sync when you are back online.`}
+      <strong>{plain('shell.offline')}</strong>
+      {savedAt ? fill('shell.offline.saved_at', { time: formatClock(savedAt) }) : plain('shell.offline.nothing')}
+      {pending > 0 && fill(`shell.offline.pending_${form}`, { count: pending })}
     </p>
   );
 }
@@ -18,9 +22,9 @@ export function UpdateBanner() {
   if (!updateReady.value) return null;
   return (
     <div class="banner banner-update" role="status">
-      <span>A new version is ready.</span>
+      <span>{plain('shell.update.ready')}</span>
       <button type="button" class="button button-small" onClick={() => void applyUpdate()}>
-        Update
+        {plain('shell.update')}
       </button>
     </div>
   );
@@ -32,7 +36,7 @@ export function SyncProblemBanner() {
     <div class="banner banner-error" role="alert">
       <span>{syncProblem.value}</span>
       <button type="button" class="button button-small button-quiet" onClick={() => (syncProblem.value = null)}>
-        Dismiss
+        {plain('shell.dismiss')}
       </button>
     </div>
   );

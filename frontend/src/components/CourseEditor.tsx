@@ -1,12 +1,13 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { addDays, formatDate, isValidTimeZone } from '../lib/dates';
+import { formatNumber } from '../lib/format';
 import { fieldErrorsFrom, focusSoon, messageFor } from '../lib/errors';
-import { PRODUCT_CHOICES } from '../lib/labels';
+import { t } from '../i18n';
 import { describeMgPerKgWeight, describeSegment, mgPerKgWeight, segmentOn } from '../lib/plan';
 import { announce, courseToday, refreshTimeline, refreshToday, setCourse } from '../store';
 import type { Course, Product, Programme } from '../types';
-import { DosePlanFields, draftFromSegment, segmentFrom, validatePlan, type PlanDraft } from './DosePlanFields';
+import { DosePlanFields, draftFromSegment, productChoices, programmeChoices, segmentFrom, validatePlan, type PlanDraft } from './DosePlanFields';
 import { Checkbox, Choices, CumulativeTargetFields, ErrorSummary, Field, TimeZoneField, type Errors, type TargetMode } from './Form';
 import { StartDateConfirm, tooEarlyStart, unusualStart } from './StartDateCheck';
 import { preferredWeightUnit } from '../lib/prefs';
@@ -47,12 +48,12 @@ function WeightHistory({ current }: { current: Course }) {
   const basis = mgPerKgWeight(current);
   return (
     <div class="weight-history">
-      <p class="hint">Your mg/kg is counted {describeMgPerKgWeight(basis)}.</p>
+      <p class="hint">{t('course.weight.counted', { basis: describeMgPerKgWeight(basis) })}</p>
       {history.length > 1 && (
         <ul class="plain-list">
           {history.map((w, i) => (
             <li key={w.recorded_on}>
-              {formatDate(w.recorded_on)}: {Math.round(w.weight_kg * 10) / 10} kg{i === 0 ? ' (start)' : w.rebased ? ' (plan re-based)' : ''}
+              {t('course.weight.entry', { date: formatDate(w.recorded_on), kg: formatNumber(Math.round(w.weight_kg * 10) / 10), note: i === 0 ? 'start' : w.rebased ? 'rebased' : 'none' })}
             </li>
           ))}
         </ul>
@@ -81,14 +82,14 @@ export function CourseDetailsForm({ current }: { current: Course }) {
   const submit = async (event?: Event, confirmedStart = false) => {
     event?.preventDefault();
     const found: Errors = {};
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(start)) found['edit-start'] = 'Enter the date of your first capsule.';
-    else if (current.ended_on && start > current.ended_on) found['edit-start'] = `Choose a date before your last capsule (${formatDate(current.ended_on)}).`;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(start)) found['edit-start'] = t('course.error.start');
+    else if (current.ended_on && start > current.ended_on) found['edit-start'] = t('course.error.after_end', { date: formatDate(current.ended_on) });
     else if (start !== current.start_date) found['edit-start'] = tooEarlyStart(start, courseToday()) ?? undefined;
     found['edit-weight'] = weightError(weight, unit);
     const kg = toKg(weight, unit);
-    const t = Number(target);
-    if (targetMode === 'target' && (!Number.isFinite(t) || t < 10 || t > 400)) found['edit-target'] = 'Enter your prescriber’s total in mg/kg, or choose “No total given”.';
-    if (!isValidTimeZone(timezone)) found['edit-timezone'] = 'Choose a time zone from the list, for example Europe/London.';
+    const total = Number(target);
+    if (targetMode === 'target' && (!Number.isFinite(total) || total < 10 || total > 400)) found['edit-target'] = t('setup.error.target');
+    if (!isValidTimeZone(timezone)) found['edit-timezone'] = t('setup.error.timezone');
     const cleaned = Object.fromEntries(Object.entries(found).filter(([, v]) => v));
     setErrors(cleaned);
     if (Object.keys(cleaned).length) return focusSoon('course-errors');
@@ -110,13 +111,13 @@ export function CourseDetailsForm({ current }: { current: Course }) {
           // Only a changed weight is sent: it starts a new entry in the weight history.
           ...(weightChanged ? { weight_kg: kg! } : {}),
           ...(rebased ? { weight_rebased: true } : {}),
-          target_mg_per_kg: targetMode === 'target' ? t : null,
+          target_mg_per_kg: targetMode === 'target' ? total : null,
           product,
           programme,
           timezone,
           pregnancy_prevention: prevention,
         },
-        'Course details saved.',
+        t('course.saved'),
       );
       setRebased(false);
     } catch (error) {
@@ -132,8 +133,8 @@ export function CourseDetailsForm({ current }: { current: Course }) {
       <ErrorSummary errors={errors} id="course-errors" />
       <Field
         id="edit-start"
-        label="First day of your course"
-        hint="Changing it moves day 1, the phases, the projected dates and the reminders."
+        label={t('setup.start')}
+        hint={t('course.start.hint')}
         type="date"
         value={start}
         error={errors['edit-start']}
@@ -150,13 +151,13 @@ export function CourseDetailsForm({ current }: { current: Course }) {
           }}
         />
       )}
-      <WeightField id="edit-weight" label="Weight" value={weight} unit={unit} error={errors['edit-weight']} onValue={setWeight} onUnit={setUnit} />
+      <WeightField id="edit-weight" label={t('course.weight')} value={weight} unit={unit} error={errors['edit-weight']} onValue={setWeight} onUnit={setUnit} />
       <WeightHistory current={current} />
       {weightChanged && toKg(weight, unit) !== null && (
         <Checkbox
           id="edit-weight-rebased"
-          label="My prescriber re-based my plan on this new number"
-          hint="Leave this unticked unless your prescriber said so: your mg/kg then stays counted as at the start of your course."
+          label={t('course.weight.rebased')}
+          hint={t('course.weight.rebased.hint')}
           checked={rebased}
           onChange={setRebased}
         />
@@ -171,31 +172,27 @@ export function CourseDetailsForm({ current }: { current: Course }) {
       />
       <Choices
         name="edit-product"
-        legend="Which capsules do you have?"
+        legend={t('setup.product')}
         value={product}
         error={errors['edit-product-standard']}
         onChange={setProduct}
-        choices={PRODUCT_CHOICES}
+        choices={productChoices()}
       />
       <Choices
         name="edit-programme"
-        legend="Pregnancy prevention programme"
+        legend={t('setup.programme')}
         value={programme}
         error={errors['edit-programme-us_ipledge']}
         onChange={setProgramme}
-        choices={[
-          { value: 'us_ipledge', label: 'US iPLEDGE' },
-          { value: 'eu_ppp', label: 'EU or UK pregnancy prevention programme' },
-          { value: 'none', label: 'Neither' },
-        ]}
+        choices={programmeChoices()}
       />
       <TimeZoneField id="edit-timezone" value={timezone} onInput={setTimezone} error={errors['edit-timezone']} />
       <div class="choice choice-check">
         <input id="edit-prevention" type="checkbox" checked={prevention} onChange={(e) => setPrevention((e.currentTarget as HTMLInputElement).checked)} />
-        <label for="edit-prevention">Pregnancy-prevention reminders</label>
+        <label for="edit-prevention">{t('course.prevention')}</label>
       </div>
       <button type="submit" class="button button-primary" disabled={busy}>
-        {busy ? 'Saving…' : 'Save course details'}
+        {busy ? t('course.saving') : t('course.save')}
       </button>
     </form>
   );
@@ -214,7 +211,7 @@ export function DoseChangeForm({ current }: { current: Course }) {
     event.preventDefault();
     const found: Errors = validatePlan(plan, 'change');
     if (!/^\d{4}-\d{2}-\d{2}$/.test(fromDate) || fromDate < current.start_date) {
-      found['change-from'] = `Choose a date on or after ${formatDate(current.start_date)}.`;
+      found['change-from'] = t('course.error.change_from', { date: formatDate(current.start_date) });
     }
     const cleaned = Object.fromEntries(Object.entries(found).filter(([, v]) => v));
     setErrors(cleaned);
@@ -224,7 +221,7 @@ export function DoseChangeForm({ current }: { current: Course }) {
       const kept = current.dose_plan
         .filter((segment) => segment.from_date < fromDate)
         .map(({ from_date, daily_mg, cycle_mg, doses_per_day, dose_times, doses }) => ({ from_date, daily_mg, cycle_mg, doses_per_day, dose_times, doses }));
-      await save(current, { dose_plan: [...kept, segmentFrom(plan, fromDate)] }, 'Dose plan updated.');
+      await save(current, { dose_plan: [...kept, segmentFrom(plan, fromDate)] }, t('course.plan.saved'));
     } catch (error) {
       setErrors({ _server: messageFor(error) });
       focusSoon('change-errors');
@@ -235,11 +232,11 @@ export function DoseChangeForm({ current }: { current: Course }) {
 
   return (
     <form class="form" onSubmit={submit} noValidate>
-      {active && <p>Now: {describeSegment(active)}.</p>}
+      {active && <p>{t('course.plan.now', { plan: describeSegment(active) })}</p>}
       <ErrorSummary errors={errors} id="change-errors" />
       <Field
         id="change-from"
-        label="New plan starts on"
+        label={t('course.plan.from')}
         type="date"
         min={current.start_date}
         max={addDays(today, 365)}
@@ -249,7 +246,7 @@ export function DoseChangeForm({ current }: { current: Course }) {
       />
       <DosePlanFields prefix="change" draft={plan} errors={errors} onChange={setPlan} />
       <button type="submit" class="button button-primary" disabled={busy}>
-        {busy ? 'Saving…' : 'Save dose change'}
+        {busy ? t('course.saving') : t('course.plan.save')}
       </button>
     </form>
   );

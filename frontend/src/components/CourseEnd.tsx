@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
+import { t } from '../i18n';
 import { formatDate } from '../lib/dates';
 import { focusSoon, messageFor } from '../lib/errors';
 import { announce, courseToday, refreshTimeline, refreshToday, setCourse } from '../store';
@@ -27,20 +28,20 @@ export function FinishCourse({ current, open = false }: { current: Course; open?
   if (current.ended_on) {
     return (
       <div class="finish">
-        <p>Your last capsule was on {formatDate(current.ended_on)}. The after-course dates count from that day.</p>
+        <p>{t('today.end.was_on', { date: formatDate(current.ended_on) })}</p>
         <button
           type="button"
           class="button button-secondary"
-          onClick={() => setEndedOn(current, null, 'Course reopened.').catch((e) => setError(messageFor(e)))}
+          onClick={() => setEndedOn(current, null, t('today.end.reopened')).catch((e) => setError(messageFor(e)))}
         >
-          I’m still taking capsules
+          {t('today.end.still_taking')}
         </button>
         {error && <p class="error" role="alert">{error}</p>}
       </div>
     );
   }
   if (today < current.start_date) {
-    return <p class="muted finish">Your course starts on {formatDate(current.start_date)}; you can record its end once it has started.</p>;
+    return <p class="muted finish">{t('today.end.not_started', { date: formatDate(current.start_date) })}</p>;
   }
   if (!asking) {
     return (
@@ -52,20 +53,20 @@ export function FinishCourse({ current, open = false }: { current: Course; open?
           focusSoon('last-capsule');
         }}
       >
-        My prescriber stopped my capsules
+        {t('today.end.stopped')}
       </button>
     );
   }
   const submit = async (event: Event) => {
     event.preventDefault();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || day < current.start_date || day > today) {
-      setError(`Choose a day from ${formatDate(current.start_date)} to today.`);
+      setError(t('today.end.choose_day', { date: formatDate(current.start_date) }));
       focusSoon('last-capsule');
       return;
     }
     setBusy(true);
     try {
-      await setEndedOn(current, day, `Last capsule recorded: ${formatDate(day)}.`);
+      await setEndedOn(current, day, t('today.end.recorded', { date: formatDate(day) }));
       setAsking(false);
       setError(null);
     } catch (e) {
@@ -76,14 +77,11 @@ export function FinishCourse({ current, open = false }: { current: Course; open?
   };
   return (
     <form class="form finish" onSubmit={submit} noValidate aria-labelledby="finish-heading">
-      <h3 id="finish-heading">When did you take your last capsule?</h3>
-      <p class="hint">
-        Only record this once your prescriber has told you to stop. The after-course dates — the final pregnancy test,
-        the end of contraception, giving blood — then count from this day.
-      </p>
+      <h3 id="finish-heading">{t('today.end.heading')}</h3>
+      <p class="hint">{t('today.end.hint')}</p>
       <Field
         id="last-capsule"
-        label="Day of the last capsule"
+        label={t('today.end.day')}
         type="date"
         value={day}
         min={current.start_date}
@@ -93,10 +91,10 @@ export function FinishCourse({ current, open = false }: { current: Course; open?
       />
       <div class="button-row">
         <button type="submit" class="button button-primary" disabled={busy}>
-          {busy ? 'Saving…' : 'Record my last capsule'}
+          {busy ? t('today.end.saving') : t('today.end.submit')}
         </button>
         <button type="button" class="button button-quiet" onClick={() => setAsking(false)}>
-          Cancel
+          {t('today.end.cancel')}
         </button>
       </div>
     </form>
@@ -107,12 +105,12 @@ export function FinishCourse({ current, open = false }: { current: Course; open?
 export function TargetReachedCard({ reached, current }: { reached: TargetReached; current: Course }) {
   return (
     <section class="card card-attention" aria-labelledby="target-reached-heading" id="target-reached">
-      <h2 id="target-reached-heading">You’ve reached the total you entered</h2>
+      <h2 id="target-reached-heading">{t('today.reached.heading')}</h2>
       <p>
         {reached.text}
         <SourceIds facts={reached.facts} />
       </p>
-      <p class="muted">Reached on {formatDate(reached.on)}.</p>
+      <p class="muted">{t('today.reached.on', { date: formatDate(reached.on) })}</p>
       <FinishCourse current={current} />
     </section>
   );

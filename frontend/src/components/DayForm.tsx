@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { t } from '../i18n';
 import { formatDate } from '../lib/dates';
 import { focusSoon, messageFor } from '../lib/errors';
 import { Field } from './Form';
@@ -42,7 +43,7 @@ export function DayForm({ id, heading, label, hint, initial, min, submitLabel, o
   const saving = useSaving();
   const submit = async (event: Event) => {
     event.preventDefault();
-    const problem = !/^\d{4}-\d{2}-\d{2}$/.test(day) ? 'Choose a day.' : day < min ? `Choose ${formatDate(min)} or later.` : null;
+    const problem = !/^\d{4}-\d{2}-\d{2}$/.test(day) ? t('today.day.choose') : day < min ? t('today.day.from', { date: formatDate(min) }) : null;
     if (problem) {
       saving.setError(problem);
       focusSoon(id);
@@ -65,10 +66,10 @@ export function DayForm({ id, heading, label, hint, initial, min, submitLabel, o
       />
       <div class="button-row">
         <button type="submit" class="button button-primary" disabled={saving.busy}>
-          {saving.busy ? 'Saving…' : submitLabel}
+          {saving.busy ? t('today.end.saving') : submitLabel}
         </button>
         <button type="button" class="button button-quiet" onClick={onCancel}>
-          Cancel
+          {t('today.end.cancel')}
         </button>
       </div>
     </form>

@@ -1,4 +1,5 @@
-import type { DosePlanSegment } from '../types';
+import { t } from '../i18n';
+import type { DosePlanSegment, Product, Programme } from '../types';
 import { Choices, Field, type Errors } from './Form';
 
 export interface PlanDraft {
@@ -34,27 +35,30 @@ export function draftFromSegment(segment: DosePlanSegment | null): PlanDraft {
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-function mgError(raw: string, label: string): string | undefined {
+/** Which amount an error is about: the `which` of the setup.error.mg messages. */
+type Amount = 'daily' | 'dose1' | 'dose2' | 'day1' | 'day2';
+
+function mgError(raw: string, which: Amount): string | undefined {
   const mg = Number(raw);
-  if (!raw.trim() || !Number.isFinite(mg) || mg <= 0) return `Enter ${label} in mg, for example 40.`;
-  if (mg > 300) return `${label[0].toUpperCase()}${label.slice(1)} looks too high; check the number on your prescription.`;
+  if (!raw.trim() || !Number.isFinite(mg) || mg <= 0) return t('setup.error.mg', { which });
+  if (mg > 300) return t('setup.error.mg_high', { which });
   return undefined;
 }
 
 export function validatePlan(draft: PlanDraft, prefix: string): Errors {
   const errors: Errors = {};
-  if (draft.mode === 'daily') errors[`${prefix}-daily`] = mgError(draft.dailyMg, 'the daily dose');
+  if (draft.mode === 'daily') errors[`${prefix}-daily`] = mgError(draft.dailyMg, 'daily');
   else if (draft.mode === 'per_dose') {
-    errors[`${prefix}-dose-1`] = mgError(draft.dose1Mg, 'the first dose');
-    errors[`${prefix}-dose-2`] = mgError(draft.dose2Mg, 'the second dose');
+    errors[`${prefix}-dose-1`] = mgError(draft.dose1Mg, 'dose1');
+    errors[`${prefix}-dose-2`] = mgError(draft.dose2Mg, 'dose2');
   } else {
-    errors[`${prefix}-cycle-a`] = mgError(draft.cycleA, 'the first day’s dose');
-    errors[`${prefix}-cycle-b`] = mgError(draft.cycleB, 'the second day’s dose');
+    errors[`${prefix}-cycle-a`] = mgError(draft.cycleA, 'day1');
+    errors[`${prefix}-cycle-b`] = mgError(draft.cycleB, 'day2');
   }
-  if (!TIME.test(draft.time1)) errors[`${prefix}-time-1`] = 'Enter the dose time as HH:MM, for example 08:00.';
+  if (!TIME.test(draft.time1)) errors[`${prefix}-time-1`] = t('setup.error.time1');
   if (draft.dosesPerDay === '2' || draft.mode === 'per_dose') {
-    if (!TIME.test(draft.time2)) errors[`${prefix}-time-2`] = 'Enter the second dose time as HH:MM, for example 20:00.';
-    else if (draft.time2 <= draft.time1) errors[`${prefix}-time-2`] = 'The second dose time must be later than the first.';
+    if (!TIME.test(draft.time2)) errors[`${prefix}-time-2`] = t('setup.error.time2');
+    else if (draft.time2 <= draft.time1) errors[`${prefix}-time-2`] = t('setup.error.time_order');
   }
   return errors;
 }
@@ -72,6 +76,23 @@ export function segmentFrom(draft: PlanDraft, fromDate: string): DosePlanSegment
   return draft.mode === 'daily'
     ? { from_date: fromDate, daily_mg: Number(draft.dailyMg), doses_per_day: dosesPerDay, dose_times: times }
     : { from_date: fromDate, cycle_mg: [Number(draft.cycleA), Number(draft.cycleB)], doses_per_day: dosesPerDay, dose_times: times };
+}
+
+/** The kinds of capsule: Absorica LD is its own choice, only its mg differ from standard capsules (DOSE-5, DOSE-12, EVID-1). */
+export function productChoices(): { value: Product; label: string; hint: string }[] {
+  return [
+    { value: 'standard', label: t('setup.product.standard'), hint: t('setup.product.standard.hint') },
+    { value: 'food_independent', label: t('setup.product.food_independent'), hint: t('setup.product.food_independent.hint') },
+    { value: 'micronised', label: t('setup.product.micronised'), hint: t('setup.product.micronised.hint') },
+  ];
+}
+
+export function programmeChoices(): { value: Programme; label: string }[] {
+  return [
+    { value: 'us_ipledge', label: t('setup.programme.us_ipledge') },
+    { value: 'eu_ppp', label: t('setup.programme.eu_ppp') },
+    { value: 'none', label: t('setup.programme.none') },
+  ];
 }
 
 interface Props {
@@ -103,48 +124,48 @@ export function DosePlanFields({ prefix, draft, errors, onChange }: Props) {
   );
   return (
     <fieldset class="group">
-      <legend>Dose plan</legend>
-      <p class="hint">Copy it from your prescription label.</p>
+      <legend>{t('setup.plan')}</legend>
+      <p class="hint">{t('setup.plan.hint')}</p>
       <Choices
         name={`${prefix}-mode`}
-        legend="How much do you take?"
+        legend={t('setup.plan.mode')}
         value={draft.mode}
         onChange={(mode) => set({ mode })}
         choices={[
-          { value: 'daily', label: 'The same amount every day' },
-          { value: 'per_dose', label: 'A different amount for each dose', hint: 'For example 40 mg in the morning and 20 mg in the evening' },
-          { value: 'cycle', label: 'Alternating days', hint: 'For example 40 mg one day, 80 mg the next' },
+          { value: 'daily', label: t('setup.plan.daily') },
+          { value: 'per_dose', label: t('setup.plan.per_dose'), hint: t('setup.plan.per_dose.hint') },
+          { value: 'cycle', label: t('setup.plan.cycle'), hint: t('setup.plan.cycle.hint') },
         ]}
       />
       {draft.mode === 'daily' ? (
-        mgField('daily', 'Milligrams per day (all doses together)', 'dailyMg')
+        mgField('daily', t('setup.plan.daily_mg'), 'dailyMg')
       ) : draft.mode === 'per_dose' ? (
         <div class="field-pair">
-          {mgField('dose-1', 'First dose (mg)', 'dose1Mg')}
-          {mgField('dose-2', 'Second dose (mg)', 'dose2Mg')}
+          {mgField('dose-1', t('setup.plan.dose1_mg'), 'dose1Mg')}
+          {mgField('dose-2', t('setup.plan.dose2_mg'), 'dose2Mg')}
         </div>
       ) : (
         <div class="field-pair">
-          {mgField('cycle-a', 'First day (mg)', 'cycleA')}
-          {mgField('cycle-b', 'Second day (mg)', 'cycleB')}
+          {mgField('cycle-a', t('setup.plan.day1_mg'), 'cycleA')}
+          {mgField('cycle-b', t('setup.plan.day2_mg'), 'cycleB')}
         </div>
       )}
       {draft.mode !== 'per_dose' && (
         <Choices
           name={`${prefix}-per-day`}
-          legend="Doses per day"
+          legend={t('setup.plan.per_day')}
           value={draft.dosesPerDay}
           onChange={(dosesPerDay) => set({ dosesPerDay })}
           choices={[
-            { value: '1', label: 'Once a day' },
-            { value: '2', label: 'Twice a day' },
+            { value: '1', label: t('setup.plan.once') },
+            { value: '2', label: t('setup.plan.twice') },
           ]}
         />
       )}
       <div class="field-pair">
         <Field
           id={`${prefix}-time-1`}
-          label={twice ? 'First dose time' : 'Dose time'}
+          label={t(twice ? 'setup.plan.time1' : 'setup.plan.time')}
           type="time"
           value={draft.time1}
           error={errors[`${prefix}-time-1`]}
@@ -153,7 +174,7 @@ export function DosePlanFields({ prefix, draft, errors, onChange }: Props) {
         {twice && (
           <Field
             id={`${prefix}-time-2`}
-            label="Second dose time"
+            label={t('setup.plan.time2')}
             type="time"
             value={draft.time2}
             error={errors[`${prefix}-time-2`]}

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatClock, formatTime } from '../lib/dates';
 import type { DoseView } from '../lib/doses';
 import { formatMg } from '../lib/format';
+import { t } from '../i18n';
 
 /** Ticking a slot this long after its time asks when it was really taken. */
 export const LATE_AFTER_MINUTES = 120;
@@ -57,7 +58,7 @@ function TimeForm({ id, label, initial, focus = false, onSubmit }: {
   }, []);
   const submit = (event: Event) => {
     event.preventDefault();
-    if (!CLOCK.test(value)) return setError('Enter the time you took it.');
+    if (!CLOCK.test(value)) return setError(t('today.dose.enter_time'));
     onSubmit(value);
   };
   return (
@@ -79,7 +80,7 @@ function TimeForm({ id, label, initial, focus = false, onSubmit }: {
           onInput={(e) => setValue((e.currentTarget as HTMLInputElement).value)}
         />
         <button type="submit" class="button button-secondary">
-          Save time
+          {t('today.dose.save_time')}
         </button>
       </div>
     </form>
@@ -89,7 +90,7 @@ function TimeForm({ id, label, initial, focus = false, onSubmit }: {
 function CancelButton({ onCancel }: { onCancel: () => void }) {
   return (
     <button type="button" class="button button-quiet" onClick={onCancel}>
-      Cancel
+      {t('today.dose.cancel')}
     </button>
   );
 }
@@ -111,17 +112,17 @@ function LateQuestion({ id, planned, now, onAt, onNow, onCancel }: {
   return (
     <div class="time-question" role="group" aria-labelledby={`${id}-question`}>
       <p id={`${id}-question`} class="question">
-        When did you take it?
+        {t('today.dose.when')}
       </p>
       <div class="button-row">
         <button type="button" class="button" ref={first} onClick={onNow}>
-          Just now
+          {t('today.dose.just_now')}
         </button>
         <button type="button" class="button button-secondary" onClick={() => onAt(planned)}>
-          At {formatTime(planned)} as planned
+          {t('today.dose.as_planned', { time: formatTime(planned) })}
         </button>
       </div>
-      <TimeForm id={id} label="At another time" initial={now} onSubmit={onAt} />
+      <TimeForm id={id} label={t('today.dose.other_time')} initial={now} onSubmit={onAt} />
       <CancelButton onCancel={onCancel} />
     </div>
   );
@@ -136,7 +137,7 @@ function CorrectTime({ id, initial, onSubmit, onCancel }: {
 }) {
   return (
     <div class="time-question">
-      <TimeForm id={id} label="When did you take it?" initial={initial} focus onSubmit={onSubmit} />
+      <TimeForm id={id} label={t('today.dose.when')} initial={initial} focus onSubmit={onSubmit} />
       <CancelButton onCancel={onCancel} />
     </div>
   );
@@ -164,7 +165,7 @@ export function DoseSlot({ dose, withFood, minutesLate, onLog, onUndo, onCorrect
     }
   };
   const time = formatTime(dose.time);
-  const suffix = ` — dose ${dose.slot} at ${time}`;
+  const suffix = t('today.dose.which', { slot: dose.slot, time });
   const timing = dose.status === 'pending' ? timingOf(minutesLate) : null;
   const taken = () => {
     if (minutesLate !== null && minutesLate > LATE_AFTER_MINUTES) setAsking('late');
@@ -181,10 +182,10 @@ export function DoseSlot({ dose, withFood, minutesLate, onLog, onUndo, onCorrect
       <div class="dose-info">
         <p id={labelId} class="dose-title">
           <time dateTime={dose.time}>{time}</time> · {formatMg(dose.mg)}
-          {timing === 'overdue' && <span class="badge badge-overdue">Overdue</span>}
-          {timing === 'due' && <span class="badge badge-due">Due now</span>}
+          {timing === 'overdue' && <span class="badge badge-overdue">{t('today.dose.overdue')}</span>}
+          {timing === 'due' && <span class="badge badge-due">{t('today.dose.due')}</span>}
         </p>
-        {withFood && <p class="dose-note">Take with a meal</p>}
+        {withFood && <p class="dose-note">{t('today.dose.with_meal')}</p>}
       </div>
       {asking === 'late' ? (
         <LateQuestion
@@ -205,27 +206,31 @@ export function DoseSlot({ dose, withFood, minutesLate, onLog, onUndo, onCorrect
       ) : dose.status === 'pending' ? (
         <div class="dose-actions">
           <button type="button" class="button" ref={takenButton} disabled={busy} onClick={taken}>
-            Taken<span class="visually-hidden">{suffix}</span>
+            {t('today.dose.taken')}<span class="visually-hidden">{suffix}</span>
           </button>
           <button type="button" class="button button-secondary" disabled={busy} onClick={() => run(() => onLog('skipped', null))}>
-            Skipped<span class="visually-hidden">{suffix}</span>
+            {t('today.dose.skipped')}<span class="visually-hidden">{suffix}</span>
           </button>
-          {dose.syncing && <span class="badge badge-pending">Waiting to sync</span>}
+          {dose.syncing && <span class="badge badge-pending">{t('today.dose.syncing')}</span>}
         </div>
       ) : (
         <div class="dose-actions">
           <p class="dose-status">
-            {dose.status === 'taken' ? (dose.taken_at ? `Taken at ${formatClock(dose.taken_at)}` : 'Taken') : 'Skipped'}
-            {dose.syncing && <span class="badge badge-pending">Waiting to sync</span>}
+            {dose.status === 'taken'
+              ? dose.taken_at
+                ? t('today.dose.taken_at', { time: formatClock(dose.taken_at) })
+                : t('today.dose.taken')
+              : t('today.dose.skipped')}
+            {dose.syncing && <span class="badge badge-pending">{t('today.dose.syncing')}</span>}
           </p>
           {dose.dose_id && dose.status === 'taken' && (
             <button type="button" class="button button-quiet" disabled={busy} onClick={() => setAsking('correct')}>
-              Change time<span class="visually-hidden">{suffix}</span>
+              {t('today.dose.change_time')}<span class="visually-hidden">{suffix}</span>
             </button>
           )}
           {dose.dose_id && (
             <button type="button" class="button button-quiet" disabled={busy} onClick={() => run(() => onUndo(dose.dose_id!))}>
-              Undo<span class="visually-hidden">{suffix}</span>
+              {t('today.dose.undo')}<span class="visually-hidden">{suffix}</span>
             </button>
           )}
         </div>

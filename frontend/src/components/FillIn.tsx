@@ -4,7 +4,8 @@ import { plannedSlots, type PlannedSlot } from '../lib/cumulative';
 import { addDays, formatDate, formatShortDate, formatTime, instantOn } from '../lib/dates';
 import { overlayToday } from '../lib/doses';
 import { slotTime } from '../lib/plan';
-import { formatMg, plural } from '../lib/format';
+import { formatMg } from '../lib/format';
+import { t } from '../i18n';
 import { logDose, logMany, outboxRecords } from '../store';
 import type { Course, MissingLog, Today } from '../types';
 
@@ -65,7 +66,7 @@ export function FillIn({ course, data, missingFallback }: { course: Course; data
     remember(slots);
     await logMany(
       slots.map((s) => ({ date: s.date, slot: s.slot, status: 'taken', mg: s.mg, taken_at: instantOn(s.date, s.time) })),
-      `Week ${week.number}: ${plural(slots.length, 'dose')} logged as taken.`,
+      t('today.fill.logged', { week: week.number, count: slots.length }),
     );
   };
   const one = async (slot: PlannedSlot, status: 'taken' | 'skipped') => {
@@ -76,27 +77,25 @@ export function FillIn({ course, data, missingFallback }: { course: Course; data
   const weeks = byWeek(course, unlogged);
   return (
     <section class="card card-attention" id="fill-in" tabIndex={-1} aria-labelledby="fill-in-heading">
-      <h2 id="fill-in-heading">Earlier doses not logged</h2>
+      <h2 id="fill-in-heading">{t('today.fill.heading')}</h2>
       {unlogged.length ? (
-        <p>
-          {plural(unlogged.length, 'earlier dose')} {unlogged.length === 1 ? 'has' : 'have'} no entry yet. Logging them keeps your
-          progress and your projected last capsule accurate.
-        </p>
+        <p>{t('today.fill.intro', { count: unlogged.length })}</p>
       ) : (
-        <p>Everything is logged; waiting to sync.</p>
+        <p>{t('today.fill.all_logged')}</p>
       )}
       <ol class="weeks">
         {weeks.map((week) => {
           const count = week.days.reduce((n, d) => n + d.slots.length, 0);
-          const label = `Week ${week.number}, ${formatShortDate(week.first)} – ${formatShortDate(week.last)}`;
+          const label = t('today.fill.week', { week: week.number, first: formatShortDate(week.first), last: formatShortDate(week.last) });
           return (
             <li key={week.number} class="week" data-week={week.number}>
               <p class="week-title">
-                <strong>{label}</strong>: {plural(count, 'dose')} not logged
+                <strong>{label}</strong>
+                {t('today.fill.week_count', { count })}
               </p>
               <div class="button-row">
                 <button type="button" class="button button-small" onClick={() => void allTaken(week)}>
-                  All taken this week<span class="visually-hidden"> — {label}</span>
+                  {t('today.fill.all_taken')}<span class="visually-hidden"> — {label}</span>
                 </button>
                 <button
                   type="button"
@@ -104,7 +103,7 @@ export function FillIn({ course, data, missingFallback }: { course: Course; data
                   aria-expanded={open === week.number}
                   onClick={() => setOpen(open === week.number ? null : week.number)}
                 >
-                  {open === week.number ? 'Hide' : 'Days'}
+                  {t(open === week.number ? 'today.fill.hide' : 'today.fill.days')}
                   <span class="visually-hidden"> — {label}</span>
                 </button>
               </div>
@@ -118,10 +117,10 @@ export function FillIn({ course, data, missingFallback }: { course: Course; data
                           <span>{text}</span>
                           <span class="dose-actions">
                             <button type="button" class="button button-small" onClick={() => void one(slot, 'taken')}>
-                              Taken<span class="visually-hidden"> — {text}</span>
+                              {t('today.fill.taken')}<span class="visually-hidden"> — {text}</span>
                             </button>
                             <button type="button" class="button button-small button-secondary" onClick={() => void one(slot, 'skipped')}>
-                              Skipped<span class="visually-hidden"> — {text}</span>
+                              {t('today.fill.skipped')}<span class="visually-hidden"> — {text}</span>
                             </button>
                           </span>
                         </li>

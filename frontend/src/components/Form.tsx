@@ -1,4 +1,5 @@
-import { OFFLINE_MESSAGE } from '../lib/errors';
+import { t } from '../i18n';
+import { offlineMessage } from '../lib/errors';
 import type { ComponentChildren, TargetedEvent } from 'preact';
 import { useState } from 'preact/hooks';
 
@@ -111,11 +112,11 @@ export function ErrorSummary({ errors, id = 'error-summary' }: { errors: Errors;
   if (!entries.length) return null;
   const answers = entries.filter(([field]) => !field.startsWith('_')).length;
   // A failure that is not about an answer (offline, server) must not be titled as if one were wrong.
-  const title = errors._offline || errors._server === OFFLINE_MESSAGE
-    ? 'You’re offline'
+  const title = errors._offline || errors._server === offlineMessage()
+    ? t('setup.errors.offline')
     : answers === 0
-      ? 'That didn’t work'
-      : `Please check ${answers === 1 ? 'one answer' : `${answers} answers`}`;
+      ? t('setup.errors.failed')
+      : t('setup.errors.check', { answers });
   return (
     <div class="error-summary" id={id} tabIndex={-1} role="alert">
       <h2>{title}</h2>
@@ -141,8 +142,8 @@ export function TimeZoneField({ id, value, onInput, error }: { id: string; value
     <>
       <Field
         id={id}
-        label="Time zone"
-        hint="Detected from this device. Reminders and “today” follow it."
+        label={t('setup.timezone')}
+        hint={t('setup.timezone.hint')}
         error={error}
         value={value}
         list={zones.length ? `${id}-options` : undefined}
@@ -292,19 +293,19 @@ export function CumulativeTargetFields({ idPrefix, mode, onMode, target, onTarge
     <>
       <Choices
         name={`${idPrefix}target-mode`}
-        legend="Cumulative target"
+        legend={t('setup.target')}
         hint={legendHint}
         value={mode}
         onChange={onMode}
         choices={[
-          { value: 'target', label: 'My prescriber gave a total (mg per kg)' },
-          { value: 'none', label: 'No total given, or a low-dose course' },
+          { value: 'target', label: t('setup.target.given') },
+          { value: 'none', label: t('setup.target.none') },
         ]}
       />
       {mode === 'target' && (
         <Field
           id={`${idPrefix}target`}
-          label="Your prescriber’s total"
+          label={t('setup.target.value')}
           hint={targetHint}
           type="number"
           inputMode="decimal"

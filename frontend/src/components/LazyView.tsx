@@ -1,17 +1,22 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { loadCatalog, plain } from '../i18n/catalog';
+import { language } from '../i18n/locale';
+import type { RouteName } from '../router';
 
 /**
  * A view whose code loads on first use (kept out of the first-load budget; the service worker
  * precaches the chunk, so it opens offline too). Until it arrives a placeholder with the same heading
- * holds focus; the real heading takes it over.
+ * holds focus; the real heading takes it over. The screens' messages in the patient's language load with
+ * the code, so the screen does not show in English first.
  */
-export function lazyView(title: string, load: () => Promise<ComponentType>): ComponentType {
+export function lazyView(route: RouteName, load: () => Promise<ComponentType>): ComponentType {
   let loaded: ComponentType | null = null;
   let pending: Promise<ComponentType> | null = null;
   const start = () => {
-    pending ??= load().then(
-      (view) => (loaded = view),
+    // Without its language's messages (not fetched, not cached) the screen still opens, in English.
+    pending ??= Promise.all([load(), loadCatalog(language.value).catch(() => undefined)]).then(
+      ([view]) => (loaded = view),
       (error: unknown) => {
         pending = null;
         throw error;
@@ -46,10 +51,10 @@ export function lazyView(title: string, load: () => Promise<ComponentType>): Com
     return (
       <div class="view">
         <h1 id="lazy-heading" tabIndex={-1}>
-          {title}
+          {plain(`shell.title.${route}`)}
         </h1>
         <p class="muted" role="status">
-          {failed ? 'This screen could not be loaded. Check your connection and try again.' : 'Loading…'}
+          {plain(failed ? 'shell.view_failed' : 'shell.loading')}
         </p>
       </div>
     );
@@ -83,7 +88,7 @@ export function lazyPanel<P extends object>(load: () => Promise<ComponentType<P>
     }
     return (
       <p class="muted" role="status">
-        {failed ? 'This part could not be loaded. Check your connection and try again.' : 'Loading…'}
+        {plain(failed ? 'shell.panel_failed' : 'shell.loading')}
       </p>
     );
   }

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, deviceKind } from '../api';
+import { t } from '../i18n';
 import { messageFor } from '../lib/errors';
 import { navigate } from '../router';
 import { adoptSession, announce, course, forgetEverything, refreshAll } from '../store';
@@ -16,7 +17,7 @@ export function LinkCodeEntry() {
     event.preventDefault();
     const normalised = code.trim().toUpperCase().replace(/\s+/g, '');
     if (!/^[A-Z0-9]{4}-?[A-Z0-9]{4}$/.test(normalised)) {
-      setError('Enter the 8-character code shown on your other device, for example K7MQ-2XHD.');
+      setError(t('setup.link.error'));
       return;
     }
     setBusy(true);
@@ -26,7 +27,7 @@ export function LinkCodeEntry() {
       await forgetEverything({ keepPhotos: true }); // photos never leave this phone: they stay with it
       await adoptSession({ patientId: joined.patient_id, token: joined.token, deviceId: joined.id });
       await refreshAll();
-      announce('This device is now linked.');
+      announce(t('setup.link.done'));
       navigate(course.value ? '/' : '/onboarding', { replace: true });
     } catch (failure) {
       setError(messageFor(failure));
@@ -39,7 +40,7 @@ export function LinkCodeEntry() {
     <form class="form form-inline" onSubmit={submit} noValidate>
       <Field
         id="link-code"
-        label="Link code"
+        label={t('setup.link.code')}
         autocomplete="one-time-code"
         autocapitalize="characters"
         spellcheck={false}
@@ -49,14 +50,14 @@ export function LinkCodeEntry() {
       />
       <Field
         id="device-label"
-        label="Name this device (optional)"
-        hint="For your devices list, for example “Phone”."
+        label={t('setup.link.name')}
+        hint={t('setup.link.name.hint')}
         value={label}
         maxLength={40}
         onInput={(e) => setLabel((e.currentTarget as HTMLInputElement).value)}
       />
       <button type="submit" class="button button-secondary" disabled={busy}>
-        {busy ? 'Linking…' : 'Link this device'}
+        {busy ? t('setup.link.busy') : t('setup.link.submit')}
       </button>
     </form>
   );

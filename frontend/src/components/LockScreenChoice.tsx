@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { lockScreenWording, NEUTRAL_BODY, setLockScreenWording, type LockScreenWording } from '../lib/lockScreen';
+import { lockScreenWording, neutralBody, setLockScreenWording, type LockScreenWording } from '../lib/lockScreen';
+import { t } from '../i18n';
 import { announce } from '../store';
 import { Choices } from './Form';
 
@@ -11,16 +12,16 @@ export function LockScreenChoice() {
   return (
     <Choices
       name="lock-screen"
-      legend="On the lock screen, the mood check reminder says"
-      hint="Anyone who sees your phone can read its lock screen. This is kept on this phone only."
+      legend={t('reminders.lock.legend')}
+      hint={t('reminders.lock.hint')}
       choices={[
-        { value: 'full', label: '“How have you been feeling this week?” and what to do if you feel low' },
-        { value: 'neutral', label: `Only “${NEUTRAL_BODY}”`, hint: 'The questions show once you open it.' },
+        { value: 'full', label: t('reminders.lock.full') },
+        { value: 'neutral', label: t('reminders.lock.neutral', { body: neutralBody() }), hint: t('reminders.lock.neutral.hint') },
       ]}
       value={wording}
       onChange={(next) => {
         setWording(next);
-        void setLockScreenWording(next).then(() => announce('Saved on this phone.'));
+        void setLockScreenWording(next).then(() => announce(t('reminders.lock.saved')));
       }}
     />
   );

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { formatDate } from '../lib/dates';
 import { focusSoon } from '../lib/errors';
+import { t } from '../i18n';
 import { PAUSED_TEXT, reasonFacts, reasonSentence } from '../lib/pauses';
 import { courseToday, currentPause, endPause, pauses, startPause } from '../store';
 import type { Course, Pause } from '../types';
@@ -33,17 +34,17 @@ export function RestartForm({ pause }: { pause: Pause }) {
   const today = courseToday();
   return (
     <AskForDay
-      button="My prescriber says restart"
+      button={t('today.pause.restart')}
       primary
       form={(close) => (
         <DayForm
           id="restart-day"
-          heading="When do you start again?"
-          label="First day with capsules again"
-          hint="The day your prescriber told you to restart. Capsule reminders come back from this day."
+          heading={t('today.pause.restart.heading')}
+          label={t('today.pause.restart.label')}
+          hint={t('today.pause.restart.hint')}
           initial={today < pause.started_on ? pause.started_on : today}
           min={pause.started_on}
-          submitLabel="Restart my capsules"
+          submitLabel={t('today.pause.restart.submit')}
           onSubmit={(day) => endPause(pause, day)}
           onCancel={close}
         />
@@ -56,16 +57,16 @@ export function RestartForm({ pause }: { pause: Pause }) {
 export function PauseCard({ pause, syncNote = '' }: { pause: Pause; syncNote?: string }) {
   return (
     <section class="card card-attention pause-card" aria-labelledby="pause-heading" id="pause">
-      <h2 id="pause-heading">Capsules paused since {formatDate(pause.started_on)}</h2>
+      <h2 id="pause-heading">{t('today.pause.heading', { date: formatDate(pause.started_on) })}</h2>
       <p>
-        {reasonSentence(pause.reason)} Your prescriber decides when you restart.
+        {reasonSentence(pause.reason)} {t('today.pause.decides')}
         <SourceIds facts={reasonFacts(pause.reason)} />
       </p>
       <p>
         {PAUSED_TEXT.text}
         <SourceIds facts={PAUSED_TEXT.facts} />
       </p>
-      {pause.resumed_on && <p class="restart-day">Capsules start again on {formatDate(pause.resumed_on)}.</p>}
+      {pause.resumed_on && <p class="restart-day">{t('today.pause.restart_on', { date: formatDate(pause.resumed_on) })}</p>}
       <RestartForm pause={pause} />
       <p class="sync-count" aria-live="polite">
         {syncNote}
@@ -82,13 +83,13 @@ export function PauseSettings({ current }: { current: Course }) {
   const today = courseToday();
   const pause = currentPause.value ?? pauses.value.find((p) => p.resumed_on === null) ?? null;
   if (current.ended_on) {
-    return <p class="muted">Your course has ended, so there is nothing to pause.</p>;
+    return <p class="muted">{t('today.pause.ended')}</p>;
   }
   if (pause) {
     return (
       <div class="pause-settings">
         <p>
-          Capsules paused from {formatDate(pause.started_on)}. {reasonSentence(pause.reason)}
+          {t('today.pause.since', { date: formatDate(pause.started_on) })} {reasonSentence(pause.reason)}
         </p>
         <RestartForm pause={pause} />
       </div>
@@ -96,18 +97,18 @@ export function PauseSettings({ current }: { current: Course }) {
   }
   return (
     <div class="pause-settings">
-      <p class="hint">If your prescriber has told you to stop for a while, record it here: capsule reminders stop until you restart.</p>
+      <p class="hint">{t('today.pause.settings_hint')}</p>
       <AskForDay
-        button="Pause my capsules"
+        button={t('today.pause.pause')}
         primary={false}
         form={(close) => (
           <DayForm
             id="pause-day"
-            heading="My prescriber paused my capsules"
-            label="First day without capsules"
+            heading={t('today.pause.pause.heading')}
+            label={t('today.pause.pause.label')}
             initial={today < current.start_date ? current.start_date : today}
             min={current.start_date}
-            submitLabel="Record the pause"
+            submitLabel={t('today.pause.pause.submit')}
             onSubmit={(day) => startPause(day, 'prescriber')}
             onCancel={close}
           />

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { dismissReminderNudge, reminderNudgeDismissed, remindersOnHere } from '../push';
+import { t } from '../i18n';
 import { Link } from './Link';
 
 /** Today's small line while reminders are off on this phone, until they are on or the patient says "Not now". */
@@ -18,7 +19,7 @@ export function ReminderNudge() {
   if (!show) return null;
   return (
     <p class="reminder-nudge">
-      <span>Reminders are off on this phone.</span> <Link href="/get-reminders">Turn them on</Link>
+      <span>{t('today.nudge.off')}</span> <Link href="/get-reminders">{t('today.nudge.on')}</Link>
       <button
         type="button"
         class="button button-quiet button-small"
@@ -27,7 +28,7 @@ export function ReminderNudge() {
           void dismissReminderNudge();
         }}
       >
-        Not now
+        {t('today.nudge.not_now')}
       </button>
     </p>
   );

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { addDays, formatDate } from '../lib/dates';
 
 /** A start further back than this, or further ahead, is probably a typo and is confirmed first. */
@@ -10,14 +11,14 @@ const EARLIEST_DAYS_BACK = 730;
 export function tooEarlyStart(start: string, today: string): string | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(start)) return null;
   const earliest = addDays(today, -EARLIEST_DAYS_BACK);
-  return start < earliest ? `ClearCourse follows courses that started in the last two years: choose ${formatDate(earliest)} or later.` : null;
+  return start < earliest ? t('setup.start.too_early', { date: formatDate(earliest) }) : null;
 }
 
 /** Why this start date needs a second look, or null when it is plausible. */
 export function unusualStart(start: string, today: string): string | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(start)) return null;
-  if (start < addDays(today, -MAX_DAYS_BACK)) return `${formatDate(start)} is more than a year ago.`;
-  if (start > addDays(today, MAX_DAYS_AHEAD)) return `${formatDate(start)} is more than 60 days from now.`;
+  if (start < addDays(today, -MAX_DAYS_BACK)) return t('setup.start.year_ago', { date: formatDate(start) });
+  if (start > addDays(today, MAX_DAYS_AHEAD)) return t('setup.start.far_ahead', { date: formatDate(start), days: MAX_DAYS_AHEAD });
   return null;
 }
 
@@ -26,13 +27,13 @@ export function StartDateConfirm({ id, reason, onConfirm, onChange }: { id: stri
   return (
     <div class="confirm" id={id} tabIndex={-1} role="group" aria-labelledby={`${id}-text`}>
       <p id={`${id}-text`}>
-        <strong>Check the first day of your course.</strong> {reason} Is that right?
+        <strong>{t('setup.start.check')}</strong> {reason} {t('setup.start.right')}
       </p>
       <button type="button" class="button button-primary" onClick={onConfirm}>
-        Yes, that’s right
+        {t('setup.start.yes')}
       </button>
       <button type="button" class="button button-secondary" onClick={onChange}>
-        Change the date
+        {t('setup.start.change')}
       </button>
     </div>
   );

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { t } from '../i18n';
 import { setPreferredWeightUnit, type WeightUnit } from '../lib/prefs';
 import { describedBy, HintAndError } from './Form';
 
@@ -29,7 +30,7 @@ export function weightError(value: string, unit: WeightUnit): string | undefined
   const [low, high] = range(unit);
   const n = Number(value.replace(',', '.'));
   if (value.trim() && Number.isFinite(n) && n >= low && n <= high) return undefined;
-  return `Enter your weight in ${unit === 'kg' ? 'kilograms' : 'pounds'}, between ${low} and ${high} ${unit}.`;
+  return t(`setup.error.weight.${unit}`, { low, high });
 }
 
 interface Props {
@@ -68,7 +69,7 @@ export function WeightField({ id, label, hint, value, unit, error, onValue, onUn
         <select
           id={`${id}-unit`}
           class="unit-select"
-          aria-label="Unit"
+          aria-label={t('setup.weight.unit')}
           value={unit}
           onChange={(e) => {
             const next = (e.currentTarget as HTMLSelectElement).value as WeightUnit;

@@ -26,7 +26,13 @@ function load(lang: Language): Promise<void> {
     const loaders = Object.entries(screens)
       .filter(([path]) => path.endsWith(`/${lang}.json`))
       .map(([, loader]) => loader());
-    pending = Promise.all(loaders).then((modules) => addMessages(lang, Object.assign({}, ...modules.map((m) => m.default))));
+    pending = Promise.all(loaders).then(
+      (modules) => addMessages(lang, Object.assign({}, ...modules.map((m) => m.default))),
+      (error: unknown) => {
+        loading.delete(lang); // offline and not cached: English meanwhile, asked again next time
+        throw error;
+      },
+    );
     loading.set(lang, pending);
   }
   return pending;
@@ -48,7 +54,7 @@ export function loadCatalog(lang: Language): Promise<void> {
 export function message(key: string, screens = false): [string, Language] {
   void catalogsLoaded.value; // subscribe: re-render when a catalog arrives
   const lang = language.value;
-  if (screens) void loadCatalog(lang);
+  if (screens) loadCatalog(lang).catch(() => undefined);
   const own = catalogs[lang]?.[key];
   if (own !== undefined) return [own, lang];
   return [catalogs.en?.[key] ?? key, 'en'];
@@ -58,3 +64,10 @@ export function message(key: string, screens = false): [string, Language] {
 export function plain(key: string): string {
   return message(key)[0];
 }
+
+/** A message with simple `{name}` arguments only (no plural or select), filled in without the formatter: a
+ * shell message, or with `screens` a screen's (see `first-load.ts`). */
+export function fill(key: string, values: Record<string, string | number>, screens = false): string {
+  return message(key, screens)[0].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}
+

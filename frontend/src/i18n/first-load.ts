@@ -4,29 +4,23 @@
  * through either. A screen adds its English catalog with `addMessages('en', …)`; the other languages
  * arrive with the screens' catalogs.
  */
-import { message } from './catalog';
-import { language, negotiate, phoneLanguages } from './locale';
+import { fill } from './catalog';
+import { formattingLocale } from './locale';
 
 export { addMessages } from './catalog';
 export { language } from './locale';
 
 /** The message `key` in the current language with its `{name}` arguments filled in. */
 export function say(key: string, values: Record<string, string | number> = {}): string {
-  const [text] = message(key, true);
-  return text.replace(/\{(\w+)\}/g, (all, name: string) => (name in values ? String(values[name]) : all));
+  return fill(key, values, true);
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
-/** The phone's own regional variant of the current language (en-GB, es-MX, de-CH), or the language. */
-function regional(): string {
-  return phoneLanguages().find((tag) => negotiate([tag]) === language.value) ?? language.value;
-}
-
 /** A calendar date ("2026-03-10") in the current language: 'long' "Tue, 10 Mar 2026", 'short' "10 Mar". */
 export function sayDay(date: string | null | undefined, style: 'long' | 'short' = 'long'): string {
   if (!date) return '—';
-  const locale = regional();
+  const locale = formattingLocale();
   const id = `${locale} ${style}`;
   let format = formats.get(id);
   if (!format) {

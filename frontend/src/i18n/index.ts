@@ -6,7 +6,7 @@
  */
 import { IntlMessageFormat } from 'intl-messageformat';
 import { addMessages, message, type Messages } from './catalog';
-import { language } from './locale';
+import { formattingLocale } from './locale';
 
 export { loadCatalog } from './catalog';
 export { language } from './locale';
@@ -33,9 +33,9 @@ export function t(key: string, values?: Values): string {
 /** A calendar date ("2026-03-10") written the way the current language writes dates. */
 export function formatDay(date: string | null | undefined, options: Intl.DateTimeFormatOptions = { dateStyle: 'medium' }): string {
   if (!date) return '—';
-  return new Intl.DateTimeFormat(language.value, { ...options, timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+  return new Intl.DateTimeFormat(formattingLocale(), { ...options, timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
 }
 
 export function formatNumber(value: number, options?: Intl.NumberFormatOptions): string {
-  return new Intl.NumberFormat(language.value, options).format(value);
+  return new Intl.NumberFormat(formattingLocale(), options).format(value);
 }

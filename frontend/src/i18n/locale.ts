@@ -46,3 +46,9 @@ export function rememberLanguage(lang: Language | null): void {
     /* private mode: the choice lasts for this visit and is stored on the patient */
   }
 }
+
+/** The phone's own tag when it speaks the app's language (es-MX dates for es-MX), else the language. */
+export function formattingLocale(): string {
+  const lang = language.value;
+  return phoneLanguages().find((tag) => tag.toLowerCase().split(/[-_]/)[0] === lang) ?? lang;
+}

@@ -1,4 +1,5 @@
 /** Local dates and times, always in the course's IANA time zone. */
+import { formattingLocale } from '../i18n/locale';
 
 export function detectTimeZone(): string {
   try {
@@ -68,40 +69,54 @@ export function instantOn(date: string, time: string): string {
   return isoWithOffset(new Date(y, m - 1, d, Number.isFinite(hh) ? hh : 12, mm || 0));
 }
 
-// One set of formats for the whole app, in the phone's own locale (undefined = the browser's locale).
-const dateFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-const shortDateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+// The app's formats, in the patient's language as the phone writes it (es-MX, de-AT…), made once per locale.
 const CLOCK: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' };
-const clockFormat = new Intl.DateTimeFormat(undefined, CLOCK);
-const wallClockFormat = new Intl.DateTimeFormat(undefined, { ...CLOCK, timeZone: 'UTC' });
+const FORMATS = {
+  date: { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' },
+  shortDate: { day: 'numeric', month: 'short', timeZone: 'UTC' },
+  weekdayDate: { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' },
+  clock: CLOCK,
+  wallClock: { ...CLOCK, timeZone: 'UTC' },
+  instant: { weekday: 'short', day: 'numeric', month: 'short', ...CLOCK },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+const localeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function format(kind: keyof typeof FORMATS): Intl.DateTimeFormat {
+  const locale = formattingLocale();
+  const id = `${locale} ${kind}`;
+  let made = localeFormats.get(id);
+  if (!made) {
+    made = new Intl.DateTimeFormat(locale, FORMATS[kind]);
+    localeFormats.set(id, made);
+  }
+  return made;
+}
 
 /** "Mon, 3 Mar 2025" for a YYYY-MM-DD date (no zone shift). */
 export function formatDate(date: string | null | undefined): string {
   if (!date) return '—';
-  return dateFormat.format(new Date(`${date}T00:00:00Z`));
+  return format('date').format(new Date(`${date}T00:00:00Z`));
 }
 
 export function formatShortDate(date: string): string {
-  return shortDateFormat.format(new Date(`${date}T00:00:00Z`));
+  return format('shortDate').format(new Date(`${date}T00:00:00Z`));
 }
-
-const weekdayDateFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
 
 /** "Tue, 10 Mar" (as the locale writes it) for a YYYY-MM-DD date, without any zone shift. */
 export function formatWeekdayDate(date: string): string {
-  return weekdayDateFormat.format(new Date(`${date}T00:00:00Z`));
+  return format('weekdayDate').format(new Date(`${date}T00:00:00Z`));
 }
 
 /** The time of an instant, in this device's zone ("8:05 AM" or "08:05" as the locale writes it). */
 export function formatClock(at: number | string | Date): string {
-  return clockFormat.format(new Date(at));
+  return format('clock').format(new Date(at));
 }
 
 /** A wall-clock "HH:MM" (a dose or appointment time) in the same format as formatClock, without any zone shift. */
 export function formatTime(hhmm: string): string {
   const [h, m] = hhmm.split(':').map(Number);
   if (!Number.isFinite(h) || !Number.isFinite(m)) return hhmm;
-  return wallClockFormat.format(new Date(Date.UTC(2000, 0, 1, h, m)));
+  return format('wallClock').format(new Date(Date.UTC(2000, 0, 1, h, m)));
 }
 
 export function addDays(date: string, days: number): string {
@@ -110,11 +125,9 @@ export function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-const instantFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', ...CLOCK });
-
 /** "Sun 29 Nov, 08:00" for an instant, in this device's zone. */
 export function formatInstant(at: string): string {
-  return instantFormat.format(new Date(at));
+  return format('instant').format(new Date(at));
 }
 
 /** The wall-clock date and HH:MM of a local ISO date-time ("2026-03-02T09:30:00+01:00"), without any zone shift. */

@@ -1,6 +1,9 @@
 /** Reading the course's own dose plan (no dosing advice: only what the patient entered). */
 import type { Course, DosePlanSegment, MgPerKgWeight } from '../types';
+import { formattingLocale } from '../i18n/locale';
+import { t } from '../i18n';
 import { formatTime } from './dates';
+import { formatNumber } from './format';
 
 export function segmentOn(course: Course, date: string): DosePlanSegment | null {
   const segments = [...course.dose_plan].sort((a, b) => (a.from_date < b.from_date ? -1 : 1));
@@ -21,12 +24,15 @@ export function doseAmounts(segment: DosePlanSegment, dayMg: number): number[] {
 }
 
 export function describeSegment(segment: DosePlanSegment): string {
+  const and = (items: string[]) => new Intl.ListFormat(formattingLocale(), { type: 'conjunction' }).format(items);
   if (segment.doses?.length) {
-    return segment.doses.map((d) => `${d.mg} mg at ${formatTime(d.time)}`).join(' and ') + ` (${segment.daily_mg} mg a day)`;
+    const doses = and(segment.doses.map((d) => t('course.segment.dose', { mg: formatNumber(d.mg), time: formatTime(d.time) })));
+    return t('course.segment.per_dose', { doses, daily: formatNumber(segment.daily_mg ?? 0) });
   }
-  const amount = segment.cycle_mg?.length ? `${segment.cycle_mg.join(' / ')} mg alternating` : `${segment.daily_mg} mg a day`;
-  const times = segment.dose_times.map(formatTime).join(' and ');
-  return `${amount}, ${segment.doses_per_day === 2 ? 'two doses' : 'one dose'} (${times})`;
+  const amount = segment.cycle_mg?.length
+    ? t('course.segment.alternating', { mgs: segment.cycle_mg.map(formatNumber).join(' / ') })
+    : t('course.segment.daily', { mg: formatNumber(segment.daily_mg ?? 0) });
+  return t('course.segment', { amount, count: segment.doses_per_day, times: and(segment.dose_times.map(formatTime)) });
 }
 
 /** The weight mg/kg is counted by: the start weight unless a later one was marked re-based (as the server). */
@@ -40,6 +46,6 @@ export function mgPerKgWeight(course: Course): MgPerKgWeight {
 
 /** "by your start weight (70 kg)": which weight a mg/kg figure is counted by, in words. */
 export function describeMgPerKgWeight(weight: MgPerKgWeight): string {
-  const kg = `${Math.round(weight.weight_kg * 10) / 10} kg`;
-  return weight.basis === 'rebased' ? `by ${kg}, the weight your prescriber re-based your plan on` : `by your start weight (${kg})`;
+  const kg = formatNumber(Math.round(weight.weight_kg * 10) / 10);
+  return t(weight.basis === 'rebased' ? 'today.weight.rebased' : 'today.weight.start', { kg });
 }

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, type MilestoneAnswer } from '../api';
 import { CountryField } from '../components/CountryField';
 import { Disclaimer } from '../components/Disclaimer';
-import { DosePlanFields, EMPTY_PLAN, segmentFrom, validatePlan, type PlanDraft } from '../components/DosePlanFields';
+import { DosePlanFields, EMPTY_PLAN, productChoices, programmeChoices, segmentFrom, validatePlan, type PlanDraft } from '../components/DosePlanFields';
 import { Choices, CumulativeTargetFields, ErrorSummary, Field, TimeZoneField, type Errors, type TargetMode } from '../components/Form';
 import { LinkCodeEntry } from '../components/LinkCodeEntry';
 import { StartDateConfirm, tooEarlyStart, unusualStart } from '../components/StartDateCheck';
@@ -11,7 +11,7 @@ import { preferredWeightUnit } from '../lib/prefs';
 import { plannedSlots } from '../lib/cumulative';
 import { addDays, detectTimeZone, formatDate, instantOn, isValidTimeZone, localDate } from '../lib/dates';
 import { fieldErrorsFrom, focusSoon } from '../lib/errors';
-import { PRODUCT_CHOICES } from '../lib/labels';
+import { t } from '../i18n';
 import { countryForZone } from '../lib/help';
 import { useStages } from '../lib/stages';
 import { navigate } from '../router';
@@ -65,18 +65,18 @@ export function Onboarding() {
 
   const validate = (): Errors => {
     const found: Errors = { ...validatePlan(plan, 'plan') };
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate)) found['start-date'] = 'Enter the date you take (or took) your first capsule.';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate)) found['start-date'] = t('setup.error.start');
     else found['start-date'] = tooEarlyStart(startDate, localDate(timezone)) ?? undefined;
     found.weight = weightError(weight, unit);
-    if (startedBefore && !soFar) found['so-far-all'] = 'Tell us how your capsules went so far, or choose “I’ll fill them in”.';
-    if (!product) found['product-standard'] = 'Choose which kind of capsules you have.';
-    if (!programme) found['programme-us_ipledge'] = 'Choose a programme, or “Neither”.';
-    if (!pregnancy) found['pregnancy-yes'] = 'Answer “Could you become pregnant?” — “Not sure” is a fine answer.';
+    if (startedBefore && !soFar) found['so-far-all'] = t('setup.error.so_far');
+    if (!product) found['product-standard'] = t('setup.error.product');
+    if (!programme) found['programme-us_ipledge'] = t('setup.error.programme');
+    if (!pregnancy) found['pregnancy-yes'] = t('setup.error.pregnancy');
     if (targetMode === 'target') {
-      const t = Number(target);
-      if (!Number.isFinite(t) || t < 10 || t > 400) found.target = 'Enter your prescriber’s total in mg/kg, or choose “No total given”.';
+      const total = Number(target);
+      if (!Number.isFinite(total) || total < 10 || total > 400) found.target = t('setup.error.target');
     }
-    if (!isValidTimeZone(timezone)) found.timezone = 'Choose a time zone from the list, for example Europe/London.';
+    if (!isValidTimeZone(timezone)) found.timezone = t('setup.error.timezone');
     return Object.fromEntries(Object.entries(found).filter(([, v]) => v));
   };
 
@@ -120,10 +120,10 @@ export function Onboarding() {
         const past = plannedSlots(created, created.start_date, addDays(localDate(timezone), -1));
         await logMany(
           past.map((s) => ({ date: s.date, slot: s.slot, status: 'taken', mg: s.mg, taken_at: instantOn(s.date, s.time) })),
-          `Your course is set up, with ${past.length} earlier doses logged as taken.`,
+          t('setup.done.with_past', { count: past.length }),
         );
       } else {
-        announce('Your course is set up.');
+        announce(t('setup.done'));
       }
       await Promise.all([refreshToday(), refreshTimeline().catch(() => undefined)]);
       // Earlier doses to fill in come first; otherwise the next step is reminders (Today offers them too).
@@ -139,13 +139,12 @@ export function Onboarding() {
   return (
     <div class="view">
       <header class="view-header">
-        <h1 tabIndex={-1}>Set up your course</h1>
-        <p class="lede">About a minute. No name, email or phone number — just your course.</p>
+        <h1 tabIndex={-1}>{t('setup.title')}</h1>
+        <p class="lede">{t('setup.lede')}</p>
       </header>
       {unlinked.value && (
         <p class="notice" role="status">
-          This device was disconnected from its account: the account was erased, or this device was removed, on another device.
-          What was saved here has been cleared. Set up your course again, or link this device with a code below.
+          {t('setup.unlinked')}
         </p>
       )}
 
@@ -154,7 +153,7 @@ export function Onboarding() {
 
         <Field
           id="start-date"
-          label="First day of your course"
+          label={t('setup.start')}
           type="date"
           value={startDate}
           error={errors['start-date']}
@@ -177,36 +176,36 @@ export function Onboarding() {
         {startedBefore && (
           <Choices
             name="so-far"
-            legend="How did your capsules go so far?"
-            hint={`Your course started ${formatDate(startDate)}. ClearCourse counts only what is logged.`}
+            legend={t('setup.so_far')}
+            hint={t('setup.so_far.hint', { date: formatDate(startDate) })}
             value={soFar}
             error={errors['so-far-all']}
             onChange={setSoFar}
             choices={[
-              { value: 'all', label: 'I took them all', hint: 'Every earlier dose is logged as taken at its usual time' },
-              { value: 'some', label: 'I missed some', hint: 'Next you mark each week, or the days you missed' },
-              { value: 'later', label: 'I’ll fill them in', hint: 'Today lists the earlier days by week' },
+              { value: 'all', label: t('setup.so_far.all'), hint: t('setup.so_far.all.hint') },
+              { value: 'some', label: t('setup.so_far.some'), hint: t('setup.so_far.some.hint') },
+              { value: 'later', label: t('setup.so_far.later'), hint: t('setup.so_far.later.hint') },
             ]}
           />
         )}
         {startedBefore && (
           <Choices
             name="tests-before"
-            legend="Were the tests before your first capsule done?"
-            hint="The pregnancy tests your programme asks for before the start, if they apply to you, and the first blood test. You can change each one later on your Timeline."
+            legend={t('setup.tests_before')}
+            hint={t('setup.tests_before.hint')}
             value={testsBefore}
             onChange={setTestsBefore}
             choices={[
-              { value: 'done', label: 'Yes, they were done' },
-              { value: 'not_done', label: 'No, not done' },
-              { value: 'unknown', label: 'I don’t know' },
+              { value: 'done', label: t('setup.tests_before.done') },
+              { value: 'not_done', label: t('setup.tests_before.not_done') },
+              { value: 'unknown', label: t('setup.tests_before.unknown') },
             ]}
           />
         )}
         <WeightField
           id="weight"
-          label="Your weight"
-          hint="Used only to work out your cumulative dose per kg."
+          label={t('setup.weight')}
+          hint={t('setup.weight.hint')}
           value={weight}
           unit={unit}
           error={errors.weight}
@@ -224,25 +223,21 @@ export function Onboarding() {
           <>
             <Choices
               name="product"
-              legend="Which capsules do you have?"
+              legend={t('setup.product')}
               value={product}
               error={errors['product-standard']}
               onChange={setProduct}
-              choices={PRODUCT_CHOICES}
+              choices={productChoices()}
             />
 
             <Choices
               name="programme"
-              legend="Pregnancy prevention programme"
-              hint="The programme your prescriber enrolled you in, if any."
+              legend={t('setup.programme')}
+              hint={t('setup.programme.hint')}
               value={programme}
               error={errors['programme-us_ipledge']}
               onChange={setProgramme}
-              choices={[
-                { value: 'us_ipledge', label: 'US iPLEDGE' },
-                { value: 'eu_ppp', label: 'EU or UK pregnancy prevention programme' },
-                { value: 'none', label: 'Neither' },
-              ]}
+              choices={programmeChoices()}
             />
 
           </>
@@ -252,19 +247,15 @@ export function Onboarding() {
           <>
             <Choices
               name="pregnancy"
-              legend="Could you become pregnant?"
-              hint="This turns on pregnancy-prevention reminders. Your answer stays with your anonymous account. You can change it later in Settings."
+              legend={t('setup.pregnancy')}
+              hint={t('setup.pregnancy.hint')}
               value={pregnancy}
               error={errors['pregnancy-yes']}
               onChange={setPregnancy}
               choices={[
-                { value: 'yes', label: 'Yes', hint: 'Pregnancy tests and prevention reminders are on' },
-                { value: 'no', label: 'No' },
-                {
-                  value: 'unsure',
-                  label: 'Not sure — I’ll ask my prescriber',
-                  hint: 'Pregnancy tests and prevention reminders stay on until you change this in Settings',
-                },
+                { value: 'yes', label: t('setup.pregnancy.yes'), hint: t('setup.pregnancy.yes.hint') },
+                { value: 'no', label: t('setup.pregnancy.no') },
+                { value: 'unsure', label: t('setup.pregnancy.unsure'), hint: t('setup.pregnancy.unsure.hint') },
               ]}
             />
 
@@ -275,8 +266,8 @@ export function Onboarding() {
               target={target}
               onTarget={setTarget}
               error={errors.target}
-              legendHint="Only the number your prescriber gave you: without one, dates that depend on a total are not estimated."
-              targetHint="As written in your plan, in mg per kg of body weight."
+              legendHint={t('setup.target.hint')}
+              targetHint={t('setup.target.value.hint')}
             />
 
           </>
@@ -287,8 +278,8 @@ export function Onboarding() {
             <TimeZoneField id="timezone" value={timezone} onInput={setTimezone} error={errors.timezone} />
 
             <CountryField
-              label="Country"
-              hint="For the emergency number and crisis line on the “Get help” screen."
+              label={t('setup.country')}
+              hint={t('setup.country.hint')}
               value={country}
               onChange={setCountry}
             />
@@ -296,7 +287,7 @@ export function Onboarding() {
             <Disclaimer />
 
             <button type="submit" class="button button-primary button-block" disabled={busy}>
-              {busy ? 'Setting up…' : 'Start my course'}
+              {busy ? t('setup.submit.busy') : t('setup.submit')}
             </button>
           </>
         )}
@@ -304,8 +295,8 @@ export function Onboarding() {
 
       {stage >= 4 && (
         <section class="card" aria-labelledby="join-heading">
-          <h2 id="join-heading">Already use ClearCourse on another device?</h2>
-          <p>On that device, open Settings and create a link code, then enter it here.</p>
+          <h2 id="join-heading">{t('setup.join')}</h2>
+          <p>{t('setup.join.hint')}</p>
           <LinkCodeEntry />
         </section>
       )}

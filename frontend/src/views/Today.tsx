@@ -10,7 +10,9 @@ import { ReminderNudge } from '../components/ReminderNudge';
 import { formatDate, localDateTime } from '../lib/dates';
 import { overlayToday } from '../lib/doses';
 import { pauseOn } from '../lib/pauses';
-import { formatMg, formatNumber, plural } from '../lib/format';
+import { formatMg, formatNumber } from '../lib/format';
+import { t } from '../i18n';
+import { plain } from '../i18n/catalog';
 import { describeMgPerKgWeight } from '../lib/plan';
 import { currentSearch } from '../router';
 import { correctDoseTime, course, logDose, outboxRecords, pauses, pendingCount, today, undoDose } from '../store';
@@ -31,7 +33,7 @@ function AfterCourseCard({ after }: { after: AfterCourse }) {
       </p>
       {after.still_applies.length > 0 && (
         <>
-          <h3>Still applies until …</h3>
+          <h3>{t('today.after.still_applies')}</h3>
           <ul class="fact-list">
             {after.still_applies.map((item) => (
               <li key={item.key}>
@@ -50,24 +52,22 @@ function Headline({ data }: { data: TodayData }) {
   if (data.status === 'not_started') {
     return (
       <>
-        <h1 tabIndex={-1}>Your course starts soon</h1>
-        <p class="lede">Day 1 is {formatDate(course.value?.start_date)}.</p>
+        <h1 tabIndex={-1}>{t('today.headline.soon')}</h1>
+        <p class="lede">{t('today.headline.soon.day1', { date: formatDate(course.value?.start_date) })}</p>
       </>
     );
   }
   if (data.status === 'finished') {
     return (
       <>
-        <h1 tabIndex={-1}>Course finished</h1>
+        <h1 tabIndex={-1}>{t('today.headline.finished')}</h1>
         <p class="lede">{formatDate(data.date)}</p>
       </>
     );
   }
   return (
     <>
-      <h1 tabIndex={-1}>
-        Day {data.day_of_course} · week {data.week_of_course}
-      </h1>
+      <h1 tabIndex={-1}>{t('today.headline.day', { day: data.day_of_course ?? '', week: data.week_of_course ?? '' })}</h1>
       <p class="lede">{formatDate(data.date)}</p>
     </>
   );
@@ -77,33 +77,34 @@ function Progress({ data, paused }: { data: TodayData; paused: boolean }) {
   const percent = data.target_percent === null ? null : Math.max(0, Math.min(100, data.target_percent));
   return (
     <section class="card" aria-labelledby="progress-heading">
-      <h2 id="progress-heading">Progress</h2>
+      <h2 id="progress-heading">{t('today.progress.heading')}</h2>
       <dl class="stats">
         <div>
-          <dt>Taken so far</dt>
+          <dt>{t('today.progress.taken')}</dt>
           <dd>{formatMg(data.cumulative_mg)}</dd>
         </div>
         <div>
-          <dt>Per kg of body weight</dt>
+          <dt>{t('today.progress.per_kg')}</dt>
           <dd>
-            {formatNumber(data.cumulative_mg_per_kg)} mg/kg
-            {data.target_mg_per_kg !== null && ` of ${formatNumber(data.target_mg_per_kg)}`}
+            {t('today.progress.per_kg.value', { value: formatNumber(data.cumulative_mg_per_kg) })}
+            {data.target_mg_per_kg !== null && t('today.progress.per_kg.of', { target: formatNumber(data.target_mg_per_kg) })}
             {data.mg_per_kg_weight && <span class="stat-note">{describeMgPerKgWeight(data.mg_per_kg_weight)}</span>}
           </dd>
         </div>
         {data.target_reached ? (
           <div>
-            <dt>Last capsule</dt>
-            <dd>When your prescriber stops them</dd>
+            <dt>{t('today.progress.last')}</dt>
+            <dd>{t('today.progress.last.prescriber')}</dd>
           </div>
         ) : (
           data.projected_last_dose_on && (
             <div>
-              <dt>{data.last_dose_estimated === false ? 'Last capsule' : 'Estimated last capsule'}</dt>
+              <dt>{t(data.last_dose_estimated === false ? 'today.progress.last' : 'today.progress.last.estimated')}</dt>
               <dd>
-                {data.last_dose_estimated === false ? '' : 'about '}
-                {formatDate(data.projected_last_dose_on)}
-                {paused ? ' if you restart tomorrow' : data.days_remaining !== null && ` (${plural(data.days_remaining, 'day')} to go)`}
+                {data.last_dose_estimated === false
+                  ? formatDate(data.projected_last_dose_on)
+                  : t('today.progress.last.about', { date: formatDate(data.projected_last_dose_on) })}
+                {paused ? t('today.progress.last.if_restart') : data.days_remaining !== null && t('today.progress.last.to_go', { days: data.days_remaining })}
               </dd>
             </div>
           )
@@ -111,13 +112,13 @@ function Progress({ data, paused }: { data: TodayData; paused: boolean }) {
       </dl>
       {percent !== null ? (
         <div class="progress">
-          <label for="target-progress">{formatNumber(data.target_percent ?? percent)}% of the total you entered</label>
+          <label for="target-progress">{t('today.progress.percent', { percent: formatNumber(data.target_percent ?? percent) })}</label>
           <progress id="target-progress" max={100} value={percent}>
             {formatNumber(percent)}%
           </progress>
         </div>
       ) : (
-        <p class="muted">No cumulative total entered for this course.</p>
+        <p class="muted">{t('today.progress.no_total')}</p>
       )}
       {data.target_note && (
         <p class="hint target-note">
@@ -134,14 +135,14 @@ function PhaseCard({ phase }: { phase: Phase }) {
   const [open, setOpen] = useState(false);
   return (
     <section class="card" aria-labelledby="phase-heading">
-      <p class="eyebrow">This phase</p>
+      <p class="eyebrow">{t('today.phase.eyebrow')}</p>
       <h2 id="phase-heading">{phase.title}</h2>
       <div id="phase-more" class={open ? 'phase-text' : 'phase-text clamp-3'}>
         <p>{phase.summary}</p>
         {open && <FactList items={phase.expectations} />}
       </div>
       <button type="button" class="button button-quiet button-inline" aria-expanded={open} aria-controls="phase-more" onClick={() => setOpen(!open)}>
-        {open ? 'Less' : 'More about this phase'}
+        {t(open ? 'today.phase.less' : 'today.phase.more')}
       </button>
     </section>
   );
@@ -168,9 +169,9 @@ export function Today() {
   if (!saved || !current) {
     return (
       <div class="view">
-        <h1 tabIndex={-1}>Today</h1>
+        <h1 tabIndex={-1}>{plain('shell.title.today')}</h1>
         <p class="muted" role="status">
-          Loading your course… If you are offline, connect once so ClearCourse can save it on this device.
+          {t('today.loading')}
         </p>
       </div>
     );
@@ -186,7 +187,7 @@ export function Today() {
   const missingTotal = Math.max(missing.length, data.missing_logs_count - (data.missing_logs.length - missing.length));
   // A capsule reminder opens "/?dose=DATE:SLOT".
   const fromReminder = new URLSearchParams(currentSearch.value).get('dose');
-  const syncNote = pending > 0 ? `${plural(pending, 'change')} waiting to sync` : '';
+  const syncNote = pending > 0 ? t('today.sync_note', { count: pending }) : '';
   return (
     <div class="view">
       <header class="view-header">
@@ -199,7 +200,7 @@ export function Today() {
 
       {!pause && !(data.after_course && doses.length === 0) && (
         <section class="card" aria-labelledby="doses-heading">
-          <h2 id="doses-heading">Today’s capsules</h2>
+          <h2 id="doses-heading">{t('today.doses.heading')}</h2>
           {doses.length ? (
             <ul class="doses">
               {doses.map((dose) => (
@@ -216,19 +217,19 @@ export function Today() {
               ))}
             </ul>
           ) : (
-            <p class="muted">No capsules planned today.</p>
+            <p class="muted">{t('today.doses.none')}</p>
           )}
           <p class="sync-count" aria-live="polite">
             {syncNote}
           </p>
           {missingTotal > 0 && (
             <p class="missing-line">
-              {plural(missingTotal, 'earlier dose')} not logged yet. <Link href="/#fill-in">Fill them in</Link>
+              {t('today.doses.missing', { count: missingTotal })} <Link href="/#fill-in">{t('today.doses.fill_in')}</Link>
             </p>
           )}
           {data.dose_guidance.length > 0 && (
             <details class="guidance-more">
-              <summary>How to take them</summary>
+              <summary>{t('today.doses.how')}</summary>
               <FactList items={data.dose_guidance} class="fact-list guidance" />
             </details>
           )}
@@ -245,35 +246,33 @@ export function Today() {
 
       {data.next_milestones.length > 0 && (
         <section class="card" aria-labelledby="milestones-heading">
-          <h2 id="milestones-heading">Coming up</h2>
+          <h2 id="milestones-heading">{t('today.coming_up')}</h2>
           <MilestoneList milestones={data.next_milestones.slice(0, COMING_UP_SHOWN)} />
           <p class="link-line">
-            <Link href="/timeline">Your whole timeline</Link>
+            <Link href="/timeline">{t('today.timeline_link')}</Link>
           </p>
         </section>
       )}
 
       {data.while_on && data.while_on.length > 0 && data.status !== 'finished' && (
         <section class="card" aria-labelledby="while-on-heading" id="while-on">
-          <h2 id="while-on-heading">While you take isotretinoin</h2>
+          <h2 id="while-on-heading">{t('today.while_on')}</h2>
           <FactList items={data.while_on} />
         </section>
       )}
 
       <section class="card card-alert" aria-labelledby="report-heading">
-        <h2 id="report-heading">Something worrying?</h2>
+        <h2 id="report-heading">{t('today.worrying.heading')}</h2>
         <ul class="link-list">
           <li>
-            <Link href="/help#emergency">Emergencies: when to call your emergency number now</Link>
+            <Link href="/help#emergency">{t('today.worrying.emergency')}</Link>
           </li>
           <li>
-            <Link href="/help#red-flags">Signs to stop your capsules and call your prescriber now</Link>
+            <Link href="/help#red-flags">{t('today.worrying.red_flags')}</Link>
           </li>
         </ul>
         {data.phase && data.phase.report_now.length > 0 && (
-          <p class="muted">
-            {plural(data.phase.report_now.length, 'sign')} to watch for in this phase.
-          </p>
+          <p class="muted">{t('today.worrying.signs', { count: data.phase.report_now.length })}</p>
         )}
       </section>
 
