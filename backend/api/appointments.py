@@ -237,8 +237,8 @@ def suggest(course: Course, today: date | None = None) -> list[dict]:
         if m["appointment_kind"] is not None:
             items.append({**m, "kind": m["appointment_kind"], "reason": m["title"]})
         elif m["kind"] == "final_pregnancy_test" and course.pregnancy_prevention and course.ended_on:
-            reason = "Final pregnancy test, a full month after the last capsule"
-            items.append({**m, "kind": "pregnancy_test", "reason": reason, "facts": ["PREG-6", "PREG-7"]})
+            # the milestone's own title, in the patient's language (its description says "a full month after")
+            items.append({**m, "kind": "pregnancy_test", "reason": m["title"], "facts": ["PREG-6", "PREG-7"]})
     out = []
     for item in items:
         pickup = None

@@ -4,11 +4,16 @@ suggested after the projected last capsule; past milestones say done or missed."
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 from tests.api.apihelp import API, assert_error, course_from, days_ago, today_in
+
+LOCALES = Path(__file__).resolve().parents[2] / "backend" / "locales"
+SPANISH = json.loads((LOCALES / "es" / "content.json").read_text(encoding="utf-8"))
 
 
 def timeline(patient, course: dict) -> list[dict]:
@@ -135,6 +140,14 @@ def test_suggestions_are_the_timeline_dates_and_stop_at_the_last_capsule(patient
     items = patient.get(f"{API}/courses/{course['id']}/appointments/suggested").get_json()
     final = [i for i in items if "PREG-7" in i["facts"]]
     assert [i["kind"] for i in final] == ["pregnancy_test"] and final[0]["starts_at"][:10] > ended.isoformat()
+    assert final[0]["reason"] == "Final pregnancy test"
+    # The reason is the timeline's own title, in the reader's language.
+    spanish = patient.get(
+        f"{API}/courses/{course['id']}/appointments/suggested", headers={"Accept-Language": "es"}
+    ).get_json()
+    reason = next(i["reason"] for i in spanish if "PREG-7" in i["facts"])
+    spanish_title = SPANISH["milestones"]["final_pregnancy_test"]["actual"]["title"]
+    assert reason == spanish_title != "Final pregnancy test"
 
 
 def test_a_booked_month_is_suggested_as_already_booked_on_its_booked_day(patient, course):

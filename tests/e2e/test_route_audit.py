@@ -25,7 +25,15 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import REPO, morning
-from tests.e2e.helpers import AXE_TAGS, daily_doses, onboard, session_of, wait_for_service_worker_control
+from tests.e2e.helpers import (
+    AXE_TAGS,
+    daily_doses,
+    onboard,
+    phone_language,
+    session_of,
+    wait_for_service_worker_control,
+)
+from tests.e2e.language import catalog, english_words
 
 pytestmark = pytest.mark.e2e
 
@@ -157,10 +165,12 @@ def rich(page, live_app) -> None:
         at = (patient.today + timedelta(days=days)).isoformat() + "T09:30"
         body = {"kind": kind, "starts_at": at, "place": place, "fasting": kind == "blood_test"}
         patient.call("POST", "/appointments", body)
+    own = catalog(phone_language(page))
     page.goto("/photos")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Skin photos")
+    expect(page.get_by_role("heading", level=1)).to_have_text(own["photos.title"])
     for n, days_ago in enumerate((40, 0)):
-        page.get_by_label("Date").fill((patient.today - timedelta(days=days_ago)).isoformat())
+        day = (patient.today - timedelta(days=days_ago)).isoformat()
+        page.get_by_label(own["photos.date"], exact=True).fill(day)
         for m, view in enumerate(("front", "left", "right")):
             file = {"name": f"{view}.png", "mimeType": "image/png", "buffer": png(96, 72, n * 3 + m)}
             page.set_input_files(f"#photo-{view}", files=[file])
@@ -347,13 +357,23 @@ def axe(page, axe_source: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("who", list(PATIENTS))
-def test_every_route_on_every_phone(browser, live_app, axe_source, who):
-    shots = audit_dir() / who
+#: Every patient in English; the two richest again on a Spanish and a German phone (German is the longest).
+AUDITS = [
+    *[(who, "en-US") for who in PATIENTS],
+    ("course-in-progress", "es-ES"),
+    ("course-paused", "de-DE"),
+    ("new-phone", "de-DE"),
+]
+
+
+@pytest.mark.parametrize(("who", "locale"), AUDITS)
+def test_every_route_on_every_phone(browser, live_app, axe_source, who, locale):
+    shots = audit_dir() / (who if locale == "en-US" else f"{who}-{locale}")
     shots.mkdir(parents=True, exist_ok=True)
     ctx = browser.new_context(
-        base_url=live_app.url, viewport=SIZES[1], service_workers="allow", locale="en-US"
+        base_url=live_app.url, viewport=SIZES[1], service_workers="allow", locale=locale
     )
+    english = [] if locale == "en-US" else english_words(("",), locale[:2])
     ctx.set_default_timeout(20_000)
     morning(ctx)
     page = ctx.new_page()
@@ -367,7 +387,7 @@ def test_every_route_on_every_phone(browser, live_app, axe_source, who):
     try:
         if who == "new-phone":
             page.goto("/")
-            expect(page.get_by_role("heading", level=1)).to_have_text("Set up your course")
+            expect(page.get_by_role("heading", level=1)).to_have_text(catalog(locale[:2])["setup.title"])
         else:
             onboard(page)
             PATIENTS[who](page, live_app)
@@ -383,6 +403,8 @@ def test_every_route_on_every_phone(browser, live_app, axe_source, who):
                 page.goto(path)
                 settle(page)
                 failures += [f"{who} {path} {'offline' if offline else 'online'}: {line}" for line in console]
+                text = page.locator("body").inner_text()
+                failures += [f"{who} {path}: English on {locale}: {w!r}" for w in english if w in text]
                 shown = page.evaluate("() => location.pathname")
                 if shown in seen:
                     continue  # the router sent this path to a screen already audited (set-up, Today)

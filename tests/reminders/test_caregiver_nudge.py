@@ -230,7 +230,7 @@ def test_a_caregiver_phone_is_none_of_the_patients_devices(setup, patient, push_
         [sub] = db.session.scalars(select(PushSubscription).where(PushSubscription.caregiver_id == carer.id))
     assert_refused = patient.delete(f"{API}/push/subscriptions/{sub.id}")
     assert assert_refused.status_code == 404
-    exported = patient.get(f"{API}/me/export").get_json()
+    exported = patient.file(f"{API}/me/export").get_json()
     assert [s["id"] for s in exported["push_subscriptions"]] == [device["id"]]
     assert "caregivers" not in {r["kind"] for r in exported["reminder_rules"]}
     assert exported["caregivers"][0]["push_subscription"] is True
@@ -266,4 +266,4 @@ def test_the_join_notice_in_the_patients_language(client, patient, push_service,
         )
     tick(fires + timedelta(seconds=2))
     [told] = [p for p in push_service.received(device["push_sid"]) if p["kind"] == "caregiver_joined"]
-    assert told["title"] == "Eine betreuende Person ist dabei"
+    assert told["title"] == "Eine Vertrauensperson ist dabei"

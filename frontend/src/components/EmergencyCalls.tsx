@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { callButtons, noLineText, under18, type CallButton, type HelpCountry } from '../lib/help';
 import type { TriageCall } from '../lib/triage';
 import { course } from '../store';
@@ -33,7 +34,7 @@ function Button({ button }: { button: CallButton }) {
     return (
       <a class={CLASS[button.kind]} href={button.href} target="_blank" rel="noopener noreferrer">
         {content}
-        <span class="visually-hidden"> (opens in a new tab)</span>
+        <span class="visually-hidden">{t('help.calls.new_tab')}</span>
       </a>
     );
   }
@@ -68,7 +69,7 @@ export function EmergencyCalls({ calls, country }: { calls: TriageCall[]; countr
       {buttons.map((button) => (
         <Button key={`${button.kind}:${button.href}`} button={button} />
       ))}
-      {!country && <p class="muted">Choose your country in Settings to see only its numbers.</p>}
+      {!country && <p class="muted">{t('help.calls.choose_country')}</p>}
       <SourceIds facts={[...facts].sort()} />
     </div>
   );

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { formatDate } from '../lib/dates';
 import { course, courseToday, currentPause, startPause } from '../store';
 import { useSaving } from './DayForm';
@@ -17,8 +18,8 @@ export function PauseOffer({ reason }: { reason: string }) {
     return (
       <div class="pause-offer" id="pause-offer">
         <p class="pause-recorded" role="status">
-          <strong>Pause recorded</strong> since {formatDate(pause.started_on)}: no capsule reminders until your
-          prescriber says to restart. Today shows the pause; restart from there.
+          <strong>{t('checkin.pause.recorded.title')}</strong>{' '}
+          {t('checkin.pause.recorded.text', { day: formatDate(pause.started_on) })}
         </p>
       </div>
     );
@@ -27,11 +28,10 @@ export function PauseOffer({ reason }: { reason: string }) {
   return (
     <div class="pause-offer" id="pause-offer">
       <p class="hint" id="pause-offer-hint">
-        Once you have stopped, tap below: ClearCourse then holds your capsule reminders until your prescriber says to
-        restart.
+        {t('checkin.pause.hint')}
       </p>
       <button type="button" class="button button-secondary" aria-describedby="pause-offer-hint" disabled={busy} onClick={tap}>
-        I have stopped my capsules
+        {t('checkin.pause.button')}
       </button>
       {error && (
         <p class="error" role="alert">
