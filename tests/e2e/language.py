@@ -26,7 +26,8 @@ def english_words(prefixes: tuple[str, ...], language: str) -> list[str]:
     for key, text in english.items():
         if key.startswith(prefixes) and own.get(key) != text:
             fixed = re.split(ARGUMENT, text)
-            pieces += [p.strip() for p in fixed if len(p.strip()) > 3]
+            # a piece the translation writes the same way ("kg (mg/kg)") says nothing
+            pieces += [p.strip() for p in fixed if len(p.strip()) > 3 and p.strip() not in own.get(key, "")]
     assert pieces, prefixes
     return pieces
 
@@ -42,3 +43,9 @@ def assert_fits(page) -> None:
     )
     assert too_wide == []
     assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def leaked(text: str, prefixes: tuple[str, ...], language: str) -> list[str]:
+    """The English messages of `prefixes` that appear in `text` as words of their own ("Test" is not in
+    "Tests", "Date" not in "Daten", "Course" not in "ClearCourse")."""
+    return [w for w in english_words(prefixes, language) if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)]

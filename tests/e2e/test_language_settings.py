@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import morning
 from tests.e2e.helpers import axe_violations, onboard, phone_context
-from tests.e2e.language import assert_fits, catalog, english_words
+from tests.e2e.language import assert_fits, catalog, leaked
 from tests.e2e.test_record import PNG
 
 pytestmark = pytest.mark.e2e
@@ -20,12 +20,6 @@ pytestmark = pytest.mark.e2e
 # Settings' sections whose insides other screens' components draw (course, dose, pause, end of course):
 # their headings are Settings' own words, their contents are not.
 OTHERS = ("course-heading", "dose-heading", "pause-settings-heading", "end-heading")
-
-
-def leaked(text: str, prefixes: tuple[str, ...], language: str) -> list[str]:
-    """The English messages of `prefixes` that appear in `text` as words of their own ("Test" is not in
-    "Tests", "Date" not in "Daten")."""
-    return [w for w in english_words(prefixes, language) if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)]
 
 
 def open_all_details(page) -> None:

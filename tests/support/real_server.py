@@ -104,6 +104,18 @@ def call(
     return raw(port, request_bytes(method, path, body, extra), timeout)
 
 
+def all_pages(port: int, path: str, token: str | None = None) -> list:
+    """A paged list whole: GET `path`, then every `Link: <…>; rel="next"` page after it."""
+    items: list = []
+    while path:
+        answer = call(port, "GET", path, token=token)
+        assert answer.status == 200, answer.body[:300]
+        items += answer.json()
+        link = answer.headers.get("link", "")
+        path = link[link.index("<") + 1 : link.index(">")] if 'rel="next"' in link else ""
+    return items
+
+
 @dataclass
 class Served:
     port: int

@@ -31,13 +31,15 @@ function FactItem({ fact, cited }: { fact: Fact; cited: boolean }) {
         {fact.id}
         {cited && <span class="badge">{t('sources.cited')}</span>}
       </h3>
-      <p class="fact-statement">{fact.statement}</p>
+      <p class="fact-statement" lang="en">
+        {fact.statement}
+      </p>
       <p class="fact-sources-label">{t(fact.sources.length === 1 ? 'facts.source' : 'facts.sources')}</p>
       <ul class="source-links">
         {fact.sources.map((source) => (
           <li key={source.url}>
             <a href={source.url} target="_blank" rel="noopener noreferrer">
-              {source.title}
+              <span lang="en">{source.title}</span>
               <span class="visually-hidden">{t('sources.new_tab')}</span>
             </a>
           </li>
@@ -132,6 +134,7 @@ export function Sources() {
         <p class="lede">
           {t('sources.lede')}
         </p>
+        {language.value !== 'en' && <p class="hint">{t('sources.in_english')}</p>}
       </header>
       {loaded ? (
         grouped(facts).map((group) => (
