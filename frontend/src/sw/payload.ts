@@ -1,4 +1,5 @@
 /** The reminder push payload (backend/reminders/texts.py `payload`) read defensively, and the notification it becomes. */
+import { language, type Language } from '../i18n/locale';
 import { localised } from '../lib/local-text';
 import { lockScreenText, type LockScreenWording } from '../lib/lockScreen';
 import type { DoseReminder } from '../lib/reminder-actions';
@@ -28,8 +29,13 @@ export interface PersistentNotificationOptions extends NotificationOptions {
   requireInteraction?: boolean;
 }
 
-const FALLBACK_TITLE = 'ClearCourse reminder';
-const FALLBACK_BODY = 'Open ClearCourse to see what is due.';
+/** Shown only for a push without a payload (the server always sends one), in the phone's language: the
+ * service worker has no catalog. */
+const FALLBACK: Record<Language, { title: string; body: string }> = {
+  en: { title: 'ClearCourse reminder', body: 'Open ClearCourse to see what is due.' },
+  es: { title: 'Recordatorio de ClearCourse', body: 'Abre ClearCourse para ver qué toca.' },
+  de: { title: 'Erinnerung von ClearCourse', body: 'Öffne ClearCourse, um zu sehen, was ansteht.' },
+};
 const FALLBACK_TAG = 'clearcourse-reminder';
 const ICON = '/icons/icon-192.png';
 const BADGE = '/icons/badge-96.png';
@@ -112,7 +118,8 @@ export function notificationFor(
   wording: LockScreenWording = 'full',
 ): { title: string; options: PersistentNotificationOptions } {
   if (!payload) {
-    return { title: FALLBACK_TITLE, options: { body: FALLBACK_BODY, tag: FALLBACK_TAG, icon: ICON, badge: BADGE, data: { url: '/' } } };
+    const { title, body } = FALLBACK[language.value];
+    return { title, options: { body, tag: FALLBACK_TAG, icon: ICON, badge: BADGE, data: { url: '/' } } };
   }
   const usable = payload.actions.filter((a) => (a.action === 'taken' ? doseOf(payload) !== null : Boolean(payload.reminder_id)));
   const shown = lockScreenText(payload.kind, payload.title, payload.body, wording);
