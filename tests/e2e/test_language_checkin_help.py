@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import morning
 from tests.e2e.helpers import axe_violations, onboard, phone_context, session_of
-from tests.e2e.language import ARGUMENT, assert_fits, catalog, english_words
+from tests.e2e.language import ARGUMENT, assert_fits, catalog, leaked
 
 pytestmark = pytest.mark.e2e
 
@@ -67,7 +67,7 @@ def english_left(
         if key.startswith(prefixes)
         for piece in re.split(ARGUMENT, message)
     }
-    return [words for words in english_words(prefixes, language) if words in text and words not in kept]
+    return [words for words in leaked(text, prefixes, language) if words not in kept]
 
 
 def check_screen(page, axe_source, tmp_path, name: str) -> None:
