@@ -13,8 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import morning
-from tests.e2e.helpers import axe_violations, onboard, phone_context, session_of
+from tests.e2e.helpers import axe_violations, onboard, phone_in, session_of
 from tests.e2e.language import ARGUMENT, assert_fits, catalog, leaked
 
 pytestmark = pytest.mark.e2e
@@ -88,14 +87,9 @@ def check_screen(page, axe_source, tmp_path, name: str) -> None:
 def test_checkin_help_report_and_timeline_speak_the_phones_language(
     browser, live_app, axe_source, locale, language, country, width, scheme, tmp_path
 ):
-    ctx = phone_context(browser, live_app, width, scheme, locale=locale)
-    morning(ctx)
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
     own = catalog(language)
     tag = f"{locale}-{width}-{scheme}"
-    try:
+    with phone_in(browser, live_app, locale, width, scheme) as (page, errors):
         onboard(page)  # the set-up form is another area's; it stores the phone's language
         session = session_of(page)
         course_path = f"/courses/{session['courseId']}"
@@ -169,5 +163,3 @@ def test_checkin_help_report_and_timeline_speak_the_phones_language(
         assert english_left(page, "main .view", ("sources.",), language, others=others) == []
         check_screen(page, axe_source, tmp_path, f"sources-{tag}")
         assert errors == []
-    finally:
-        ctx.close()

@@ -10,8 +10,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import morning
-from tests.e2e.helpers import axe_violations, onboard, phone_context
+from tests.e2e.helpers import axe_violations, onboard, phone_in
 from tests.e2e.language import assert_fits, catalog, leaked
 from tests.e2e.test_record import PNG
 
@@ -45,14 +44,9 @@ def check_page(page, axe_source: str, shots, name: str) -> None:
 def test_settings_reminders_appointments_charts_photos_speak_the_phones_language(
     browser, live_app, axe_source, locale, language, width, scheme, tmp_path
 ):
-    ctx = phone_context(browser, live_app, width, scheme, locale=locale)
-    morning(ctx)
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
     own = catalog(language)
     shot = f"{locale}-{width}-{scheme}"
-    try:
+    with phone_in(browser, live_app, locale, width, scheme) as (page, errors):
         onboard(page)  # set-up is not translated on this branch; the reminders offer after it is
 
         # The reminders offer that follows set-up, opened again.
@@ -150,5 +144,3 @@ def test_settings_reminders_appointments_charts_photos_speak_the_phones_language
         check_page(page, axe_source, tmp_path, f"photos-{shot}")
 
         assert errors == []
-    finally:
-        ctx.close()
