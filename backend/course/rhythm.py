@@ -153,6 +153,7 @@ def place_appointments(
                     "description": entry["description"],
                     "facts": list(entry["facts"]),
                     "estimated": False,
+                    "title_says_estimate": False,
                     "rhythm": kind is not None,
                     "booked": _booked_fields(appt),
                 }

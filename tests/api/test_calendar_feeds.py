@@ -170,3 +170,19 @@ def test_erasing_the_patient_removes_the_feed(patient, course, client):
     assert token not in str(exported)
     assert patient.delete(f"{API}/me").status_code == 204
     assert_error(fetch(client, feed), 404)
+
+
+def test_an_appointment_that_replaces_no_usual_date_is_its_own_event(patient, course, client):
+    """A second blood test in a month, and a kind with no usual date, add events of their own (was a 500)."""
+    add_appointment(patient, course, kind="blood_test", starts_at=BEFORE_DST)
+    add_appointment(patient, course, kind="blood_test", starts_at=AFTER_DST)
+    add_appointment(patient, course, kind="other", starts_at="2027-04-02T11:00")
+    cal = parsed(client, create(patient, course))
+    starts = sorted(
+        e["dtstart"].dt.astimezone(UTC) for e in cal.walk("VEVENT") if str(e["summary"]) == "Blood test"
+    )
+    assert datetime(2027, 3, 27, 8, 30, tzinfo=UTC) in starts
+    assert datetime(2027, 3, 29, 7, 30, tzinfo=UTC) in starts
+    assert any(
+        e["dtstart"].dt.astimezone(UTC) == datetime(2027, 4, 2, 9, 0, tzinfo=UTC) for e in cal.walk("VEVENT")
+    )
