@@ -66,19 +66,34 @@ const HASH_WAIT_MS = 3000;
 const USER_SCROLL = ['wheel', 'touchstart', 'keydown', 'pointerdown'] as const;
 
 /**
- * Keeps `target` at the top while content above it is still loading (a chart, a list), for `ms` or
- * until the patient scrolls or taps themselves.
+ * Keeps the element named `id` at the top while content above it is still loading (a chart, a list), for
+ * `ms` or until the patient scrolls or taps themselves. A screen that draws the element again (its saved
+ * copy, then the server's) replaces the node: focus, lost with the old one, moves to the new one.
  */
-function holdInView(target: HTMLElement, ms: number): () => void {
-  const resize = new ResizeObserver(() => target.scrollIntoView({ block: 'start', behavior: 'instant' }));
+function holdInView(id: string, first: HTMLElement, ms: number): () => void {
+  let target = first;
+  const follow = () => {
+    const now = document.getElementById(id);
+    if (now && now !== target && !target.isConnected) {
+      target = now;
+      if (!document.activeElement || document.activeElement === document.body) target.focus({ preventScroll: true });
+    }
+    target.scrollIntoView({ block: 'start', behavior: 'instant' });
+  };
+  const resize = new ResizeObserver(follow);
+  const redrawn = new MutationObserver(() => {
+    if (!target.isConnected) follow();
+  });
   const stop = () => {
     resize.disconnect();
+    redrawn.disconnect();
     clearTimeout(timer);
     for (const type of USER_SCROLL) removeEventListener(type, stop, true);
   };
   const timer = setTimeout(stop, ms);
   for (const type of USER_SCROLL) addEventListener(type, stop, true);
   resize.observe(document.body);
+  redrawn.observe(document.body, { childList: true, subtree: true });
   return stop;
 }
 
@@ -101,7 +116,7 @@ export function scrollToHash(hash: string): () => void {
     }
     target.scrollIntoView({ block: 'start' });
     target.focus({ preventScroll: true });
-    release = holdInView(target, HASH_WAIT_MS);
+    release = holdInView(id, target, HASH_WAIT_MS);
     return true;
   };
   if (reveal()) return () => release();

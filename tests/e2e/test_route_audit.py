@@ -26,7 +26,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import REPO, morning
 from tests.e2e.helpers import (
-    AXE_TAGS,
+    axe_violations,
     daily_doses,
     onboard,
     phone_language,
@@ -355,16 +355,7 @@ OWN_LANGUAGE_TEXT = """() => {
 
 
 def axe(page, axe_source: str) -> list[str]:
-    if not page.evaluate("() => typeof axe !== 'undefined'"):
-        page.evaluate(axe_source)
-    result = page.evaluate(
-        "(tags) => axe.run(document, { runOnly: { type: 'tag', values: tags }, "
-        "resultTypes: ['violations'] })",
-        AXE_TAGS,
-    )
-    return [
-        f"axe {v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]
-    ]
+    return [f"axe {violation}" for violation in axe_violations(page, axe_source)]
 
 
 #: Every patient in English; the two richest again on a Spanish and a German phone (German is the longest).

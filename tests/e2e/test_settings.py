@@ -69,6 +69,28 @@ def test_edit_course_and_finish(page, live_app):
     assert course["ended_on"] is not None
 
 
+def test_a_refresh_keeps_a_half_made_edit_and_saving_sends_only_what_changed(page, live_app):
+    """Another phone changes the programme while this one's course form is open and half edited: the
+    refresh that brings the change leaves the edit in place, and saving keeps the other phone's change."""
+    onboard(page)
+    session = session_of(page)
+    course_path = f"/courses/{session['courseId']}"
+    page.goto("/settings")
+    form = page.locator("form").filter(has=page.get_by_role("button", name="Save course details"))
+    expect(form.get_by_label("Standard")).to_be_checked()
+    status, body = live_app.api("PATCH", course_path, session["token"], {"programme": "us_ipledge"})
+    assert status == 200, body
+    form.get_by_label("Absorica LD").check()
+    page.evaluate("dispatchEvent(new Event('online'))")  # the app syncs and reloads the course
+    wait_until(lambda: (saved_course(page) or {}).get("programme"), lambda p: p == "us_ipledge")
+    expect(page.locator(".rule-status")).to_contain_text("may have been postponed")  # the other panel moved on
+    expect(form.get_by_label("Absorica LD")).to_be_checked()  # this one kept the patient's choice
+    form.get_by_role("button", name="Save course details").click()
+    expect(page.get_by_role("status").filter(has_text="Course details saved.")).to_have_count(1)
+    _, course = live_app.api("GET", course_path, session["token"])
+    assert (course["product"], course["programme"]) == ("micronised", "us_ipledge")
+
+
 def test_invalid_answers_are_explained(page):
     page.goto("/onboarding")
     page.get_by_label("Your weight").fill("5")

@@ -101,21 +101,23 @@ export function CourseDetailsForm({ current }: { current: Course }) {
     setAskStart(null);
     setBusy(true);
     try {
-      const plan = planFrom(current, start);
+      const plan = start !== current.start_date ? planFrom(current, start) : undefined;
+      const targetMgPerKg = targetMode === 'target' ? total : null;
+      // Only what the patient changed is sent, so a field changed meanwhile elsewhere (another phone) is kept;
+      // a changed weight also starts a new entry in the weight history.
       await save(
         current,
         {
-          start_date: start,
+          ...(start !== current.start_date ? { start_date: start } : {}),
           ...(plan ? { dose_plan: plan } : {}),
           ...(unusual ? { confirm_start_date: true } : {}),
-          // Only a changed weight is sent: it starts a new entry in the weight history.
           ...(weightChanged ? { weight_kg: kg! } : {}),
           ...(rebased ? { weight_rebased: true } : {}),
-          target_mg_per_kg: targetMode === 'target' ? total : null,
-          product,
-          programme,
-          timezone,
-          pregnancy_prevention: prevention,
+          ...(targetMgPerKg !== current.target_mg_per_kg ? { target_mg_per_kg: targetMgPerKg } : {}),
+          ...(product !== current.product ? { product } : {}),
+          ...(programme !== current.programme ? { programme } : {}),
+          ...(timezone !== current.timezone ? { timezone } : {}),
+          ...(prevention !== current.pregnancy_prevention ? { pregnancy_prevention: prevention } : {}),
         },
         t('course.saved'),
       );

@@ -1,4 +1,5 @@
 import { CourseDetailsForm, DoseChangeForm } from '../components/CourseEditor';
+import { KeepEdits } from '../components/KeepEdits';
 import { FinishCourse } from '../components/CourseEnd';
 import { PauseSettings } from '../components/PauseCard';
 import { ProgrammeSettings } from '../components/ProgrammeSettings';
@@ -45,13 +46,13 @@ export function Settings() {
       {current && (
         <>
           <Section id="course-heading" title={t('settings.course.heading')}>
-            <CourseDetailsForm key={current.updated_at} current={current} />
+            <KeepEdits current={current}>{(shown) => <CourseDetailsForm current={shown} />}</KeepEdits>
           </Section>
           <Section id="dose-heading" title={t('settings.dose.heading')}>
-            <DoseChangeForm key={current.updated_at} current={current} />
+            <KeepEdits current={current}>{(shown) => <DoseChangeForm current={shown} />}</KeepEdits>
           </Section>
           <Section id="help-settings-heading" title={t('settings.programme.heading')}>
-            <ProgrammeSettings key={current.updated_at} current={current} />
+            <KeepEdits current={current}>{(shown) => <ProgrammeSettings current={shown} />}</KeepEdits>
           </Section>
           <Section id="pause-settings-heading" title={t('settings.pause.heading')}>
             <PauseSettings current={current} />
