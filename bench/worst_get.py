@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import statistics
 import subprocess
@@ -251,6 +252,17 @@ def seed(env: dict[str, str]) -> dict:
         }
 
 
+def reuse(env: dict[str, str], kept: Path) -> dict:
+    """The ids of a patient seeded by an earlier run with the same --workdir (its database is kept there)."""
+    os.environ.update(env)
+    from backend import create_app
+
+    seeded = json.loads(kept.read_text())
+    seeded["today"] = date.fromisoformat(seeded["today"])
+    seeded["rules"] = create_app().url_map
+    return seeded
+
+
 def worst_paths(seeded: dict, dist: Path) -> dict[str, str]:
     """Every GET rule of the URL map → the most expensive URL for it."""
     today: date = seeded["today"]
@@ -310,9 +322,16 @@ def main() -> int:
     )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="keep the seeded SQLite patient here and reuse it on the next run (skips seeding)",
+    )
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="worst-get-"))
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="worst-get-"))
+    work.mkdir(parents=True, exist_ok=True)
     env = {
         "DATABASE_URL": args.database_url or f"sqlite:///{work / 'bench.db'}",
         "INSTANCE_PATH": str(work / "instance"),
@@ -321,10 +340,17 @@ def main() -> int:
         "VIEW_CACHE_SIZE": "0",
         "METRICS_TOKEN": "bench-metrics-token",
     }
-    print("seeding the biggest patient the caps allow…", flush=True)
-    started = time.monotonic()
-    seeded = seed(env)
-    print(f"seeded in {time.monotonic() - started:.0f} s", flush=True)
+    kept = work / "seeded.json"
+    if args.workdir and kept.exists():
+        seeded = reuse(env, kept)
+        print(f"reusing the patient seeded in {work}", flush=True)
+    else:
+        print("seeding the biggest patient the caps allow…", flush=True)
+        started = time.monotonic()
+        seeded = seed(env)
+        print(f"seeded in {time.monotonic() - started:.0f} s", flush=True)
+        if args.workdir:
+            kept.write_text(json.dumps({k: v for k, v in seeded.items() if k != "rules"}, default=str))
     from backend.config import Config
 
     paths = worst_paths(seeded, Path(Config.FRONTEND_DIST))
