@@ -83,7 +83,7 @@ def test_a_refresh_keeps_a_half_made_edit_and_saving_sends_only_what_changed(pag
     form.get_by_label("Absorica LD").check()
     page.evaluate("dispatchEvent(new Event('online'))")  # the app syncs and reloads the course
     wait_until(lambda: (saved_course(page) or {}).get("programme"), lambda p: p == "us_ipledge")
-    expect(page.locator(".rule-status")).to_contain_text("may have been postponed")  # the other panel moved on
+    expect(page.locator(".rule-status")).to_contain_text("may have been postponed")  # other panel: new
     expect(form.get_by_label("Absorica LD")).to_be_checked()  # this one kept the patient's choice
     form.get_by_role("button", name="Save course details").click()
     expect(page.get_by_role("status").filter(has_text="Course details saved.")).to_have_count(1)
