@@ -13,6 +13,7 @@ booked for it), or `upcoming`.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -125,17 +126,18 @@ def place_appointments(
         (m["date"] for m in milestones if m.get("rhythm") and not m.get("before_start")), default=None
     )
     out = [{**m, "booked": None} for m in milestones]
+    # The usual dates by kind and month, so that each appointment looks only at its own month's.
+    usual: dict[tuple[str, int, int], list[dict[str, Any]]] = defaultdict(list)
+    for m in out:
+        if m.get("rhythm"):
+            usual[(m["kind"], m["date"].year, m["date"].month)].append(m)
     for appt in sorted(appointments, key=lambda a: a.starts_at_local):
         day = appt.starts_at_local.date()
         kind = MILESTONE_KIND.get(appt.kind)
         candidates = [
             m
-            for m in out
-            if kind is not None
-            and m.get("rhythm")
-            and m["kind"] == kind
-            and m["booked"] is None
-            and (m["date"].year, m["date"].month) == (day.year, day.month)
+            for m in (usual.get((kind, day.year, day.month), ()) if kind is not None else ())
+            if m["booked"] is None
             and not (m.get("before_start") and first_after is not None and day >= first_after)
         ]
         if candidates:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from backend.course.content import applies, load_content, render_item, render_items, render_red_flags
 from backend.course.dates import add_months, month_after
@@ -81,9 +81,8 @@ class CourseInfo:
     pauses: tuple[Pause, ...] = ()  # days the capsules were (or are) stopped, oldest first
 
 
-@dataclass(frozen=True)
-class LoggedDose:
-    """One logged dose slot."""
+class LoggedDose(NamedTuple):
+    """One logged dose slot (a named tuple: a course's log is read by the thousand on every view)."""
 
     date: date
     slot: int

@@ -33,7 +33,6 @@ class CheckInRow:
     skin: int | None
     effects: dict[str, int | None]
     red_flags: list[str]
-    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -307,6 +306,7 @@ def build_report(
     ]
     rules = rule_set(course.rule_set, course.programme)
     trends = _trends(checkins)
+    red_flags = trends.pop("red_flags")  # shown once, in the safety summary
     mood_part = _mood(mood, start, end)
     dose = _dose(course, logs, weights, upto)
     return {
@@ -326,7 +326,7 @@ def build_report(
         "to": end.isoformat(),
         "generated_on": today.isoformat(),
         "safety": {
-            "red_flags": trends["red_flags"],
+            "red_flags": red_flags,
             "self_harm_yes": [
                 {"week": w["week"], "week_of": w["week_of"]}
                 for w in mood_part["weeks"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import starmap
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -522,7 +523,7 @@ def logged_doses(course_id: str) -> list[LoggedDose]:
             DoseLog.course_id == course_id
         )
     )
-    return [LoggedDose(date=r[0], slot=r[1], status=r[2], mg=r[3], id=r[4], taken_at=r[5]) for r in rows]
+    return list(starmap(LoggedDose, rows))
 
 
 def today_view(course: Course, day: date) -> dict[str, Any]:

@@ -428,8 +428,10 @@ def report_data(course: Course, start: date | None, end: date | None) -> dict[st
     """The report of [start, end] (see `report_period` for the defaults)."""
     today = local_today(course)
     start, end = report_period(course, start, end)
-    checkins = db.session.scalars(
-        select(CheckIn).where(CheckIn.course_id == course.id, CheckIn.date >= start, CheckIn.date <= end)
+    checkins = db.session.execute(  # the columns the report reads (not the notes: it never shows them)
+        select(CheckIn.date, CheckIn.skin, CheckIn.effects, CheckIn.red_flags).where(
+            CheckIn.course_id == course.id, CheckIn.date >= start, CheckIn.date <= end
+        )
     )
     moods = db.session.scalars(select(MoodCheck).where(MoodCheck.course_id == course.id))
     appointments = db.session.scalars(select(Appointment).where(Appointment.course_id == course.id))
@@ -437,8 +439,8 @@ def report_data(course: Course, start: date | None, end: date | None) -> dict[st
         course_info(course),
         logged_doses(course.id),
         [
-            report.CheckInRow(c.date, c.skin, dict(c.effects or {}), list(c.red_flags or []), c.note)
-            for c in checkins
+            report.CheckInRow(day, skin, dict(effects or {}), list(flags or []))
+            for day, skin, effects, flags in checkins
         ],
         [
             report.MoodRow(m.week, m.interest, m.low_mood, bool(m.self_harm_thoughts), m.sexual_function)

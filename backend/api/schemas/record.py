@@ -345,7 +345,7 @@ class ReportSchema(Schema):
         metadata={"description": "pauses in the range: started_on, resumed_on, reason, reason_label, days"},
     )
     checkins = fields.Dict(
-        metadata={"description": "skin summary and series, effects, every red flag with its date"}
+        metadata={"description": "skin summary and series, effects (the red flags are in `safety`)"}
     )
     mood = fields.Dict(metadata={"description": "the weekly answers in words (never a score)"})
     appointments = fields.List(fields.Dict())
