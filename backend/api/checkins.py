@@ -30,7 +30,7 @@ class CheckIns(MethodView):
     @blp.alt_response(404, description=COURSE_NOT_FOUND)
     def get(self, query: dict, course_id: str):
         """Check-ins, oldest first, optionally between `from` and `to` (inclusive), each with its triage;
-        at most `limit` (100) a page, the next page named by the `Link` header."""
+        at most `limit` (31) a page, the next page named by the `Link` header."""
         course = course_or_404(course_id)
         page, more = record.list_checkins(course, query.get("from_"), query.get("to"), query["limit"])
         following = next_from(page[-1]["date"] + timedelta(days=1) if more else None, query)

@@ -9,6 +9,9 @@ from flask import Response, request
 from marshmallow import fields, validate
 
 PAGE_MAX = 100
+# A check-in is the heaviest item (a note of up to 2,000 characters and its triage, ~8 KB): a month a page
+# keeps the biggest page's work near the other lists' (bench/RESULTS.md §10d).
+CHECKINS_PAGE_MAX = 31
 
 LINK_HEADER = {
     "Link": {
@@ -18,13 +21,13 @@ LINK_HEADER = {
 }
 
 
-def limit_field(what: str) -> fields.Integer:
-    """The `limit` query field: 1–PAGE_MAX `what` a page, PAGE_MAX by default."""
+def limit_field(what: str, most: int = PAGE_MAX) -> fields.Integer:
+    """The `limit` query field: 1–`most` `what` a page, `most` by default."""
     return fields.Integer(
-        load_default=PAGE_MAX,
-        validate=validate.Range(min=1, max=PAGE_MAX),
+        load_default=most,
+        validate=validate.Range(min=1, max=most),
         metadata={
-            "description": f"At most this many {what} (1–{PAGE_MAX}, the default); when more follow, "
+            "description": f"At most this many {what} (1–{most}, the default); when more follow, "
             'the `Link` header names the next page (`rel="next"`).'
         },
     )

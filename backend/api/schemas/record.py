@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from backend.api.paging import limit_field
+from backend.api.paging import CHECKINS_PAGE_MAX, limit_field
 from backend.api.schemas.common import BoundedDate, StrictBoolean, StrictFloat, StrictInteger
 from backend.api.schemas.courses import DateRangeQuerySchema
 from backend.i18n import LANGUAGES
@@ -108,7 +108,7 @@ class TriageSchema(Schema):
 
 
 class CheckInListQuerySchema(DateRangeQuerySchema):
-    limit = limit_field("check-ins")
+    limit = limit_field("check-ins", CHECKINS_PAGE_MAX)
 
 
 class CheckInSchema(Schema):
