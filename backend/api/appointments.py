@@ -15,6 +15,7 @@ from backend.api.blueprint import Blueprint
 from backend.api.limits import check_appointment_cap
 from backend.api.paging import LINK_HEADER, limit_field, link_next
 from backend.auth import SECURITY, auth_required, current_patient_id
+from backend.course.rules import rule_set
 from backend.extensions import db
 from backend.models import Appointment, Course
 from backend.models.reminders import APPOINTMENT_KINDS
@@ -229,7 +230,7 @@ def suggest(course: Course, today: date | None = None) -> list[dict]:
     on past the total, DOSE-13). Nothing recurring falls after the projected last capsule.
     """
     today = today or service_today(course)
-    rules = service.course_snapshot(course).rules
+    rules = rule_set(course.rule_set, course.programme)  # (not the reminder snapshot: it reads the dose log)
     items: list[dict] = []
     for m in timeline_view(course, today)["milestones"]:
         if m["date"] <= today:  # from tomorrow: a suggested time today may already have passed
