@@ -203,12 +203,30 @@ def _trends(checkins: Sequence[CheckInRow]) -> dict[str, Any]:
             "series": [{"date": c.date.isoformat(), "skin": c.skin} for c in answered],
         },
         "effects": effects,
-        "red_flags": [
-            {"date": c.date.isoformat(), "key": key, "label": flag_labels.get(key, key)}
-            for c in checkins
-            for key in c.red_flags
-        ],
+        "red_flags": _flag_runs(checkins, flag_labels),
     }
+
+
+def _flag_runs(checkins: Sequence[CheckInRow], labels: dict[str, str]) -> list[dict[str, Any]]:
+    """Each red flag's runs of consecutive days ticked, {key, label, from, to, days}, by first day (then in
+    the rules' order): a flag ticked every day is one line, not one line a day."""
+    order = {key: i for i, key in enumerate(labels)}
+    runs: list[dict[str, Any]] = []
+    open_run: dict[str, dict[str, Any]] = {}
+    for c in sorted(checkins, key=lambda c: c.date):
+        for key in dict.fromkeys(c.red_flags):
+            run = open_run.get(key)
+            if run is not None and run["to"] + timedelta(days=1) == c.date:
+                run["to"] = c.date
+                run["days"] += 1
+            else:
+                open_run[key] = run = {"key": key, "from": c.date, "to": c.date, "days": 1}
+                runs.append(run)
+    runs.sort(key=lambda r: (r["from"], order.get(r["key"], len(order))))
+    for r in runs:
+        r["label"] = labels.get(r["key"], r["key"])
+        r["from"], r["to"] = r["from"].isoformat(), r["to"].isoformat()
+    return runs
 
 
 def _mood(mood: Sequence[MoodRow], start: date, end: date) -> dict[str, Any]:

@@ -137,9 +137,9 @@ def _safety(pdf: _Report, report: dict[str, Any]) -> None:
     if safety["red_flags"]:
         pdf.subheading(w["flags_reported"])
         pdf.rows(
-            [w["date"], w["ticked"]],
-            [[day(f["date"]), f["label"]] for f in safety["red_flags"]],
-            (30, 150),
+            [w["ticked"], w["range_from"], w["range_to"], w["days"]],
+            [[f["label"], day(f["from"]), day(f["to"]), f["days"]] for f in safety["red_flags"]],
+            (90, 35, 35, 20),
         )
     if safety["self_harm_yes"]:
         pdf.subheading(w["self_harm_yes"])

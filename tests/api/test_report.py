@@ -156,7 +156,8 @@ def test_safety_comes_first_with_dates_and_unanswered_questions_are_not_counted(
     add_safety_record(patient, course)
     body = report(patient, course)
     safety = body["safety"]
-    flag = {"date": days_ago(2).isoformat(), "key": "chest_pain", "label": "Chest pain"}
+    two = days_ago(2).isoformat()
+    flag = {"key": "chest_pain", "label": "Chest pain", "from": two, "to": two, "days": 1}
     assert safety["red_flags"] == [flag]
     monday = days_ago(7) - timedelta(days=days_ago(7).weekday())
     assert safety["self_harm_yes"] == [{"week": iso_week(days_ago(7)), "week_of": monday.isoformat()}]
@@ -174,6 +175,21 @@ def test_safety_comes_first_with_dates_and_unanswered_questions_are_not_counted(
     )
 
 
+def test_a_red_flag_ticked_on_following_days_is_one_line_with_its_days(patient, course):
+    """Consecutive days of a flag are one run (the longest report is 21 lines, not 8,400); a gap starts
+    another; runs are ordered by their first day, then as the rules list the flags."""
+    base = f"{API}/courses/{course['id']}/checkins"
+    ticked = {5: ["hives", "chest_pain"], 4: ["hives", "chest_pain"], 3: ["hives"], 1: ["chest_pain"]}
+    for n, flags in ticked.items():
+        assert patient.put(f"{base}/{days_ago(n)}", json={"red_flags": flags}).status_code == 201
+    runs = [(f["key"], f["from"], f["to"], f["days"]) for f in report(patient, course)["safety"]["red_flags"]]
+    order = [f["key"] for f in catalog("triage_rules", "en")["red_flags"]]
+    first_two = sorted(["hives", "chest_pain"], key=order.index)
+    day = {n: days_ago(n).isoformat() for n in (5, 4, 3, 1)}
+    whole = {"hives": (day[5], day[3], 3), "chest_pain": (day[5], day[4], 2)}
+    assert runs == [*[(key, *whole[key]) for key in first_two], ("chest_pain", day[1], day[1], 1)]
+
+
 def test_the_pdf_says_the_same_in_human_words(patient, course):
     add_safety_record(patient, course)
     body = report(patient, course)
@@ -183,7 +199,7 @@ def test_the_pdf_says_the_same_in_human_words(patient, course):
         "Date of birth:",
         f"Period: {written(days_ago(20))} to {written(today_in())}",
         "Safety summary",
-        f"{written(days_ago(2))} Chest pain",
+        f"Chest pain {written(days_ago(2))} {written(days_ago(2))} 1",
         '"Yes" to thoughts of self-harm',
         "Pregnancy tests (pregnancy prevention applies)",
         f"{written(today_in())} Lab 3",

@@ -311,7 +311,8 @@ class ReportSchema(Schema):
     patient_lines_note = fields.String()
     safety = fields.Dict(
         metadata={
-            "description": "red_flags and self_harm_yes with their dates, pregnancy_tests (null when "
+            "description": "red_flags (each flag's runs of consecutive days: key, label, from, to, days), "
+            "self_harm_yes with its weeks, pregnancy_tests (null when "
             "pregnancy prevention does not apply), none_note"
         }
     )

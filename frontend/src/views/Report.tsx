@@ -107,7 +107,11 @@ function ReportPage({ data }: { data: ReportData }) {
         <h3 id="report-safety">{t('report.safety')}</h3>
         {quiet && <p>{safety.none_note}</p>}
         {safety.red_flags.length > 0 && (
-          <Table caption={t('report.safety.flags')} head={[t('report.date'), t('report.safety.flags.ticked')]} rows={safety.red_flags.map((f: any) => [formatDate(f.date), f.label])} />
+          <Table
+            caption={t('report.safety.flags')}
+            head={[t('report.safety.flags.ticked'), t('report.from'), t('report.to'), t('report.days')]}
+            rows={safety.red_flags.map((f: any) => [f.label, formatDate(f.from), formatDate(f.to), f.days])}
+          />
         )}
         {safety.self_harm_yes.length > 0 && (
           <Table caption={t('report.safety.self_harm')} head={[t('report.week_of'), t('report.safety.answer')]} rows={safety.self_harm_yes.map((w: any) => [formatDate(w.week_of), t('report.yes')])} />
