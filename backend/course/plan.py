@@ -169,6 +169,18 @@ def parse_plan(raw: list[dict]) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
+def segment_in_force(raw: list[dict], day: date) -> Segment | None:
+    """The segment of a stored plan in force on `day` (the first one before the plan starts), parsing that
+    segment only: a list of reminders needs one segment of each course's plan, and a plan may have 60."""
+    dated = [(str(item.get("from_date")), item) for item in raw if isinstance(item, dict)]
+    if not dated:
+        return None
+    on = day.isoformat()  # ISO dates order as strings
+    started = [entry for entry in dated if entry[0] <= on]
+    chosen = max(started, key=lambda e: e[0]) if started else min(dated, key=lambda e: e[0])
+    return parse_plan([chosen[1]])[0]
+
+
 def _segment_json(s: Segment) -> dict:
     out = {
         "from_date": s.from_date.isoformat(),

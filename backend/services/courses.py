@@ -530,7 +530,7 @@ def logged_doses(course_id: str) -> list[LoggedDose]:
             DoseLog.id,
             type_coerce(DoseLog.taken_at, String),
         ).where(DoseLog.course_id == course_id)
-    )
+    ).all()
     return [
         LoggedDose(_day(day), slot, status, mg, dose_id, _utc(taken_at))
         for day, slot, status, mg, dose_id, taken_at in rows

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from backend.api.reminders import ReminderOccurrenceSchema, _occurrence_out, dump_occurrence
+from backend.services import reminders
 from tests.reminders.remhelp import API, rule, running_course
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -386,3 +388,23 @@ def test_dose_default_time_before_the_course_starts_is_the_first_segments(patien
     )
     [dose] = [r for r in patient.get(f"{API}/reminders").get_json() if r["kind"] == "dose"]
     assert dose["slot"] == 1 and dose["default_time"] == "21:10"
+
+
+def test_the_written_out_upcoming_dump_is_the_schemas(patient, app):
+    """`/reminders/upcoming` is dumped by `dump_occurrence` (marshmallow's per-field work was most of a long
+    window's cost): the same JSON as ReminderOccurrenceSchema, for stored and computed occurrences, with and
+    without local templates, appointments and follow-ups."""
+    course = running_course(patient, days_ago=3)
+    soon = date.today() + timedelta(days=5)
+    appointment = {"kind": "blood_test", "starts_at": f"{soon}T09:30", "fasting": True}
+    assert patient.post(f"{API}/courses/{course['id']}/appointments", json=appointment).status_code == 201
+    last = date.today() + timedelta(days=20)
+    listed = patient.get(f"{API}/reminders/upcoming?from={date.today()}&to={last}").get_json()
+    assert {o["kind"] for o in listed} >= {"dose", "dose_followup", "appointment"}
+    assert any(o["local"] for o in listed) and any(o["local"] is None for o in listed)
+    assert any(o["occurrence_id"] for o in listed) and any(o["occurrence_id"] is None for o in listed)
+    with app.test_request_context():
+        start, end = reminders.local_window("Europe/Berlin", date.today(), last)
+        items = reminders.occurrences_between(patient.id, start, end, datetime.now(ZoneInfo("UTC")))
+        made = [_occurrence_out(item, {}) for item in items]
+        assert ReminderOccurrenceSchema(many=True).dump(made) == [dump_occurrence(o) for o in made] == listed

@@ -14,6 +14,7 @@ from backend.course.plan import (
     parse_plan,
     plan_to_json,
     segment_for,
+    segment_in_force,
     slots_for,
 )
 
@@ -169,3 +170,16 @@ def test_course_package_is_pure():
     for path in sources:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"^\s*(from|import)\s+(flask|sqlalchemy|flask_\w+)\b", text, re.M), path
+
+
+def test_segment_in_force_parses_only_the_segment_of_the_day():
+    """Equal to parsing the whole plan and picking the day's segment (the first before the plan starts)."""
+    raw = [
+        {"from_date": "2026-03-01", "daily_mg": 60, "doses_per_day": 2, "dose_times": ["09:00", "21:00"]},
+        {"from_date": "2026-01-05", "daily_mg": 40, "doses_per_day": 1, "dose_times": ["08:00"]},
+        {"from_date": "2026-02-01", "cycle_mg": [20, 40], "doses_per_day": 1, "dose_times": ["07:30"]},
+    ]
+    plan = parse_plan(raw)
+    for day in (date(2025, 12, 1), date(2026, 1, 5), date(2026, 2, 14), date(2026, 3, 1), date(2027, 1, 1)):
+        assert segment_in_force(raw, day) == (segment_for(plan, day) or plan[0]), day
+    assert segment_in_force([], date(2026, 1, 1)) is None

@@ -7,7 +7,7 @@ import re
 from datetime import date, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 HHMM_PATTERN = _HHMM.pattern
@@ -113,3 +113,36 @@ def validate_timezone(name: str) -> None:
 class TimeZoneName(fields.String):
     def __init__(self, **kwargs):
         super().__init__(validate=validate_timezone, **kwargs)
+
+
+def _writer(field: fields.Field):
+    """A function dumping one value as `field` does, for the field types of the lists dumped this way."""
+    if isinstance(field, fields.Nested):
+        nested = plain_dumper(field.nested)
+        return (lambda v: [nested(x) for x in v]) if field.many else nested
+    if isinstance(field, fields.List):
+        inner = _writer(field.inner)
+        return lambda v: [inner(x) for x in v]
+    if isinstance(field, fields.Date | fields.DateTime):
+        return lambda v: v.isoformat()
+    if isinstance(field, fields.String | fields.Integer | fields.Boolean):
+        return lambda v: v
+    if isinstance(field, fields.Dict):  # of plain strings (a reminder's placeholder values)
+        return dict
+    raise TypeError(f"no plain dump for {type(field).__name__}")
+
+
+def plain_dumper(schema: type[Schema] | Schema):
+    """`schema`'s dump of a dict written out once: the same keys (a declared field present in the dict)
+    and values, without marshmallow's per-field work for every item of a long list."""
+    declared = (schema if isinstance(schema, type) else type(schema))._declared_fields
+    writers = {key: _writer(field) for key, field in declared.items()}
+
+    def dump(item: dict) -> dict:
+        return {
+            key: None if item[key] is None else write(item[key])
+            for key, write in writers.items()
+            if key in item
+        }
+
+    return dump

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from backend.api.paging import CHECKINS_PAGE_MAX, limit_field
-from backend.api.schemas.common import BoundedDate, StrictBoolean, StrictFloat, StrictInteger
+from backend.api.schemas.common import BoundedDate, StrictBoolean, StrictFloat, StrictInteger, plain_dumper
 from backend.api.schemas.courses import DateRangeQuerySchema
 from backend.i18n import LANGUAGES
 from backend.record import triage
@@ -124,40 +124,9 @@ class CheckInSchema(Schema):
     triage = fields.Nested(TriageSchema)
 
 
-def _writer(field: fields.Field):
-    """A function dumping one value as `field` does, for the field types a check-in has."""
-    if isinstance(field, fields.Nested):
-        nested = _plain_dumper(field.nested)
-        return (lambda v: [nested(x) for x in v]) if field.many else nested
-    if isinstance(field, fields.List):
-        inner = _writer(field.inner)
-        return lambda v: [inner(x) for x in v]
-    if isinstance(field, fields.Date | fields.DateTime):
-        return lambda v: v.isoformat()
-    if isinstance(field, fields.String | fields.Integer | fields.Boolean):
-        return lambda v: v
-    raise TypeError(f"no plain dump for {type(field).__name__}")
-
-
-def _plain_dumper(schema: type[Schema] | Schema):
-    """`schema`'s dump of a dict written out once: the same keys (a declared field present in the dict)
-    and values, without marshmallow's per-field work for every item of a long list."""
-    declared = (schema if isinstance(schema, type) else type(schema))._declared_fields
-    writers = {key: _writer(field) for key, field in declared.items()}
-
-    def dump(item: dict) -> dict:
-        return {
-            key: None if item[key] is None else write(item[key])
-            for key, write in writers.items()
-            if key in item
-        }
-
-    return dump
-
-
 # What CheckInSchema().dump(item) gives for a check-in with its triage (services.record.with_triage); a
 # list of check-ins spent most of its time in marshmallow's per-field work (issue 16).
-dump_checkin = _plain_dumper(CheckInSchema)
+dump_checkin = plain_dumper(CheckInSchema)
 
 
 class MoodPutSchema(Schema):
