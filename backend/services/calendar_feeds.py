@@ -7,14 +7,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from backend.auth import hash_secret, new_token
-from backend.course.plan import parse_plan
 from backend.course.timeline import build_timeline
 from backend.extensions import db
 from backend.i18n import current_locale, use_locale
 from backend.models import Appointment, CalendarFeed, Course, Patient
 from backend.models.types import utcnow
 from backend.record import calendar
-from backend.services.courses import course_info, course_pauses, local_today, logged_doses
+from backend.services.courses import course_info, local_today, logged_doses
 
 FETCH_STAMP_GRANULARITY = timedelta(hours=1)
 
@@ -68,23 +67,27 @@ def _render_feed(feed: CalendarFeed, now: datetime | None) -> bytes:
     now = now or utcnow()
     course = db.session.get(Course, feed.course_id)
     today = local_today(course, now)
-    timeline = build_timeline(course_info(course), logged_doses(course.id), today)
-    appointments = db.session.scalars(select(Appointment).where(Appointment.course_id == course.id))
+    info = course_info(course)
+    timeline = build_timeline(info, logged_doses(course.id), today)
+    a = Appointment
+    appointments = db.session.execute(
+        select(a.id, a.kind, a.starts_at_local, a.place, a.fasting).where(a.course_id == course.id)
+    )
     body = calendar.build_feed(
         calendar.FeedCourse(
             id=course.id,
             timezone=course.timezone,
             product=course.product,
-            plan=parse_plan(course.dose_plan),
+            plan=info.plan,
             start_date=course.start_date,
             # Only a recorded last capsule ends the daily capsule events: a projected one is an estimate and
             # reaching the target does not end a course by itself (DOSE-13).
             last_capsule=course.ended_on,
-            pauses=course_pauses(course.id),
+            pauses=info.pauses,
         ),
         [
-            calendar.FeedAppointment(a.id, a.kind, a.starts_at_local, a.place, bool(a.fasting))
-            for a in appointments
+            calendar.FeedAppointment(id_, kind, starts_at, place, bool(fasting))
+            for id_, kind, starts_at, place, fasting in appointments
         ],
         [
             calendar.FeedMilestone(

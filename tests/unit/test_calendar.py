@@ -1,13 +1,15 @@
 """The calendar feed builder: capsule repeats for rest-day cycles, UTC UNTIL, milestones filtered."""
 
 import random
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from icalendar import Calendar
 from icalendar.parser.string import _foldline
 
+from backend.course.pauses import Pause
 from backend.course.plan import Segment
-from backend.record.calendar import FeedCourse, FeedMilestone, build_feed, fold
+from backend.i18n import use_locale
+from backend.record.calendar import FeedAppointment, FeedCourse, FeedMilestone, build_feed, fold
 
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
 
@@ -87,3 +89,87 @@ def test_the_feed_is_the_bytes_icalendar_would_write():
     now = datetime(2026, 3, 1, 12, tzinfo=UTC)
     body = build_feed(course, [], [milestone], True, date(2026, 3, 1), now)
     assert body == Calendar.from_ical(body).to_ical()
+
+
+ZONES = ["Europe/Berlin", "UTC", "Etc/UTC", "GMT", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"]
+PLACES = [
+    None,
+    "",
+    "Clinic",
+    "Dr. Müller; Raum 3, 2. OG",
+    "back\\slash \\N and\nnewline\r\nend",
+    "😀" * 40,
+    "a,b;c:d" * 20,
+]
+
+
+def _random_feed(rng: random.Random) -> tuple[FeedCourse, list[FeedAppointment], list[FeedMilestone], date]:
+    start = date(2025, 1, 1) + timedelta(days=rng.randrange(700))
+    plan, day = [], start
+    for _ in range(rng.randrange(1, 6)):
+        times = tuple(
+            sorted({time(rng.randrange(24), rng.choice([0, 15, 30])) for _ in range(rng.randrange(1, 3))})
+        )
+        shape = rng.random()
+        if shape < 0.4:
+            plan.append(Segment(day, len(times), times, daily_mg=rng.choice([0, 20, 40])))
+        elif shape < 0.7:
+            cycle = tuple(rng.choice([0, 20, 40]) for _ in range(rng.randrange(1, 15)))
+            plan.append(Segment(day, len(times), times, cycle_mg=cycle))
+        else:
+            plan.append(Segment(day, len(times), times, daily_mg=60, dose_mg=(60 / len(times),) * len(times)))
+        day += timedelta(days=rng.randrange(1, 120))
+    pauses = ()
+    if rng.random() < 0.5:
+        paused = start + timedelta(days=rng.randrange(200))
+        pauses = (
+            Pause(paused, paused + timedelta(days=rng.randrange(1, 30)) if rng.random() < 0.7 else None),
+        )
+    last = start + timedelta(days=rng.randrange(100, 400)) if rng.random() < 0.4 else None
+    product = rng.choice(["standard", "food_independent", "micronised"])
+    course = FeedCourse("c", rng.choice(ZONES), product, tuple(plan), start, last, pauses)
+    appointments = [
+        FeedAppointment(
+            f"a{i}",
+            rng.choice(["blood_test", "dermatologist_visit", "pregnancy_test", "other"]),
+            datetime.combine(start + timedelta(days=rng.randrange(-30, 500)), time(rng.randrange(24), 30)),
+            rng.choice(PLACES),
+            rng.random() < 0.3,
+        )
+        for i in range(rng.randrange(5))
+    ]
+    milestones = [
+        FeedMilestone(
+            kind,
+            start + timedelta(days=rng.randrange(900)),
+            rng.choice(["Title", "Tí,tle; x\\y"]),
+            rng.choice(["d", "Long words " * 30, "x\ny"]),
+            rng.random() < 0.5,
+            rng.random() < 0.3,
+        )
+        for kind in ["last_dose", "blood_donation_ok", "contraception_end", "procedures_ok", "monthly_visit"]
+    ]
+    return course, appointments, milestones, start + timedelta(days=rng.randrange(400))
+
+
+def test_every_kind_of_feed_is_written_as_icalendar_writes_it():
+    """The feed writes its lines itself: for courses in every shape (cycles with rest days, per-dose amounts,
+    pauses open and closed, a recorded last capsule), zones with and without daylight saving and UTC, places
+    with every character iCalendar escapes, in each language, the bytes are those icalendar writes for the
+    same calendar (it sorts properties and escapes text by itself, so a different order or escape fails)."""
+    rng = random.Random(11)
+    kinds = set()
+    for _ in range(300):
+        course, appointments, milestones, today = _random_feed(rng)
+        now = datetime.combine(today, time(rng.randrange(24), 5, 7, 123456), tzinfo=UTC)
+        with use_locale(rng.choice(["en", "es", "de"])):
+            body = build_feed(course, appointments, milestones, rng.random() < 0.8, today, now)
+        assert body == Calendar.from_ical(body).to_ical()
+        text = body.decode()
+        kinds |= {line.split(":")[0] for line in text.splitlines() if line.startswith(("DTSTART", "RRULE"))}
+        kinds |= {line[:5] for line in text.splitlines() if line.startswith(("LOCATION:", "TZID:"))}
+        kinds |= {"UNTIL"} if ";UNTIL=" in text else set()
+        kinds |= {"INTERVAL"} if ";INTERVAL=" in text else set()
+    # Every kind of line was written: zoned times, UTC times, dates, repeats with an end and an interval.
+    assert {f"DTSTART;TZID={zone}" for zone in ZONES if zone not in ("UTC", "Etc/UTC", "GMT")} <= kinds
+    assert {"DTSTART", "DTSTART;VALUE=DATE", "RRULE", "LOCAT", "TZID:", "UNTIL", "INTERVAL"} <= kinds

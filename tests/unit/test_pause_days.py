@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from icalendar import Calendar
 
 from backend.course.pauses import (
     Pause,
@@ -18,7 +19,7 @@ from backend.course.pauses import (
 )
 from backend.course.plan import parse_plan
 from backend.course.timeline import CourseInfo, LoggedDose, build_timeline, build_today, project
-from backend.record.calendar import FeedCourse, _capsule_events
+from backend.record.calendar import FeedCourse, build_feed
 from backend.record.report import build_report, pause_reason_label
 from backend.record.triage import load_rules
 from backend.reminders.occurrences import CourseSnapshot, RuleSnapshot, generate
@@ -224,18 +225,20 @@ def feed_course(*pauses: Pause) -> FeedCourse:
     return FeedCourse("c1", "Europe/Berlin", "standard", info().plan, S, None, tuple(pauses))
 
 
-def test_the_calendar_feed_has_no_capsule_event_on_a_paused_day():
-    from zoneinfo import ZoneInfo
+def capsule_events(course: FeedCourse, today: date) -> list:
+    body = build_feed(course, [], [], True, today, at(0))
+    return Calendar.from_ical(body).walk("VEVENT")
 
-    zone, now = ZoneInfo("Europe/Berlin"), at(0)
-    plain = expanded_days(_capsule_events(feed_course(), zone, d(0), now), d(0), d(30))
+
+def test_the_calendar_feed_has_no_capsule_event_on_a_paused_day():
+    plain = expanded_days(capsule_events(feed_course(), d(0)), d(0), d(30))
     assert plain == {d(n) for n in range(31)}
-    closed = _capsule_events(feed_course(Pause(d(12), d(15))), zone, d(0), now)
+    closed = capsule_events(feed_course(Pause(d(12), d(15))), d(0))
     assert expanded_days(closed, d(0), d(30)) == {d(n) for n in range(31)} - {d(12), d(13), d(14)}
     assert len({str(e["uid"]) for e in closed}) == 2
-    still = _capsule_events(feed_course(Pause(d(12), None)), zone, d(0), now)
+    still = capsule_events(feed_course(Pause(d(12), None)), d(0))
     assert expanded_days(still, d(0), d(400)) == {d(n) for n in range(12)}
-    assert _capsule_events(feed_course(Pause(d(12), None)), zone, d(13), now) == []
+    assert capsule_events(feed_course(Pause(d(12), None)), d(13)) == []
 
 
 # ---------------------------------------------------------------- report
