@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from backend.course.pauses import paused_days, reason_texts
@@ -211,22 +212,28 @@ def _flag_runs(checkins: Sequence[CheckInRow], labels: dict[str, str]) -> list[d
     """Each red flag's runs of consecutive days ticked, {key, label, from, to, days}, by first day (then in
     the rules' order): a flag ticked every day is one line, not one line a day."""
     order = {key: i for i, key in enumerate(labels)}
-    runs: list[dict[str, Any]] = []
-    open_run: dict[str, dict[str, Any]] = {}
-    for c in sorted(checkins, key=lambda c: c.date):
-        for key in dict.fromkeys(c.red_flags):
-            run = open_run.get(key)
-            if run is not None and run["to"] + timedelta(days=1) == c.date:
-                run["to"] = c.date
-                run["days"] += 1
-            else:
-                open_run[key] = run = {"key": key, "from": c.date, "to": c.date, "days": 1}
+    runs: list[list[Any]] = []  # [first day, rank, key, last day], days as ordinals (the loop's hot path)
+    latest: dict[str, list[Any]] = {}  # each flag's run so far
+    for c in sorted(checkins, key=attrgetter("date")):
+        day = c.date.toordinal()
+        for key in c.red_flags:
+            run = latest.get(key)
+            if run is None or run[3] < day - 1:
+                latest[key] = run = [day, order.get(key, len(order)), key, day]
                 runs.append(run)
-    runs.sort(key=lambda r: (r["from"], order.get(r["key"], len(order))))
-    for r in runs:
-        r["label"] = labels.get(r["key"], r["key"])
-        r["from"], r["to"] = r["from"].isoformat(), r["to"].isoformat()
-    return runs
+            else:
+                run[3] = day
+    runs.sort(key=itemgetter(0, 1))
+    return [
+        {
+            "key": key,
+            "label": labels.get(key, key),
+            "from": date.fromordinal(first).isoformat(),
+            "to": date.fromordinal(last).isoformat(),
+            "days": last - first + 1,
+        }
+        for first, _, key, last in runs
+    ]
 
 
 def _mood(mood: Sequence[MoodRow], start: date, end: date) -> dict[str, Any]:

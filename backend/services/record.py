@@ -433,8 +433,15 @@ def report_data(course: Course, start: date | None, end: date | None) -> dict[st
             CheckIn.course_id == course.id, CheckIn.date >= start, CheckIn.date <= end
         )
     )
-    moods = db.session.scalars(select(MoodCheck).where(MoodCheck.course_id == course.id))
-    appointments = db.session.scalars(select(Appointment).where(Appointment.course_id == course.id))
+    m, a = MoodCheck, Appointment
+    moods = db.session.execute(
+        select(m.week, m.interest, m.low_mood, m.self_harm_thoughts, m.sexual_function).where(
+            m.course_id == course.id
+        )
+    )
+    appointments = db.session.execute(
+        select(a.kind, a.starts_at_local, a.place, a.fasting).where(a.course_id == course.id)
+    )
     return report.build_report(
         course_info(course),
         logged_doses(course.id),
@@ -443,10 +450,10 @@ def report_data(course: Course, start: date | None, end: date | None) -> dict[st
             for day, skin, effects, flags in checkins
         ],
         [
-            report.MoodRow(m.week, m.interest, m.low_mood, bool(m.self_harm_thoughts), m.sexual_function)
-            for m in moods
+            report.MoodRow(week, interest, low_mood, bool(self_harm), sexual)
+            for week, interest, low_mood, self_harm, sexual in moods
         ],
-        [report.AppointmentRow(a.kind, a.starts_at_local, a.place, bool(a.fasting)) for a in appointments],
+        [report.AppointmentRow(kind, at, place, bool(fasting)) for kind, at, place, fasting in appointments],
         start,
         end,
         today,
