@@ -111,6 +111,9 @@ class ReminderSchema(Schema):
     next = fields.Nested(ReminderOccurrenceSchema, allow_none=True)
 
 
+dump_rule = plain_dumper(ReminderSchema)  # the same for the reminder list (a test keeps it equal)
+
+
 class ReminderPatchSchema(Schema):
     enabled = fields.Boolean()
     time = LocalTime(allow_none=True, metadata={"description": "HH:MM local; null = back to the default"})
@@ -254,10 +257,9 @@ def _rule_or_404(rule_id: str):
 
 
 def _patient_zone(patient_id: str) -> str:
-    course = db.session.scalars(
-        select(Course).where(Course.patient_id == patient_id).order_by(Course.start_date.desc())
-    ).first()
-    return course.timezone if course is not None else "UTC"
+    newest = select(Course.timezone).where(Course.patient_id == patient_id).order_by(Course.start_date.desc())
+    zone = db.session.scalars(newest.limit(1)).first()
+    return zone or "UTC"
 
 
 def _field_error(field: str, message: str):
@@ -288,7 +290,8 @@ class Reminders(MethodView):
         nxt = service.next_occurrences(patient_id, now, rules=rules)
         zones = {course.id: course.timezone for course in held}
         dose_times: dict[str, tuple[time, ...]] = {}
-        return [_rule_out(rule, nxt.get(rule.id), zones, dose_times) for rule in rules]
+        out = [dump_rule(_rule_out(rule, nxt.get(rule.id), zones, dose_times)) for rule in rules]
+        return current_app.json.response(out)
 
 
 @blp.route("/reminders/settings")

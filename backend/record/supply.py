@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from backend.course.pauses import Pause, for_projection, pause_lookup
 from backend.course.plan import Segment, iter_plan_days
@@ -30,8 +31,9 @@ class Pickup:
     strength_mg: float
 
 
-@dataclass(frozen=True)
-class TakenDose:
+class TakenDose(NamedTuple):
+    """A dose logged taken (a named tuple: a course's log is read by the thousand on every view)."""
+
     date: date
     slot: int
     mg: float

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from backend import events
-from backend.course.plan import parse_plan
 from backend.course.timeline import CourseInfo, LoggedDose, Projection, project
 from backend.extensions import db
 from backend.models import (
@@ -262,7 +261,15 @@ def supply_state(
     """Capsules left and the day they run out at the current plan (None without pick-ups). A caller
     that already holds the course's `info`, dose `logs` and their `projected` today passes them."""
     today = today or local_today(course)
-    pickups = [supply.Pickup(p.picked_up_on, p.capsules, p.strength_mg) for p in list_pickups(course.id)]
+    p = SupplyPickup
+    pickups = [
+        supply.Pickup(*row)
+        for row in db.session.execute(
+            select(p.picked_up_on, p.capsules, p.strength_mg)
+            .where(p.course_id == course.id)
+            .order_by(p.picked_up_on, p.created_at)
+        )
+    ]
     if not pickups:
         return SupplyState(None, today)
     logs = logged_doses(course.id) if logs is None else logs
@@ -272,7 +279,7 @@ def supply_state(
     state = supply.supply(
         pickups,
         taken,
-        parse_plan(course.dose_plan),
+        info.plan,
         today,
         last_capsule=course.ended_on,  # an estimated end never stops the count (DOSE-13)
         prescription_limit=course.programme in ("us_ipledge", "eu_ppp"),

@@ -22,7 +22,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from backend import events
 from backend.course.pauses import Pause, pause_on
-from backend.course.plan import parse_plan
 from backend.course.timeline import Projection, project
 from backend.extensions import db
 from backend.models import (
@@ -120,7 +119,7 @@ def course_snapshot(course: Course, now: datetime | None = None) -> CourseSnapsh
         pregnancy_prevention=bool(course.pregnancy_prevention),
         start_date=course.start_date,
         ended_on=course.ended_on,
-        plan=parse_plan(course.dose_plan),
+        plan=info.plan,
         last_capsule=last,
         last_capsule_estimated=estimated,
         supply_needed_on=supply_needed_on(course, now, info=info, logs=logs, **known),
@@ -132,10 +131,13 @@ def course_snapshot(course: Course, now: datetime | None = None) -> CourseSnapsh
 
 
 def appointment_snapshots(course_id: str) -> list[AppointmentSnapshot]:
-    rows = db.session.scalars(
-        select(Appointment).where(Appointment.course_id == course_id).order_by(Appointment.starts_at_local)
+    a = Appointment
+    rows = db.session.execute(
+        select(a.id, a.kind, a.starts_at_local, a.place, a.fasting)
+        .where(a.course_id == course_id)
+        .order_by(a.starts_at_local)
     )
-    return [AppointmentSnapshot(a.id, a.kind, a.starts_at_local, a.place, bool(a.fasting)) for a in rows]
+    return [AppointmentSnapshot(i, kind, at, place, bool(fasting)) for i, kind, at, place, fasting in rows]
 
 
 def rule_snapshot(rule: ReminderRule) -> RuleSnapshot:
@@ -603,10 +605,13 @@ def occurrences_between(
     end: datetime,
     now: datetime,
     rules: Iterable[ReminderRule] | None = None,
+    snapshots: dict[str, tuple[CourseSnapshot, list[AppointmentSnapshot]]] | None = None,
 ) -> list[dict]:
     """Stored occurrences in [start, end) plus computed ones beyond the materialised horizon.
 
-    Each item: rule, occurrence (row or None), kind, fires_at, data, status.
+    Each item: rule, occurrence (row or None), kind, fires_at, data, status. ``snapshots`` (course id →
+    course and appointment snapshots, taken at ``now``) lets several calls in one request read and project
+    each course once.
     """
     rules = list(rules if rules is not None else rules_for_patient(patient_id))
     by_id = {r.id: r for r in rules}
@@ -649,11 +654,14 @@ def occurrences_between(
                 courses[rule.course_id].append(rule)
         quiet = quiet_hours(patient_id)
         for course_id, course_rules in courses.items():
-            course = db.session.get(Course, course_id)
-            if course is None:
-                continue
-            snapshot = course_snapshot(course, now)
-            appts = appointment_snapshots(course_id)
+            if snapshots is None or course_id not in snapshots:
+                course = db.session.get(Course, course_id)
+                if course is None:
+                    continue
+                taken = (course_snapshot(course, now), appointment_snapshots(course_id))
+                if snapshots is not None:
+                    snapshots[course_id] = taken
+            snapshot, appts = snapshots[course_id] if snapshots is not None else taken
             for rule in course_rules:
                 for spec in generate(rule_snapshot(rule), snapshot, appts, quiet, future_start, end):
                     key = (rule.id, spec.key)
@@ -670,17 +678,30 @@ def occurrences_between(
     return sorted(items.values(), key=lambda i: (i["fires_at"], i["kind"]))
 
 
+#: How far ahead a reminder's next occurrence is looked for first: far enough for the daily and weekly ones,
+#: so only the rarer ones (tests, visits, refills) are generated over the whole look-ahead.
+NEAR_LOOK_AHEAD = timedelta(days=8)
+
+
 def next_occurrences(
     patient_id: str,
     now: datetime,
     look_ahead: timedelta = timedelta(days=62),
     rules: Iterable[ReminderRule] | None = None,
 ) -> dict:
-    """rule id → the first pending/scheduled occurrence after now (None when there is none)."""
+    """rule id → the first pending/scheduled occurrence after now (None when there is none): looked for in
+    the next days first, then over the whole look-ahead for the rules still without one."""
+    rules = rules if rules is not None else rules_for_patient(patient_id)
+    wanted = [rule for rule in rules if rule.enabled]
     nxt: dict[str, dict] = {}
-    for item in occurrences_between(patient_id, now, now + look_ahead, now, rules):
-        if item["status"] in ("pending", "scheduled") and item["rule"].enabled:
-            nxt.setdefault(item["rule"].id, item)
+    snapshots: dict[str, tuple[CourseSnapshot, list[AppointmentSnapshot]]] = {}
+    for horizon in (min(NEAR_LOOK_AHEAD, look_ahead), look_ahead):
+        for item in occurrences_between(patient_id, now, now + horizon, now, wanted, snapshots):
+            if item["status"] in ("pending", "scheduled"):
+                nxt.setdefault(item["rule"].id, item)
+        wanted = [rule for rule in wanted if rule.id not in nxt]
+        if not wanted:
+            break
     return nxt
 
 

@@ -7,7 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backend.api.reminders import ReminderOccurrenceSchema, _occurrence_out, dump_occurrence
+from backend.api.reminders import (
+    ReminderOccurrenceSchema,
+    ReminderSchema,
+    _occurrence_out,
+    _rule_out,
+    dump_occurrence,
+    dump_rule,
+)
 from backend.services import reminders
 from tests.reminders.remhelp import API, rule, running_course
 
@@ -408,3 +415,46 @@ def test_the_written_out_upcoming_dump_is_the_schemas(patient, app):
         items = reminders.occurrences_between(patient.id, start, end, datetime.now(ZoneInfo("UTC")))
         made = [_occurrence_out(item, {}) for item in items]
         assert ReminderOccurrenceSchema(many=True).dump(made) == [dump_occurrence(o) for o in made] == listed
+
+
+def test_the_written_out_reminder_list_is_the_schemas(patient, app):
+    """`GET /reminders` is dumped by `dump_rule`: the same JSON as ReminderSchema for rules with and without a
+    next occurrence, set and default times, leads, delays and weekdays."""
+    running_course(patient, days_ago=3)
+    mood = rule(patient, "mood_checkin")
+    assert patient.patch(f"{API}/reminders/{mood['id']}", json={"enabled": False}).status_code == 200
+    dose = rule(patient, "dose", 1)
+    assert patient.patch(f"{API}/reminders/{dose['id']}", json={"time": "07:15"}).status_code == 200
+    listed = patient.get(f"{API}/reminders").get_json()
+    assert any(r["next"] for r in listed) and any(r["next"] is None for r in listed)
+    assert any(r["time"] for r in listed) and any(r["default_time"] for r in listed)
+    with app.test_request_context():
+        now = datetime.now(ZoneInfo("UTC"))
+        rules = reminders.rules_for_patient(patient.id)
+        nxt = reminders.next_occurrences(patient.id, now, rules=rules)
+        made = [_rule_out(r, nxt.get(r.id), {}) for r in rules]
+        assert ReminderSchema(many=True).dump(made) == [dump_rule(r) for r in made] == listed
+
+
+def test_each_reminders_next_occurrence_is_the_first_in_the_whole_look_ahead(patient, app):
+    """`next_occurrences` looks a few days ahead first and only then over the whole 62 days for the rules
+    still without one: the answer is the first pending or scheduled occurrence of each enabled rule in the
+    whole look-ahead, near (capsules) and far (tests, visits, the refill)."""
+    course = running_course(patient, days_ago=20)
+    soon = today() + timedelta(days=40)
+    appointment = {"kind": "blood_test", "starts_at": f"{soon}T09:30", "fasting": True}
+    assert patient.post(f"{API}/courses/{course['id']}/appointments", json=appointment).status_code == 201
+    with app.test_request_context():
+        now = datetime.now(ZoneInfo("UTC"))
+        rules = reminders.rules_for_patient(patient.id)
+        whole: dict[str, dict] = {}
+        for item in reminders.occurrences_between(patient.id, now, now + timedelta(days=62), now, rules):
+            if item["status"] in ("pending", "scheduled") and item["rule"].enabled:
+                whole.setdefault(item["rule"].id, item)
+        found = reminders.next_occurrences(patient.id, now, rules=rules)
+        assert {k: (v["kind"], v["fires_at"], v["data"]) for k, v in found.items()} == {
+            k: (v["kind"], v["fires_at"], v["data"]) for k, v in whole.items()
+        }
+        far = [v for v in found.values() if v["fires_at"] - now > reminders.NEAR_LOOK_AHEAD]
+        near = [v for v in found.values() if v["fires_at"] - now <= reminders.NEAR_LOOK_AHEAD]
+        assert far and near and any(v["kind"] == "appointment" for v in far)
