@@ -143,21 +143,23 @@ def _last_counted(course: CourseInfo, end: date, today: date) -> date:
     return min(last, course.ended_on) if course.ended_on is not None else last
 
 
-def pause_reason_label(reason: str) -> str:
-    """A pause's reason in words: the red flag's or effect rule's label, the mood check, the prescriber."""
-    flag = triage.stop_reasons().get(reason)
+def pause_reason_label(reason: str, stop_reasons: dict[str, Any] | None = None) -> str:
+    """A pause's reason in words: the red flag's or effect rule's label, the mood check, the prescriber
+    (``stop_reasons``: ``triage.stop_reasons()`` when the caller already holds it)."""
+    flag = (triage.stop_reasons() if stop_reasons is None else stop_reasons).get(reason)
     return flag["label"] if flag else reason_texts().get(reason, {}).get("label", reason)
 
 
 def _pauses(course: CourseInfo, start: date, end: date, today: date) -> list[dict[str, Any]]:
     """Every pause that touches [start, end], with its reason and how many of its days fall there."""
     last = _last_counted(course, end, today)
+    stop_reasons = triage.stop_reasons()
     return [
         {
             "started_on": p.started_on.isoformat(),
             "resumed_on": p.resumed_on.isoformat() if p.resumed_on else None,
             "reason": p.reason,
-            "reason_label": pause_reason_label(p.reason),
+            "reason_label": pause_reason_label(p.reason, stop_reasons),
             "days": paused_days([p], max(start, course.start_date), last),
         }
         for p in course.pauses
