@@ -1,5 +1,5 @@
 /** Typed calls to the ClearCourse API (reads and account actions; dose writes go through the outbox). */
-import { language } from './i18n/locale';
+import { language, rememberServerLanguage } from './i18n/locale';
 import { getSession } from './lib/db';
 import { allPages, request } from './lib/http';
 import type {
@@ -54,8 +54,12 @@ async function authed<T>(method: string, path: string, body?: unknown, query?: R
 }
 
 export const api = {
-  createPatient: async () =>
-    (await request<NewPatient>('POST', '/patients', { body: { label: deviceKind(), language: language.value } })).data,
+  createPatient: async () => {
+    const lang = language.value;
+    const made = (await request<NewPatient>('POST', '/patients', { body: { label: deviceKind(), language: lang } })).data;
+    rememberServerLanguage(lang);
+    return made;
+  },
   joinWithCode: async (code: string, label: string) =>
     (await request<LinkedDevice>('POST', '/devices', { body: { code, label } })).data,
   createLinkCode: () => authed<LinkCode>('POST', '/link-codes', {}),

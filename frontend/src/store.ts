@@ -7,6 +7,7 @@ import { formatTime, instantOn, isoWithOffset, localDate } from './lib/dates';
 import { batchRecords, correctDoseRecord, logDoseRecord, undoDoseRecord } from './lib/doses';
 import { deleteAllPhotos } from './lib/photos';
 import { effectivePauses, endPauseRecord, pauseOn, startPauseRecord, withPause } from './lib/pauses';
+import { keepServerLanguage } from './lib/languageSync';
 import { clearPreferences } from './lib/prefs';
 import { ApiError, NetworkError } from './lib/http';
 import { currentSubscription } from './push';
@@ -169,6 +170,9 @@ export async function refreshAll(): Promise<void> {
       }
     }
     if (wiped()) return;
+    // Online and linked: the patient's stored language catches up with this device's (not awaited: the
+    // screens do not wait for it; a failure is asked again at the next refresh).
+    void keepServerLanguage().catch(() => undefined);
     await Promise.all([refreshToday(), refreshTimeline()]);
   } catch (error) {
     if (wiped()) return; // a 401 after "Delete everything" is expected, not an unlinked device

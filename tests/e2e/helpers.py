@@ -100,6 +100,9 @@ def run_js(page: Page, body: str, arg: object = None):
     return page.evaluate(f"(arg) => {{ {body} }}", arg)
 
 
+LANGUAGE_PICKER = "Language · Idioma · Sprache"  # the picker's name in every language (set-up and Settings)
+
+
 def phone_language(page: Page) -> str:
     """The app's language for the browser's locale (es-MX → es), as the app negotiates it."""
     primary = page.evaluate("navigator.language").split("-")[0].lower()
@@ -112,22 +115,35 @@ def day_heading(language: str, day: int = 1, week: int = 1) -> str:
 
 
 def onboard(
-    page: Page, *, doses_per_day: int = 1, daily_mg: str = "40", per_dose: tuple[str, str] | None = None
+    page: Page,
+    *,
+    doses_per_day: int = 1,
+    daily_mg: str = "40",
+    per_dose: tuple[str, str] | None = None,
+    language: str | None = None,
 ) -> None:
     """Sets up a course through the real form, skips the reminders offer and lands on Today."""
-    start_course(page, doses_per_day=doses_per_day, daily_mg=daily_mg, per_dose=per_dose)
+    start_course(page, doses_per_day=doses_per_day, daily_mg=daily_mg, per_dose=per_dose, language=language)
     skip_reminder_offer(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text(day_heading(phone_language(page)))
+    expect(page.get_by_role("heading", level=1)).to_have_text(day_heading(language or phone_language(page)))
 
 
 def start_course(
-    page: Page, *, doses_per_day: int = 1, daily_mg: str = "40", per_dose: tuple[str, str] | None = None
+    page: Page,
+    *,
+    doses_per_day: int = 1,
+    daily_mg: str = "40",
+    per_dose: tuple[str, str] | None = None,
+    language: str | None = None,
 ) -> None:
     """Fills in the set-up form (a course starting today) and sends it (`per_dose`: mg at 08:00, 20:00), in
-    the language of the browser's locale: every label is read from that language's catalog."""
+    the language of the browser's locale, or in `language` chosen first with the form's own language picker:
+    every label is read from that language's catalog."""
     page.goto("/")
-    own = catalog(phone_language(page))
     expect(page).to_have_url(re.compile(r"/onboarding$"))
+    if language is not None:
+        page.get_by_role("combobox", name=LANGUAGE_PICKER).select_option(language)
+    own = catalog(language or phone_language(page))
     expect(page.get_by_role("heading", level=1)).to_have_text(own["setup.title"])
     page.get_by_label(own["setup.weight"]).fill("70")
     if per_dose is not None:

@@ -6,6 +6,7 @@ export type Language = (typeof LANGUAGES)[number];
 export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', es: 'Español', de: 'Deutsch' };
 
 const STORE_KEY = 'clearcourse.language';
+const SERVER_KEY = 'clearcourse.language.server';
 
 /** The first of the phone's languages the app speaks: es-MX, es-US → es; de-AT, de-CH → de; else English. */
 export function negotiate(preferred: readonly string[]): Language {
@@ -44,6 +45,24 @@ export function rememberLanguage(lang: Language | null): void {
     else localStorage.removeItem(STORE_KEY);
   } catch {
     /* private mode: the choice lasts for this visit and is stored on the patient */
+  }
+}
+
+/** The language this device last stored on the patient (null: none yet, or not from this device). */
+export function serverLanguage(): Language | null {
+  try {
+    const value = localStorage.getItem(SERVER_KEY);
+    return value && (LANGUAGES as readonly string[]).includes(value) ? (value as Language) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function rememberServerLanguage(lang: Language): void {
+  try {
+    localStorage.setItem(SERVER_KEY, lang);
+  } catch {
+    /* private mode: the next start stores it again, which changes nothing */
   }
 }
 

@@ -211,7 +211,8 @@ export const recordApi = {
   deleteFeed: (id: string) => authed<null>('DELETE', `/calendar-feeds/${encodeURIComponent(id)}`),
 };
 
-/** The report as a PDF file (for sharing or saving), drawn by the server's background worker. */
-export function reportPdf(courseId: string, paper: 'a4' | 'letter'): Promise<MadeFile> {
-  return madeFile(`${coursePath(courseId)}/report.pdf`, { paper });
+/** The report as a PDF file (for sharing or saving) in `lang` (a clinic may read another language than
+ * the patient), drawn by the server's background worker. */
+export function reportPdf(courseId: string, paper: 'a4' | 'letter', lang: string): Promise<MadeFile> {
+  return madeFile(`${coursePath(courseId)}/report.pdf`, { paper, lang });
 }

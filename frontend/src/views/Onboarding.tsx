@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, type MilestoneAnswer } from '../api';
 import { CountryField } from '../components/CountryField';
 import { Disclaimer } from '../components/Disclaimer';
+import { LanguagePicker } from '../components/LanguagePicker';
 import { DosePlanFields, EMPTY_PLAN, productChoices, programmeChoices, segmentFrom, validatePlan, type PlanDraft } from '../components/DosePlanFields';
 import { Choices, CumulativeTargetFields, ErrorSummary, Field, TimeZoneField, type Errors, type TargetMode } from '../components/Form';
 import { LinkCodeEntry } from '../components/LinkCodeEntry';
@@ -142,6 +143,10 @@ export function Onboarding() {
         <h1 tabIndex={-1}>{t('setup.title')}</h1>
         <p class="lede">{t('setup.lede')}</p>
       </header>
+      <section aria-labelledby="setup-language-heading">
+        <h2 id="setup-language-heading">Language · Idioma · Sprache</h2>
+        <LanguagePicker labelledBy="setup-language-heading" />
+      </section>
       {unlinked.value && (
         <p class="notice" role="status">
           {t('setup.unlinked')}

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Link } from '../components/Link';
 import { SourceIds } from '../components/Facts';
 import { formatDay, formatNumber, language, t } from '../i18n';
+import { LANGUAGE_NAMES, LANGUAGES, type Language } from '../i18n/locale';
 import { recordApi, reportPdf } from '../lib/record';
 import { fileProblem, saveFile } from '../lib/files';
 import { course } from '../store';
@@ -253,6 +254,7 @@ export function Report() {
   const [busy, setBusy] = useState(false);
   const [ready, setReady] = useState<File | null>(null);
   const [paper, setPaper] = useState<'a4' | 'letter'>(current && ['US', 'CA'].includes(current.country ?? '') ? 'letter' : 'a4');
+  const [pdfLanguage, setPdfLanguage] = useState<Language>(language.value);
 
   useEffect(() => {
     if (!current) return;
@@ -276,7 +278,7 @@ export function Report() {
     setReady(null);
     setBusy(true);
     try {
-      const made = await reportPdf(current.id, paper);
+      const made = await reportPdf(current.id, paper, pdfLanguage);
       const file = new File([made.blob], made.filename, { type: 'application/pdf' });
       try {
         await offer(file);
@@ -314,6 +316,16 @@ export function Report() {
         <select id="report-paper" value={paper} onChange={(e) => setPaper((e.currentTarget as HTMLSelectElement).value as 'a4' | 'letter')}>
           <option value="a4">{t('report.paper.a4')}</option>
           <option value="letter">{t('report.paper.letter')}</option>
+        </select>
+      </div>
+      <div class="field no-print">
+        <label for="report-language">{t('report.pdf_language')}</label>
+        <select id="report-language" value={pdfLanguage} onChange={(e) => setPdfLanguage((e.currentTarget as HTMLSelectElement).value as Language)}>
+          {LANGUAGES.map((lang) => (
+            <option key={lang} value={lang} lang={lang}>
+              {LANGUAGE_NAMES[lang]}
+            </option>
+          ))}
         </select>
       </div>
       {shareError && (
