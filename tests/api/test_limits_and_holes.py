@@ -223,3 +223,17 @@ def test_the_spec_states_ranges_and_formats(client):
     assert "format" not in schemas["CourseAppointment"]["properties"]["starts_at"]
     upcoming = spec["paths"]["/api/v1/reminders/upcoming"]["get"]["parameters"]
     assert all("2000-01-01" in p["description"] for p in upcoming if p["name"] in {"from", "to"})
+
+
+def test_a_cap_and_a_missing_row_are_said_in_the_patients_language(app, patient, small_caps):
+    patient.patch(f"{API}/me", json={"language": "de"})
+    course = patient.create_course()
+    for _ in range(3):
+        assert patient.post(f"{API}/calendar-feeds", json={"course_id": course["id"]}).status_code == 201
+    over = patient.post(f"{API}/calendar-feeds", json={"course_id": course["id"]})
+    assert assert_error(over, 409)["message"] == (
+        "Höchstens 3 Kalender pro Konto; lösche zuerst einen, den du nicht mehr brauchst."
+    )
+    patient.patch(f"{API}/me", json={"language": "es"})
+    missing = patient.delete(f"{API}/courses/{course['id']}/supply/pickups/{new_uuid()}")
+    assert assert_error(missing, 404)["message"] == "No existe esa recogida."

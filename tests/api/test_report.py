@@ -242,7 +242,7 @@ TRANSLATED = {
         "Dosis previstas Tomadas Saltadas En pausa Sin registrar Tomadas (%)",
         "Quien te receta las ha pausado",
         "Algunos días Más de la mitad de los días Sí",
-        "Revisiones diarias (2 días)",
+        "Registros diarios (2 días)",
         "Registro de ClearCourse - página 1",
     ],
     "de": [
