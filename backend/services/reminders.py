@@ -609,23 +609,24 @@ def occurrences_between(
 ) -> list[dict]:
     """Stored occurrences in [start, end) plus computed ones beyond the materialised horizon.
 
-    Each item: rule, occurrence (row or None), kind, fires_at, data, status. ``snapshots`` (course id →
-    course and appointment snapshots, taken at ``now``) lets several calls in one request read and project
-    each course once.
+    Each item: rule, occurrence (the stored row's columns, ``id`` among them, or None), kind, fires_at, data,
+    status. ``snapshots`` (course id → course and appointment snapshots, taken at ``now``) lets several calls
+    in one request read and project each course once.
     """
     rules = list(rules if rules is not None else rules_for_patient(patient_id))
     by_id = {r.id: r for r in rules}
-    rows = db.session.scalars(
-        select(ReminderOccurrence).where(
-            ReminderOccurrence.patient_id == patient_id,
-            ReminderOccurrence.fires_at >= start,
-            ReminderOccurrence.fires_at < end,
-            ReminderOccurrence.status != "cancelled",
+    o = ReminderOccurrence
+    rows = db.session.execute(  # columns, not ORM objects: a 62-day window holds hundreds
+        select(o.id, o.rule_id, o.occurrence_key, o.kind, o.fires_at, o.data, o.status).where(
+            o.patient_id == patient_id, o.fires_at >= start, o.fires_at < end
         )
     ).all()
     items: dict[tuple[str, str], dict] = {}
+    cancelled: set[tuple[str, str]] = set()
     for row in rows:
-        if row.rule_id in by_id:
+        if row.status == "cancelled":
+            cancelled.add((row.rule_id, row.occurrence_key))
+        elif row.rule_id in by_id:
             items[(row.rule_id, row.occurrence_key)] = {
                 "rule": by_id[row.rule_id],
                 "occurrence": row,
@@ -634,17 +635,6 @@ def occurrences_between(
                 "data": row.data or {},
                 "status": row.status,
             }
-    cancelled = {
-        (r, k)
-        for r, k in db.session.execute(
-            select(ReminderOccurrence.rule_id, ReminderOccurrence.occurrence_key).where(
-                ReminderOccurrence.patient_id == patient_id,
-                ReminderOccurrence.fires_at >= start,
-                ReminderOccurrence.fires_at < end,
-                ReminderOccurrence.status == "cancelled",
-            )
-        )
-    }
     future_start = max(start, now)
     if future_start < end:
         live = live_courses(patient_id, now)
