@@ -283,7 +283,7 @@ def worst_paths(seeded: dict, dist: Path) -> dict[str, str]:
     }
     queries = {
         "/api/v1/courses/<string:course_id>/report": f"?to={today.isoformat()}",
-        "/api/v1/reminders/upcoming": f"?from={today}&to={today + timedelta(days=61)}",
+        "/api/v1/reminders/upcoming": f"?from={today}&to={today + timedelta(days=31)}",  # the widest window
         "/api/v1/courses/<string:course_id>/checkins": "?limit=31",  # the largest page
         "/api/v1/courses/<string:course_id>/doses": "?limit=100",
         "/api/v1/courses/<string:course_id>/appointments": "?limit=100",

@@ -27,7 +27,8 @@ from backend.services.courses import local_today
 blp = Blueprint("reminders", __name__, description="Reminder rules, quiet hours, snooze and the agenda")
 
 NOT_FOUND = "No such reminder."
-MAX_WINDOW_DAYS = 62
+# The agenda is asked a month at a time (the PWA asks further months apart): this bounds a request's work.
+MAX_WINDOW_DAYS = 31
 LEAD_KINDS = ("dose", "appointment")  # offset = minutes before
 DELAY_KINDS = ("dose_followup",)  # offset = minutes after the dose
 LEAD_DAY_KINDS = ("refill",)  # offset = whole days before the next 30-day supply is needed
@@ -80,7 +81,7 @@ class ReminderOccurrenceSchema(Schema):
     appointment_id = fields.String(allow_none=True)
 
 
-# What ReminderOccurrenceSchema().dump(item) gives, written out once: up to 62 days of reminders spent most
+# What ReminderOccurrenceSchema().dump(item) gives, written out once: a month of reminders spent most
 # of their time in marshmallow's per-field work (issue 16); a test keeps the two equal.
 dump_occurrence = plain_dumper(ReminderOccurrenceSchema)
 
@@ -331,7 +332,7 @@ class Upcoming(MethodView):
     @blp.arguments(UpcomingRemindersQuerySchema, location="query")
     @blp.response(200, ReminderOccurrenceSchema(many=True))
     def get(self, query: dict):
-        """Occurrences between `from` and `to` (local dates, inclusive, at most 62 days)."""
+        """Occurrences between `from` and `to` (local dates, inclusive, at most 31 days apart)."""
         patient_id = current_patient_id()
         now = utcnow()
         zone = _patient_zone(patient_id)

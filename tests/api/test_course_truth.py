@@ -35,9 +35,15 @@ def continuing_course(patient) -> tuple[dict, date]:
 
 
 def upcoming(patient, first: date, last: date) -> list[dict]:
-    response = patient.get(f"{API}/reminders/upcoming?from={first}&to={last}")
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
+    """Every reminder from `first` to `last`, asked a month (at most 31 days on) at a time as the app asks."""
+    found = []
+    while first <= last:
+        end = min(last, first + timedelta(days=31))
+        response = patient.get(f"{API}/reminders/upcoming?from={first}&to={end}")
+        assert response.status_code == 200, response.get_json()
+        found += response.get_json()
+        first = end + timedelta(days=1)
+    return found
 
 
 def test_target_reached_course_goes_on_until_the_patient_confirms_the_end(patient):

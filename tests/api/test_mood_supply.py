@@ -184,7 +184,7 @@ def test_refill_reminder_follows_the_pickups(patient, course):
     runs_out = today_in() + timedelta(days=7)
     assert datetime.fromisoformat(refill["next"]["local_time"]).date() == runs_out - timedelta(days=3)
     assert "expected to run out" in refill["next"]["body"]
-    items = patient.get(f"{API}/reminders/upcoming?from={today_in()}&to={today_in() + timedelta(days=60)}")
+    items = patient.get(f"{API}/reminders/upcoming?from={today_in()}&to={today_in() + timedelta(days=31)}")
     refills = [o for o in items.get_json() if o["kind"] == "refill"]
     assert [datetime.fromisoformat(o["local_time"]).date() for o in refills] == [runs_out - timedelta(days=3)]
     [pickup] = supply(patient, course)["pickups"]

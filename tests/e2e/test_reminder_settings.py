@@ -99,3 +99,34 @@ def test_the_agenda_writes_reminder_times_and_days_like_the_rest_of_the_app(page
         re.compile(r"blood test at 9:30\sPM")
     )
     expect(agenda).not_to_contain_text("21:30")
+
+
+def test_the_next_two_months_are_asked_a_month_at_a_time_and_shown_in_order(page, live_app):
+    """The server answers at most 31 days at a time: "Show the next 2 months" asks month by month and shows
+    a blood test 45 days away after the weeks before it, each day once."""
+    onboard(page)
+    session = session_of(page)
+    status, course = live_app.api("GET", f"/courses/{session['courseId']}", session["token"])
+    assert status == 200, course
+    day = page.evaluate(
+        "zone => new Intl.DateTimeFormat('en-CA', {timeZone: zone}).format(Date.now() + 45 * 86400000)",
+        course["timezone"],
+    )
+    body = {"kind": "blood_test", "starts_at": f"{day}T09:30", "place": "City Lab"}
+    status, appointment = live_app.api(
+        "POST", f"/courses/{session['courseId']}/appointments", session["token"], body
+    )
+    assert status == 201, appointment
+    page.goto("/reminders")
+    agenda = page.locator("ol.agenda")
+    expect(agenda.locator(".agenda-day").first).to_be_visible()
+    expect(agenda.locator('[data-kind="appointment"]')).to_have_count(0)  # the first week only
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/reminders/upcoming" in r.url else None)
+    page.get_by_role("button", name="Show the next 2 months").click()
+    expect(agenda.locator('[data-kind="appointment"]').first).to_contain_text("blood test")
+    days = [d.get_attribute("datetime") or d.inner_text() for d in agenda.locator(".agenda-day").all()]
+    assert len(days) == len(set(days)) and len(days) > 45
+    stamps = [t.get_attribute("datetime") for t in agenda.locator("time").all()]
+    assert stamps == sorted(stamps, key=lambda s: s[:16])  # local times, in order across the months
+    assert len(asked) == 2, asked

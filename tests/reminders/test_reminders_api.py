@@ -137,13 +137,14 @@ def test_another_patients_reminder_is_404(make_patient):
     assert rule(alice, "dose", 1)["enabled"] is True
 
 
-def test_upcoming_window_is_at_most_62_days(patient):
+def test_upcoming_window_is_at_most_31_days(patient):
     running_course(patient)
     start = today()
-    ok = patient.get(f"{API}/reminders/upcoming?from={start}&to={start + timedelta(days=62)}")
+    ok = patient.get(f"{API}/reminders/upcoming?from={start}&to={start + timedelta(days=31)}")
     assert ok.status_code == 200
-    too_long = patient.get(f"{API}/reminders/upcoming?from={start}&to={start + timedelta(days=63)}")
-    assert too_long.status_code == 422 and "62" in too_long.get_json()["message"]
+    too_long = patient.get(f"{API}/reminders/upcoming?from={start}&to={start + timedelta(days=32)}")
+    assert too_long.status_code == 422 and "31" in too_long.get_json()["message"]
+    assert too_long.get_json()["errors"]["query"]["to"]
     backwards = patient.get(f"{API}/reminders/upcoming?from={start}&to={start - timedelta(days=1)}")
     assert backwards.status_code == 422
     assert patient.get(f"{API}/reminders/upcoming?from=2026-02-30").status_code == 422

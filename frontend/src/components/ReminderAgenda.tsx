@@ -9,6 +9,18 @@ import type { ReminderOccurrence } from '../types';
 
 const FIRST_WINDOW_DAYS = 6;
 const LONGEST_WINDOW_DAYS = 62;
+/** The server answers at most 31 days after `from` at a time (it bounds each request's work): a longer agenda
+ * is asked for a month at a time, the months at once. */
+const SERVER_WINDOW_DAYS = 31;
+
+/** The reminders from `from` to `days` days later, in order. */
+async function agenda(from: string, days: number): Promise<ReminderOccurrence[]> {
+  const months: Promise<ReminderOccurrence[]>[] = [];
+  for (let first = 0; first <= days; first += SERVER_WINDOW_DAYS + 1) {
+    months.push(api.upcomingReminders(addDays(from, first), addDays(from, Math.min(days, first + SERVER_WINDOW_DAYS))));
+  }
+  return (await Promise.all(months)).flat();
+}
 
 const STATUSES = new Set(['sent', 'missed', 'failed', 'cancelled']);
 
@@ -31,7 +43,7 @@ export function ReminderAgenda() {
 
   useEffect(() => {
     setError(null);
-    api.upcomingReminders(from, addDays(from, days)).then(setItems, (failure: unknown) => setError(messageFor(failure)));
+    agenda(from, days).then(setItems, (failure: unknown) => setError(messageFor(failure)));
   }, [from, days]);
 
   if (error) return <p class="error">{error}</p>;
