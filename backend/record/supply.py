@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from backend.course.pauses import Pause, for_projection, pause_lookup
-from backend.course.plan import Segment, iter_plan_days
+from backend.course.pauses import Pause, for_projection, pause_lookup, unpaused_runs
+from backend.course.plan import Segment, segment_for
 
 PRESCRIPTION_DAYS = 30  # DOSE-10: one prescription covers at most 30 days
 HORIZON_DAYS = 3 * 366  # never walk the plan further than this
@@ -86,26 +86,20 @@ def supply(
             logged_today.add(dose.slot)
     left = max(picked - used, 0.0)
 
-    runs_out: date | None = None
-    stock = left
     stop = today + timedelta(days=HORIZON_DAYS)
     if last_capsule is not None:
         stop = min(stop, last_capsule)
-    assumed = pause_lookup(
-        for_projection(pauses, today)
-    )  # paused days use no capsules; an open pause ends today
-    for day, seg in iter_plan_days(plan, today, stop):
-        if seg is None or assumed(day):
-            continue
-        mg = seg.mg_on(day)
-        if mg <= 0:
-            continue
-        if day == today:
-            mg = sum(m for s, m in enumerate(seg.slot_mg(day), start=1) if s not in logged_today)
-        if stock + _EPS < mg:
-            runs_out = day
-            break
-        stock -= mg
+    assumed = for_projection(pauses, today)  # paused days use no capsules; an open pause ends today
+    runs_out, stock = None, left
+    if today <= stop and pause_lookup(assumed)(today) is None:
+        seg = segment_for(plan, today)
+        if seg is not None and seg.mg_on(today) > 0:  # today: only the doses not logged yet
+            mg = sum(m for slot, m in enumerate(seg.slot_mg(today), start=1) if slot not in logged_today)
+            if stock + _EPS < mg:
+                runs_out = today
+            stock -= mg
+    if runs_out is None:
+        runs_out = _runs_out(stock, plan, today + timedelta(days=1), stop, assumed)
     covers = runs_out is None and last_capsule is not None
     needed = runs_out
     if prescription_limit:
@@ -126,3 +120,45 @@ def supply(
         and projected_last is not None
         and (needed is None or needed > projected_last),
     )
+
+
+def _runs_out(
+    stock: float, plan: Sequence[Segment], first: date, last: date, pauses: Sequence[Pause]
+) -> date | None:
+    """The first day from ``first`` to ``last`` whose planned mg ``stock`` cannot cover, taking each covered
+    day's mg away in turn (None: it covers them all). Paused days take nothing. A run of days at one daily
+    amount is counted in one step (a course's plan is walked up to three years ahead on every reminder
+    view); a cycle day by day."""
+    for run_first, run_last in unpaused_runs(first, last, pauses):
+        end = run_last if run_last is not None else last
+        for seg, a, b in _segment_days(plan, run_first, end):
+            if seg.cycle_mg is None:
+                mg = seg.daily_mg or 0.0
+                if mg <= 0:
+                    continue
+                days = (b - a).days + 1
+                covered = min(days, int((stock + _EPS) // mg))
+                if covered < days:
+                    return a + timedelta(days=covered)
+                stock -= days * mg
+                continue
+            cycle, shift = seg.cycle_mg, (a - seg.from_date).days
+            for i in range((b - a).days + 1):
+                mg = cycle[(shift + i) % len(cycle)]
+                if mg <= 0:
+                    continue
+                if stock + _EPS < mg:
+                    return a + timedelta(days=i)
+                stock -= mg
+    return None
+
+
+def _segment_days(plan: Sequence[Segment], first: date, last: date) -> list[tuple[Segment, date, date]]:
+    """(segment, its first day, its last day) for the days from ``first`` to ``last`` a segment covers."""
+    out = []
+    for i, seg in enumerate(plan):
+        seg_last = plan[i + 1].from_date - timedelta(days=1) if i + 1 < len(plan) else last
+        a, b = max(first, seg.from_date), min(last, seg_last)
+        if a <= b:
+            out.append((seg, a, b))
+    return out

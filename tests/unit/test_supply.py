@@ -93,3 +93,73 @@ def test_a_projected_end_never_stops_the_count_it_only_adds_may_be_last_supply()
     assert not later.may_be_last_supply
     confirmed = supply([Pickup(START, 60, 20)], [], TWICE_40, START, last_capsule=START + timedelta(days=20))
     assert confirmed.covers_to_last_capsule and not confirmed.may_be_last_supply
+
+
+def _day_by_day(stock, plan, today, stop, pauses, logged_today):
+    """The plain walk the supply counts in steps: every day from today to stop, one at a time."""
+    from backend.course.pauses import for_projection, pause_lookup
+    from backend.course.plan import iter_plan_days
+
+    assumed = pause_lookup(for_projection(pauses, today))
+    for day, seg in iter_plan_days(plan, today, stop):
+        if seg is None or assumed(day):
+            continue
+        mg = seg.mg_on(day)
+        if mg <= 0:
+            continue
+        if day == today:
+            mg = sum(m for s, m in enumerate(seg.slot_mg(day), start=1) if s not in logged_today)
+        if stock + 1e-6 < mg:
+            return day
+        stock -= mg
+    return None
+
+
+def test_the_stepped_walk_finds_the_day_a_day_by_day_walk_finds():
+    """Runs at one daily amount are counted in one step: for random plans (daily, per-dose, cycles with rest
+    days, fractional mg), pauses (closed, open, empty), pick-ups, logged doses today and last capsules, the
+    day the supply runs out is the day-by-day walk's, to the day."""
+    import random
+
+    from backend.record.supply import HORIZON_DAYS
+
+    rng = random.Random(5)
+    seen_runs_out = seen_cover = 0
+    for _ in range(1500):
+        start = START + timedelta(days=rng.randrange(-40, 40))
+        plan, day = [], start
+        for _ in range(rng.randrange(1, 5)):
+            times = (time(8),) if rng.random() < 0.5 else (time(8), time(20))
+            shape = rng.random()
+            if shape < 0.45:
+                plan.append(
+                    Segment(day, len(times), times, daily_mg=rng.choice([0, 10, 20, 30, 40, 13.3, 60]))
+                )
+            elif shape < 0.8:
+                cycle = tuple(rng.choice([0, 10, 20, 40, 6.7]) for _ in range(rng.randrange(1, 9)))
+                plan.append(Segment(day, len(times), times, cycle_mg=cycle))
+            else:
+                plan.append(Segment(day, 2, (time(8), time(20)), daily_mg=50, dose_mg=(30, 20)))
+            day += timedelta(days=rng.randrange(1, 90))
+        pauses = []
+        cursor = start
+        for _ in range(rng.randrange(0, 3)):
+            begin = cursor + timedelta(days=rng.randrange(0, 60))
+            end = None if rng.random() < 0.2 else begin + timedelta(days=rng.randrange(0, 20))
+            pauses.append(Pause(begin, end))
+            if end is None:
+                break
+            cursor = end + timedelta(days=1)
+        today = start + timedelta(days=rng.randrange(0, 120))
+        pickups = [Pickup(start, rng.choice([10, 30, 60, 90, 300]), rng.choice([10, 20, 40]))]
+        taken = [TakenDose(today, 1, 20)] if rng.random() < 0.3 else []
+        last = today + timedelta(days=rng.randrange(0, 400)) if rng.random() < 0.3 else None
+        made = supply(pickups, taken, tuple(plan), today, last_capsule=last, pauses=tuple(pauses))
+        stop = (
+            min(today + timedelta(days=HORIZON_DAYS), last) if last else today + timedelta(days=HORIZON_DAYS)
+        )
+        expected = _day_by_day(made.mg_left, tuple(plan), today, stop, pauses, {d.slot for d in taken})
+        assert made.runs_out_on == expected, (plan, pauses, today, last, pickups, taken)
+        seen_runs_out += expected is not None
+        seen_cover += expected is None
+    assert seen_runs_out > 300 and seen_cover > 100
