@@ -169,6 +169,14 @@ def parse_plan(raw: list[dict]) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
+def segment_spans(plan: Sequence[Segment]) -> list[tuple[Segment, date | None]]:
+    """Each segment with its last day (the day before the next one starts; None for the last segment)."""
+    return [
+        (seg, plan[i + 1].from_date - timedelta(days=1) if i + 1 < len(plan) else None)
+        for i, seg in enumerate(plan)
+    ]
+
+
 def segment_in_force(raw: list[dict], day: date) -> Segment | None:
     """The segment of a stored plan in force on `day` (the first one before the plan starts), parsing that
     segment only: a list of reminders needs one segment of each course's plan, and a plan may have 60."""

@@ -65,6 +65,7 @@ class BookedAppointment:
     kind: str  # an appointment kind
     starts_at_local: datetime  # naive wall-clock time in the course's zone
     place: str | None = None
+    fasting: bool = False  # the clinic asked the patient to fast for it
 
 
 def monitoring_dates(

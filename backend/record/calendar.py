@@ -25,7 +25,7 @@ from icalendar import Timezone
 from icalendar.timezone.tzid import tzid_from_tzinfo
 
 from backend.course.pauses import Pause, unpaused_runs
-from backend.course.plan import Segment
+from backend.course.plan import Segment, segment_spans
 from backend.i18n import catalog
 
 UID_NAMESPACE = uuid.UUID("4f7c1f0e-2b7e-4f0a-9a55-6b1e0c3d8a21")
@@ -213,8 +213,7 @@ def _capsule_events(course: FeedCourse, zone: _Zone, today: date, stamp: str) ->
     content = texts()
     note = content["capsules_note"].get(course.product, content["capsules_note"]["standard"])["text"]
     lines: list[str] = []
-    for i, seg in enumerate(course.plan):
-        seg_end = course.plan[i + 1].from_date - timedelta(days=1) if i + 1 < len(course.plan) else None
+    for seg, seg_end in segment_spans(course.plan):
         if course.last_capsule is not None:
             seg_end = min(seg_end, course.last_capsule) if seg_end else course.last_capsule
         first = max(seg.from_date, course.start_date)

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from backend.course.pauses import Pause, for_projection, pause_lookup, unpaused_runs
-from backend.course.plan import Segment, segment_for
+from backend.course.plan import Segment, segment_for, segment_spans
 
 PRESCRIPTION_DAYS = 30  # DOSE-10: one prescription covers at most 30 days
 HORIZON_DAYS = 3 * 366  # never walk the plan further than this
@@ -156,9 +156,8 @@ def _runs_out(
 def _segment_days(plan: Sequence[Segment], first: date, last: date) -> list[tuple[Segment, date, date]]:
     """(segment, its first day, its last day) for the days from ``first`` to ``last`` a segment covers."""
     out = []
-    for i, seg in enumerate(plan):
-        seg_last = plan[i + 1].from_date - timedelta(days=1) if i + 1 < len(plan) else last
-        a, b = max(first, seg.from_date), min(last, seg_last)
+    for seg, seg_last in segment_spans(plan):
+        a, b = max(first, seg.from_date), min(last, seg_last or last)
         if a <= b:
             out.append((seg, a, b))
     return out

@@ -10,7 +10,7 @@ from backend.auth import hash_secret, new_token
 from backend.course.timeline import build_timeline
 from backend.extensions import db
 from backend.i18n import current_locale, use_locale
-from backend.models import Appointment, CalendarFeed, Course, Patient
+from backend.models import CalendarFeed, Course, Patient
 from backend.models.types import utcnow
 from backend.record import calendar
 from backend.services.courses import course_info, local_today, logged_doses
@@ -69,10 +69,6 @@ def _render_feed(feed: CalendarFeed, now: datetime | None) -> bytes:
     today = local_today(course, now)
     info = course_info(course)
     timeline = build_timeline(info, logged_doses(course.id), today)
-    a = Appointment
-    appointments = db.session.execute(
-        select(a.id, a.kind, a.starts_at_local, a.place, a.fasting).where(a.course_id == course.id)
-    )
     body = calendar.build_feed(
         calendar.FeedCourse(
             id=course.id,
@@ -86,8 +82,8 @@ def _render_feed(feed: CalendarFeed, now: datetime | None) -> bytes:
             pauses=info.pauses,
         ),
         [
-            calendar.FeedAppointment(id_, kind, starts_at, place, bool(fasting))
-            for id_, kind, starts_at, place, fasting in appointments
+            calendar.FeedAppointment(b.id, b.kind, b.starts_at_local, b.place, b.fasting)
+            for b in info.appointments
         ],
         [
             calendar.FeedMilestone(

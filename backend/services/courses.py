@@ -507,12 +507,11 @@ def course_pauses(course_id: str) -> tuple[Pause, ...]:
 
 
 def booked_appointments(course_id: str) -> tuple[BookedAppointment, ...]:
+    a = Appointment
     rows = db.session.execute(
-        select(Appointment.id, Appointment.kind, Appointment.starts_at_local, Appointment.place).where(
-            Appointment.course_id == course_id
-        )
+        select(a.id, a.kind, a.starts_at_local, a.place, a.fasting).where(a.course_id == course_id)
     )
-    return tuple(BookedAppointment(r[0], r[1], r[2], r[3]) for r in rows)
+    return tuple(BookedAppointment(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows)
 
 
 def logged_doses(course_id: str) -> list[LoggedDose]:

@@ -14,7 +14,6 @@ from backend import events
 from backend.course.timeline import CourseInfo, LoggedDose, Projection, project
 from backend.extensions import db
 from backend.models import (
-    Appointment,
     CalendarFeed,
     CheckIn,
     Course,
@@ -455,17 +454,15 @@ def report_data(course: Course, start: date | None, end: date | None) -> dict[st
     ).all()
     effects_of = json_values([row[2] for row in checkins])
     flags_of = json_values([row[3] for row in checkins])
-    m, a = MoodCheck, Appointment
+    m = MoodCheck
     moods = db.session.execute(
         select(m.week, m.interest, m.low_mood, m.self_harm_thoughts, m.sexual_function).where(
             m.course_id == course.id
         )
     )
-    appointments = db.session.execute(
-        select(a.kind, a.starts_at_local, a.place, a.fasting).where(a.course_id == course.id)
-    )
+    info = course_info(course)
     return report.build_report(
-        course_info(course),
+        info,
         logged_doses(course.id),
         [
             report.CheckInRow(day, skin, dict(effects or {}), list(flags or []))
@@ -475,7 +472,7 @@ def report_data(course: Course, start: date | None, end: date | None) -> dict[st
             report.MoodRow(week, interest, low_mood, bool(self_harm), sexual)
             for week, interest, low_mood, self_harm, sexual in moods
         ],
-        [report.AppointmentRow(kind, at, place, bool(fasting)) for kind, at, place, fasting in appointments],
+        [report.AppointmentRow(b.kind, b.starts_at_local, b.place, b.fasting) for b in info.appointments],
         start,
         end,
         today,

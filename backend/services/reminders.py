@@ -616,7 +616,7 @@ def occurrences_between(
     rules = list(rules if rules is not None else rules_for_patient(patient_id))
     by_id = {r.id: r for r in rules}
     o = ReminderOccurrence
-    rows = db.session.execute(  # columns, not ORM objects: a 62-day window holds hundreds
+    rows = db.session.execute(  # columns, not ORM objects: a month's window holds hundreds
         select(o.id, o.rule_id, o.occurrence_key, o.kind, o.fires_at, o.data, o.status).where(
             o.patient_id == patient_id, o.fires_at >= start, o.fires_at < end
         )
@@ -643,15 +643,14 @@ def occurrences_between(
             if rule.course_id in live:
                 courses[rule.course_id].append(rule)
         quiet = quiet_hours(patient_id)
+        held = snapshots if snapshots is not None else {}
         for course_id, course_rules in courses.items():
-            if snapshots is None or course_id not in snapshots:
+            if course_id not in held:
                 course = db.session.get(Course, course_id)
                 if course is None:
                     continue
-                taken = (course_snapshot(course, now), appointment_snapshots(course_id))
-                if snapshots is not None:
-                    snapshots[course_id] = taken
-            snapshot, appts = snapshots[course_id] if snapshots is not None else taken
+                held[course_id] = (course_snapshot(course, now), appointment_snapshots(course_id))
+            snapshot, appts = held[course_id]
             for rule in course_rules:
                 for spec in generate(rule_snapshot(rule), snapshot, appts, quiet, future_start, end):
                     key = (rule.id, spec.key)
