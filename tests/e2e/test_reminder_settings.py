@@ -79,20 +79,27 @@ def test_switches_times_and_quiet_hours_are_saved(page, live_app):
     expect(agenda).not_to_contain_text("Time for your capsule")
 
 
-def test_the_agenda_writes_reminder_times_and_days_like_the_rest_of_the_app(page, live_app):
-    """The server's texts say 21:30; this phone (en-US) writes 9:30 PM everywhere, agenda titles included."""
-    onboard(page)
+def book_blood_test(page, live_app, *, days_ahead: int, at: str) -> None:
+    """Books a blood test `days_ahead` days from today in the course's zone, at the local time `at`."""
     session = session_of(page)
     status, course = live_app.api("GET", f"/courses/{session['courseId']}", session["token"])
     assert status == 200, course
     day = page.evaluate(
-        "zone => new Intl.DateTimeFormat('en-CA', {timeZone: zone}).format(Date.now() + 3 * 86400000)",
-        course["timezone"],
+        "([zone, days]) => new Intl.DateTimeFormat('en-CA', {timeZone: zone})"
+        ".format(Date.now() + days * 86400000)",
+        [course["timezone"], days_ahead],
     )
-    body = {"kind": "blood_test", "starts_at": f"{day}T21:30", "place": "City Lab"}
-    path = f"/courses/{session['courseId']}/appointments"
-    status, appointment = live_app.api("POST", path, session["token"], body)
+    body = {"kind": "blood_test", "starts_at": f"{day}T{at}", "place": "City Lab"}
+    status, appointment = live_app.api(
+        "POST", f"/courses/{session['courseId']}/appointments", session["token"], body
+    )
     assert status == 201, appointment
+
+
+def test_the_agenda_writes_reminder_times_and_days_like_the_rest_of_the_app(page, live_app):
+    """The server's texts say 21:30; this phone (en-US) writes 9:30 PM everywhere, agenda titles included."""
+    onboard(page)
+    book_blood_test(page, live_app, days_ahead=3, at="21:30")
     page.goto("/reminders")
     agenda = page.locator("ol.agenda")
     expect(agenda.locator('[data-kind="appointment"]').first).to_contain_text(
@@ -105,18 +112,7 @@ def test_the_next_two_months_are_asked_a_month_at_a_time_and_shown_in_order(page
     """The server answers at most 31 days at a time: "Show the next 2 months" asks month by month and shows
     a blood test 45 days away after the weeks before it, each day once."""
     onboard(page)
-    session = session_of(page)
-    status, course = live_app.api("GET", f"/courses/{session['courseId']}", session["token"])
-    assert status == 200, course
-    day = page.evaluate(
-        "zone => new Intl.DateTimeFormat('en-CA', {timeZone: zone}).format(Date.now() + 45 * 86400000)",
-        course["timezone"],
-    )
-    body = {"kind": "blood_test", "starts_at": f"{day}T09:30", "place": "City Lab"}
-    status, appointment = live_app.api(
-        "POST", f"/courses/{session['courseId']}/appointments", session["token"], body
-    )
-    assert status == 201, appointment
+    book_blood_test(page, live_app, days_ahead=45, at="09:30")
     page.goto("/reminders")
     agenda = page.locator("ol.agenda")
     expect(agenda.locator(".agenda-day").first).to_be_visible()
