@@ -25,6 +25,12 @@ from backend.web.guards import path_can_name_a_file
 from backend.web.headers import FILE_HEADERS, hsts
 
 HASHED_ASSETS = "/assets/"  # Vite names every file here after its content hash
+# Files a browser only ever uses inside a page (scripts, styles, raster images, fonts): the policies that
+# govern a document or a worker (CSP, Permissions-Policy, framing) do nothing on them, so they go without,
+# which takes about 530 bytes off each of the first load's requests over HTTP/1.1. The service worker's
+# script and anything that can open as a document (HTML, SVG, the manifest) keep the whole set.
+SUBRESOURCE_SUFFIXES = (".js", ".css", ".png", ".webp", ".jpg", ".woff2")
+SUBRESOURCE_HEADERS = ("X-Content-Type-Options", "Referrer-Policy")
 NOT_FILES = ("/api/", "/healthz")
 
 
@@ -38,7 +44,7 @@ class PwaFiles(WhiteNoise):
             max_age=None,
             allow_all_origins=False,
             immutable_file_test=lambda path, url: url.startswith(HASHED_ASSETS),
-            add_headers_function=_revalidate_unhashed,
+            add_headers_function=_file_headers,
         )
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
@@ -89,8 +95,11 @@ class PwaFiles(WhiteNoise):
         return StaticFile(path, headers.items(), encodings=encodings, stat_cache=stat_cache)
 
 
-def _revalidate_unhashed(headers: Any, path: str, url: str) -> None:
+def _file_headers(headers: Any, path: str, url: str) -> None:
+    """No-cache for unhashed files; the security headers (Flask's after_request never sees these files)."""
     if not url.startswith(HASHED_ASSETS):
         headers["Cache-Control"] = "no-cache"
-    for name, value in FILE_HEADERS.items():  # CSP, nosniff…: Flask's after_request never sees these
-        headers[name] = value
+    subresource = url.startswith((HASHED_ASSETS, "/icons/")) and url.endswith(SUBRESOURCE_SUFFIXES)
+    for name, value in FILE_HEADERS.items():
+        if not subresource or name in SUBRESOURCE_HEADERS:
+            headers[name] = value

@@ -14,7 +14,8 @@ WhiteNoise, fresh SQLite file), then
      trace every task after the first paint with its wall and CPU time (`--save-json DIR` keeps the
      reports and traces).
 
-Run: `.venv/bin/python bench/first_load.py [--lighthouse /tmp/lh/node_modules/.bin/lighthouse --runs 3]`
+Run: `.venv/bin/python bench/first_load.py [--locale es-ES]
+[--lighthouse /tmp/lh/node_modules/.bin/lighthouse --runs 3]`
 (build first: `cd frontend && npm run build`).
 """
 
@@ -79,8 +80,9 @@ def serve(workdir: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("the server did not come up")
 
 
-def first_load(base: str) -> list[tuple[str, str, int]]:
-    """(url, content-encoding, bytes on the wire) of every response of a first visit to `/`."""
+def first_load(base: str, locale: str = "en-US") -> list[tuple[str, str, int]]:
+    """(url, content-encoding, bytes on the wire) of every response of a first visit to `/` by a phone set to
+    `locale` (a Spanish or German phone fetches its language's catalogs instead of English)."""
     from playwright.sync_api import sync_playwright
 
     rows: dict[str, list] = {}
@@ -88,7 +90,7 @@ def first_load(base: str) -> list[tuple[str, str, int]]:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"], headless=True
         )
-        context = browser.new_context(viewport={"width": 390, "height": 844})
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale=locale)
         page = context.new_page()
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
@@ -207,6 +209,7 @@ def main() -> int:
         "--lighthouse", help="path of a Lighthouse 12 CLI; without it only the bytes are measured"
     )
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--locale", default="en-US", help="the phone's language for the byte count: es-ES…")
     parser.add_argument(
         "--save-json",
         type=Path,
@@ -219,7 +222,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="cc-first-load-"))
     proc, base = serve(workdir)
     try:
-        rows = first_load(base)
+        rows = first_load(base, args.locale)
         total = sum(size for _, _, size in rows)
         print("| request | content-encoding | bytes transferred |")
         print("|---|---|---:|")

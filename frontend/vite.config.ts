@@ -1,6 +1,8 @@
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { helpCountries } from './scripts/help-countries.mjs';
 import { inlineFavicon } from './scripts/inline-favicon.mjs';
+import { precompileMessages } from './scripts/precompile-messages.mjs';
 
 const THEME_COLOR = '#0f5f5c';
 const BACKGROUND_COLOR = '#f6f8f7';
@@ -8,6 +10,10 @@ const BACKGROUND_COLOR = '#f6f8f7';
 export default defineConfig({
   oxc: {
     jsx: { runtime: 'automatic', importSource: 'preact' },
+  },
+  resolve: {
+    // Every catalog is parsed at build time (scripts/precompile-messages.mjs), so the ICU parser stays out.
+    alias: { '@formatjs/icu-messageformat-parser': '@formatjs/icu-messageformat-parser/no-parser.js' },
   },
   build: {
     target: 'es2020',
@@ -25,6 +31,8 @@ export default defineConfig({
     },
   },
   plugins: [
+    precompileMessages(),
+    helpCountries(),
     inlineFavicon(),
     VitePWA({
       strategies: 'injectManifest',

@@ -9,7 +9,9 @@
   device features the app never uses, `X-Frame-Options: DENY` for browsers without
   frame-ancestors, and HSTS when the request arrived over HTTPS (directly or, through
   PROXY_HOPS proxies, as said by X-Forwarded-Proto), the PWA's own files included
-  (`backend.pwa_files` adds it there, before Flask runs).
+  (`backend.pwa_files` adds it there, before Flask runs). The PWA's scripts, styles and raster images,
+  which only ever load inside a page, carry just `nosniff` and the referrer policy
+  (`backend.pwa_files.SUBRESOURCE_SUFFIXES`).
 - Every API answer that did not choose its own caching is `Cache-Control: no-store`: they carry a
   patient's health data or secrets (tokens, link codes), which must not stay in any cache.
 """

@@ -7,7 +7,8 @@ import { importSource, useLanguage } from './bundle-source.mjs';
 
 // One bundle, so the translations `provide` lays over English reach the same modules pauses.ts uses.
 const { pauseOn, effectivePauses, reasonSentence, saysStop, provide } = await importSource(`
-export { pauseOn, effectivePauses, reasonSentence } from './lib/pauses.ts';
+export { pauseOn, effectivePauses } from './lib/pauses.ts';
+export { reasonSentence } from './lib/pauseTexts.ts';
 export { saysStop } from './lib/triage.ts';
 export { provide } from './i18n/localized.ts';
 `);

@@ -12,22 +12,23 @@ import { announcement, booted, course, noCourseOnServer, session } from './store
 const title = (route: RouteName) => plain(`shell.title.${route}`);
 
 // Only the shell is in the first load: every screen's code (and the message formatter it uses) loads on
-// first use, precached for offline. Today and set-up load while the device's saved data is read.
-const Today = lazyView('today', () => import('./views/Today').then((m) => m.Today));
-const Onboarding = lazyView('onboarding', () => import('./views/Onboarding').then((m) => m.Onboarding));
-const Timeline = lazyView('timeline', () => import('./views/Timeline').then((m) => m.Timeline));
-const Settings = lazyView('settings', () => import('./views/Settings').then((m) => m.Settings));
-const Reminders = lazyView('reminders', () => import('./views/Reminders').then((m) => m.Reminders));
-const GetReminders = lazyView('get-reminders', () => import('./views/GetReminders').then((m) => m.GetReminders));
-const Appointments = lazyView('appointments', () => import('./views/Appointments').then((m) => m.Appointments));
-const Journal = lazyView('journal', () => import('./views/Journal').then((m) => m.Journal));
-const Mood = lazyView('mood', () => import('./views/Mood').then((m) => m.Mood));
-const Photos = lazyView('photos', () => import('./views/Photos').then((m) => m.Photos));
-const Supply = lazyView('supply', () => import('./views/Supply').then((m) => m.Supply));
-const Charts = lazyView('charts', () => import('./views/Charts').then((m) => m.Charts));
-const Report = lazyView('report', () => import('./views/Report').then((m) => m.Report));
-const Sources = lazyView('sources', () => import('./views/Sources').then((m) => m.Sources));
-const Help = lazyView('help', () => import('./views/Help').then((m) => m.Help));
+// first use with the message areas it names (checked against its code by scripts/check-areas.mjs),
+// precached for offline. Today and set-up load while the device's saved data is read.
+const Today = lazyView('today', () => import('./views/Today').then((m) => m.Today), ['course', 'errors', 'setup', 'timeline', 'today']);
+const Onboarding = lazyView('onboarding', () => import('./views/Onboarding').then((m) => m.Onboarding), ['course', 'errors', 'setup']);
+const Timeline = lazyView('timeline', () => import('./views/Timeline').then((m) => m.Timeline), ['setup', 'timeline']);
+const Settings = lazyView('settings', () => import('./views/Settings').then((m) => m.Settings), ['course', 'errors', 'jobs', 'settings', 'setup', 'today']);
+const Reminders = lazyView('reminders', () => import('./views/Reminders').then((m) => m.Reminders), ['appointments', 'course', 'errors', 'reminders', 'setup']);
+const GetReminders = lazyView('get-reminders', () => import('./views/GetReminders').then((m) => m.GetReminders), ['errors', 'reminders', 'setup']);
+const Appointments = lazyView('appointments', () => import('./views/Appointments').then((m) => m.Appointments), ['appointments', 'errors', 'reminders', 'setup']);
+const Journal = lazyView('journal', () => import('./views/Journal').then((m) => m.Journal), ['checkin', 'errors', 'help', 'jobs', 'setup', 'today']);
+const Mood = lazyView('mood', () => import('./views/Mood').then((m) => m.Mood), ['checkin', 'errors', 'help', 'jobs', 'mood', 'setup', 'today']);
+const Photos = lazyView('photos', () => import('./views/Photos').then((m) => m.Photos), ['photos']);
+const Supply = lazyView('supply', () => import('./views/Supply').then((m) => m.Supply), ['errors', 'jobs', 'setup', 'supply']);
+const Charts = lazyView('charts', () => import('./views/Charts').then((m) => m.Charts), ['charts', 'course', 'jobs']);
+const Report = lazyView('report', () => import('./views/Report').then((m) => m.Report), ['jobs', 'report']);
+const Sources = lazyView('sources', () => import('./views/Sources').then((m) => m.Sources), ['sources']);
+const Help = lazyView('help', () => import('./views/Help').then((m) => m.Help), ['errors', 'help', 'setup']);
 
 /** The app icon (a capsule on a teal tile, as drawn by scripts/make-icons.mjs), inline: no request of its own. */
 function BrandMark() {

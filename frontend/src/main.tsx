@@ -1,6 +1,8 @@
 import { render } from 'preact';
 import { App } from './app';
+import { loadAreas } from './i18n/catalog';
 import './i18n/content';
+import { language } from './i18n/locale';
 import { getCaregiverToken } from './lib/db';
 import { afterLoad, whenIdle } from './lib/idle';
 import { syncPushSubscription } from './push';
@@ -13,7 +15,10 @@ listenToServiceWorker();
 
 /** A phone that joined as a caregiver (or opens /care) runs the caregiver app only: no patient session. */
 async function caregiverApp(token: string | null): Promise<void> {
-  const { CaregiverApp } = await import('./caregiver/CaregiverApp');
+  const [{ CaregiverApp }] = await Promise.all([
+    import('./caregiver/CaregiverApp'),
+    loadAreas(language.value, ['caregiver', 'errors', 'setup']).catch(() => undefined),
+  ]);
   render(<CaregiverApp initialToken={token} />, root);
 }
 

@@ -153,3 +153,23 @@ def test_a_hashed_file_built_after_start_up_is_served_compressed(pwa, tmp_path):
     assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(response.data) == SCRIPT
     assert "immutable" in response.headers["Cache-Control"]
+
+
+def test_document_policies_go_only_where_a_document_or_worker_can_open(pwa, tmp_path):
+    """A script, style or raster image is only ever used inside a page: it carries nosniff and the referrer
+    policy, not the CSP, Permissions-Policy or framing headers (about 530 bytes a request). The shell, the
+    service worker's script (a worker takes its CSP from it) and an SVG (a document of its own) keep all."""
+    (tmp_path / "dist" / "assets" / "logo-d4e5f6.svg").write_bytes(
+        b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+    )
+    for path in ("/assets/index-a1b2c3.js", "/icons/icon-192.png"):
+        headers = pwa.get(path).headers
+        assert headers["X-Content-Type-Options"] == "nosniff", path
+        assert headers["Referrer-Policy"] == "no-referrer", path
+        for name in ("Content-Security-Policy", "Permissions-Policy", "X-Frame-Options"):
+            assert name not in headers, (path, name)
+    for path in ("/", "/index.html", "/sw.js", "/assets/logo-d4e5f6.svg", "/settings"):
+        headers = pwa.get(path).headers
+        assert "script-src 'self'" in headers["Content-Security-Policy"], path
+        assert headers["X-Frame-Options"] == "DENY" and "camera=()" in headers["Permissions-Policy"], path
+        assert headers["X-Content-Type-Options"] == "nosniff", path

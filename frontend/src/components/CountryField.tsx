@@ -1,13 +1,13 @@
 import type { ComponentChildren } from 'preact';
 import { t } from '../i18n';
 import { formattingLocale } from '../i18n/locale';
-import { HELP_COUNTRIES } from '../lib/help';
+import { LISTED_COUNTRIES } from '../lib/countries';
 
 /** The listed countries, named and sorted as the patient's language writes them. */
 function countries(): { code: string; name: string }[] {
   const locale = formattingLocale();
   const names = new Intl.DisplayNames(locale, { type: 'region' });
-  const named = HELP_COUNTRIES.map((c) => ({ code: c.code, name: names.of(c.code) ?? c.name }));
+  const named = LISTED_COUNTRIES.map((c) => ({ code: c.code, name: names.of(c.code) ?? c.name }));
   return named.sort((a, b) => a.name.localeCompare(b.name, locale));
 }
 

@@ -1,21 +1,21 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { loadCatalog, plain } from '../i18n/catalog';
+import { loadAreas, plain } from '../i18n/catalog';
 import { language } from '../i18n/locale';
 import type { RouteName } from '../router';
 
 /**
  * A view whose code loads on first use (kept out of the first-load budget; the service worker
  * precaches the chunk, so it opens offline too). Until it arrives a placeholder with the same heading
- * holds focus; the real heading takes it over. The screens' messages in the patient's language load with
- * the code, so the screen does not show in English first.
+ * holds focus; the real heading takes it over. The messages of `areas` (every area its code uses: the build
+ * checks) load in the patient's language with the code, so the screen opens in its words.
  */
-export function lazyView(route: RouteName, load: () => Promise<ComponentType>): ComponentType {
+export function lazyView(route: RouteName, load: () => Promise<ComponentType>, areas: readonly string[]): ComponentType {
   let loaded: ComponentType | null = null;
   let pending: Promise<ComponentType> | null = null;
   const start = () => {
-    // Without its language's messages (not fetched, not cached) the screen still opens, in English.
-    pending ??= Promise.all([load(), loadCatalog(language.value).catch(() => undefined)]).then(
+    // Without its messages (not fetched, not cached) the screen still opens: they are asked for again as read.
+    pending ??= Promise.all([load(), loadAreas(language.value, areas).catch(() => undefined)]).then(
       ([view]) => (loaded = view),
       (error: unknown) => {
         pending = null;
@@ -62,8 +62,9 @@ export function lazyView(route: RouteName, load: () => Promise<ComponentType>): 
   return LazyView;
 }
 
-/** A part of a screen whose code loads when it is first shown, as lazyView does for whole screens. */
-export function lazyPanel<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+/** A part of a screen whose code and messages (`areas`) load when it is first shown, as lazyView does for
+ * whole screens. */
+export function lazyPanel<P extends object>(load: () => Promise<ComponentType<P>>, areas: readonly string[]): ComponentType<P> {
   let loaded: ComponentType<P> | null = null;
   function LazyPanel(props: P) {
     const [, setReady] = useState(0);
@@ -71,8 +72,8 @@ export function lazyPanel<P extends object>(load: () => Promise<ComponentType<P>
     useEffect(() => {
       if (loaded) return;
       let live = true;
-      load().then(
-        (panel) => {
+      Promise.all([load(), loadAreas(language.value, areas).catch(() => undefined)]).then(
+        ([panel]) => {
           loaded = panel;
           if (live) setReady(1);
         },

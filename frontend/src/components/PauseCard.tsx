@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { formatDate } from '../lib/dates';
 import { focusSoon } from '../lib/errors';
 import { t } from '../i18n';
-import { PAUSED_TEXT, reasonFacts, reasonSentence } from '../lib/pauses';
+import { PAUSED_TEXT, reasonFacts, reasonSentence } from '../lib/pauseTexts';
 import { courseToday, currentPause, endPause, pauses, startPause } from '../store';
 import type { Course, Pause } from '../types';
 import { DayForm } from './DayForm';

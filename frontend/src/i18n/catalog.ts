@@ -1,73 +1,91 @@
 /**
  * The message catalogs, one folder per area of the app with a file per language: `messages/shell/<lang>.json`
- * (the app shell's few words, for `plain()`; every language bundled into the first load, a few words each) and
- * `messages/<area>/<lang>.json` (the screens, for `t()` in `index.ts`, which brings the English ones along; the
- * others are chunks loaded with the first screen).
+ * (the app shell's few words, for `plain()` and `fill()`; every language bundled into the first load, a few
+ * words each) and `messages/<area>/<lang>.json` (the screens', for `t()` in `index.ts`; each is its own chunk).
+ * Every key of an area starts with `<area>.`. A screen names the areas it uses (`lazyView`, checked against its
+ * code at build time by scripts/check-areas.mjs) and opens once they are here, so only those travel: English
+ * included. The build parses every message (scripts/precompile-messages.mjs): plain ones arrive as strings,
+ * the rest as ICU ASTs for the formatter.
  * Kept apart from `locale.ts`, which the service worker's HTTP client also imports.
  */
+import type { MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { signal } from '@preact/signals';
 import { language, type Language } from './locale';
 
-export type Messages = Record<string, string>;
+export type Message = string | MessageFormatElement[];
+export type Messages = Record<string, Message>;
 
-const shells = import.meta.glob<Messages>('./messages/shell/*.json', { eager: true, import: 'default' });
-const screens = import.meta.glob<{ default: Messages }>(['./messages/*/*.json', '!./messages/*/en.json', '!./messages/shell/*.json']);
-/** Every catalog loaded so far, shell and screens merged per language. */
+const shells = import.meta.glob<Record<string, string>>('./messages/shell/*.json', { eager: true, import: 'default' });
+const areaFiles = import.meta.glob<{ default: Messages }>(['./messages/*/*.json', '!./messages/shell/*.json']);
+/** Every message loaded so far, per language: the shell's and those of each area that has arrived. */
 const catalogs: Partial<Record<Language, Messages>> = Object.fromEntries(
   Object.entries(shells).map(([path, messages]) => [path.slice(path.lastIndexOf('/') + 1, -'.json'.length), { ...messages }]),
 );
-const loading = new Map<Language, Promise<void>>();
+/** `<lang>/<area>` → its load, begun or done. */
+const loads = new Map<string, Promise<void>>();
+const arrived = new Set<string>();
 /** Bumped when a catalog arrives, so whatever read a message renders again. */
 const catalogsLoaded = signal(0);
 
-function load(lang: Language): Promise<void> {
-  let pending = loading.get(lang);
+function loadArea(lang: Language, area: string): Promise<void> {
+  const id = `${lang}/${area}`;
+  let pending = loads.get(id);
   if (!pending) {
-    const loaders = Object.entries(screens)
-      .filter(([path]) => path.endsWith(`/${lang}.json`))
-      .map(([, loader]) => loader());
-    pending = Promise.all(loaders).then(
-      (modules) => addMessages(lang, Object.assign({}, ...modules.map((m) => m.default))),
-      (error: unknown) => {
-        loading.delete(lang); // offline and not cached: English meanwhile, asked again next time
-        throw error;
-      },
-    );
-    loading.set(lang, pending);
+    const loader = areaFiles[`./messages/${area}/${lang}.json`];
+    pending = loader
+      ? loader().then(
+          (module) => {
+            arrived.add(id);
+            addMessages(lang, module.default);
+          },
+          (error: unknown) => {
+            loads.delete(id); // offline and not cached: asked again next time
+            throw error;
+          },
+        )
+      : Promise.resolve();
+    loads.set(id, pending);
   }
   return pending;
 }
 
-/** Add messages to a language's catalog (`index.ts` adds the English screens it bundles). */
+/** Add messages to a language's catalog (the content files' loader adds none, to render again). */
 export function addMessages(lang: Language, messages: Messages): void {
   catalogs[lang] = { ...catalogs[lang], ...messages };
   catalogsLoaded.value += 1;
 }
 
-/** Load a language's screen messages (its shell words are always there). */
-export function loadCatalog(lang: Language): Promise<void> {
-  return lang === 'en' ? Promise.resolve() : load(lang);
+/** Load the messages of `areas` in `lang` (a screen's, before it opens). */
+export function loadAreas(lang: Language, areas: readonly string[]): Promise<void> {
+  return Promise.all(areas.map((area) => loadArea(lang, area))).then(() => undefined);
 }
 
-/** The raw message `key` in the current language, and the language it is in (English where untranslated or
- * still loading). `screens`: the key belongs to a screen's catalog, not the shell's. */
-export function message(key: string, screens = false): [string, Language] {
+/** The message `key` in the current language and the language it is in. A key of an area not loaded yet
+ * (a language changed on an open screen) loads it and renders again; meanwhile, and where a language lacks
+ * the key, English if it is here, else the key. */
+export function message(key: string): [Message, Language] {
   void catalogsLoaded.value; // subscribe: re-render when a catalog arrives
   const lang = language.value;
-  if (screens) loadCatalog(lang).catch(() => undefined);
   const own = catalogs[lang]?.[key];
   if (own !== undefined) return [own, lang];
+  const area = key.slice(0, key.indexOf('.'));
+  if (!arrived.has(`${lang}/${area}`)) loadArea(lang, area).catch(() => undefined);
+  else if (lang !== 'en') loadArea('en', area).catch(() => undefined);
   return [catalogs.en?.[key] ?? key, 'en'];
+}
+
+/** A message with simple `{name}` arguments only, filled in without the formatter. */
+export function fillIn(source: string, values: Record<string, string | number | Date>): string {
+  return source.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
 /** A shell message without arguments (no formatter needed, so it stays in the first load). */
 export function plain(key: string): string {
-  return message(key)[0];
+  const [source] = message(key);
+  return typeof source === 'string' ? source : key;
 }
 
-/** A message with simple `{name}` arguments only (no plural or select), filled in without the formatter: a
- * shell message, or with `screens` a screen's (see `first-load.ts`). */
-export function fill(key: string, values: Record<string, string | number>, screens = false): string {
-  return message(key, screens)[0].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+/** A shell message with simple `{name}` arguments (shell messages have no plural or select: the build checks). */
+export function fill(key: string, values: Record<string, string | number>): string {
+  return fillIn(plain(key), values);
 }
-

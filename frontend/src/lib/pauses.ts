@@ -1,45 +1,14 @@
 /**
  * Pauses of the capsules on the device: the outbox records that start and end one, and the pauses as the
- * patient should see them (the server's, with what is still waiting to be sent laid over them).
- * The texts come from backend/course/pauses.json and the red flag labels from the triage rules, bundled at
- * build time, so a pause shows in words offline.
+ * patient should see them (the server's, with what is still waiting to be sent laid over them). Their words
+ * are in `pauseTexts.ts`, with the screens.
  */
-import english from '../../../backend/course/pauses.json';
-import { localize, merge } from '../i18n/localized';
 import type { Course, Pause } from '../types';
 import type { OutboxRecord, PauseMeta } from './db';
 import type { NewRecord } from './doses';
 import { API_BASE } from './http';
-import { STOP_REASONS } from './triage';
-
-let texts = english;
-/** German writes nouns capitalised, so a red flag's label keeps its first letter there. */
-let lowerFirst = true;
-let REASONS = texts.reasons as Record<string, { label: string; sentence: string; facts: string[] }>;
-
-/** What a pause means (RED-11): shown on the pause card and in place of the phase's "keep going". */
-export let PAUSED_TEXT: { text: string; facts: string[] } = texts.paused;
-
-localize('pauses', (translation, language) => {
-  texts = merge(english, translation);
-  lowerFirst = language !== 'de';
-  REASONS = texts.reasons as typeof REASONS;
-  PAUSED_TEXT = texts.paused;
-});
 
 const pausesPath = (courseId: string) => `${API_BASE}/courses/${encodeURIComponent(courseId)}/pauses`;
-
-/** The reason of a pause in a sentence: the red flag (or effect rule) reported, the mood check or the prescriber. */
-export function reasonSentence(reason: string): string {
-  const flag = STOP_REASONS.find((f) => f.key === reason);
-  if (flag) return texts.red_flag_sentence.replace('{label}', lowerFirst ? flag.label.charAt(0).toLowerCase() + flag.label.slice(1) : flag.label);
-  return REASONS[reason]?.sentence ?? REASONS.prescriber.sentence;
-}
-
-/** The facts a pause's reason rests on. */
-export function reasonFacts(reason: string): string[] {
-  return STOP_REASONS.find((f) => f.key === reason)?.facts ?? REASONS[reason]?.facts ?? [];
-}
 
 /** A new pause from `startedOn`; its id is made here, so a replay of the request stores it once. */
 export function startPauseRecord(courseId: string, startedOn: string, reason: string): NewRecord & { meta: PauseMeta } {

@@ -47,5 +47,5 @@ export function mgPerKgWeight(course: Course): MgPerKgWeight {
 /** "by your start weight (70 kg)": which weight a mg/kg figure is counted by, in words. */
 export function describeMgPerKgWeight(weight: MgPerKgWeight): string {
   const kg = formatNumber(Math.round(weight.weight_kg * 10) / 10);
-  return t(weight.basis === 'rebased' ? 'today.weight.rebased' : 'today.weight.start', { kg });
+  return t(weight.basis === 'rebased' ? 'course.basis.rebased' : 'course.basis.start', { kg });
 }

@@ -13,7 +13,7 @@ import { plannedSlots } from '../lib/cumulative';
 import { addDays, detectTimeZone, formatDate, instantOn, isValidTimeZone, localDate } from '../lib/dates';
 import { fieldErrorsFrom, focusSoon } from '../lib/errors';
 import { t } from '../i18n';
-import { countryForZone } from '../lib/help';
+import { countryCodeForZone } from '../lib/countries';
 import { useStages } from '../lib/stages';
 import { navigate } from '../router';
 import { adoptSession, announce, logMany, refreshToday, refreshTimeline, session, setCourse, unlinked } from '../store';
@@ -56,7 +56,7 @@ export function Onboarding() {
   const [targetMode, setTargetMode] = useState<TargetMode>('none');
   const [target, setTarget] = useState('');
   const [timezone, setTimezone] = useState(detectTimeZone);
-  const [country, setCountry] = useState(() => countryForZone(detectTimeZone())?.code ?? '');
+  const [country, setCountry] = useState(() => countryCodeForZone(detectTimeZone()) ?? '');
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
   // The form is long: the fields past the first screenful follow in four more short steps.

@@ -9,32 +9,16 @@ import { Disclaimer } from '../components/Disclaimer';
 import { lazyPanel } from '../components/LazyView';
 import { Link } from '../components/Link';
 import { Section } from '../components/Section';
-import type { ComponentType } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
 import { language, t } from '../i18n';
 import { course } from '../store';
-import type { Course } from '../types';
-
-type Panel = ComponentType<{ current: Course }>;
 
 /** The caregivers panel loads on first use (kept out of the first-load budget). */
-function Caregivers({ current }: { current: Course }) {
-  const [Loaded, setLoaded] = useState<Panel | null>(null);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    import('../components/CaregiversPanel').then(
-      (m) => setLoaded(() => m.CaregiversPanel),
-      () => setFailed(true),
-    );
-  }, []);
-  if (failed) return <p class="error">{t('settings.part_failed')}</p>;
-  return Loaded ? <Loaded current={current} /> : <p class="muted">{t('settings.loading')}</p>;
-}
+const Caregivers = lazyPanel(() => import('../components/CaregiversPanel').then((m) => m.CaregiversPanel), ['caregiver', 'errors', 'settings']);
 
 // Only this panel of Settings talks to the record API: its code loads when Settings opens.
-const CalendarFeed = lazyPanel(() => import('../components/CalendarFeed').then((m) => m.CalendarFeed));
+const CalendarFeed = lazyPanel(() => import('../components/CalendarFeed').then((m) => m.CalendarFeed), ['errors', 'jobs', 'settings', 'setup']);
 // The language picker too: it stays out of the first load.
-const LanguagePicker = lazyPanel(() => import('../components/LanguagePicker').then((m) => m.LanguagePicker));
+const LanguagePicker = lazyPanel(() => import('../components/LanguagePicker').then((m) => m.LanguagePicker), []);
 
 export function Settings() {
   const current = course.value;

@@ -5,15 +5,11 @@ import { DoseChart } from '../components/DoseChart';
 import { FactList, SourceIds } from '../components/Facts';
 import { Link } from '../components/Link';
 import { formatTime } from '../lib/dates';
-import { addMessages, language, say, sayDay } from '../i18n/first-load';
-import english from '../i18n/messages/timeline/en.json';
+import { language, sayDay, t } from '../i18n';
 import { milestoneState } from '../lib/milestones';
-import { PAUSED_TEXT } from '../lib/pauses';
+import { PAUSED_TEXT } from '../lib/pauseTexts';
 import { course, courseToday, currentPause, refreshTimeline, timeline } from '../store';
 import type { Appointment, Milestone, Phase } from '../types';
-
-// This screen is in the first load: its English comes with it, the other languages with the screens' catalogs.
-addMessages('en', english);
 
 /** The levels of RED-13 (headings `timeline.level.<level>`), in the same words as the check-in and Get help. */
 const REPORT_LEVELS = ['emergency', 'urgent', 'today'];
@@ -30,7 +26,7 @@ function AnswerButtons({ milestone }: { milestone: Milestone }) {
       await api.answerMilestone(current.id, milestone.kind, milestone.date, value);
       await refreshTimeline();
     } catch {
-      setError(say('timeline.answer.offline'));
+      setError(t('timeline.answer.offline'));
     }
   };
   return (
@@ -38,8 +34,8 @@ function AnswerButtons({ milestone }: { milestone: Milestone }) {
       <div class="button-row">
         {ANSWERS.map((value) => (
           <button key={value} type="button" class="button button-quiet" onClick={() => void answer(value)}>
-            {say(`timeline.answer.${value}`)}
-            <span class="visually-hidden">{say('timeline.answer.which', { title: milestone.title, day: sayDay(milestone.date) })}</span>
+            {t(`timeline.answer.${value}`)}
+            <span class="visually-hidden">{t('timeline.answer.which', { title: milestone.title, day: sayDay(milestone.date) })}</span>
           </button>
         ))}
       </div>
@@ -76,15 +72,15 @@ export function MilestoneList({ milestones, today, appointments = null, describe
           <li key={`${m.kind}-${m.date}-${index}`} data-kind={m.kind} data-state={state ?? undefined}>
             <p class="milestone-date">
               <time dateTime={m.date}>
-                {m.estimated ? say('timeline.milestone.about', { day: sayDay(m.date) }) : sayDay(m.date)}
+                {m.estimated ? t('timeline.milestone.about', { day: sayDay(m.date) }) : sayDay(m.date)}
               </time>
-              {m.estimated && <span class="badge">{say('timeline.milestone.estimate')}</span>}
-              {state && <span class={`badge badge-${state}`}>{say(`timeline.milestone.${state}`)}</span>}
+              {m.estimated && <span class="badge">{t('timeline.milestone.estimate')}</span>}
+              {state && <span class={`badge badge-${state}`}>{t(`timeline.milestone.${state}`)}</span>}
             </p>
             <p class="milestone-title">{m.title}</p>
             {m.booked && (
               <p class="milestone-booked">
-                <span class="badge badge-done">{say('timeline.milestone.booked')}</span> {formatTime(m.booked.starts_at.slice(11, 16))}
+                <span class="badge badge-done">{t('timeline.milestone.booked')}</span> {formatTime(m.booked.starts_at.slice(11, 16))}
                 {m.booked.place ? ` · ${m.booked.place}` : ''}
               </p>
             )}
@@ -106,10 +102,10 @@ function dateRange(phase: Phase): string {
   const about = phase.estimated ? '_about' : '';
   const from = phase.starts_on && sayDay(phase.starts_on, 'short');
   const to = phase.ends_on && sayDay(phase.ends_on, 'short');
-  if (from && to) return say(`timeline.phase.from_to${about}`, { from, to });
-  if (from) return say(`timeline.phase.from${about}`, { from });
-  if (to) return say('timeline.phase.until', { to });
-  return phase.key === 'after' ? say('timeline.phase.after') : '';
+  if (from && to) return t(`timeline.phase.from_to${about}`, { from, to });
+  if (from) return t(`timeline.phase.from${about}`, { from });
+  if (to) return t('timeline.phase.until', { to });
+  return phase.key === 'after' ? t('timeline.phase.after') : '';
 }
 
 /** One phase; only the current one is open, the others show their title and dates until tapped. */
@@ -121,7 +117,7 @@ function PhaseItem({ phase }: { phase: Phase }) {
         <summary>
           <span class="eyebrow">
             {dateRange(phase)}
-            {phase.current && <span class="badge badge-current">{say('timeline.phase.here')}</span>}
+            {phase.current && <span class="badge badge-current">{t('timeline.phase.here')}</span>}
           </span>
           <h2 id={headingId} class="phase-title">
             {phase.title}
@@ -130,22 +126,22 @@ function PhaseItem({ phase }: { phase: Phase }) {
         <p>{phase.summary}</p>
         {phase.expectations.length > 0 && (
           <>
-            <h3 class="phase-subheading">{say('timeline.phase.common')}</h3>
+            <h3 class="phase-subheading">{t('timeline.phase.common')}</h3>
             <FactList items={phase.expectations} />
           </>
         )}
         {phase.tips.length > 0 && (
           <details>
-            <summary>{say('timeline.phase.tips')}</summary>
+            <summary>{t('timeline.phase.tips')}</summary>
             <FactList items={phase.tips} />
           </details>
         )}
         {phase.report_now.length > 0 && (
           <details>
-            <summary>{say('timeline.report_now')}</summary>
+            <summary>{t('timeline.report_now')}</summary>
             <FactList items={phase.report_now} class="fact-list report" />
             <p>
-              <Link href="/help#red-flags">{say('timeline.phase.what_to_do')}</Link>
+              <Link href="/help#red-flags">{t('timeline.phase.what_to_do')}</Link>
             </p>
           </details>
         )}
@@ -183,9 +179,9 @@ export function Timeline() {
   if (!saved) {
     return (
       <div class="view" lang={language.value}>
-        <h1 tabIndex={-1}>{say('timeline.title')}</h1>
+        <h1 tabIndex={-1}>{t('timeline.title')}</h1>
         <p class="muted" role="status">
-          {say('timeline.loading')}
+          {t('timeline.loading')}
         </p>
       </div>
     );
@@ -204,13 +200,13 @@ export function Timeline() {
   return (
     <div class="view" lang={language.value}>
       <header class="view-header">
-        <h1 tabIndex={-1}>{say('timeline.title')}</h1>
+        <h1 tabIndex={-1}>{t('timeline.title')}</h1>
         {data.target_reached ? (
-          <p class="lede">{say('timeline.target_reached')}</p>
+          <p class="lede">{t('timeline.target_reached')}</p>
         ) : (
           data.projected_last_dose_on && (
             <p class="lede">
-              {say(data.last_dose_estimated === false ? 'timeline.last' : paused ? 'timeline.last.estimated_paused' : 'timeline.last.estimated', {
+              {t(data.last_dose_estimated === false ? 'timeline.last' : paused ? 'timeline.last.estimated_paused' : 'timeline.last.estimated', {
                 day: sayDay(data.projected_last_dose_on),
               })}
             </p>
@@ -218,7 +214,7 @@ export function Timeline() {
         )}
       </header>
 
-      <ol class="phases" aria-label={say('timeline.phases')}>
+      <ol class="phases" aria-label={t('timeline.phases')}>
         {phases.map((phase) => (
           <PhaseItem key={phase.key} phase={phase} />
         ))}
@@ -227,13 +223,13 @@ export function Timeline() {
       {current && <DoseChart course={current} today={today} lastDay={data.projected_last_dose_on} />}
 
       <section class="card" aria-labelledby="milestones-all">
-        <h2 id="milestones-all">{say('timeline.milestones')}</h2>
-        {upcoming.length > 0 ? <MilestoneList milestones={upcoming} today={today} appointments={appointments} described={described} /> : <p class="muted">{say('timeline.milestones.none_ahead')}</p>}
+        <h2 id="milestones-all">{t('timeline.milestones')}</h2>
+        {upcoming.length > 0 ? <MilestoneList milestones={upcoming} today={today} appointments={appointments} described={described} /> : <p class="muted">{t('timeline.milestones.none_ahead')}</p>}
         {past.length > 0 && (
           <details class="past-milestones">
             <summary>
-              {say('timeline.milestones.earlier', { count: past.length })}
-              {appointments || done ? say(missed ? 'timeline.milestones.earlier.done_missed' : 'timeline.milestones.earlier.done', { done, missed }) : ''}
+              {t('timeline.milestones.earlier', { count: past.length })}
+              {appointments || done ? t(missed ? 'timeline.milestones.earlier.done_missed' : 'timeline.milestones.earlier.done', { done, missed }) : ''}
             </summary>
             <MilestoneList milestones={past} today={today} appointments={appointments} described={described} />
           </details>
@@ -242,21 +238,21 @@ export function Timeline() {
 
       {data.while_on && data.while_on.length > 0 && (
         <section class="card" aria-labelledby="while-on-heading">
-          <h2 id="while-on-heading">{say('timeline.while_on')}</h2>
+          <h2 id="while-on-heading">{t('timeline.while_on')}</h2>
           <FactList items={data.while_on} />
         </section>
       )}
 
       <section class="card card-alert" id="report-now" tabIndex={-1} aria-labelledby="report-now-heading">
-        <h2 id="report-now-heading">{say('timeline.report_now')}</h2>
+        <h2 id="report-now-heading">{t('timeline.report_now')}</h2>
         <p>
-          {say('timeline.report_now.intro')} <Link href="/help#red-flags">{say('timeline.report_now.help')}</Link>
+          {t('timeline.report_now.intro')} <Link href="/help#red-flags">{t('timeline.report_now.help')}</Link>
         </p>
         {REPORT_LEVELS.map((level) => {
           const items = data.report_now.filter((item) => (item.level ?? 'urgent') === level);
           return items.length > 0 ? (
             <div key={level} class={`report-level report-${level}`}>
-              <h3 class="phase-subheading">{say(`timeline.level.${level}`)}</h3>
+              <h3 class="phase-subheading">{t(`timeline.level.${level}`)}</h3>
               <FactList items={items} class="fact-list report" />
             </div>
           ) : null;
