@@ -28,14 +28,6 @@ def _text(text: str) -> str:
     return "".join(ch if ord(ch) < 0x2500 or ch in "≥×" else "?" for ch in text)
 
 
-def _num(value: Any, unit: str = "") -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        value = f"{value:g}"
-    return f"{value}{unit}"
-
-
 def _words() -> dict[str, Any]:
     return texts()["pdf"]
 
@@ -60,11 +52,22 @@ def _when(iso: str) -> str:
 
 
 class _Report(FPDF):
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, country: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.words: dict[str, Any] = _words()
+        # The language's decimal mark, or a point where the course's country writes one (Spanish in Mexico).
+        points = bool(country) and country in self.words["decimal_point_countries"].split()
+        self.decimal_mark: str = "." if points else self.words["decimal_mark"]
         for style, path in font_files().items():
             self.add_font(FAMILY, style=style, fname=str(path))
+
+    def num(self, value: Any, unit: str = "") -> str:
+        """A number as the report's language (and the patient's country) writes it: 40,5 in German."""
+        if value is None:
+            return "-"
+        if isinstance(value, float):
+            value = f"{value:g}".replace(".", self.decimal_mark)
+        return f"{value}{unit}"
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -195,7 +198,7 @@ def _course(pdf: _Report, report: dict[str, Any]) -> None:
             [w["last_capsule"], day(course["ended_on"]) if course["ended_on"] else w["still_taking"]],
             [
                 w["target"],
-                _num(course["target_mg_per_kg"]) if course["target_mg_per_kg"] else w["none_set"],
+                pdf.num(course["target_mg_per_kg"]) if course["target_mg_per_kg"] else w["none_set"],
             ],
             [
                 w["pregnancy_prevention"],
@@ -210,7 +213,7 @@ def _course(pdf: _Report, report: dict[str, Any]) -> None:
         [
             [
                 day(x["recorded_on"]),
-                _num(x["weight_kg"]),
+                pdf.num(x["weight_kg"]),
                 w["start_weight"] if i == 0 else (w["rebased"] if x["rebased"] else ""),
             ]
             for i, x in enumerate(report["weights"])
@@ -223,29 +226,29 @@ def _dose(pdf: _Report, report: dict[str, Any]) -> None:
     w = pdf.words
     dose = report["dose"]
     rows = [
-        [w["total_taken"], _num(dose["cumulative_mg"])],
+        [w["total_taken"], pdf.num(dose["cumulative_mg"])],
         [
-            w["by_start_weight"].format(kg=_num(dose["start_weight_kg"])),
-            _num(dose["mg_per_kg_by_start_weight"]),
+            w["by_start_weight"].format(kg=pdf.num(dose["start_weight_kg"])),
+            pdf.num(dose["mg_per_kg_by_start_weight"]),
         ],
     ]
     if dose["latest_weight_kg"] is not None:
         rows.append(
             [
-                w["by_latest_weight"].format(kg=_num(dose["latest_weight_kg"])),
-                _num(dose["mg_per_kg_by_latest_weight"]),
+                w["by_latest_weight"].format(kg=pdf.num(dose["latest_weight_kg"])),
+                pdf.num(dose["mg_per_kg_by_latest_weight"]),
             ]
         )
     if dose["target_mg"] is not None:
         counted = dose["counted_by"]
         by = w["target_by_start"] if counted["basis"] == "start" else w["target_by_rebased"]
         rows += [
-            [by.format(kg=_num(counted["weight_kg"])), _num(dose["target_mg"])],
-            [w["target_share"], _num(dose["target_percent"])],
+            [by.format(kg=pdf.num(counted["weight_kg"])), pdf.num(dose["target_mg"])],
+            [w["target_share"], pdf.num(dose["target_percent"])],
         ]
     rows += [
-        [w["current_plan"], _num(dose["current_mg_per_day"])],
-        [w["current_plan_per_kg"], _num(dose["current_mg_per_kg_per_day"])],
+        [w["current_plan"], pdf.num(dose["current_mg_per_day"])],
+        [w["current_plan_per_kg"], pdf.num(dose["current_mg_per_kg_per_day"])],
     ]
     pdf.heading(w["cumulative_dose"])
     pdf.para(f"{dose['cumulative_note']} {dose['mg_per_kg_note']}")
@@ -267,7 +270,7 @@ def _adherence(pdf: _Report, report: dict[str, Any]) -> None:
                 a["skipped_doses"],
                 a.get("paused_doses", 0),
                 a["not_logged_doses"],
-                _num(a["percent_taken"]),
+                pdf.num(a["percent_taken"]),
             ]
         ],
     )
@@ -309,7 +312,7 @@ def _checkins(pdf: _Report, report: dict[str, Any]) -> None:
             [
                 w["skin_score"],
                 skin["days_answered"],
-                *(_num(skin[k]) for k in ("first", "last", "lowest", "highest", "average")),
+                *(pdf.num(skin[k]) for k in ("first", "last", "lowest", "highest", "average")),
             ]
         ],
         (50, 25, 20, 20, 20, 20, 25),
@@ -360,8 +363,10 @@ def _appointments(pdf: _Report, report: dict[str, Any]) -> None:
     )
 
 
-def render_pdf(report: dict[str, Any], paper: str = "a4") -> bytes:
-    pdf = _Report(format="letter" if paper == "letter" else "A4")
+def render_pdf(report: dict[str, Any], paper: str = "a4", country: str | None = None) -> bytes:
+    """The report as a PDF on `paper`; `country` (the course's) picks the decimal mark where the
+    language's varies by country."""
+    pdf = _Report(country=country, format="letter" if paper == "letter" else "A4")
     pdf.set_margins(15, 14, 15)
     pdf.set_auto_page_break(True, margin=16)
     pdf.set_title(report["title"])

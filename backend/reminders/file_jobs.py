@@ -51,7 +51,8 @@ def _report_pdf(job: FileJob) -> tuple[bytes, str, str, str | None]:
     if course is None:
         raise JobRefused("The course was deleted.")
     data = record.report_data(course, date.fromisoformat(params["from"]), date.fromisoformat(params["to"]))
-    return render_pdf(data, params["paper"]), f"clearcourse-report-{data['to']}.pdf", "application/pdf", None
+    pdf = render_pdf(data, params["paper"], course.country)
+    return pdf, f"clearcourse-report-{data['to']}.pdf", "application/pdf", None
 
 
 MAKERS = {"export": _export, "report_pdf": _report_pdf}

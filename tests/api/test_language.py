@@ -140,12 +140,29 @@ def test_the_german_report_pdf_reads_back_with_its_umlauts(patient):
     assert "ClearCourse-Bericht für die verschreibende Praxis" in text
     assert "Dosis, Einnahmeplan und Untersuchungen legt" in text
     assert "verschreibende Ärztin" in text
-    fonts = {
-        str(font["/BaseFont"])
-        for page in reader.pages
-        for font in page["/Resources"]["/Font"].values()
-    }
+    fonts = {str(font["/BaseFont"]) for page in reader.pages for font in page["/Resources"]["/Font"].values()}
     assert any("DejaVu" in name for name in fonts), fonts  # an embedded Unicode font, not core Helvetica
+
+
+@pytest.mark.parametrize(
+    ("lang", "country", "written"),
+    [
+        ("de", "DE", "72,5"),
+        ("de", "AT", "72,5"),
+        ("es", "ES", "72,5"),
+        ("es", "MX", "72.5"),
+        ("es", "US", "72.5"),
+        ("en", "DE", "72.5"),
+    ],
+)
+def test_the_pdf_writes_decimals_as_the_language_and_country_do(patient, lang, country, written):
+    course = patient.create_course(weight_kg=72.5, target_mg_per_kg=125.5, country=country)
+    response = patient.file(f"{API}/courses/{course['id']}/report.pdf?lang={lang}")
+    assert response.status_code == 200 and response.headers["Content-Language"] == lang
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    other = "72.5" if written == "72,5" else "72,5"
+    assert written in text and other not in text
+    assert written.replace("72", "125") in text  # the target too
 
 
 def test_a_calendar_feed_is_written_in_spanish(patient, client):
@@ -154,7 +171,9 @@ def test_a_calendar_feed_is_written_in_spanish(patient, client):
     patient.post(
         f"{API}/courses/{course['id']}/appointments",
         json={
-            "kind": "blood_test", "starts_at": f"{COURSE_START + timedelta(days=28)}T08:30", "fasting": True,
+            "kind": "blood_test",
+            "starts_at": f"{COURSE_START + timedelta(days=28)}T08:30",
+            "fasting": True,
         },
     )
     feed = patient.post(f"{API}/calendar-feeds", json={"course_id": course["id"], "include_doses": True})
