@@ -68,7 +68,7 @@ def _render_feed(feed: CalendarFeed, now: datetime | None) -> bytes:
     course = db.session.get(Course, feed.course_id)
     today = local_today(course, now)
     info = course_info(course)
-    timeline = build_timeline(info, logged_doses(course.id), today)
+    timeline = build_timeline(info, logged_doses(course.id, detail=False), today)
     body = calendar.build_feed(
         calendar.FeedCourse(
             id=course.id,

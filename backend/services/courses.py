@@ -514,21 +514,28 @@ def booked_appointments(course_id: str) -> tuple[BookedAppointment, ...]:
     return tuple(BookedAppointment(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows)
 
 
-def logged_doses(course_id: str) -> list[LoggedDose]:
+def logged_doses(course_id: str, *, detail: bool = True) -> list[LoggedDose]:
     """The dose log as plain tuples (no ORM objects: this is on the hot path of today/timeline).
 
     The date and the time taken are read as the driver hands them and converted here: SQLAlchemy's per-row
-    processing of SQLite's date strings was half of reading a long log (bench/RESULTS.md §10d).
+    processing of SQLite's date strings was half of reading a long log (bench/RESULTS.md §10d). Without
+    `detail` the dose ids and times taken are not read (None): only Today shows them, and reading them is
+    about a third of the cost of a long log.
     """
+    d = DoseLog
+    if not detail:
+        rows = db.session.connection().execute(
+            select(type_coerce(d.date, String), d.slot, d.status, d.mg).where(d.course_id == course_id)
+        )
+        days: dict[Any, date] = {}  # two or more doses a day share their date: parsed once
+        return [
+            LoggedDose(days.get(day) or days.setdefault(day, _day(day)), slot, status, mg)
+            for day, slot, status, mg in rows
+        ]
     rows = db.session.connection().execute(  # Core, not the ORM: plain rows, no per-row ORM bookkeeping
         select(
-            type_coerce(DoseLog.date, String),
-            DoseLog.slot,
-            DoseLog.status,
-            DoseLog.mg,
-            DoseLog.id,
-            type_coerce(DoseLog.taken_at, String),
-        ).where(DoseLog.course_id == course_id)
+            type_coerce(d.date, String), d.slot, d.status, d.mg, d.id, type_coerce(d.taken_at, String)
+        ).where(d.course_id == course_id)
     ).all()
     return [
         LoggedDose(_day(day), slot, status, mg, dose_id, _utc(taken_at))
@@ -555,5 +562,5 @@ def today_view(course: Course, day: date) -> dict[str, Any]:
 
 
 def timeline_view(course: Course, day: date) -> dict[str, Any]:
-    view = build_timeline(course_info(course), logged_doses(course.id), day)
+    view = build_timeline(course_info(course), logged_doses(course.id, detail=False), day)
     return {"course_id": course.id, **view, "mg_per_kg_weight": mg_per_kg_basis(course)}

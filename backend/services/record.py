@@ -272,7 +272,7 @@ def supply_state(
     ]
     if not pickups:
         return SupplyState(None, today)
-    logs = logged_doses(course.id) if logs is None else logs
+    logs = logged_doses(course.id, detail=False) if logs is None else logs
     info = course_info(course) if info is None else info
     projected = (project(info, logs, today) if projected is None else projected).projected_last_dose_on
     taken = [supply.TakenDose(d.date, d.slot, d.mg) for d in logs if d.status == "taken" and d.date <= today]
@@ -463,7 +463,7 @@ def report_data(course: Course, start: date | None, end: date | None) -> dict[st
     info = course_info(course)
     return report.build_report(
         info,
-        logged_doses(course.id),
+        logged_doses(course.id, detail=False),
         [
             report.CheckInRow(day, skin, dict(effects or {}), list(flags or []))
             for (day, skin, _, _), effects, flags in zip(checkins, effects_of, flags_of, strict=True)

@@ -100,7 +100,7 @@ def course_snapshot(course: Course, now: datetime | None = None) -> CourseSnapsh
     """The course as the occurrence generator reads it. The dose log is read and projected once, for
     the last capsule and the supply alike (each used to read and project it again)."""
     now = now or utcnow()
-    info, logs = course_info(course), logged_doses(course.id)
+    info, logs = course_info(course), logged_doses(course.id, detail=False)
     made: list[Projection] = []
 
     def projected() -> Projection:

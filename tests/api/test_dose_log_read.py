@@ -1,5 +1,6 @@
 """The dose log's fast read (`logged_doses`: Core rows, dates converted by hand) gives exactly what the ORM
-gives: the same dates, and the same aware UTC instants, on SQLite and PostgreSQL."""
+gives: the same dates, and the same aware UTC instants, on SQLite and PostgreSQL; without detail, the same
+doses without ids and times taken."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ def test_the_fast_read_is_what_the_orm_reads(patient, app):
         assert response.status_code == 201, response.get_json()
     with app.app_context():
         fast = sorted(logged_doses(course["id"]))
+        lean = sorted(logged_doses(course["id"], detail=False))
         orm = sorted(
             (d.date, d.slot, d.status, d.mg, d.id, d.taken_at)
             for d in db.session.scalars(select(DoseLog).where(DoseLog.course_id == course["id"]))
@@ -37,3 +39,6 @@ def test_the_fast_read_is_what_the_orm_reads(patient, app):
     assert len(fast) == 4
     assert all(d.taken_at is None or d.taken_at.utcoffset().total_seconds() == 0 for d in fast)
     assert [type(d.date).__name__ for d in fast] == ["date"] * 4
+    # Without detail (every view but Today): the same doses, without their ids and times taken.
+    assert [tuple(dose) for dose in lean] == [(*d[:4], None, None) for d in orm]
+    assert [type(d.date).__name__ for d in lean] == ["date"] * 4

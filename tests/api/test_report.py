@@ -238,7 +238,7 @@ TRANSLATED = {
         "Pruebas de embarazo (se aplica la prevención del embarazo)",
         "Desde el {start}: 40 mg a las 08:00 y 20 mg a las 20:00 (60 mg al día)",
         "sin registrar (sigue tomándolas)",
-        "Según el peso inicial, 70 kg (mg/kg) 12.3",
+        "Según el peso inicial, 70 kg (mg/kg) 12,3",  # Spanish, with its decimal comma
         "Dosis previstas Tomadas Saltadas En pausa Sin registrar Tomadas (%)",
         "Quien te receta las ha pausado",
         "Algunos días Más de la mitad de los días Sí",
