@@ -174,12 +174,16 @@ class AppPathConverter(PathConverter):
 
 
 def register_frontend(app: Flask) -> None:
-    """Serve the built PWA at / (compressed, by PwaFiles) with an SPA fallback; /api stays JSON."""
+    """Serve the built PWA at / (compressed, by PwaFiles) with an SPA fallback; /api stays JSON; the web app
+    manifest in the phone's language (backend.web.manifest)."""
+    from backend.web.manifest import register as register_manifest
+
     dist = Path(app.config["FRONTEND_DIST"])
     app.url_map.converters["app_path"] = AppPathConverter
     app.wsgi_app = PwaFiles(  # type: ignore[method-assign]
         app.wsgi_app, str(dist), app.config["HSTS_MAX_AGE_SECONDS"]
     )
+    register_manifest(app, dist)
 
     @app.get("/", defaults={"path": ""})
     @app.get("/<app_path:path>")

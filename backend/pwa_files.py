@@ -31,7 +31,7 @@ HASHED_ASSETS = "/assets/"  # Vite names every file here after its content hash
 # script and anything that can open as a document (HTML, SVG, the manifest) keep the whole set.
 SUBRESOURCE_SUFFIXES = (".js", ".css", ".png", ".webp", ".jpg", ".woff2")
 SUBRESOURCE_HEADERS = ("X-Content-Type-Options", "Referrer-Policy")
-NOT_FILES = ("/api/", "/healthz")
+NOT_FILES = ("/api/", "/healthz", "/manifest.webmanifest")  # the manifest: in the phone's language, by Flask
 
 
 class PwaFiles(WhiteNoise):

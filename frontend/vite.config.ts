@@ -1,10 +1,14 @@
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import manifestTexts from '../backend/web/manifest.json';
 import { helpCountries } from './scripts/help-countries.mjs';
 import { inlineFavicon } from './scripts/inline-favicon.mjs';
 import { precompileMessages } from './scripts/precompile-messages.mjs';
 
 const THEME_COLOR = '#0f5f5c';
+// The English description; the server answers /manifest.webmanifest with the phone's language's
+// (backend/web/manifest.py, the catalog `manifest`).
+const { description } = manifestTexts;
 const BACKGROUND_COLOR = '#f6f8f7';
 
 export default defineConfig({
@@ -48,8 +52,7 @@ export default defineConfig({
         id: '/',
         name: 'ClearCourse',
         short_name: 'ClearCourse',
-        description:
-          'A private companion for your isotretinoin course: today’s capsules, progress and what to expect. It does not replace your dermatologist.',
+        description,
         lang: 'en',
         start_url: '/',
         scope: '/',

@@ -30,6 +30,7 @@ CATALOGS: dict[str, Path] = {
     "report": BACKEND / "record" / "report.json",
     "triage_rules": BACKEND / "record" / "triage_rules.json",
     "reminders": BACKEND / "reminders" / "texts.json",
+    "manifest": BACKEND / "web" / "manifest.json",
     **{f"rulesets/{p.stem}": p for p in sorted((BACKEND / "course" / "rulesets").glob("*.json"))},
 }
 
