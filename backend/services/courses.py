@@ -526,12 +526,8 @@ def logged_doses(course_id: str, *, detail: bool = True) -> list[LoggedDose]:
     if not detail:
         rows = db.session.connection().execute(
             select(type_coerce(d.date, String), d.slot, d.status, d.mg).where(d.course_id == course_id)
-        )
-        days: dict[Any, date] = {}  # two or more doses a day share their date: parsed once
-        return [
-            LoggedDose(days.get(day) or days.setdefault(day, _day(day)), slot, status, mg)
-            for day, slot, status, mg in rows
-        ]
+        ).all()  # one fetch: iterating the result fetches row by row
+        return [LoggedDose(_day(day), slot, status, mg) for day, slot, status, mg in rows]
     rows = db.session.connection().execute(  # Core, not the ORM: plain rows, no per-row ORM bookkeeping
         select(
             type_coerce(d.date, String), d.slot, d.status, d.mg, d.id, type_coerce(d.taken_at, String)

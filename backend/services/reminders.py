@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import String, and_, func, or_, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from backend import events
@@ -50,7 +50,7 @@ from backend.reminders.occurrences import (
 )
 from backend.reminders.schedule import QuietHours
 from backend.services.courses import course_info, course_pauses, local_today, logged_doses
-from backend.services.record import supply_needed_on
+from backend.services.record import json_values, supply_needed_on
 
 log = logging.getLogger(__name__)
 
@@ -606,24 +606,26 @@ def occurrences_between(
     now: datetime,
     rules: Iterable[ReminderRule] | None = None,
     snapshots: dict[str, tuple[CourseSnapshot, list[AppointmentSnapshot]]] | None = None,
+    live: set[str] | None = None,
 ) -> list[dict]:
     """Stored occurrences in [start, end) plus computed ones beyond the materialised horizon.
 
     Each item: rule, occurrence (the stored row's columns, ``id`` among them, or None), kind, fires_at, data,
-    status. ``snapshots`` (course id → course and appointment snapshots, taken at ``now``) lets several calls
-    in one request read and project each course once.
+    status. ``snapshots`` (course id → course and appointment snapshots, taken at ``now``) and ``live`` (the
+    live course ids at ``now``) let several calls in one request read and project each course once.
     """
     rules = list(rules if rules is not None else rules_for_patient(patient_id))
     by_id = {r.id: r for r in rules}
     o = ReminderOccurrence
     rows = db.session.execute(  # columns, not ORM objects: a month's window holds hundreds
-        select(o.id, o.rule_id, o.occurrence_key, o.kind, o.fires_at, o.data, o.status).where(
-            o.patient_id == patient_id, o.fires_at >= start, o.fires_at < end
-        )
+        select(
+            o.id, o.rule_id, o.occurrence_key, o.kind, o.fires_at, type_coerce(o.data, String), o.status
+        ).where(o.patient_id == patient_id, o.fires_at >= start, o.fires_at < end)
     ).all()
+    datas = json_values([row[5] for row in rows])  # one parse for the window, not one per occurrence
     items: dict[tuple[str, str], dict] = {}
     cancelled: set[tuple[str, str]] = set()
-    for row in rows:
+    for row, data in zip(rows, datas, strict=True):
         if row.status == "cancelled":
             cancelled.add((row.rule_id, row.occurrence_key))
         elif row.rule_id in by_id:
@@ -632,12 +634,12 @@ def occurrences_between(
                 "occurrence": row,
                 "kind": row.kind,
                 "fires_at": row.fires_at,
-                "data": row.data or {},
+                "data": data or {},
                 "status": row.status,
             }
     future_start = max(start, now)
     if future_start < end:
-        live = live_courses(patient_id, now)
+        live = live if live is not None else live_courses(patient_id, now)
         courses: dict[str, list[ReminderRule]] = defaultdict(list)
         for rule in rules:
             if rule.course_id in live:
@@ -684,8 +686,9 @@ def next_occurrences(
     wanted = [rule for rule in rules if rule.enabled]
     nxt: dict[str, dict] = {}
     snapshots: dict[str, tuple[CourseSnapshot, list[AppointmentSnapshot]]] = {}
+    live = live_courses(patient_id, now)
     for horizon in (min(NEAR_LOOK_AHEAD, look_ahead), look_ahead):
-        for item in occurrences_between(patient_id, now, now + horizon, now, wanted, snapshots):
+        for item in occurrences_between(patient_id, now, now + horizon, now, wanted, snapshots, live):
             if item["status"] in ("pending", "scheduled"):
                 nxt.setdefault(item["rule"].id, item)
         wanted = [rule for rule in wanted if rule.id not in nxt]
