@@ -17,7 +17,6 @@ from datetime import date
 from typing import Any
 
 from flask import Response, current_app, request
-from marshmallow import Schema
 
 from backend.i18n import current_locale
 from backend.services.courses import CourseVersion
@@ -59,9 +58,10 @@ def computed_view(
     course: CourseVersion,
     day: date,
     build: Callable[[], dict[str, Any]],
-    schema: Schema,
+    dump: Callable[[dict[str, Any]], Any],
 ) -> Response:
-    """Serve `build()` (the view of `course` on `day`) dumped through `schema`, with ETag and caching.
+    """Serve `build()` (the view of `course` on `day`) written out by `dump` (the view's schema, or its
+    `plain_dumper`), with ETag and caching.
 
     Only the course's version is needed to answer from the cache; `build` loads the rest on a miss.
     """
@@ -75,7 +75,7 @@ def computed_view(
     else:
         body = _cache().get(key)
         if body is None:
-            body = json.dumps(schema.dump(build()), separators=(",", ":")).encode()
+            body = json.dumps(dump(build()), separators=(",", ":")).encode()
             _cache().put(key, body)
         response = Response(body, mimetype="application/json")
         response.set_etag(etag)

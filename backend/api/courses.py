@@ -5,16 +5,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import abort
-from marshmallow import Schema, ValidationError
+from marshmallow import ValidationError
 
 from backend.api.blueprint import Blueprint
 from backend.api.cache import computed_view
 from backend.api.limits import check_course_cap
 from backend.api.paging import LINK_HEADER, link_next, next_from
+from backend.api.schemas.common import plain_dumper
 from backend.api.schemas.courses import (
     COURSE_PATCH_FIELDS,
     CourseCreateSchema,
@@ -46,9 +48,10 @@ def _larger_body_for_batches() -> None:
 
 
 NOT_FOUND = "No such course."
-# Built once: instantiating a nested marshmallow schema deep-copies all of its fields.
-TODAY_SCHEMA = TodaySchema()
-TIMELINE_SCHEMA = TimelineSchema()
+# The computed views are written out plainly: no per-field marshmallow work on hundreds of nested items
+# (a third of the timeline's cost for a long course); tests/api/test_view_dump.py keeps them equal.
+dump_today = plain_dumper(TodaySchema)
+dump_timeline = plain_dumper(TimelineSchema)
 
 # @auth_required sits above @blp.arguments: a call without a valid token is 401 before its body is read.
 
@@ -68,12 +71,16 @@ def _version_or_404(course_id: str) -> courses.CourseVersion:
 
 
 def _computed(
-    kind: str, course_id: str, query: dict, view: Callable[[Course, date], dict], schema: Schema
+    kind: str,
+    course_id: str,
+    query: dict,
+    view: Callable[[Course, date], dict],
+    dump: Callable[[dict], Any],
 ) -> Response:
     """A computed view of the course on the asked (or the patient's current) date, cached by version."""
     version = _version_or_404(course_id)
     day = query.get("date") or courses.local_today(version)
-    return computed_view(kind, version, day, lambda: view(_course_or_404(course_id), day), schema)
+    return computed_view(kind, version, day, lambda: view(_course_or_404(course_id), day), dump)
 
 
 def _dose_id_or_422(dose_id: str) -> str:
@@ -302,7 +309,7 @@ class Today(MethodView):
     @blp.alt_response(404, description=NOT_FOUND)
     def get(self, query: dict, course_id: str):
         """Where the patient is today: day, phase, today's capsules, progress, next milestones."""
-        return _computed("today", course_id, query, courses.today_view, TODAY_SCHEMA)
+        return _computed("today", course_id, query, courses.today_view, dump_today)
 
 
 @blp.route("/courses/<string:course_id>/timeline")
@@ -314,4 +321,4 @@ class Timeline(MethodView):
     @blp.alt_response(404, description=NOT_FOUND)
     def get(self, query: dict, course_id: str):
         """The whole course: phases with what to expect, and dated milestones."""
-        return _computed("timeline", course_id, query, courses.timeline_view, TIMELINE_SCHEMA)
+        return _computed("timeline", course_id, query, courses.timeline_view, dump_timeline)

@@ -98,3 +98,15 @@ def dose_body(day: date | str, slot: int = 1, status: str = "taken", mg: float =
 def count_rows(model_or_table, *where) -> int:
     table = model_or_table if isinstance(model_or_table, Table) else model_or_table.__table__
     return db.session.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+
+
+def book(
+    patient, course: dict, kind: str, day: date, time: str = "10:30", place: str | None = "Clinic A"
+) -> dict:
+    """Book an appointment through the API (a blood test is a fasting one)."""
+    body = {"kind": kind, "starts_at": f"{day.isoformat()}T{time}", "fasting": kind == "blood_test"}
+    if place:
+        body["place"] = place
+    response = patient.post(f"{API}/courses/{course['id']}/appointments", json=body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.apihelp import API, assert_error, course_from, days_ago, today_in
+from tests.api.apihelp import API, assert_error, book, course_from, days_ago, today_in
 
 LOCALES = Path(__file__).resolve().parents[2] / "backend" / "locales"
 SPANISH = json.loads((LOCALES / "es" / "content.json").read_text(encoding="utf-8"))
@@ -24,17 +24,6 @@ def timeline(patient, course: dict) -> list[dict]:
 
 def of_kind(milestones: list[dict], kind: str) -> list[dict]:
     return [m for m in milestones if m["kind"] == kind]
-
-
-def book(
-    patient, course: dict, kind: str, day: date, time: str = "10:30", place: str | None = "Clinic A"
-) -> dict:
-    body = {"kind": kind, "starts_at": f"{day.isoformat()}T{time}", "fasting": kind == "blood_test"}
-    if place:
-        body["place"] = place
-    response = patient.post(f"{API}/courses/{course['id']}/appointments", json=body)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
 
 
 @pytest.fixture

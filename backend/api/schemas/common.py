@@ -125,6 +125,8 @@ def _writer(field: fields.Field):
         return lambda v: [inner(x) for x in v]
     if isinstance(field, fields.Date | fields.DateTime):
         return lambda v: v.isoformat()
+    if isinstance(field, fields.Float):
+        return float
     if isinstance(field, fields.String | fields.Integer | fields.Boolean):
         return lambda v: v
     if isinstance(field, fields.Dict):  # of plain strings (a reminder's placeholder values)
