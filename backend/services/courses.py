@@ -523,16 +523,13 @@ def logged_doses(course_id: str, *, detail: bool = True) -> list[LoggedDose]:
     about a third of the cost of a long log.
     """
     d = DoseLog
+    columns = [type_coerce(d.date, String), d.slot, d.status, d.mg]
+    if detail:
+        columns += [d.id, type_coerce(d.taken_at, String)]
+    # Core, not the ORM (no per-row bookkeeping), fetched at once (iterating the result fetches row by row).
+    rows = db.session.connection().execute(select(*columns).where(d.course_id == course_id)).all()
     if not detail:
-        rows = db.session.connection().execute(
-            select(type_coerce(d.date, String), d.slot, d.status, d.mg).where(d.course_id == course_id)
-        ).all()  # one fetch: iterating the result fetches row by row
         return [LoggedDose(_day(day), slot, status, mg) for day, slot, status, mg in rows]
-    rows = db.session.connection().execute(  # Core, not the ORM: plain rows, no per-row ORM bookkeeping
-        select(
-            type_coerce(d.date, String), d.slot, d.status, d.mg, d.id, type_coerce(d.taken_at, String)
-        ).where(d.course_id == course_id)
-    ).all()
     return [
         LoggedDose(_day(day), slot, status, mg, dose_id, _utc(taken_at))
         for day, slot, status, mg, dose_id, taken_at in rows
