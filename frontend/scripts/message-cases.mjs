@@ -1,13 +1,16 @@
 // Formats every message of every PWA catalog twice — from its source string with the full intl-messageformat
-// (parser included), and as the build ships it (scripts/precompile-messages.mjs: a plain string filled in
-// without the formatter, or an AST given to the formatter) — once for each number read as JSON from stdin
-// ({"numbers": [0, 1, 3]}: every argument of a message takes that value, so plural branches are walked) and
-// prints the counts, any difference and any catalog the build refuses as JSON; or, given {"compile": …}, what
-// the build makes of that one catalog.
+// (parser included), and as the build ships it (scripts/precompile-messages.mjs: a plain string filled in by
+// the app's own fillIn, src/i18n/fill.ts, or an AST given to the formatter) — once for each number read as
+// JSON from stdin ({"numbers": [0, 1, 3]}: every argument of a message takes that value, so plural branches
+// are walked) and prints the counts, any difference and any catalog the build refuses as JSON; or, given
+// {"compile": …}, what the build makes of that one catalog.
 // Used by tests/unit/test_message_precompile.py.
 import { readdirSync, readFileSync } from 'node:fs';
 import { IntlMessageFormat } from 'intl-messageformat';
+import { importSource } from './bundle-source.mjs';
 import { compileCatalog } from './precompile-messages.mjs';
+
+const { fillIn } = await importSource(`export { fillIn } from './i18n/fill.ts';`);
 
 const root = new URL('../src/i18n/messages/', import.meta.url);
 let input = '';
@@ -23,7 +26,6 @@ if (compile) {
   process.exit(0);
 }
 
-const fillIn = (source, args) => source.replace(/\{(\w+)\}/g, (whole, name) => (name in args ? String(args[name]) : whole));
 const out = { catalogs: 0, messages: 0, plain: 0, ast: 0, differences: [], refused: [] };
 for (const area of readdirSync(root)) {
   for (const file of readdirSync(new URL(`${area}/`, root))) {

@@ -10,6 +10,7 @@
  */
 import type { MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { signal } from '@preact/signals';
+import { fillIn } from './fill';
 import { language, type Language } from './locale';
 
 export type Message = string | MessageFormatElement[];
@@ -72,11 +73,6 @@ export function message(key: string): [Message, Language] {
   if (!arrived.has(`${lang}/${area}`)) loadArea(lang, area).catch(() => undefined);
   else if (lang !== 'en') loadArea('en', area).catch(() => undefined);
   return [catalogs.en?.[key] ?? key, 'en'];
-}
-
-/** A message with simple `{name}` arguments only, filled in without the formatter. */
-export function fillIn(source: string, values: Record<string, string | number | Date>): string {
-  return source.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
 /** A shell message without arguments (no formatter needed, so it stays in the first load). */

@@ -5,7 +5,8 @@
  * app shell uses `plain()` and `fill()` from `catalog.ts`.
  */
 import { IntlMessageFormat } from 'intl-messageformat';
-import { fillIn, message } from './catalog';
+import { message } from './catalog';
+import { fillIn } from './fill';
 import { formattingLocale } from './locale';
 
 export { loadAreas } from './catalog';
