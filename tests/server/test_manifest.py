@@ -29,7 +29,14 @@ def pwa(tmp_path):
 
 @pytest.mark.parametrize(
     ("header", "language"),
-    [("es-MX,es;q=0.9,en;q=0.5", "es"), ("de-AT", "de"), ("en-GB", "en"), ("fr-FR", "en"), (None, "en")],
+    [
+        ("es-MX,es;q=0.9,en;q=0.5", "es"),
+        ("de-AT", "de"),
+        ("en-GB", "en"),
+        ("fr-FR", "en"),
+        ("es;q=abc, ;;, *", "en"),
+        (None, "en"),
+    ],
 )
 def test_the_description_follows_the_phones_language(pwa, header, language):
     response = pwa.get("/manifest.webmanifest", headers={"Accept-Language": header} if header else {})
