@@ -36,7 +36,14 @@ export function lazyView(route: RouteName, load: () => Promise<ComponentType>, a
           if (!live) return;
           const hadFocus = document.activeElement?.id === 'lazy-heading';
           setReady(1);
-          if (hadFocus) requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
+          // The real heading takes the placeholder's focus, unless the screen gave it to something else as it
+          // drew (an address's #target: the fill-in list, a panel).
+          if (hadFocus) {
+            requestAnimationFrame(() => {
+              const now = document.activeElement;
+              if (!now || now === document.body) document.querySelector<HTMLElement>('main h1')?.focus();
+            });
+          }
         },
         () => live && setFailed(true),
       );
