@@ -20,6 +20,7 @@ from backend.extensions import db, limiter, migrate
 from backend.pwa_files import PwaFiles
 from backend.ratelimit_storage import storage_uri
 from backend.web import register_web
+from backend.web.json_answer import OrjsonProvider
 
 __version__ = "0.1.0"
 
@@ -39,6 +40,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         or str(Path.cwd() / "instance")
     )
     app = Flask(__name__, instance_path=str(Path(instance_path).resolve()), static_folder=None)
+    app.json = OrjsonProvider(app)
     _load_config(app, config)
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
 

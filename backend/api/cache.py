@@ -9,7 +9,6 @@ from a small per-process cache and carries a strong ETag, and a client that alre
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from flask import Response, current_app, request
 
 from backend.i18n import current_locale
 from backend.services.courses import CourseVersion
+from backend.web.json_answer import answer_bytes
 
 
 class ViewCache:
@@ -75,7 +75,7 @@ def computed_view(
     else:
         body = _cache().get(key)
         if body is None:
-            body = json.dumps(dump(build()), separators=(",", ":")).encode()
+            body = answer_bytes(dump(build()))
             _cache().put(key, body)
         response = Response(body, mimetype="application/json")
         response.set_etag(etag)
