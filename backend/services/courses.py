@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, delete, func, select, type_coerce
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from backend import events
@@ -22,6 +22,7 @@ from backend.course.weights import WeightPoint
 from backend.extensions import db
 from backend.models import Appointment, Course, CoursePause, DoseLog, MilestoneAnswer, WeightRecord
 from backend.models.types import utcnow
+from backend.services.columns import as_date, driver_rows
 
 # A dose may be logged for the patient's "today" and, to cover time-zone edges, one day beyond.
 FUTURE_LOG_SLACK = timedelta(days=1)
@@ -514,30 +515,31 @@ def booked_appointments(course_id: str) -> tuple[BookedAppointment, ...]:
     return tuple(BookedAppointment(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows)
 
 
+_DOSE_LOG = select(DoseLog.date, DoseLog.slot, DoseLog.status, DoseLog.mg).where(
+    DoseLog.course_id == bindparam("course_id")
+)
+_DOSE_LOG_DETAIL = select(
+    DoseLog.date, DoseLog.slot, DoseLog.status, DoseLog.mg, DoseLog.id, DoseLog.taken_at
+).where(DoseLog.course_id == bindparam("course_id"))
+
+
 def logged_doses(course_id: str, *, detail: bool = True) -> list[LoggedDose]:
     """The dose log as plain tuples (no ORM objects: this is on the hot path of today/timeline).
 
-    The date and the time taken are read as the driver hands them and converted here: SQLAlchemy's per-row
-    processing of SQLite's date strings was half of reading a long log (bench/RESULTS.md §10d). Without
-    `detail` the dose ids and times taken are not read (None): only Today shows them, and reading them is
-    about a third of the cost of a long log.
+    Read as the driver hands the rows (`driver_rows`) and converted here: SQLAlchemy's per-row processing
+    of SQLite's date strings was half of reading a long log, and its result rows a fifth of the rest
+    (bench/RESULTS.md §10d, §10g). Without `detail` the dose ids and times taken are not read (None):
+    only Today shows them, and reading them is about a third of the cost of a long log.
     """
-    d = DoseLog
-    columns = [type_coerce(d.date, String), d.slot, d.status, d.mg]
-    if detail:
-        columns += [d.id, type_coerce(d.taken_at, String)]
-    # Core, not the ORM (no per-row bookkeeping), fetched at once (iterating the result fetches row by row).
-    rows = db.session.connection().execute(select(*columns).where(d.course_id == course_id)).all()
     if not detail:
-        return [LoggedDose(_day(day), slot, status, mg) for day, slot, status, mg in rows]
+        return [
+            LoggedDose(as_date(day), slot, status, mg)
+            for day, slot, status, mg in driver_rows(_DOSE_LOG, course_id=course_id)
+        ]
     return [
-        LoggedDose(_day(day), slot, status, mg, dose_id, _utc(taken_at))
-        for day, slot, status, mg, dose_id, taken_at in rows
+        LoggedDose(as_date(day), slot, status, mg, dose_id, _utc(taken_at))
+        for day, slot, status, mg, dose_id, taken_at in driver_rows(_DOSE_LOG_DETAIL, course_id=course_id)
     ]
-
-
-def _day(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _utc(value: datetime | str | None) -> datetime | None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import Date, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from backend import events
@@ -22,6 +21,7 @@ from backend.models import (
     SupplyPickup,
 )
 from backend.record import mood, report, supply, triage
+from backend.services.columns import as_date, driver_rows, json_values
 from backend.services.courses import course_info, local_today, logged_doses, weight_history
 
 STREAK_LOOKBACK = timedelta(days=14)
@@ -431,27 +431,19 @@ def report_period(course: Course, start: date | None, end: date | None) -> tuple
     return start or max(course.start_date, end - timedelta(days=MAX_REPORT_DAYS - 1)), end
 
 
-def json_values(values: list[Any]) -> list[Any]:
-    """A JSON column's values read without SQLAlchemy's per-value decoding (``type_coerce(column, String)``):
-    SQLite hands the stored texts, decoded here in one parse instead of one ``json.loads`` each (most of
-    reading 400 check-ins); PostgreSQL's driver hands them decoded already; NULL stays None."""
-    texts = [v for v in values if isinstance(v, str)]
-    if not texts:
-        return values
-    decoded = iter(json.loads("[" + ",".join(texts) + "]"))
-    return [next(decoded) if isinstance(v, str) else v for v in values]
+# The check-in columns the report reads (not the notes: it never shows them).
+_REPORT_CHECKINS = select(CheckIn.date, CheckIn.skin, CheckIn.effects, CheckIn.red_flags).where(
+    CheckIn.course_id == bindparam("course_id"),
+    CheckIn.date >= bindparam("start", type_=Date),
+    CheckIn.date <= bindparam("end", type_=Date),
+)
 
 
 def report_data(course: Course, start: date | None, end: date | None) -> dict[str, Any]:
     """The report of [start, end] (see `report_period` for the defaults)."""
     today = local_today(course)
     start, end = report_period(course, start, end)
-    c = CheckIn
-    checkins = db.session.execute(  # the columns the report reads (not the notes: it never shows them)
-        select(c.date, c.skin, type_coerce(c.effects, String), type_coerce(c.red_flags, String)).where(
-            c.course_id == course.id, c.date >= start, c.date <= end
-        )
-    ).all()
+    checkins = driver_rows(_REPORT_CHECKINS, course_id=course.id, start=start, end=end)
     effects_of = json_values([row[2] for row in checkins])
     flags_of = json_values([row[3] for row in checkins])
     m = MoodCheck
@@ -465,7 +457,7 @@ def report_data(course: Course, start: date | None, end: date | None) -> dict[st
         info,
         logged_doses(course.id, detail=False),
         [
-            report.CheckInRow(day, skin, dict(effects or {}), list(flags or []))
+            report.CheckInRow(as_date(day), skin, dict(effects or {}), list(flags or []))
             for (day, skin, _, _), effects, flags in zip(checkins, effects_of, flags_of, strict=True)
         ],
         [

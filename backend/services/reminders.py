@@ -49,8 +49,9 @@ from backend.reminders.occurrences import (
     rule_kinds_for,
 )
 from backend.reminders.schedule import QuietHours
+from backend.services.columns import json_values
 from backend.services.courses import course_info, course_pauses, local_today, logged_doses
-from backend.services.record import json_values, supply_needed_on
+from backend.services.record import supply_needed_on
 
 log = logging.getLogger(__name__)
 

@@ -1,13 +1,15 @@
-"""The report reads check-ins' JSON columns raw and decodes them in one parse (`json_values`): the same
-effects and red flags the ORM reads, on SQLite (stored text) and PostgreSQL (decoded by the driver)."""
+"""The report reads check-ins as the driver hands them (`driver_rows`) and decodes the JSON columns in one
+parse (`json_values`): the same days, effects and red flags the ORM reads, within the period's bounds, on
+SQLite (stored text) and PostgreSQL (decoded by the driver)."""
 
 from __future__ import annotations
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import CheckIn
-from backend.services.record import json_values
+from backend.services.columns import as_date, driver_rows, json_values
+from backend.services.record import _REPORT_CHECKINS
 from tests.api.apihelp import API, course_from, days_ago
 
 
@@ -26,19 +28,20 @@ def test_the_raw_read_decodes_to_what_the_orm_reads(patient, app):
     with app.app_context():
         c = CheckIn
         where = c.course_id == course["id"]
-        raw = db.session.execute(
-            select(c.date, type_coerce(c.effects, String), type_coerce(c.red_flags, String)).where(where)
-        ).all()
+        raw = driver_rows(_REPORT_CHECKINS, course_id=course["id"], start=days_ago(4), end=days_ago(1))
         fast = sorted(
             zip(
-                [r[0] for r in raw],
-                json_values([r[1] for r in raw]),
+                [as_date(r[0]) for r in raw],
                 json_values([r[2] for r in raw]),
+                json_values([r[3] for r in raw]),
                 strict=True,
             )
         )
         orm = sorted((x.date, x.effects, x.red_flags) for x in db.session.scalars(select(c).where(where)))
+        inner = driver_rows(_REPORT_CHECKINS, course_id=course["id"], start=days_ago(3), end=days_ago(2))
     assert fast == orm
+    assert len(fast) == 4
+    assert sorted(as_date(r[0]) for r in inner) == [days_ago(3), days_ago(2)]  # both bounds kept, no more
     assert sorted({day: flags for day, _, flags in fast}[days_ago(2)]) == ["chest_pain", "hives"]
     answered = {key: v for key, v in {day: e for day, e, _ in fast}[days_ago(1)].items() if v is not None}
     assert answered == {"dry_lips": 3, "headache": 1}

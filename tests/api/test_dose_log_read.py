@@ -1,4 +1,4 @@
-"""The dose log's fast read (`logged_doses`: Core rows, dates converted by hand) gives exactly what the ORM
+"""The dose log's fast read (`logged_doses`: the driver's rows, dates converted by hand) gives exactly what the ORM
 gives: the same dates, and the same aware UTC instants, on SQLite and PostgreSQL; without detail, the same
 doses without ids and times taken."""
 
