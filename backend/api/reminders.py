@@ -9,7 +9,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 
 from backend.api.blueprint import Blueprint
 from backend.api.owned import course_or_404
@@ -22,6 +22,7 @@ from backend.models.types import utcnow
 from backend.reminders import texts
 from backend.reminders.occurrences import DEFAULT_OFFSET, DEFAULT_TIME, DEFAULT_WEEKDAY
 from backend.services import reminders as service
+from backend.services.columns import json_values
 from backend.services.courses import local_today
 
 blp = Blueprint("reminders", __name__, description="Reminder rules, quiet hours, snooze and the agenda")
@@ -217,6 +218,24 @@ def _dose_times_today(course_id: str, cache: dict[str, tuple[time, ...]]) -> tup
     return cache[course_id]
 
 
+def _zones_and_dose_times(
+    patient_id: str, dosed: set[str]
+) -> tuple[dict[str, str], dict[str, tuple[time, ...]]]:
+    """Each course's zone, and for the courses in `dosed` the dose times in force today: read as three
+    columns (not whole courses), each plan decoded in one parse and only its segment of today parsed."""
+    c = Course
+    rows = db.session.execute(
+        select(c.id, c.timezone, type_coerce(c.dose_plan, String)).where(c.patient_id == patient_id)
+    ).all()
+    zones = {row.id: row.timezone for row in rows}
+    wanted = [row for row in rows if row.id in dosed]
+    dose_times: dict[str, tuple[time, ...]] = {}
+    for row, plan in zip(wanted, json_values([row[2] for row in wanted]), strict=True):
+        segment = segment_in_force(plan or [], local_today(row))
+        dose_times[row.id] = segment.dose_times if segment is not None else ()
+    return zones, dose_times
+
+
 def _default_time(rule, dose_times: dict[str, tuple[time, ...]]) -> time | None:
     if rule.kind == "dose":
         times = _dose_times_today(rule.course_id, dose_times)
@@ -284,13 +303,10 @@ class Reminders(MethodView):
         if course_id is not None:
             course_or_404(course_id)
         now = utcnow()
-        # The patient's courses, loaded once and held for the request: every rule below finds its
-        # course in the session instead of loading it again (the session keeps objects weakly).
-        held = list(db.session.scalars(select(Course).where(Course.patient_id == patient_id)))
         rules = service.rules_for_patient(patient_id, course_id)
         nxt = service.next_occurrences(patient_id, now, rules=rules)
-        zones = {course.id: course.timezone for course in held}
-        dose_times: dict[str, tuple[time, ...]] = {}
+        dosed = {rule.course_id for rule in rules if rule.kind == "dose"}
+        zones, dose_times = _zones_and_dose_times(patient_id, dosed)
         out = [dump_rule(_rule_out(rule, nxt.get(rule.id), zones, dose_times)) for rule in rules]
         return current_app.json.response(out)
 
