@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import orjson
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -31,7 +33,12 @@ class Config:
     # None means "an SQLite file in the app's instance folder" (resolved in create_app).
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
     # hide_parameters: an error's log line never prints the statement's values (keys, tokens).
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    # JSON columns (a course's plan, a reminder's data) are read by orjson: the same values, faster.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {
+        "pool_pre_ping": True,
+        "hide_parameters": True,
+        "json_deserializer": orjson.loads,
+    }
     MAX_CONTENT_LENGTH = int(_env("MAX_BODY_BYTES", str(64 * 1024)))
     MAX_BATCH_BODY_BYTES = int(_env("MAX_BATCH_BODY_BYTES", str(512 * 1024)))  # POST …/doses/batch only
     HSTS_MAX_AGE_SECONDS = int(_env("HSTS_MAX_AGE_SECONDS", str(2 * 365 * 24 * 3600)))
