@@ -178,21 +178,32 @@ def _trends(checkins: Sequence[CheckInRow]) -> dict[str, Any]:
     flag_labels = {f["key"]: f["label"] for f in rules["red_flags"]}
     answered = [c for c in checkins if c.skin is not None]
     skins = [c.skin for c in answered]
-    effects = []
-    for key, label in labels.items():
-        values = [v for c in checkins if (v := c.effects.get(key)) is not None]
-        strongest = max(values, default=None)
-        effects.append(
-            {
-                "key": key,
-                "label": label,
-                "days_answered": len(values),
-                "days_reported": sum(1 for v in values if v > 0),
-                "days_strong": sum(1 for v in values if v >= 3),
-                "max_severity": strongest,
-                "strongest": _severity_label(strongest),
-            }
-        )
+    # Each effect's [days answered, days reported (> 0), days strong (>= 3), strongest], in one pass.
+    counts: dict[str, list[Any]] = {key: [0, 0, 0, None] for key in labels}
+    for c in checkins:
+        for key, value in c.effects.items():
+            count = counts.get(key)
+            if count is None or value is None:
+                continue
+            count[0] += 1
+            if value > 0:
+                count[1] += 1
+                if value >= 3:
+                    count[2] += 1
+            if count[3] is None or value > count[3]:
+                count[3] = value
+    effects = [
+        {
+            "key": key,
+            "label": label,
+            "days_answered": counts[key][0],
+            "days_reported": counts[key][1],
+            "days_strong": counts[key][2],
+            "max_severity": counts[key][3],
+            "strongest": _severity_label(counts[key][3]),
+        }
+        for key, label in labels.items()
+    ]
     return {
         "note": texts()["checkin_note"]["text"],
         "checkin_days": len(checkins),
