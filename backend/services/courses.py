@@ -22,7 +22,7 @@ from backend.course.weights import WeightPoint
 from backend.extensions import db
 from backend.models import Appointment, Course, CoursePause, DoseLog, MilestoneAnswer, WeightRecord
 from backend.models.types import utcnow
-from backend.services.columns import as_date, driver_rows
+from backend.services.columns import as_date, as_datetime, driver_rows
 
 # A dose may be logged for the patient's "today" and, to cover time-zone edges, one day beyond.
 FUTURE_LOG_SLACK = timedelta(days=1)
@@ -497,22 +497,29 @@ def course_info(course: Course) -> CourseInfo:
     )
 
 
+_PAUSES = (
+    select(CoursePause.started_on, CoursePause.resumed_on, CoursePause.reason, CoursePause.id)
+    .where(CoursePause.course_id == bindparam("course_id"))
+    .order_by(CoursePause.started_on)
+)
+_APPOINTMENTS = select(
+    Appointment.id, Appointment.kind, Appointment.starts_at_local, Appointment.place, Appointment.fasting
+).where(Appointment.course_id == bindparam("course_id"))
+
+
 def course_pauses(course_id: str) -> tuple[Pause, ...]:
     """The course's pauses, oldest first, as the pure domain reads them."""
-    rows = db.session.execute(
-        select(CoursePause.started_on, CoursePause.resumed_on, CoursePause.reason, CoursePause.id)
-        .where(CoursePause.course_id == course_id)
-        .order_by(CoursePause.started_on)
+    return tuple(
+        Pause(as_date(started), None if resumed is None else as_date(resumed), reason, pause_id)
+        for started, resumed, reason, pause_id in driver_rows(_PAUSES, course_id=course_id)
     )
-    return tuple(Pause(r[0], r[1], r[2], r[3]) for r in rows)
 
 
 def booked_appointments(course_id: str) -> tuple[BookedAppointment, ...]:
-    a = Appointment
-    rows = db.session.execute(
-        select(a.id, a.kind, a.starts_at_local, a.place, a.fasting).where(a.course_id == course_id)
+    return tuple(
+        BookedAppointment(appointment_id, kind, as_datetime(at), place, bool(fasting))
+        for appointment_id, kind, at, place, fasting in driver_rows(_APPOINTMENTS, course_id=course_id)
     )
-    return tuple(BookedAppointment(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows)
 
 
 _DOSE_LOG = select(DoseLog.date, DoseLog.slot, DoseLog.status, DoseLog.mg).where(
