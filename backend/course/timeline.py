@@ -143,9 +143,10 @@ def _target_mg(course: CourseInfo) -> float | None:
 
 
 def _project(
-    course: CourseInfo, logs: Iterable[LoggedDose], today: date
+    course: CourseInfo, logs: Iterable[LoggedDose], today: date, unlogged: bool = True
 ) -> tuple[Projection, dict[tuple[date, int], LoggedDose]]:
-    """Projection plus the log index (date, slot) → log, logs after today ignored."""
+    """Projection plus the log index (date, slot) → log, logs after today ignored; without `unlogged`
+    the past planned slots with no log are not looked for (``missing`` and ``paused`` stay empty)."""
     by_slot: dict[tuple[date, int], LoggedDose] = {}
     taken_by_day: dict[date, float] = {}
     for log in logs:
@@ -182,6 +183,8 @@ def _project(
     end_missing = today - _ONE
     if last is not None:
         end_missing = min(end_missing, last)
+    if not unlogged:
+        end_missing = course.start_date - _ONE  # not asked for: no day to walk
     paused_on = pause_lookup(course.pauses)
     for day, seg in iter_plan_days(course.plan, course.start_date, end_missing):
         if seg is None or seg.mg_on(day) <= 0:
@@ -235,9 +238,13 @@ def _project(
     return projection, by_slot
 
 
-def project(course: CourseInfo, logs: Iterable[LoggedDose], today: date) -> Projection:
-    """Cumulative dose so far and the projected last dose / threshold dates (see module rules)."""
-    return _project(course, logs, today)[0]
+def project(
+    course: CourseInfo, logs: Iterable[LoggedDose], today: date, *, unlogged: bool = True
+) -> Projection:
+    """Cumulative dose so far and the projected last dose / threshold dates (see module rules); without
+    `unlogged`, no list of the past slots with no log (for the reminders and the supply, which read only
+    the dates: for a two-year course that walk is a third of the projection)."""
+    return _project(course, logs, today, unlogged)[0]
 
 
 # ---------------------------------------------------------------- phases

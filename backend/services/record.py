@@ -274,7 +274,9 @@ def supply_state(
         return SupplyState(None, today)
     logs = logged_doses(course.id, detail=False) if logs is None else logs
     info = course_info(course) if info is None else info
-    projected = (project(info, logs, today) if projected is None else projected).projected_last_dose_on
+    projected = (
+        project(info, logs, today, unlogged=False) if projected is None else projected
+    ).projected_last_dose_on
     taken = [supply.TakenDose(d.date, d.slot, d.mg) for d in logs if d.status == "taken" and d.date <= today]
     state = supply.supply(
         pickups,

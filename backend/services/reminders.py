@@ -106,7 +106,7 @@ def course_snapshot(course: Course, now: datetime | None = None) -> CourseSnapsh
 
     def projected() -> Projection:
         if not made:
-            made.append(project(info, logs, local_today(course, now)))
+            made.append(project(info, logs, local_today(course, now), unlogged=False))
         return made[0]
 
     last, estimated = _last_capsule(course, projected)

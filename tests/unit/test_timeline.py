@@ -597,3 +597,37 @@ def test_locale_fallback_gives_english():
         build_timeline(course(), [], S, locale="xx")["disclaimer"]
         == build_timeline(course(), [], S)["disclaimer"]
     )
+
+
+def test_a_projection_without_the_unlogged_walk_has_every_date_of_the_full_one():
+    """`unlogged=False` (the reminders and the supply) skips only the list of past slots with no log: for
+    random courses, logs, pauses and days, every other field equals the full projection's."""
+    import random
+
+    from backend.course.pauses import Pause
+
+    rng = random.Random(11)
+    for _ in range(300):
+        times = ("08:00",) if rng.random() < 0.5 else ("08:00", "20:00")
+        info = course(
+            daily=rng.choice([20, 40, 60, 0]),
+            cycle=[rng.choice([0, 20, 40]) for _ in range(7)] if rng.random() < 0.3 else None,
+            times=times,
+            target=rng.choice([120.0, 150.0, None]),
+            ended_on=d(rng.randrange(30, 300)) if rng.random() < 0.2 else None,
+        )
+        pauses = tuple(
+            Pause(d(start), d(start + rng.randrange(1, 20)) if rng.random() < 0.8 else None)
+            for start in sorted(rng.sample(range(0, 200), rng.randrange(0, 4)))
+        )
+        info = info.__class__(**{**vars(info), "pauses": pauses})
+        today = d(rng.randrange(-5, 400))
+        logs = [
+            LoggedDose(d(n), slot, "taken" if rng.random() < 0.8 else "skipped", 20.0)
+            for n in range(0, 400)
+            for slot in range(1, len(times) + 1)
+            if rng.random() < 0.7
+        ]
+        full, lean = project(info, logs, today), project(info, logs, today, unlogged=False)
+        assert (lean.missing, lean.paused) == ([], [])
+        assert {**vars(lean), "missing": full.missing, "paused": full.paused} == vars(full)
