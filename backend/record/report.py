@@ -7,9 +7,11 @@ patient saw, and appointments. ``report_pdf.py`` lays the same data out as a PDF
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import chain
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -178,29 +180,21 @@ def _trends(checkins: Sequence[CheckInRow]) -> dict[str, Any]:
     flag_labels = {f["key"]: f["label"] for f in rules["red_flags"]}
     answered = [c for c in checkins if c.skin is not None]
     skins = [c.skin for c in answered]
-    # Each effect's [days answered, days reported (> 0), days strong (>= 3), strongest], in one pass.
-    counts: dict[str, list[Any]] = {key: [0, 0, 0, None] for key in labels}
-    for c in checkins:
-        for key, value in c.effects.items():
-            count = counts.get(key)
-            if count is None or value is None:
-                continue
-            count[0] += 1
-            if value > 0:
-                count[1] += 1
-                if value >= 3:
-                    count[2] += 1
-            if count[3] is None or value > count[3]:
-                count[3] = value
+    # How many days each (effect, answer) pair was given, counted in one pass at C speed.
+    given = Counter(chain.from_iterable(c.effects.items() for c in checkins))
+    answers: dict[str, dict[int, int]] = {key: {} for key in labels}
+    for (key, value), days in given.items():
+        if value is not None and key in answers:
+            answers[key][value] = days
     effects = [
         {
             "key": key,
             "label": label,
-            "days_answered": counts[key][0],
-            "days_reported": counts[key][1],
-            "days_strong": counts[key][2],
-            "max_severity": counts[key][3],
-            "strongest": _severity_label(counts[key][3]),
+            "days_answered": sum(answers[key].values()),
+            "days_reported": sum(days for value, days in answers[key].items() if value > 0),
+            "days_strong": sum(days for value, days in answers[key].items() if value >= 3),
+            "max_severity": max(answers[key], default=None),
+            "strongest": _severity_label(max(answers[key], default=None)),
         }
         for key, label in labels.items()
     ]
