@@ -15,6 +15,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from operator import attrgetter
 
 from flask import current_app
 from sqlalchemy import Row, String, and_, func, or_, select, type_coerce, update
@@ -98,8 +99,15 @@ def caregiver_flags(course_id: str) -> tuple[bool, bool]:
 
 
 def course_snapshot(course: Course, now: datetime | None = None) -> CourseSnapshot:
-    """The course as the occurrence generator reads it. The dose log is read and projected once, for
-    the last capsule and the supply alike (each used to read and project it again)."""
+    """The course as the occurrence generator reads it."""
+    return course_and_appointments(course, now)[0]
+
+
+def course_and_appointments(
+    course: Course, now: datetime | None = None
+) -> tuple[CourseSnapshot, list[AppointmentSnapshot]]:
+    """The course as the occurrence generator reads it, and its booked appointments, soonest first, from
+    the same read. The dose log is read and projected once, for the last capsule and the supply alike."""
     now = now or utcnow()
     info, logs = course_info(course), logged_doses(course.id, detail=False)
     made: list[Projection] = []
@@ -112,7 +120,11 @@ def course_snapshot(course: Course, now: datetime | None = None) -> CourseSnapsh
     last, estimated = _last_capsule(course, projected)
     known = {"projected": made[0]} if made else {}  # an ended course's supply projects only if it needs to
     caregivers, caregiver_nudge = caregiver_flags(course.id)
-    return CourseSnapshot(
+    appointments = [
+        AppointmentSnapshot(a.id, a.kind, a.starts_at_local, a.place, a.fasting)
+        for a in sorted(info.appointments, key=attrgetter("starts_at_local"))
+    ]
+    snapshot = CourseSnapshot(
         id=course.id,
         timezone=course.timezone,
         product=course.product,
@@ -129,16 +141,7 @@ def course_snapshot(course: Course, now: datetime | None = None) -> CourseSnapsh
         caregivers=caregivers,
         caregiver_nudge=caregiver_nudge,
     )
-
-
-def appointment_snapshots(course_id: str) -> list[AppointmentSnapshot]:
-    a = Appointment
-    rows = db.session.execute(
-        select(a.id, a.kind, a.starts_at_local, a.place, a.fasting)
-        .where(a.course_id == course_id)
-        .order_by(a.starts_at_local)
-    )
-    return [AppointmentSnapshot(i, kind, at, place, bool(fasting)) for i, kind, at, place, fasting in rows]
+    return snapshot, appointments
 
 
 def rule_snapshot(rule: ReminderRule | Row) -> RuleSnapshot:
@@ -300,27 +303,26 @@ def sync_rule(rule: ReminderRule, specs: Sequence[OccurrenceSpec], now: datetime
 
 
 def course_heads(patient_id: str) -> list[CourseHead]:
-    """The patient's courses as `live` needs them: two small queries, no projection."""
-    last_appointment = dict(
-        db.session.execute(
-            select(Appointment.course_id, func.max(Appointment.starts_at_local))
-            .join(Course, Course.id == Appointment.course_id)
-            .where(Course.patient_id == patient_id)
-            .group_by(Appointment.course_id)
-        ).all()
+    """The patient's courses as `live` needs them: one query (each course's last appointment a
+    subquery), no projection."""
+    last_appointment = (
+        select(func.max(Appointment.starts_at_local))
+        .where(Appointment.course_id == Course.id)
+        .correlate(Course)
+        .scalar_subquery()
     )
     rows = db.session.execute(
-        select(Course.id, Course.created_at, Course.ended_on, Course.pregnancy_prevention).where(
-            Course.patient_id == patient_id
-        )
+        select(
+            Course.id, Course.created_at, Course.ended_on, Course.pregnancy_prevention, last_appointment
+        ).where(Course.patient_id == patient_id)
     ).all()
     return [
         CourseHead(
-            id=row.id,
-            created_at=row.created_at,
-            ended_on=row.ended_on,
-            pregnancy_prevention=bool(row.pregnancy_prevention),
-            last_appointment=last_appointment[row.id].date() if last_appointment.get(row.id) else None,
+            id=row[0],
+            created_at=row[1],
+            ended_on=row[2],
+            pregnancy_prevention=bool(row[3]),
+            last_appointment=row[4].date() if row[4] else None,
         )
         for row in rows
     ]
@@ -381,9 +383,8 @@ def rematerialise_course(course: Course, now: datetime | None = None, live: set[
         db.session.flush()
         return
     until = now + horizon()
-    snapshot = course_snapshot(course, now)
+    snapshot, appts = course_and_appointments(course, now)
     rules = ensure_rules(course, snapshot)
-    appts = appointment_snapshots(course.id)
     quiet = quiet_hours(course.patient_id)
     for rule in rules:
         specs = generate(rule_snapshot(rule), snapshot, appts, quiet, now, until)
@@ -611,12 +612,14 @@ def occurrences_between(
     rules: Iterable[ReminderRule | Row] | None = None,
     snapshots: dict[str, tuple[CourseSnapshot, list[AppointmentSnapshot]]] | None = None,
     live: set[str] | None = None,
+    quiet: list[QuietHours | None] | None = None,
 ) -> list[dict]:
     """Stored occurrences in [start, end) plus computed ones beyond the materialised horizon.
 
     Each item: rule, occurrence (the stored row's columns, ``id`` among them, or None), kind, fires_at, data,
-    status. ``snapshots`` (course id → course and appointment snapshots, taken at ``now``) and ``live`` (the
-    live course ids at ``now``) let several calls in one request read and project each course once.
+    status. ``snapshots`` (course id → course and appointment snapshots, taken at ``now``), ``live`` (the
+    live course ids at ``now``) and ``quiet`` (a list holding the quiet hours once read) let several calls
+    in one request read and project each course once.
     """
     rules = list(rules if rules is not None else rules_for_patient(patient_id))
     by_id = {r.id: r for r in rules}
@@ -648,17 +651,19 @@ def occurrences_between(
         for rule in rules:
             if rule.course_id in live:
                 courses[rule.course_id].append(rule)
-        quiet = quiet_hours(patient_id)
+        quiet = quiet if quiet is not None else []
+        if not quiet:
+            quiet.append(quiet_hours(patient_id))
         held = snapshots if snapshots is not None else {}
         for course_id, course_rules in courses.items():
             if course_id not in held:
                 course = db.session.get(Course, course_id)
                 if course is None:
                     continue
-                held[course_id] = (course_snapshot(course, now), appointment_snapshots(course_id))
+                held[course_id] = course_and_appointments(course, now)
             snapshot, appts = held[course_id]
             for rule in course_rules:
-                for spec in generate(rule_snapshot(rule), snapshot, appts, quiet, future_start, end):
+                for spec in generate(rule_snapshot(rule), snapshot, appts, quiet[0], future_start, end):
                     key = (rule.id, spec.key)
                     if key in items or key in cancelled:
                         continue
@@ -691,8 +696,9 @@ def next_occurrences(
     nxt: dict[str, dict] = {}
     snapshots: dict[str, tuple[CourseSnapshot, list[AppointmentSnapshot]]] = {}
     live = live_courses(patient_id, now)
+    quiet: list[QuietHours | None] = []
     for horizon in (min(NEAR_LOOK_AHEAD, look_ahead), look_ahead):
-        for item in occurrences_between(patient_id, now, now + horizon, now, wanted, snapshots, live):
+        for item in occurrences_between(patient_id, now, now + horizon, now, wanted, snapshots, live, quiet):
             if item["status"] in ("pending", "scheduled"):
                 nxt.setdefault(item["rule"].id, item)
         wanted = [rule for rule in wanted if rule.id not in nxt]
@@ -823,10 +829,11 @@ def _computed_data(rule: ReminderRule, now: datetime) -> dict | None:
     course = db.session.get(Course, rule.course_id)
     if course is None:
         return None
+    snapshot, appointments = course_and_appointments(course, now)
     specs = generate(
         rule_snapshot(rule),
-        course_snapshot(course, now),
-        appointment_snapshots(course.id),
+        snapshot,
+        appointments,
         quiet_hours(rule.patient_id),
         now - SNOOZE_LOOKAROUND,
         now + SNOOZE_LOOKAROUND,

@@ -128,13 +128,13 @@ def test_upcoming_and_settings_work_only_on_the_live_course(app, patient, monkey
         _ended_course(patient)
     current = running_course(patient, days_ago=20)
     snapshotted: list[str] = []
-    real_snapshot = service.course_snapshot
+    real_snapshot = service.course_and_appointments
 
     def counting_snapshot(course, now=None):
         snapshotted.append(course.id)
         return real_snapshot(course, now)
 
-    monkeypatch.setattr(service, "course_snapshot", counting_snapshot)
+    monkeypatch.setattr(service, "course_and_appointments", counting_snapshot)
     assert _upcoming_courses(patient) == {current["id"]}
     assert snapshotted == [current["id"]]
 
