@@ -276,10 +276,14 @@ def _rule_or_404(rule_id: str):
     return rule
 
 
-def _patient_zone(patient_id: str) -> str:
-    newest = select(Course.timezone).where(Course.patient_id == patient_id).order_by(Course.start_date.desc())
-    zone = db.session.scalars(newest.limit(1)).first()
-    return zone or "UTC"
+def _course_zones(patient_id: str) -> tuple[str, dict[str, str]]:
+    """The patient's zone (the newest course's, else UTC) and each course's, in one query."""
+    rows = db.session.execute(
+        select(Course.id, Course.timezone)
+        .where(Course.patient_id == patient_id)
+        .order_by(Course.start_date.desc())
+    ).all()
+    return (rows[0].timezone if rows else "UTC"), {row.id: row.timezone for row in rows}
 
 
 def _field_error(field: str, message: str):
@@ -351,7 +355,7 @@ class Upcoming(MethodView):
         """Occurrences between `from` and `to` (local dates, inclusive, at most 31 days apart)."""
         patient_id = current_patient_id()
         now = utcnow()
-        zone = _patient_zone(patient_id)
+        zone, zones = _course_zones(patient_id)
         today = now.astimezone(ZoneInfo(zone)).date()
         first = query.get("from_") or today
         last = query.get("to") or (first + timedelta(days=13))
@@ -364,7 +368,6 @@ class Upcoming(MethodView):
                 errors={"query": {"to": [f"At most {MAX_WINDOW_DAYS} days after from."]}},
             )
         start, end = service.local_window(zone, first, last)
-        zones: dict[str, str] = {}
         items = service.occurrences_between(patient_id, start, end, now)
         return current_app.json.response([dump_occurrence(_occurrence_out(i, zones)) for i in items])
 
