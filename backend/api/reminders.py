@@ -9,7 +9,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import select
 
 from backend.api.blueprint import Blueprint
 from backend.api.owned import course_or_404
@@ -22,7 +22,7 @@ from backend.models.types import utcnow
 from backend.reminders import texts
 from backend.reminders.occurrences import DEFAULT_OFFSET, DEFAULT_TIME, DEFAULT_WEEKDAY
 from backend.services import reminders as service
-from backend.services.columns import json_values
+from backend.services.columns import json_text, json_values
 from backend.services.courses import local_today
 
 blp = Blueprint("reminders", __name__, description="Reminder rules, quiet hours, snooze and the agenda")
@@ -225,7 +225,7 @@ def _zones_and_dose_times(
     columns (not whole courses), each plan decoded in one parse and only its segment of today parsed."""
     c = Course
     rows = db.session.execute(
-        select(c.id, c.timezone, type_coerce(c.dose_plan, String)).where(c.patient_id == patient_id)
+        select(c.id, c.timezone, json_text(c.dose_plan)).where(c.patient_id == patient_id)
     ).all()
     zones = {row.id: row.timezone for row in rows}
     wanted = [row for row in rows if row.id in dosed]

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select, Text, cast
 from sqlalchemy.engine import Compiled, Dialect
 
 from backend.extensions import db
@@ -54,11 +54,16 @@ def driver_rows(statement: Select, **params: Any) -> list[tuple]:
         cursor.close()
 
 
+def json_text(column: ColumnElement[Any]) -> ColumnElement[str]:
+    """A JSON column read as its stored text on every database, for `json_values` to decode in one parse
+    (PostgreSQL's driver would otherwise decode each value by itself, one call a row)."""
+    return cast(column, Text)
+
+
 def json_values(values: list[Any]) -> list[Any]:
-    """A JSON column's values read without SQLAlchemy's per-value decoding (``type_coerce(column, String)``
-    or `driver_rows`): SQLite hands the stored texts, decoded here in one parse instead of one
-    ``json.loads`` each (most of reading 400 check-ins); PostgreSQL's driver hands them decoded already;
-    NULL stays None."""
+    """A JSON column's values read without per-value decoding (`json_text`): the texts are decoded here in
+    one parse instead of one each (most of reading 400 check-ins); a value the driver already decoded
+    stays as it is, and NULL stays None."""
     texts = [v for v in values if isinstance(v, str)]
     if not texts:
         return values

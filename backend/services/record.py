@@ -21,7 +21,7 @@ from backend.models import (
     SupplyPickup,
 )
 from backend.record import mood, report, supply, triage
-from backend.services.columns import as_date, driver_rows, json_values
+from backend.services.columns import as_date, driver_rows, json_text, json_values
 from backend.services.courses import course_info, local_today, logged_doses, weight_history
 
 STREAK_LOOKBACK = timedelta(days=14)
@@ -434,7 +434,9 @@ def report_period(course: Course, start: date | None, end: date | None) -> tuple
 
 
 # The check-in columns the report reads (not the notes: it never shows them).
-_REPORT_CHECKINS = select(CheckIn.date, CheckIn.skin, CheckIn.effects, CheckIn.red_flags).where(
+_REPORT_CHECKINS = select(
+    CheckIn.date, CheckIn.skin, json_text(CheckIn.effects), json_text(CheckIn.red_flags)
+).where(
     CheckIn.course_id == bindparam("course_id"),
     CheckIn.date >= bindparam("start", type_=Date),
     CheckIn.date <= bindparam("end", type_=Date),

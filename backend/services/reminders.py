@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from operator import attrgetter
 
 from flask import current_app
-from sqlalchemy import Row, String, and_, func, or_, select, type_coerce, update
+from sqlalchemy import Row, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from backend import events
@@ -50,7 +50,7 @@ from backend.reminders.occurrences import (
     rule_kinds_for,
 )
 from backend.reminders.schedule import QuietHours
-from backend.services.columns import json_values
+from backend.services.columns import json_text, json_values
 from backend.services.courses import course_info, course_pauses, local_today, logged_doses
 from backend.services.record import supply_needed_on
 
@@ -625,9 +625,9 @@ def occurrences_between(
     by_id = {r.id: r for r in rules}
     o = ReminderOccurrence
     rows = db.session.execute(  # columns, not ORM objects: a month's window holds hundreds
-        select(
-            o.id, o.rule_id, o.occurrence_key, o.kind, o.fires_at, type_coerce(o.data, String), o.status
-        ).where(o.patient_id == patient_id, o.fires_at >= start, o.fires_at < end)
+        select(o.id, o.rule_id, o.occurrence_key, o.kind, o.fires_at, json_text(o.data), o.status).where(
+            o.patient_id == patient_id, o.fires_at >= start, o.fires_at < end
+        )
     ).all()
     datas = json_values([row[5] for row in rows])  # one parse for the window, not one per occurrence
     items: dict[tuple[str, str], dict] = {}

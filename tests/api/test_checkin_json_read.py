@@ -1,6 +1,6 @@
 """The report reads check-ins as the driver hands them (`driver_rows`) and decodes the JSON columns in one
 parse (`json_values`): the same days, effects and red flags the ORM reads, within the period's bounds, on
-SQLite (stored text) and PostgreSQL (decoded by the driver)."""
+SQLite and PostgreSQL (both read as the stored text, `json_text`)."""
 
 from __future__ import annotations
 
@@ -41,6 +41,7 @@ def test_the_raw_read_decodes_to_what_the_orm_reads(patient, app):
         inner = driver_rows(_REPORT_CHECKINS, course_id=course["id"], start=days_ago(3), end=days_ago(2))
     assert fast == orm
     assert len(fast) == 4
+    assert all(isinstance(r[2], str) and isinstance(r[3], str) for r in raw)  # texts, for one parse
     assert sorted(as_date(r[0]) for r in inner) == [days_ago(3), days_ago(2)]  # both bounds kept, no more
     assert sorted({day: flags for day, _, flags in fast}[days_ago(2)]) == ["chest_pain", "hives"]
     answered = {key: v for key, v in {day: e for day, e, _ in fast}[days_ago(1)].items() if v is not None}
