@@ -20,7 +20,8 @@ def _stdlib(obj) -> bytes:
 def test_long_views_are_the_documents_the_standard_library_writes(patient):
     course = patient.create_course()
     assert patient.patch("/api/v1/me", json={"language": "es"}).status_code == 200
-    patient.put(f"/api/v1/courses/{course['id']}/checkins/{course['start_date']}", json={"skin": 4})
+    checkin = patient.put(f"/api/v1/courses/{course['id']}/checkins/{course['start_date']}", json={"skin": 4})
+    assert checkin.status_code == 201, checkin.get_json()
     for path in ("report", "timeline", "today", "supply"):
         response = patient.get(f"/api/v1/courses/{course['id']}/{path}")
         assert response.status_code == 200, path
