@@ -13,7 +13,7 @@ PostgreSQL's driver date and datetime objects. A JSON column comes as its text w
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
@@ -81,3 +81,13 @@ def as_date(value: date | str) -> date:
 def as_datetime(value: datetime | str) -> datetime:
     """A (naive) datetime column's value from `driver_rows`: SQLite's ISO text or the driver's datetime."""
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def as_utc(value: datetime | str | None) -> datetime | None:
+    """A `UTCDateTime` column's value from `driver_rows`, as the column type reads it: aware, in UTC (SQLite
+    keeps the UTC wall time without an offset)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return datetime.fromisoformat(value + "+00:00")
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

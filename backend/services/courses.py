@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ from backend.course.weights import WeightPoint
 from backend.extensions import db
 from backend.models import Appointment, Course, CoursePause, DoseLog, MilestoneAnswer, WeightRecord
 from backend.models.types import utcnow
-from backend.services.columns import as_date, as_datetime, driver_rows
+from backend.services.columns import as_date, as_datetime, as_utc, driver_rows
 
 # A dose may be logged for the patient's "today" and, to cover time-zone edges, one day beyond.
 FUTURE_LOG_SLACK = timedelta(days=1)
@@ -544,18 +544,9 @@ def logged_doses(course_id: str, *, detail: bool = True) -> list[LoggedDose]:
             for day, slot, status, mg in driver_rows(_DOSE_LOG, course_id=course_id)
         ]
     return [
-        LoggedDose(as_date(day), slot, status, mg, dose_id, _utc(taken_at))
+        LoggedDose(as_date(day), slot, status, mg, dose_id, as_utc(taken_at))
         for day, slot, status, mg, dose_id, taken_at in driver_rows(_DOSE_LOG_DETAIL, course_id=course_id)
     ]
-
-
-def _utc(value: datetime | str | None) -> datetime | None:
-    """As `UTCDateTime` reads it: aware, in UTC."""
-    if value is None:
-        return None
-    if isinstance(value, str):  # SQLite keeps the UTC wall time without an offset
-        return datetime.fromisoformat(value + "+00:00")
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def today_view(course: Course, day: date) -> dict[str, Any]:
